@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using AncientPS.Engine.Storage;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// A memory-mapped object heap: a file (or anonymous native memory) holding object graphs under string keys.
+    /// Values are written whole and published atomically; they are read back lazily as read-only views.
+    /// An instance is a handle: opening one file twice in a process shares one mapping, and each handle is disposed on its own.
+    /// All members are thread-safe.
+    /// </summary>
+    public sealed class AncientHeap : IDisposable
+    {
+        /// <summary>The longest key, in UTF-16 characters.</summary>
+        public const int MaxKeyLength = KeyRules.MaxKeyLength;
+
+        private readonly HeapCore _core;
+        private volatile bool _disposed;
+
+        private AncientHeap(HeapCore core) { _core = core; }
+
+        /// <summary>Opens a heap file, creating it when it is missing or empty (unless <see cref="HeapOptions.CreateIfMissing"/> is false).</summary>
+        public static AncientHeap Open(string path, HeapOptions options = null)
+        {
+            if (path == null) throw new ArgumentNullException(nameof(path));
+            return new AncientHeap(HeapCore.OpenFile(path, options ?? new HeapOptions()));
+        }
+
+        /// <summary>Creates a heap in anonymous native memory, outside the GC heap, private to this process (OCaml ancient's mark).</summary>
+        public static AncientHeap CreateAnonymous(HeapOptions options = null)
+            => new AncientHeap(HeapCore.CreateAnonymous(options ?? new HeapOptions()));
+
+        /// <summary>The full path of the heap file; null for an anonymous heap.</summary>
+        public string Path => _core.Path;
+
+        public bool IsAnonymous => _core.IsAnonymous;
+        public bool IsReadOnly => _core.IsReadOnly;
+        public bool IsDisposed => _disposed;
+        public Durability Durability => _core.Durability;
+
+        /// <summary>The largest size the heap may grow to; 0 means no limit.</summary>
+        public long MaximumSize => _core.MaximumSize;
+
+        /// <summary>The size of the file in bytes.</summary>
+        public long Size { get { ThrowIfDisposed(); return _core.GetStatistics().Size; } }
+
+        /// <summary>Bytes in use by live data.</summary>
+        public long Used { get { ThrowIfDisposed(); return _core.GetStatistics().Used; } }
+
+        /// <summary>How many keys the heap holds.</summary>
+        public long Count { get { ThrowIfDisposed(); return _core.GetStatistics().Count; } }
+
+        public HeapStatistics GetStatistics() { ThrowIfDisposed(); return _core.GetStatistics(); }
+
+        /// <summary>Stores <paramref name="value"/> and everything it references under <paramref name="key"/>, replacing any value there, in one atomic step.</summary>
+        public void Set(string key, object value, SetOptions options = null)
+        {
+            KeyRules.Validate(key);
+            ThrowIfDisposed();
+            _core.Set(key, value, options ?? new SetOptions());
+        }
+
+        /// <summary>Reads the value under <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> when there is none.</summary>
+        public object Get(string key, ValueProjection projection = null)
+        {
+            if (TryGet(key, projection, out var value)) return value;
+            throw new KeyNotFoundException($"The heap has no key '{key}'.");
+        }
+
+        public bool TryGet(string key, out object value) => TryGet(key, null, out value);
+
+        /// <summary>Reads the value under <paramref name="key"/>: scalars as plain .NET values, everything else as lazy read-only views of the current snapshot.</summary>
+        public bool TryGet(string key, ValueProjection projection, out object value)
+        {
+            KeyRules.Validate(key);
+            ThrowIfDisposed();
+            return _core.TryGet(this, key, projection ?? ValueProjection.None, out value);
+        }
+
+        public bool ContainsKey(string key) => TryGetEntry(key, out _);
+
+        /// <summary>Removes the key. Views read earlier keep reading their snapshot. Returns false when there was no such key.</summary>
+        public bool Remove(string key)
+        {
+            KeyRules.Validate(key);
+            ThrowIfDisposed();
+            return _core.Remove(key);
+        }
+
+        /// <summary>The keys of the current snapshot, in ordinal order ignoring ASCII case.</summary>
+        public IReadOnlyList<string> Keys
+        {
+            get
+            {
+                var entries = GetEntries();
+                var keys = new string[entries.Count];
+                for (int i = 0; i < keys.Length; i++) keys[i] = entries[i].Key;
+                return keys;
+            }
+        }
+
+        /// <summary>Every key with its type, stored size and time written, read from the key directory alone.</summary>
+        public IReadOnlyList<HeapEntry> GetEntries() { ThrowIfDisposed(); return _core.GetEntries(); }
+
+        public bool TryGetEntry(string key, out HeapEntry entry)
+        {
+            KeyRules.Validate(key);
+            ThrowIfDisposed();
+            return _core.TryGetEntry(key, out entry);
+        }
+
+        /// <summary>Forces committed data to stable storage.</summary>
+        public void Flush() { ThrowIfDisposed(); _core.Flush(); }
+
+        /// <summary>True when <paramref name="value"/> is a view of a value stored in a heap (OCaml ancient's is_ancient).</summary>
+        public static bool IsAncient(object value) => value is IAncientNode;
+
+        /// <summary>Releases this handle. Views read through it throw <see cref="ObjectDisposedException"/> from then on.
+        /// The mapping is released when the last handle on the file is disposed.</summary>
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _core.Release(this);
+        }
+
+        internal HeapCore Core => _core;
+
+        internal void ThrowIfDisposed()
+        {
+            if (_disposed) throw new ObjectDisposedException(nameof(AncientHeap), "The heap has been dismounted. Mount it again to read its values.");
+        }
+
+        public override string ToString() => IsAnonymous ? "(anonymous heap)" : Path;
+    }
+}

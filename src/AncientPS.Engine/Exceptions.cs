@@ -1,0 +1,68 @@
+using System;
+using System.IO;
+
+namespace AncientPS.Engine
+{
+    /// <summary>Why a file could not be used as a heap.</summary>
+    public enum HeapFormatProblem
+    {
+        /// <summary>The file is not an AncientPS heap (wrong magic).</summary>
+        NotAHeap,
+        /// <summary>The heap was written by a newer format version than this engine reads.</summary>
+        NewerVersion,
+        /// <summary>The heap's bytes fail a checksum or a bounds check.</summary>
+        Corrupt,
+    }
+
+    /// <summary>A heap file that is not a heap, is of a newer format, or is damaged.</summary>
+    public class AncientHeapFormatException : InvalidDataException
+    {
+        public AncientHeapFormatException(HeapFormatProblem problem, string message) : base(message) { Problem = problem; }
+        public AncientHeapFormatException(HeapFormatProblem problem, string message, Exception inner) : base(message, inner) { Problem = problem; }
+        public HeapFormatProblem Problem { get; }
+    }
+
+    /// <summary>Stored bytes that fail validation while being read (an offset out of range, a bad tag, a broken checksum).</summary>
+    public sealed class AncientHeapCorruptException : AncientHeapFormatException
+    {
+        public AncientHeapCorruptException(string message) : base(HeapFormatProblem.Corrupt, message) { }
+        public AncientHeapCorruptException(string message, Exception inner) : base(HeapFormatProblem.Corrupt, message, inner) { }
+    }
+
+    /// <summary>A write that would take the heap past its maximum size. Nothing was changed.</summary>
+    public sealed class AncientHeapFullException : IOException
+    {
+        public AncientHeapFullException(string message, long maximumSize, long requiredSize) : base(message)
+        {
+            MaximumSize = maximumSize;
+            RequiredSize = requiredSize;
+        }
+        public long MaximumSize { get; }
+        public long RequiredSize { get; }
+    }
+
+    /// <summary>The writer lock could not be taken within the lock timeout: another writer holds it.</summary>
+    public sealed class AncientHeapBusyException : TimeoutException
+    {
+        public AncientHeapBusyException(string message) : base(message) { }
+    }
+
+    /// <summary>A value of a type the engine refuses to store (secrets, pointers, delegates, ...). Nothing was stored.</summary>
+    public sealed class AncientUnsupportedTypeException : NotSupportedException
+    {
+        public AncientUnsupportedTypeException(string message, Type type) : base(message) { Type = type; }
+        public Type Type { get; }
+    }
+
+    /// <summary>An attempt to change a value that lives in a heap; stored values are read-only.</summary>
+    public sealed class AncientReadOnlyException : NotSupportedException
+    {
+        public AncientReadOnlyException(string message) : base(message) { }
+    }
+
+    /// <summary>A write on a heap mounted read-only.</summary>
+    public sealed class AncientHeapReadOnlyException : InvalidOperationException
+    {
+        public AncientHeapReadOnlyException(string message) : base(message) { }
+    }
+}
