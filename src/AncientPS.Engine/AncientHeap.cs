@@ -16,31 +16,51 @@ namespace AncientPS.Engine
         public const int MaxKeyLength = KeyRules.MaxKeyLength;
 
         private readonly HeapCore _core;
+        private readonly HeapOptions _options;
         private volatile bool _disposed;
 
-        private AncientHeap(HeapCore core) { _core = core; }
+        private AncientHeap(HeapCore core, HeapOptions options)
+        {
+            _core = core;
+            _options = options;
+        }
 
         /// <summary>Opens a heap file, creating it when it is missing or empty (unless <see cref="HeapOptions.CreateIfMissing"/> is false).</summary>
         public static AncientHeap Open(string path, HeapOptions options = null)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
-            return new AncientHeap(HeapCore.OpenFile(path, options ?? new HeapOptions()));
+            var copy = (options ?? new HeapOptions()).Clone();
+            return new AncientHeap(HeapCore.OpenFile(path, copy), copy);
         }
 
         /// <summary>Creates a heap in anonymous native memory, outside the GC heap, private to this process (OCaml ancient's mark).</summary>
         public static AncientHeap CreateAnonymous(HeapOptions options = null)
-            => new AncientHeap(HeapCore.CreateAnonymous(options ?? new HeapOptions()));
+        {
+            var copy = (options ?? new HeapOptions()).Clone();
+            copy.ReadOnly = false;
+            return new AncientHeap(HeapCore.CreateAnonymous(copy), copy);
+        }
+
+        /// <summary>Opens another handle on the same mapping, with its own lifetime (and its own options).</summary>
+        public AncientHeap OpenAnother(bool readOnly)
+        {
+            ThrowIfDisposed();
+            var copy = _options.Clone();
+            copy.ReadOnly = readOnly;
+            _core.AddRef();
+            return new AncientHeap(_core, copy);
+        }
 
         /// <summary>The full path of the heap file; null for an anonymous heap.</summary>
         public string Path => _core.Path;
 
         public bool IsAnonymous => _core.IsAnonymous;
-        public bool IsReadOnly => _core.IsReadOnly;
+        public bool IsReadOnly => _options.ReadOnly || !_core.CanWrite;
         public bool IsDisposed => _disposed;
-        public Durability Durability => _core.Durability;
+        public Durability Durability => _options.Durability;
 
         /// <summary>The largest size the heap may grow to; 0 means no limit.</summary>
-        public long MaximumSize => _core.MaximumSize;
+        public long MaximumSize => _options.MaximumSize;
 
         /// <summary>The size of the file in bytes.</summary>
         public long Size { get { ThrowIfDisposed(); return _core.GetStatistics().Size; } }
@@ -58,7 +78,7 @@ namespace AncientPS.Engine
         {
             KeyRules.Validate(key);
             ThrowIfDisposed();
-            _core.Set(key, value, options ?? new SetOptions());
+            _core.Set(_options, key, value, options ?? new SetOptions());
         }
 
         /// <summary>Reads the value under <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> when there is none.</summary>
@@ -85,7 +105,7 @@ namespace AncientPS.Engine
         {
             KeyRules.Validate(key);
             ThrowIfDisposed();
-            return _core.Remove(key);
+            return _core.Remove(_options, key);
         }
 
         /// <summary>The keys of the current snapshot, in ordinal order ignoring ASCII case.</summary>
@@ -122,7 +142,7 @@ namespace AncientPS.Engine
         {
             if (_disposed) return;
             _disposed = true;
-            _core.Release(this);
+            _core.Release();
         }
 
         internal HeapCore Core => _core;

@@ -49,6 +49,9 @@ namespace AncientPS.Engine
         public long Pinned { get; internal set; }
 
         public long Count { get; internal set; }
+
+        /// <summary>How many separate free ranges there are: a measure of fragmentation.</summary>
+        public long FreeRanges { get; internal set; }
         public long TransactionId { get; internal set; }
 
         /// <summary>Processes with a live reader slot.</summary>

@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>A free range of the data area. Born/Died are the transactions between which its old contents were visible; a clean range has Died &lt;= Born.</summary>
+    internal struct FreeExtent
+    {
+        public long Offset;
+        public long Length;
+        public long Born;
+        public long Died;
+
+        public bool IsClean => Died <= Born;
+        public long End => Offset + Length;
+    }
+
+    /// <summary>
+    /// The allocator's state: free ranges sorted by offset and the tail (the first byte never allocated). It is committed
+    /// with every transaction as the free table, so space a crashed writer had taken is free again in the committed state.
+    /// </summary>
+    internal sealed unsafe class FreeSpace
+    {
+        public const int TableHeaderSize = 16;
+        public const int TableEntrySize = 32;
+
+        private readonly List<FreeExtent> _extents;
+
+        private int _dirty;
+
+        private FreeSpace(List<FreeExtent> extents, long tail)
+        {
+            _extents = extents;
+            Tail = tail;
+            foreach (var e in extents) if (!e.IsClean) _dirty++;
+        }
+
+        public long Tail { get; private set; }
+        public int Count => _extents.Count;
+
+        public static FreeSpace Empty(long tail) => new FreeSpace(new List<FreeExtent>(), tail);
+
+        public FreeSpace Clone() => new FreeSpace(new List<FreeExtent>(_extents), Tail);
+
+        public long TotalBytes
+        {
+            get { long n = 0; foreach (var e in _extents) n += e.Length; return n; }
+        }
+
+        public long PinnedBytes
+        {
+            get { long n = 0; foreach (var e in _extents) if (!e.IsClean) n += e.Length; return n; }
+        }
+
+        /// <summary>Reads a committed free table, checking every entry against the committed size.</summary>
+        public static FreeSpace Load(byte* table, long tableLength, long committedSize, long tableOffset)
+        {
+            var list = new List<FreeExtent>();
+            if (table != null)
+            {
+                if (tableLength < TableHeaderSize || *(byte*)table != HeapLayout.KindFreeTable)
+                    throw new AncientHeapCorruptException($"The free table at offset {tableOffset} is damaged.");
+                long count = *(uint*)(table + 4);
+                if (count > (tableLength - TableHeaderSize) / TableEntrySize)
+                    throw new AncientHeapCorruptException($"The free table at offset {tableOffset} claims {count} entries, more than it can hold.");
+                long previousEnd = HeapLayout.DataStart;
+                for (long i = 0; i < count; i++)
+                {
+                    byte* e = table + TableHeaderSize + i * TableEntrySize;
+                    var x = new FreeExtent { Offset = *(long*)e, Length = *(long*)(e + 8), Born = *(long*)(e + 16), Died = *(long*)(e + 24) };
+                    if (x.Offset < previousEnd || x.Length <= 0 || (x.Offset & 7) != 0 || (x.Length & 7) != 0 || x.Offset > committedSize - x.Length)
+                        throw new AncientHeapCorruptException($"Free table entry {i} ({x.Offset}, {x.Length}) is out of order or out of range.");
+                    previousEnd = x.End;
+                    list.Add(x);
+                }
+            }
+            return new FreeSpace(list, committedSize);
+        }
+
+        public static long TableBytes(int count) => TableHeaderSize + (long)count * TableEntrySize;
+
+        public void WriteTable(byte* p, long capacityBytes, long born)
+        {
+            if (TableBytes(_extents.Count) > capacityBytes) throw new InvalidOperationException("Free table block too small.");
+            p[0] = HeapLayout.KindFreeTable;
+            *(uint*)(p + 4) = (uint)_extents.Count;
+            *(long*)(p + 8) = born;
+            for (int i = 0; i < _extents.Count; i++)
+            {
+                byte* e = p + TableHeaderSize + (long)i * TableEntrySize;
+                var x = _extents[i];
+                *(long*)e = x.Offset;
+                *(long*)(e + 8) = x.Length;
+                *(long*)(e + 16) = x.Born;
+                *(long*)(e + 24) = x.Died;
+            }
+        }
+
+        /// <summary>Marks clean every range that no live pin can see, and merges neighbours.</summary>
+        public void Reclaim(List<KeyValuePair<long, long>> pins)
+        {
+            if (_dirty == 0) return;
+            bool changed = false;
+            for (int i = 0; i < _extents.Count; i++)
+            {
+                var e = _extents[i];
+                if (e.IsClean) continue;
+                bool visible = false;
+                foreach (var r in pins)
+                {
+                    if (e.Born <= r.Value && r.Key < e.Died) { visible = true; break; }
+                }
+                if (!visible)
+                {
+                    e.Born = 0;
+                    e.Died = 0;
+                    _extents[i] = e;
+                    _dirty--;
+                    changed = true;
+                }
+            }
+            if (changed) Coalesce();
+        }
+
+        private void Coalesce()
+        {
+            int w = 0;
+            for (int i = 0; i < _extents.Count; i++)
+            {
+                var e = _extents[i];
+                if (w > 0)
+                {
+                    var prev = _extents[w - 1];
+                    if (prev.IsClean && e.IsClean && prev.End == e.Offset)
+                    {
+                        prev.Length += e.Length;
+                        _extents[w - 1] = prev;
+                        continue;
+                    }
+                }
+                _extents[w++] = e;
+            }
+            _extents.RemoveRange(w, _extents.Count - w);
+            AbsorbTail();
+        }
+
+        /// <summary>A clean range that reaches the tail is simply unallocated space.</summary>
+        private void AbsorbTail()
+        {
+            while (_extents.Count > 0)
+            {
+                var last = _extents[_extents.Count - 1];
+                if (!last.IsClean || last.End != Tail) break;
+                Tail = last.Offset;
+                _extents.RemoveAt(_extents.Count - 1);
+            }
+        }
+
+        /// <summary>Takes <paramref name="size"/> bytes from the best-fitting clean range, or from the tail.</summary>
+        public long Allocate(long size)
+        {
+            int best = -1;
+            long bestLength = long.MaxValue;
+            for (int i = 0; i < _extents.Count; i++)
+            {
+                var e = _extents[i];
+                if (e.IsClean && e.Length >= size && e.Length < bestLength)
+                {
+                    best = i;
+                    bestLength = e.Length;
+                    if (e.Length == size) break;
+                }
+            }
+            if (best >= 0)
+            {
+                var e = _extents[best];
+                long offset = e.Offset;
+                if (e.Length == size) _extents.RemoveAt(best);
+                else
+                {
+                    e.Offset += size;
+                    e.Length -= size;
+                    _extents[best] = e;
+                }
+                return offset;
+            }
+            long start = Tail;
+            Tail += size;
+            return start;
+        }
+
+        /// <summary>Returns a range. Born/Died say which snapshots could see its old contents; Died &lt;= Born means none.</summary>
+        public void Free(long offset, long length, long born, long died)
+        {
+            if (length <= 0) return;
+            var x = new FreeExtent { Offset = offset, Length = length, Born = born, Died = died };
+            if (x.IsClean) { x.Born = 0; x.Died = 0; }
+            int lo = 0, hi = _extents.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (_extents[mid].Offset < offset) lo = mid + 1; else hi = mid;
+            }
+            if ((lo > 0 && _extents[lo - 1].End > offset) || (lo < _extents.Count && x.End > _extents[lo].Offset))
+                throw new AncientHeapCorruptException($"The range ({offset}, {length}) is freed twice; the heap's allocation records are inconsistent.");
+            if (!x.IsClean)
+            {
+                _extents.Insert(lo, x);
+                _dirty++;
+                return;
+            }
+            bool mergePrev = lo > 0 && _extents[lo - 1].IsClean && _extents[lo - 1].End == x.Offset;
+            bool mergeNext = lo < _extents.Count && _extents[lo].IsClean && _extents[lo].Offset == x.End;
+            if (mergePrev && mergeNext)
+            {
+                var prev = _extents[lo - 1];
+                prev.Length += x.Length + _extents[lo].Length;
+                _extents[lo - 1] = prev;
+                _extents.RemoveAt(lo);
+            }
+            else if (mergePrev)
+            {
+                var prev = _extents[lo - 1];
+                prev.Length += x.Length;
+                _extents[lo - 1] = prev;
+            }
+            else if (mergeNext)
+            {
+                var next = _extents[lo];
+                next.Offset = x.Offset;
+                next.Length += x.Length;
+                _extents[lo] = next;
+            }
+            else
+            {
+                _extents.Insert(lo, x);
+            }
+            AbsorbTail();
+        }
+
+        public IReadOnlyList<FreeExtent> Extents => _extents;
+    }
+}

@@ -1,0 +1,591 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using AncientPS.Engine.Encoding;
+
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>
+    /// One mapped heap, shared by every handle that opened it in this process. Writers are serialised by an in-process
+    /// gate and a byte-range lock on the file; readers take no lock: they pin the committed state they read and see it
+    /// unchanged until they let go.
+    /// </summary>
+    internal sealed unsafe class HeapCore
+    {
+        private static readonly Dictionary<string, HeapCore> s_open = new Dictionary<string, HeapCore>(
+            Platform.IsWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
+        private readonly SemaphoreSlim _writeGate = new SemaphoreSlim(1, 1);
+        private readonly List<KeyValuePair<long, long>> _pinScratch = new List<KeyValuePair<long, long>>();
+        private readonly WeakReference _latest = new WeakReference(null);
+        private int _handles;
+        private FreeSpace _cachedFree;
+        private long _cachedFreeTransaction;
+        private int _liveReaders;
+
+        private HeapCore(string path, bool anonymous, HeapMemory memory)
+        {
+            Path = path;
+            IsAnonymous = anonymous;
+            Memory = memory;
+            Readers = new ReaderRegistry(memory);
+            Guard = new ReadGuard();
+        }
+
+        public string Path { get; }
+        public bool IsAnonymous { get; }
+        public bool CanWrite => Memory.CanWrite;
+        public HeapMemory Memory { get; }
+        public ReaderRegistry Readers { get; }
+        public ReadGuard Guard { get; }
+
+        // ---------------------------------------------------------------- opening
+
+        public static HeapCore OpenFile(string path, HeapOptions options)
+        {
+            string full = System.IO.Path.GetFullPath(path);
+            lock (s_open)
+            {
+                if (s_open.TryGetValue(full, out var existing))
+                {
+                    if (!options.ReadOnly && !existing.CanWrite)
+                        throw new UnauthorizedAccessException($"'{full}' is already mounted read-only in this process because the file is not writable; it cannot also be mounted for writing.");
+                    existing._handles++;
+                    return existing;
+                }
+                var core = OpenNew(full, options);
+                core._handles = 1;
+                s_open.Add(full, core);
+                return core;
+            }
+        }
+
+        public static HeapCore CreateAnonymous(HeapOptions options)
+        {
+            string dir = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+            string path = System.IO.Path.Combine(dir, "ancientps-" + Guid.NewGuid().ToString("N") + ".anon");
+            var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
+            try
+            {
+                if (!Platform.IsWindows) File.Delete(path); // nothing outlives the process, even when it is killed
+                var core = new HeapCore(null, anonymous: true, new FileHeapMemory(stream, writable: true));
+                core.Initialize(stream);
+                core._handles = 1;
+                return core;
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        private static HeapCore OpenNew(string full, HeapOptions options)
+        {
+            if (Directory.Exists(full))
+                throw new IOException($"'{full}' is a folder, not a heap file. Give the path of a file.");
+            bool exists = File.Exists(full);
+            if (!exists && (options.ReadOnly || !options.CreateIfMissing))
+                throw new FileNotFoundException($"The heap file '{full}' does not exist.", full);
+
+            FileStream stream;
+            bool writable = true;
+            try
+            {
+                stream = new FileStream(full, exists ? FileMode.Open : FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (UnauthorizedAccessException) when (options.ReadOnly && exists)
+            {
+                stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                writable = false;
+            }
+
+            try
+            {
+                if (!exists) Platform.SetUnixCreateMode(full, options.UnixCreateMode);
+                if (stream.Length == 0)
+                {
+                    if (!writable || !options.CreateIfMissing || options.ReadOnly)
+                        throw new AncientHeapFormatException(HeapFormatProblem.NotAHeap, $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one.");
+                    var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true));
+                    created.Initialize(stream);
+                    return created;
+                }
+                CheckHeader(stream, full);
+                var core = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable));
+                core.Attach();
+                return core;
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Reads and checks the header through the stream, before anything is mapped, so a non-heap file is never touched.</summary>
+        private static void CheckHeader(FileStream stream, string path)
+        {
+            var header = new byte[HeapLayout.HeaderSize];
+            stream.Position = 0;
+            int read = 0;
+            while (read < header.Length)
+            {
+                int n = stream.Read(header, read, header.Length - read);
+                if (n <= 0) break;
+                read += n;
+            }
+            for (int i = 0; i < HeapLayout.Magic.Length; i++)
+            {
+                if (i >= read || header[i] != HeapLayout.Magic[i])
+                    throw new AncientHeapFormatException(HeapFormatProblem.NotAHeap, $"'{path}' is not an AncientPS heap file. Give the path of a heap, or of a new file to create one.");
+            }
+            ushort major = BitConverter.ToUInt16(header, 16);
+            ushort minor = BitConverter.ToUInt16(header, 18);
+            if (major > HeapLayout.MajorVersion)
+                throw new AncientHeapFormatException(HeapFormatProblem.NewerVersion, $"'{path}' is a heap of format version {major}.{minor}; this AncientPS reads version {HeapLayout.MajorVersion}. Update AncientPS to read it.");
+            if (read < HeapLayout.HeaderSize || stream.Length < HeapLayout.DataStart)
+                throw new AncientHeapCorruptException($"'{path}' is a truncated heap file ({stream.Length} bytes).");
+            ulong stored = BitConverter.ToUInt64(header, HeapLayout.HeaderChecksumOffset);
+            if (stored != Checksum64.Compute(header, 0, HeapLayout.HeaderChecksummedBytes))
+                throw new AncientHeapCorruptException($"The header of '{path}' fails its checksum; the file is damaged.");
+            if (BitConverter.ToUInt32(header, 20) != HeapLayout.HeaderSize || BitConverter.ToUInt32(header, 28) != HeapLayout.ReaderSlotCount
+                || BitConverter.ToInt64(header, 32) != HeapLayout.ReaderTableOffset || BitConverter.ToInt64(header, 40) != HeapLayout.DataStart)
+                throw new AncientHeapCorruptException($"The header of '{path}' describes a layout this version does not know; the file is damaged.");
+        }
+
+        /// <summary>Writes the header, an empty committed state and an empty reader table into a new, empty file.</summary>
+        private void Initialize(FileStream stream)
+        {
+            stream.Lock(HeapLayout.WriterLockOffset, 1);
+            try
+            {
+                if (stream.Length != 0) { CheckHeader(stream, Path); Attach(); return; }
+                stream.SetLength(HeapLayout.DataStart);
+                byte* p = Memory.Pointer(0, HeapLayout.DataStart);
+                for (int i = 0; i < HeapLayout.Magic.Length; i++) p[i] = HeapLayout.Magic[i];
+                *(ushort*)(p + 16) = HeapLayout.MajorVersion;
+                *(ushort*)(p + 18) = HeapLayout.MinorVersion;
+                *(uint*)(p + 20) = HeapLayout.HeaderSize;
+                *(uint*)(p + 24) = 0;
+                *(uint*)(p + 28) = HeapLayout.ReaderSlotCount;
+                *(long*)(p + 32) = HeapLayout.ReaderTableOffset;
+                *(long*)(p + 40) = HeapLayout.DataStart;
+                *(long*)(p + 48) = DateTime.UtcNow.Ticks;
+                *(ulong*)(p + HeapLayout.HeaderChecksumOffset) = Checksum64.Compute(p, HeapLayout.HeaderChecksummedBytes);
+                var meta = new MetaPage { TransactionId = 1, CommittedSize = HeapLayout.DataStart, CommitTicks = DateTime.UtcNow.Ticks };
+                meta.WriteTo(p + HeapLayout.MetaOffsets[1]);
+                Memory.Flush();
+            }
+            finally
+            {
+                stream.Unlock(HeapLayout.WriterLockOffset, 1);
+            }
+            Attach();
+        }
+
+        private void Attach()
+        {
+            Memory.MapAtLeast(HeapLayout.DataStart);
+            ReadLatestMeta();
+            Readers.TryClaimSlot();
+        }
+
+        // ---------------------------------------------------------------- committed state
+
+        public MetaPage ReadLatestMeta()
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
+                long length = Memory.StorageLength;
+                bool ok0 = MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[0], out var m0) && m0.IsPlausible(length);
+                bool ok1 = MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[1], out var m1) && m1.IsPlausible(length);
+                if (ok0 && (!ok1 || m0.TransactionId > m1.TransactionId)) return m0;
+                if (ok1) return m1;
+                // Both slots unreadable: either a writer is rewriting one while we read the other, or the file is damaged.
+                if (attempt >= 200)
+                    throw new AncientHeapCorruptException($"Neither meta page of '{Path ?? "(anonymous heap)"}' is valid; the heap is damaged. Test-AncientHeap reports what is wrong.");
+                Thread.Sleep(attempt < 10 ? 0 : 1);
+            }
+        }
+
+        /// <summary>Pins the latest committed state for reading (the LMDB reader protocol: publish the pin, then check it is still the latest).</summary>
+        public SnapshotState AcquireSnapshot()
+        {
+            while (true)
+            {
+                var meta = ReadLatestMeta();
+                if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
+                Readers.Pin(meta.TransactionId);
+                var again = ReadLatestMeta();
+                if (again.TransactionId == meta.TransactionId)
+                {
+                    var state = new SnapshotState(meta, Readers);
+                    _latest.Target = state;
+                    return state;
+                }
+                Readers.Unpin(meta.TransactionId);
+            }
+        }
+
+        // ---------------------------------------------------------------- reading
+
+        public bool TryGet(AncientHeap handle, string key, ValueProjection projection, out object value)
+        {
+            var state = AcquireSnapshot();
+            var space = new SnapshotSpace(handle, this, state);
+            var bounded = new BoundedSpace(Memory, state.Meta.CommittedSize);
+            space.EnterRead();
+            KeyEntry entry;
+            try
+            {
+                long offset = KeyDirectory.Find(bounded, state.Meta.DirectoryRoot, key, KeyRules.Hash(key));
+                if (offset == 0) { value = null; return false; }
+                entry = KeyEntry.Read(bounded, offset);
+            }
+            finally
+            {
+                space.ExitRead();
+            }
+            value = NodeReader.Read(space, entry.Key, entry.Tag, entry.Payload, projection);
+            GC.KeepAlive(state);
+            return true;
+        }
+
+        public bool TryGetEntry(string key, out HeapEntry entry)
+        {
+            var state = AcquireSnapshot();
+            var bounded = new BoundedSpace(Memory, state.Meta.CommittedSize);
+            Guard.Enter();
+            try
+            {
+                long offset = KeyDirectory.Find(bounded, state.Meta.DirectoryRoot, key, KeyRules.Hash(key));
+                entry = offset == 0 ? null : ToHeapEntry(KeyEntry.Read(bounded, offset));
+                return entry != null;
+            }
+            finally
+            {
+                Guard.Exit();
+                GC.KeepAlive(state);
+            }
+        }
+
+        public IReadOnlyList<HeapEntry> GetEntries()
+        {
+            var state = AcquireSnapshot();
+            var bounded = new BoundedSpace(Memory, state.Meta.CommittedSize);
+            var list = new List<HeapEntry>();
+            Guard.Enter();
+            try
+            {
+                KeyDirectory.ForEach(bounded, state.Meta.DirectoryRoot, offset => list.Add(ToHeapEntry(KeyEntry.Read(bounded, offset))));
+            }
+            finally
+            {
+                Guard.Exit();
+                GC.KeepAlive(state);
+            }
+            list.Sort((a, b) => KeyRules.Compare(a.Key, b.Key));
+            return list;
+        }
+
+        private static HeapEntry ToHeapEntry(KeyEntry e)
+            => new HeapEntry(e.Key, e.TypeName, e.StoredSize, new DateTime(e.WrittenTicks, DateTimeKind.Utc), e.Born);
+
+        public HeapStatistics GetStatistics()
+        {
+            var state = AcquireSnapshot();
+            var meta = state.Meta;
+            long pinned = 0, ranges = 0;
+            Guard.Enter();
+            try
+            {
+                if (meta.FreeTable != 0)
+                {
+                    var bounded = new BoundedSpace(Memory, meta.CommittedSize);
+                    var free = FreeSpace.Load(bounded.At(meta.FreeTable, meta.FreeTableLength), meta.FreeTableLength, meta.CommittedSize, meta.FreeTable);
+                    pinned = free.PinnedBytes;
+                    ranges = free.Count;
+                }
+            }
+            finally
+            {
+                Guard.Exit();
+            }
+            return new HeapStatistics
+            {
+                Size = Memory.StorageLength,
+                Used = meta.UsedBytes,
+                Free = meta.FreeBytes - pinned + Math.Max(0, Memory.StorageLength - meta.CommittedSize),
+                Pinned = pinned,
+                Count = meta.KeyCount,
+                FreeRanges = ranges,
+                TransactionId = meta.TransactionId,
+                Readers = Math.Max(_liveReaders, Readers.IsPublished ? 1 : 0),
+            };
+        }
+
+        // ---------------------------------------------------------------- writing
+
+        private sealed class WriteScope
+        {
+            public MetaPage Meta;
+            public WriteTransaction Tx;
+            public BoundedSpace Space;
+            public List<KeyDirectory.Freed> Freed = new List<KeyDirectory.Freed>();
+        }
+
+        private void CheckWritable(HeapOptions options)
+        {
+            if (options.ReadOnly || !CanWrite)
+                throw new AncientHeapReadOnlyException($"The heap '{Path ?? "(anonymous heap)"}' is mounted read-only. Mount it without -ReadOnly to change it.");
+        }
+
+        private void AcquireWriter(TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            if (!_writeGate.Wait(timeout))
+                throw new AncientHeapBusyException($"Another writer in this process held '{Path ?? "(anonymous heap)"}' for longer than {timeout.TotalSeconds:0.#} s. Try again later.");
+            try
+            {
+                int sleep = 0;
+                while (!Memory.TryLockWriter())
+                {
+                    if (clock.Elapsed > timeout)
+                        throw new AncientHeapBusyException($"Another process held the write lock on '{Path}' for longer than {timeout.TotalSeconds:0.#} s. Try again later.");
+                    Thread.Sleep(sleep);
+                    sleep = Math.Min(sleep + 1, 10);
+                }
+            }
+            catch
+            {
+                _writeGate.Release();
+                throw;
+            }
+        }
+
+        private void ReleaseWriter()
+        {
+            try { Memory.UnlockWriter(); }
+            finally { _writeGate.Release(); }
+        }
+
+        private T Write<T>(HeapOptions options, Func<WriteScope, T> body)
+        {
+            CheckWritable(options);
+            AcquireWriter(options.LockTimeout);
+            Guard.Enter();
+            try
+            {
+                var meta = ReadLatestMeta();
+                var space = new BoundedSpace(Memory, meta.CommittedSize);
+                FreeSpace free;
+                if (_cachedFree != null && _cachedFreeTransaction == meta.TransactionId) free = _cachedFree;
+                else if (meta.FreeTable != 0) free = FreeSpace.Load(space.At(meta.FreeTable, meta.FreeTableLength), meta.FreeTableLength, meta.CommittedSize, meta.FreeTable);
+                else free = FreeSpace.Empty(meta.CommittedSize);
+                Readers.CollectLivePins(_pinScratch, out _liveReaders);
+                free.Reclaim(_pinScratch);
+                var scope = new WriteScope
+                {
+                    Meta = meta,
+                    Space = space,
+                    Tx = new WriteTransaction(Memory, free, meta.TransactionId + 1, options.MaximumSize),
+                };
+                // The in-memory free space is changed as the write goes; unless the write commits, reload it next time.
+                _cachedFree = null;
+                return body(scope);
+            }
+            finally
+            {
+                Guard.Exit();
+                ReleaseWriter();
+            }
+        }
+
+        public void Set(HeapOptions options, string key, object value, SetOptions setOptions)
+        {
+            Write(options, scope =>
+            {
+                var tx = scope.Tx;
+                tx.BeginValue();
+                var encoded = NodeWriter.Write(value, tx, setOptions);
+                var extents = tx.EndValue();
+                setOptions.CancellationToken.ThrowIfCancellationRequested();
+
+                long extentsNode = 0, stored = 0;
+                if (extents.Count > 0)
+                {
+                    long listSize = ExtentList.SizeFor(extents.Count);
+                    extentsNode = tx.AllocateNode(listSize, out byte* x);
+                    x[0] = HeapLayout.KindExtents;
+                    *(uint*)(x + 4) = (uint)extents.Count;
+                    *(long*)(x + 8) = tx.TransactionId;
+                    ulong checksum = 0;
+                    for (int i = 0; i < extents.Count; i++)
+                    {
+                        *(long*)(x + ExtentList.HeaderSize + 16 * i) = extents[i].Key;
+                        *(long*)(x + ExtentList.HeaderSize + 16 * i + 8) = extents[i].Value;
+                        checksum = Checksum64.Compute(Memory.Pointer(extents[i].Key, extents[i].Value), extents[i].Value, checksum);
+                        stored += extents[i].Value;
+                    }
+                    *(ulong*)(x + 16) = checksum;
+                    stored += HeapLayout.NodeClass(listSize);
+                }
+
+                var entry = new KeyEntry
+                {
+                    Tag = encoded.Tag,
+                    Payload = encoded.Payload,
+                    Hash = KeyRules.Hash(key),
+                    Born = tx.TransactionId,
+                    WrittenTicks = DateTime.UtcNow.Ticks,
+                    StoredSize = stored,
+                    Extents = extentsNode,
+                    Key = key,
+                    TypeName = KeyEntry.ClipTypeName(encoded.TypeName),
+                };
+                long entryOffset = tx.AllocateNode(entry.Size, out byte* ep);
+                entry.Write(ep);
+
+                long root = KeyDirectory.Put(tx, scope.Space, scope.Meta.DirectoryRoot, key, entry.Hash, entryOffset, scope.Freed, out long replaced);
+                if (replaced != 0) FreeEntry(scope, replaced);
+                Commit(options, scope, root, scope.Meta.KeyCount + (replaced == 0 ? 1 : 0));
+                return true;
+            });
+        }
+
+        public bool Remove(HeapOptions options, string key)
+        {
+            return Write(options, scope =>
+            {
+                long root = KeyDirectory.Delete(scope.Tx, scope.Space, scope.Meta.DirectoryRoot, key, KeyRules.Hash(key), scope.Freed, out long removed);
+                if (removed == 0) return false;
+                FreeEntry(scope, removed);
+                Commit(options, scope, root, scope.Meta.KeyCount - 1);
+                return true;
+            });
+        }
+
+        /// <summary>Frees an entry that a write replaced or removed, with its value's ranges and extent list.</summary>
+        private static void FreeEntry(WriteScope scope, long entryOffset)
+        {
+            var space = scope.Space;
+            long born = KeyEntry.BornAt(space, entryOffset);
+            var freed = scope.Freed;
+            freed.Add(new KeyDirectory.Freed { Offset = entryOffset, Length = HeapLayout.NodeClass(KeyEntry.SizeAt(space, entryOffset)), Born = born });
+            byte* p = space.At(entryOffset, KeyEntry.FixedSize);
+            long extents = *(long*)(p + 48);
+            if (extents == 0) return;
+            int count = ExtentList.CountAt(space, extents, out _);
+            for (int i = 0; i < count; i++)
+            {
+                ExtentList.Read(space, extents, i, out long offset, out long length);
+                freed.Add(new KeyDirectory.Freed { Offset = offset, Length = length, Born = born });
+            }
+            freed.Add(new KeyDirectory.Freed { Offset = extents, Length = HeapLayout.NodeClass(ExtentList.SizeFor(count)), Born = born });
+        }
+
+        /// <summary>Frees what the write replaced, writes the new free table and publishes the new meta page.</summary>
+        private void Commit(HeapOptions options, WriteScope scope, long root, long keyCount)
+        {
+            var tx = scope.Tx;
+            var free = tx.Free;
+            long txn = tx.TransactionId;
+            tx.CloseRun();
+            foreach (var f in scope.Freed) free.Free(f.Offset, HeapLayout.Align(f.Length), f.Born, txn);
+
+            var old = scope.Meta;
+            if (old.FreeTable != 0)
+            {
+                long tableBorn = *(long*)(scope.Space.At(old.FreeTable, FreeSpace.TableHeaderSize) + 8);
+                free.Free(old.FreeTable, old.FreeTableLength, tableBorn, txn);
+            }
+            long tableBytes = HeapLayout.Align(FreeSpace.TableBytes(free.Count + 1));
+            long table = tx.TakeBlock(tableBytes, out byte* tp);
+            free.WriteTable(tp, tableBytes, txn);
+
+            long freeBytes = free.TotalBytes;
+            var meta = new MetaPage
+            {
+                TransactionId = txn,
+                CommittedSize = free.Tail,
+                DirectoryRoot = root,
+                KeyCount = keyCount,
+                FreeTable = table,
+                FreeTableLength = tableBytes,
+                UsedBytes = free.Tail - HeapLayout.DataStart - freeBytes,
+                FreeBytes = freeBytes,
+                CommitTicks = DateTime.UtcNow.Ticks,
+            };
+
+            bool durable = options.Durability == Durability.Flushed;
+            if (durable) Memory.Flush();
+            Interlocked.MemoryBarrier();
+            meta.WriteTo(Memory.Pointer(HeapLayout.MetaOffsets[(int)(txn & 1)], HeapLayout.MetaSize));
+            Interlocked.MemoryBarrier();
+            if (durable) Memory.Flush();
+
+            _cachedFree = free;
+            _cachedFreeTransaction = txn;
+            // Give back a large overshoot at once (growth adds a quarter, so this never flaps); the rest goes at dismount.
+            long keep = (free.Tail + 0xFFFF) & ~0xFFFFL;
+            if (Memory.StorageLength > keep + Math.Max(keep / 2, 64L << 20)) Memory.TrimTo(keep);
+        }
+
+        /// <summary>Cuts the file back to its committed size, under the write lock so that no writer is extending it.</summary>
+        private void TrimToCommitted()
+        {
+            if (!Memory.TryLockWriter()) return;
+            try
+            {
+                var meta = ReadLatestMeta();
+                Memory.TrimTo(Math.Max(meta.CommittedSize, HeapLayout.DataStart));
+            }
+            finally
+            {
+                Memory.UnlockWriter();
+            }
+        }
+
+        public void Flush()
+        {
+            if (CanWrite) Memory.Flush();
+        }
+
+        // ---------------------------------------------------------------- lifetime
+
+        public void AddRef()
+        {
+            lock (s_open) _handles++;
+        }
+
+        public void Release()
+        {
+            lock (s_open)
+            {
+                if (--_handles > 0) return;
+                if (Path != null && s_open.TryGetValue(Path, out var registered) && ReferenceEquals(registered, this)) s_open.Remove(Path);
+            }
+            if (!Guard.Close(TimeSpan.FromSeconds(10)))
+            {
+                // A read is still inside the mapping: leave it mapped (until the process exits) rather than pull it away.
+                Readers.Close();
+                return;
+            }
+            try
+            {
+                if (CanWrite && !IsAnonymous)
+                {
+                    TrimToCommitted();
+                    Memory.Flush();
+                }
+            }
+            catch (IOException) { }
+            Readers.Close();
+            Memory.Dispose();
+        }
+    }
+}

@@ -1,0 +1,357 @@
+using System;
+using System.Collections.Generic;
+
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>
+    /// The key directory: a copy-on-write hash array mapped trie over the keys' 64-bit hashes, 32 ways per level.
+    /// A write copies only the path from the root to the changed entry, so a commit costs O(log32 n) new nodes and the
+    /// previous root stays intact for snapshot readers.
+    /// </summary>
+    internal static unsafe class KeyDirectory
+    {
+        public const int BitsPerLevel = 5;
+        public const int MaxDepth = 13; // 13 * 5 >= 64 bits; deeper than this only full-hash collisions remain.
+        private const int BranchHeader = 16;
+        private const int CollisionHeader = 16;
+
+        private static int IndexAt(ulong hash, int depth) => (int)((hash >> (depth * BitsPerLevel)) & 31);
+
+        private static int PopCount(uint x)
+        {
+            x -= (x >> 1) & 0x55555555u;
+            x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+            return (int)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
+        }
+
+        /// <summary>Finds the entry for <paramref name="key"/>; 0 when absent.</summary>
+        public static long Find(BoundedSpace space, long root, string key, ulong hash)
+        {
+            long node = root;
+            for (int depth = 0; node != 0; depth++)
+            {
+                if (depth > MaxDepth + 1) throw new AncientHeapCorruptException("The key directory is deeper than any valid directory; it is damaged.");
+                byte* p = space.At(node, 8);
+                switch (p[0])
+                {
+                    case HeapLayout.KindEntry:
+                        return KeyEntry.Matches(space, node, key, hash) ? node : 0;
+                    case HeapLayout.KindBranch:
+                    {
+                        uint bitmap = *(uint*)(p + 4);
+                        uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
+                        if ((bitmap & bit) == 0) return 0;
+                        int pos = PopCount(bitmap & (bit - 1));
+                        node = *(long*)space.At(node + BranchHeader + 8L * pos, 8);
+                        break;
+                    }
+                    case HeapLayout.KindCollision:
+                    {
+                        int count = CollisionCount(space, node);
+                        for (int i = 0; i < count; i++)
+                        {
+                            long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                            if (KeyEntry.Matches(space, e, key, hash)) return e;
+                        }
+                        return 0;
+                    }
+                    default:
+                        throw new AncientHeapCorruptException($"Unexpected node kind 0x{p[0]:X2} in the key directory at offset {node}.");
+                }
+            }
+            return 0;
+        }
+
+        /// <summary>Visits every entry. The depth bound makes a cyclic (hostile) directory end with an error instead of a hang.</summary>
+        public static void ForEach(BoundedSpace space, long root, Action<long> visit)
+        {
+            if (root == 0) return;
+            var stack = new Stack<KeyValuePair<long, int>>();
+            stack.Push(new KeyValuePair<long, int>(root, 0));
+            while (stack.Count > 0)
+            {
+                var top = stack.Pop();
+                long node = top.Key;
+                int depth = top.Value;
+                if (depth > MaxDepth + 1) throw new AncientHeapCorruptException("The key directory is deeper than any valid directory; it is damaged.");
+                byte* p = space.At(node, 8);
+                switch (p[0])
+                {
+                    case HeapLayout.KindEntry:
+                        visit(node);
+                        break;
+                    case HeapLayout.KindBranch:
+                    {
+                        int n = PopCount(*(uint*)(p + 4));
+                        byte* c = space.At(node + BranchHeader, 8L * n);
+                        for (int i = n - 1; i >= 0; i--) stack.Push(new KeyValuePair<long, int>(((long*)c)[i], depth + 1));
+                        break;
+                    }
+                    case HeapLayout.KindCollision:
+                    {
+                        int count = CollisionCount(space, node);
+                        for (int i = count - 1; i >= 0; i--)
+                        {
+                            long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                            stack.Push(new KeyValuePair<long, int>(e, MaxDepth + 1));
+                        }
+                        break;
+                    }
+                    default:
+                        throw new AncientHeapCorruptException($"Unexpected node kind 0x{p[0]:X2} in the key directory at offset {node}.");
+                }
+            }
+        }
+
+        private static int CollisionCount(BoundedSpace space, long node)
+        {
+            long count = *(uint*)(space.At(node, CollisionHeader) + 4);
+            space.At(node, CollisionHeader + 8 * count);
+            return (int)count;
+        }
+
+        /// <summary>A directory node a write replaced: its range and the transaction that wrote it.</summary>
+        public struct Freed
+        {
+            public long Offset, Length, Born;
+        }
+
+        private struct PathStep
+        {
+            public long Node;
+            public int Depth;
+        }
+
+        /// <summary>
+        /// Returns the new root after putting <paramref name="entry"/> (already written) in place of any entry with its key.
+        /// <paramref name="replaced"/> is the entry it displaced, or 0.
+        /// </summary>
+        public static long Put(WriteTransaction tx, BoundedSpace space, long root, string key, ulong hash, long entry, List<Freed> freed, out long replaced)
+        {
+            replaced = 0;
+            var path = new List<PathStep>();
+            long node = root;
+            long replacement;
+            int depth = 0;
+            while (true)
+            {
+                if (node == 0) { replacement = entry; break; }
+                if (depth > MaxDepth + 1) throw new AncientHeapCorruptException("The key directory is deeper than any valid directory; it is damaged.");
+                byte* p = space.At(node, 8);
+                if (p[0] == HeapLayout.KindBranch)
+                {
+                    uint bitmap = *(uint*)(p + 4);
+                    uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
+                    if ((bitmap & bit) == 0)
+                    {
+                        replacement = CopyBranch(tx, space, node, depth, hash, entry, insert: true);
+                        freed.Add(BranchFreed(space, node));
+                        break;
+                    }
+                    path.Add(new PathStep { Node = node, Depth = depth });
+                    node = *(long*)space.At(node + BranchHeader + 8L * PopCount(bitmap & (bit - 1)), 8);
+                    depth++;
+                    continue;
+                }
+                if (p[0] == HeapLayout.KindEntry)
+                {
+                    if (KeyEntry.Matches(space, node, key, hash))
+                    {
+                        replaced = node;
+                        replacement = entry;
+                    }
+                    else
+                    {
+                        replacement = Split(tx, depth, node, KeyEntry.HashAt(space, node), entry, hash);
+                    }
+                    break;
+                }
+                if (p[0] == HeapLayout.KindCollision)
+                {
+                    int count = CollisionCount(space, node);
+                    var members = new List<long>(count + 1);
+                    for (int i = 0; i < count; i++)
+                    {
+                        long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                        if (KeyEntry.Matches(space, e, key, hash)) replaced = e; else members.Add(e);
+                    }
+                    members.Add(entry);
+                    replacement = WriteCollision(tx, members);
+                    freed.Add(CollisionFreed(space, node));
+                    break;
+                }
+                throw new AncientHeapCorruptException($"Unexpected node kind 0x{p[0]:X2} in the key directory at offset {node}.");
+            }
+            return Rebuild(tx, space, path, hash, replacement, freed);
+        }
+
+        /// <summary>Returns the new root after taking <paramref name="key"/> out; <paramref name="removed"/> is its entry, or 0 (root unchanged).</summary>
+        public static long Delete(WriteTransaction tx, BoundedSpace space, long root, string key, ulong hash, List<Freed> freed, out long removed)
+        {
+            removed = 0;
+            var path = new List<PathStep>();
+            long node = root;
+            int depth = 0;
+            long replacement;
+            while (true)
+            {
+                if (node == 0) return root;
+                if (depth > MaxDepth + 1) throw new AncientHeapCorruptException("The key directory is deeper than any valid directory; it is damaged.");
+                byte* p = space.At(node, 8);
+                if (p[0] == HeapLayout.KindBranch)
+                {
+                    uint bitmap = *(uint*)(p + 4);
+                    uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
+                    if ((bitmap & bit) == 0) return root;
+                    path.Add(new PathStep { Node = node, Depth = depth });
+                    node = *(long*)space.At(node + BranchHeader + 8L * PopCount(bitmap & (bit - 1)), 8);
+                    depth++;
+                    continue;
+                }
+                if (p[0] == HeapLayout.KindEntry)
+                {
+                    if (!KeyEntry.Matches(space, node, key, hash)) return root;
+                    removed = node;
+                    replacement = 0;
+                    break;
+                }
+                if (p[0] == HeapLayout.KindCollision)
+                {
+                    int count = CollisionCount(space, node);
+                    var members = new List<long>(count);
+                    for (int i = 0; i < count; i++)
+                    {
+                        long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                        if (removed == 0 && KeyEntry.Matches(space, e, key, hash)) removed = e; else members.Add(e);
+                    }
+                    if (removed == 0) return root;
+                    replacement = members.Count == 1 ? members[0] : WriteCollision(tx, members);
+                    freed.Add(CollisionFreed(space, node));
+                    break;
+                }
+                throw new AncientHeapCorruptException($"Unexpected node kind 0x{p[0]:X2} in the key directory at offset {node}.");
+            }
+            return Rebuild(tx, space, path, hash, replacement, freed);
+        }
+
+        /// <summary>Copies each branch on the path with its child replaced, from the bottom up. A child of 0 is removed.</summary>
+        private static long Rebuild(WriteTransaction tx, BoundedSpace space, List<PathStep> path, ulong hash, long child, List<Freed> freed)
+        {
+            for (int i = path.Count - 1; i >= 0; i--)
+            {
+                long node = path[i].Node;
+                int depth = path[i].Depth;
+                freed.Add(BranchFreed(space, node));
+                if (child == 0)
+                {
+                    byte* p = space.At(node, BranchHeader);
+                    uint bitmap = *(uint*)(p + 4);
+                    uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
+                    uint rest = bitmap & ~bit;
+                    if (rest == 0) { child = 0; continue; }
+                    if (PopCount(rest) == 1)
+                    {
+                        // A branch left with one entry collapses into it: lookups compare the full key at the entry.
+                        int removedAt = PopCount(bitmap & (bit - 1));
+                        long only = *(long*)space.At(node + BranchHeader + 8L * (removedAt == 0 ? 1 : 0), 8);
+                        byte kind = *space.At(only, 1);
+                        if (kind == HeapLayout.KindEntry) { child = only; continue; }
+                    }
+                    child = CopyBranch(tx, space, node, depth, hash, 0, insert: false, remove: true);
+                }
+                else
+                {
+                    child = CopyBranch(tx, space, node, depth, hash, child, insert: false);
+                }
+            }
+            return child;
+        }
+
+        private static Freed BranchFreed(BoundedSpace space, long node)
+        {
+            byte* p = space.At(node, BranchHeader);
+            return new Freed { Offset = node, Length = HeapLayout.NodeClass(BranchHeader + 8L * PopCount(*(uint*)(p + 4))), Born = *(long*)(p + 8) };
+        }
+
+        private static Freed CollisionFreed(BoundedSpace space, long node)
+        {
+            byte* p = space.At(node, CollisionHeader);
+            return new Freed { Offset = node, Length = HeapLayout.NodeClass(CollisionHeader + 8L * *(uint*)(p + 4)), Born = *(long*)(p + 8) };
+        }
+
+        private static long CopyBranch(WriteTransaction tx, BoundedSpace space, long node, int depth, ulong hash, long child, bool insert, bool remove = false)
+        {
+            byte* src = space.At(node, BranchHeader);
+            uint bitmap = *(uint*)(src + 4);
+            int n = PopCount(bitmap);
+            long* children = (long*)space.At(node + BranchHeader, 8L * n);
+            uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
+            int pos = PopCount(bitmap & (bit - 1));
+            uint newBitmap = insert ? bitmap | bit : remove ? bitmap & ~bit : bitmap;
+            int m = PopCount(newBitmap);
+            long offset = tx.AllocateNode(BranchHeader + 8L * m, out byte* dst);
+            dst[0] = HeapLayout.KindBranch;
+            *(uint*)(dst + 4) = newBitmap;
+            *(long*)(dst + 8) = tx.TransactionId;
+            long* outc = (long*)(dst + BranchHeader);
+            int w = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (i == pos)
+                {
+                    if (insert) { outc[w++] = child; outc[w++] = children[i]; continue; }
+                    if (remove) continue;
+                    outc[w++] = child;
+                    continue;
+                }
+                outc[w++] = children[i];
+            }
+            if (insert && pos == n) outc[w++] = child;
+            return offset;
+        }
+
+        private static long NewBranch(WriteTransaction tx, uint bitmap, long first, long second)
+        {
+            int m = PopCount(bitmap);
+            long offset = tx.AllocateNode(BranchHeader + 8L * m, out byte* dst);
+            dst[0] = HeapLayout.KindBranch;
+            *(uint*)(dst + 4) = bitmap;
+            *(long*)(dst + 8) = tx.TransactionId;
+            ((long*)(dst + BranchHeader))[0] = first;
+            if (m > 1) ((long*)(dst + BranchHeader))[1] = second;
+            return offset;
+        }
+
+        /// <summary>Builds the subtree that holds two entries whose hashes agree on the levels above <paramref name="depth"/>.</summary>
+        private static long Split(WriteTransaction tx, int depth, long a, ulong ha, long b, ulong hb)
+        {
+            int d = depth;
+            while (d < MaxDepth && IndexAt(ha, d) == IndexAt(hb, d)) d++;
+            long node;
+            if (d >= MaxDepth || ha == hb)
+            {
+                node = WriteCollision(tx, new List<long> { a, b });
+                d = Math.Min(d, MaxDepth);
+            }
+            else
+            {
+                int ia = IndexAt(ha, d), ib = IndexAt(hb, d);
+                uint bitmap = (1u << ia) | (1u << ib);
+                node = ia < ib ? NewBranch(tx, bitmap, a, b) : NewBranch(tx, bitmap, b, a);
+            }
+            for (int k = d - 1; k >= depth; k--)
+                node = NewBranch(tx, 1u << IndexAt(ha, k), node, 0);
+            return node;
+        }
+
+        private static long WriteCollision(WriteTransaction tx, List<long> members)
+        {
+            long offset = tx.AllocateNode(CollisionHeader + 8L * members.Count, out byte* dst);
+            dst[0] = HeapLayout.KindCollision;
+            *(uint*)(dst + 4) = (uint)members.Count;
+            *(long*)(dst + 8) = tx.TransactionId;
+            for (int i = 0; i < members.Count; i++) ((long*)(dst + CollisionHeader))[i] = members[i];
+            return offset;
+        }
+    }
+}

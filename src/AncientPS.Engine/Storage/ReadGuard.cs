@@ -1,0 +1,53 @@
+using System;
+using System.Threading;
+
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>
+    /// Lets a dismount wait for reads in flight before it unmaps. Readers count themselves in one of several padded
+    /// counters (picked by thread) so that parallel readers do not fight over one cache line.
+    /// </summary>
+    internal sealed class ReadGuard
+    {
+        private const int Stripes = 16;
+        private const int Stride = 16; // 16 ints = 64 bytes between counters
+        private readonly int[] _counts = new int[Stripes * Stride];
+        private volatile bool _closing;
+
+        public bool IsClosing => _closing;
+
+        private static int Stripe => (Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride;
+
+        public void Enter()
+        {
+            int i = Stripe;
+            Interlocked.Increment(ref _counts[i]);
+            if (_closing)
+            {
+                Interlocked.Decrement(ref _counts[i]);
+                throw new ObjectDisposedException("AncientHeap", "The heap has been dismounted. Mount it again to read its values.");
+            }
+        }
+
+        /// <summary>Ends a read begun by <see cref="Enter"/> on the same thread.</summary>
+        public void Exit() => Interlocked.Decrement(ref _counts[Stripe]);
+
+        /// <summary>Refuses new reads and waits (bounded) for the ones in flight. Returns false if some never finished.</summary>
+        public bool Close(TimeSpan wait)
+        {
+            _closing = true;
+            Interlocked.MemoryBarrier();
+            var deadline = DateTime.UtcNow + wait;
+            var spin = new SpinWait();
+            while (true)
+            {
+                bool idle = true;
+                for (int i = 0; i < Stripes; i++)
+                    if (Volatile.Read(ref _counts[i * Stride]) != 0) { idle = false; break; }
+                if (idle) return true;
+                if (DateTime.UtcNow > deadline) return false;
+                spin.SpinOnce();
+            }
+        }
+    }
+}

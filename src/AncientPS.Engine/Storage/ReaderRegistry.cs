@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>
+    /// Which snapshots live readers can still see. Each process pins the transactions its views were read at; the range
+    /// [oldest, newest] of its pins is published in its slot of the file's reader table, with its pid and start time so
+    /// that a writer can tell a dead reader from a live one. Writers reuse freed space only where no live pin can see it.
+    /// </summary>
+    internal sealed unsafe class ReaderRegistry
+    {
+        private const int PidField = 0;
+        private const int StartField = 8;
+        private const int MinField = 16;
+        private const int MaxField = 24;
+
+        private readonly HeapMemory _memory;
+        private readonly object _lock = new object();
+        private readonly SortedDictionary<long, int> _pins = new SortedDictionary<long, int>();
+        private int _slot = -1;
+        private bool _closed;
+
+        public ReaderRegistry(HeapMemory memory)
+        {
+            _memory = memory;
+        }
+
+        /// <summary>True when this process has a slot, so other processes' writers respect its pins.</summary>
+        public bool IsPublished => _slot >= 0;
+
+        private byte* Slot(int i) => _memory.Pointer(HeapLayout.ReaderTableOffset + (long)i * HeapLayout.ReaderSlotSize, HeapLayout.ReaderSlotSize);
+
+        /// <summary>Claims a slot for this process; returns false when the file is read-only or every slot belongs to a live process.</summary>
+        public bool TryClaimSlot()
+        {
+            if (!_memory.CanWrite) return false;
+            int pid = Platform.CurrentProcessId;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int i = 0; i < HeapLayout.ReaderSlotCount; i++)
+                {
+                    byte* s = Slot(i);
+                    int owner = Volatile.Read(ref *(int*)(s + PidField));
+                    if (owner == 0)
+                    {
+                        if (Interlocked.CompareExchange(ref *(int*)(s + PidField), pid, 0) != 0) continue;
+                        *(long*)(s + StartField) = Platform.CurrentProcessStartTicks;
+                        Volatile.Write(ref *(long*)(s + MaxField), 0);
+                        Volatile.Write(ref *(long*)(s + MinField), 0);
+                        _slot = i;
+                        return true;
+                    }
+                    if (pass == 1 && !IsLive(s, owner))
+                        Interlocked.CompareExchange(ref *(int*)(s + PidField), 0, owner);
+                }
+            }
+            return false;
+        }
+
+        private static bool IsLive(byte* s, int owner)
+            => Platform.IsProcessAlive(owner, Volatile.Read(ref *(long*)(s + StartField)));
+
+        public void Pin(long txn)
+        {
+            lock (_lock)
+            {
+                if (_closed) return;
+                _pins.TryGetValue(txn, out int n);
+                _pins[txn] = n + 1;
+                if (n == 0) PublishLocked();
+            }
+            Interlocked.MemoryBarrier();
+        }
+
+        public void Unpin(long txn)
+        {
+            lock (_lock)
+            {
+                if (_closed || !_pins.TryGetValue(txn, out int n)) return;
+                if (n > 1) { _pins[txn] = n - 1; return; }
+                _pins.Remove(txn);
+                PublishLocked();
+            }
+        }
+
+        private void PublishLocked()
+        {
+            if (_slot < 0) return;
+            byte* s = Slot(_slot);
+            long min = 0, max = 0;
+            foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+            // Widen before narrowing, so that a writer reading the two fields apart never sees less than the truth.
+            if (min == 0)
+            {
+                Volatile.Write(ref *(long*)(s + MinField), 0);
+                Volatile.Write(ref *(long*)(s + MaxField), 0);
+            }
+            else
+            {
+                Volatile.Write(ref *(long*)(s + MaxField), max);
+                Volatile.Write(ref *(long*)(s + MinField), min);
+            }
+        }
+
+        /// <summary>Collects the pinned ranges of every live reader, this process included; clears the slots of dead processes.</summary>
+        public void CollectLivePins(List<KeyValuePair<long, long>> ranges, out int liveReaders)
+        {
+            ranges.Clear();
+            liveReaders = 0;
+            lock (_lock)
+            {
+                long min = 0, max = 0;
+                foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+                if (min != 0) ranges.Add(new KeyValuePair<long, long>(min, max));
+            }
+            Interlocked.MemoryBarrier();
+            if (_memory.MappedLength < HeapLayout.DataStart) return;
+            for (int i = 0; i < HeapLayout.ReaderSlotCount; i++)
+            {
+                if (i == _slot) { liveReaders++; continue; }
+                byte* s = Slot(i);
+                int owner = Volatile.Read(ref *(int*)(s + PidField));
+                if (owner == 0) continue;
+                if (!IsLive(s, owner))
+                {
+                    if (_memory.CanWrite) Interlocked.CompareExchange(ref *(int*)(s + PidField), 0, owner);
+                    continue;
+                }
+                liveReaders++;
+                long lo = Volatile.Read(ref *(long*)(s + MinField));
+                long hi = Volatile.Read(ref *(long*)(s + MaxField));
+                if (lo != 0) ranges.Add(new KeyValuePair<long, long>(lo, Math.Max(lo, hi)));
+            }
+        }
+
+        /// <summary>Gives the slot back; called once, when the mapping is about to go.</summary>
+        public void Close()
+        {
+            lock (_lock)
+            {
+                if (_closed) return;
+                _closed = true;
+                _pins.Clear();
+                if (_slot >= 0)
+                {
+                    byte* s = Slot(_slot);
+                    Volatile.Write(ref *(long*)(s + MinField), 0);
+                    Volatile.Write(ref *(long*)(s + MaxField), 0);
+                    Volatile.Write(ref *(int*)(s + PidField), 0);
+                    _slot = -1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>
+    /// The allocation side of one write. Small nodes are bump-allocated from runs of free space; large ones get a block
+    /// of their own. While a value is being encoded, the ranges it takes are recorded so that they can be freed later.
+    /// Nothing here is visible to readers until the heap core publishes a new meta page.
+    /// </summary>
+    internal sealed unsafe class WriteTransaction : INodeAllocator
+    {
+        private const long RunSize = 64 * 1024;
+        private const long LargeNode = RunSize / 4;
+
+        private readonly HeapMemory _memory;
+        private readonly FreeSpace _free;
+        private readonly long _maximumSize;
+        private readonly long _freshFrom;
+        private readonly List<KeyValuePair<long, long>> _valueExtents = new List<KeyValuePair<long, long>>();
+
+        private long _cursor, _runEnd;
+        private bool _recording;
+        private long _segmentStart;
+
+        public WriteTransaction(HeapMemory memory, FreeSpace free, long transactionId, long maximumSize)
+        {
+            _memory = memory;
+            _free = free;
+            TransactionId = transactionId;
+            _maximumSize = maximumSize;
+            _freshFrom = memory.StorageLength;
+        }
+
+        public long TransactionId { get; }
+        public FreeSpace Free => _free;
+
+        public long Allocate(long size, out byte* pointer) => Take(size, out pointer);
+
+        /// <summary>
+        /// Allocates a directory node, key entry or extent list: best fit from the free space, so that the holes left by
+        /// the nodes a write replaces are filled by the nodes the next write creates.
+        /// </summary>
+        public long AllocateNode(long size, out byte* pointer)
+        {
+            if (_recording) throw new InvalidOperationException("Directory nodes cannot be allocated while a value is being written.");
+            return TakeBlock(HeapLayout.NodeClass(size), out pointer);
+        }
+
+        public void BeginValue()
+        {
+            _valueExtents.Clear();
+            _recording = true;
+            _segmentStart = _cursor;
+        }
+
+        /// <summary>Ends the value and returns the ranges it occupies, merged where they touch.</summary>
+        public List<KeyValuePair<long, long>> EndValue()
+        {
+            CloseSegment();
+            _recording = false;
+            _valueExtents.Sort((a, b) => a.Key.CompareTo(b.Key));
+            var merged = new List<KeyValuePair<long, long>>();
+            foreach (var e in _valueExtents)
+            {
+                if (merged.Count > 0 && merged[merged.Count - 1].Key + merged[merged.Count - 1].Value == e.Key)
+                    merged[merged.Count - 1] = new KeyValuePair<long, long>(merged[merged.Count - 1].Key, merged[merged.Count - 1].Value + e.Value);
+                else
+                    merged.Add(e);
+            }
+            return merged;
+        }
+
+        private void CloseSegment()
+        {
+            if (_recording && _cursor > _segmentStart)
+                _valueExtents.Add(new KeyValuePair<long, long>(_segmentStart, _cursor - _segmentStart));
+            _segmentStart = _cursor;
+        }
+
+        private long Take(long size, out byte* pointer)
+        {
+            if (size < 0) throw new ArgumentOutOfRangeException(nameof(size));
+            size = HeapLayout.Align(Math.Max(size, HeapLayout.Alignment));
+            long offset;
+            if (_cursor + size <= _runEnd)
+            {
+                offset = _cursor;
+                _cursor += size;
+                pointer = _memory.Pointer(offset, size);
+                return offset;
+            }
+            if (size > LargeNode)
+            {
+                offset = TakeBlock(size, out pointer);
+                if (_recording) _valueExtents.Add(new KeyValuePair<long, long>(offset, size));
+                return offset;
+            }
+            CloseRun();
+            long start = TakeBlock(RunSize, out _);
+            _cursor = start;
+            _runEnd = start + RunSize;
+            _segmentStart = start;
+            offset = _cursor;
+            _cursor += size;
+            pointer = _memory.Pointer(offset, size);
+            return offset;
+        }
+
+        /// <summary>Takes a block from the free space (or the tail, growing the storage) and zeroes it unless it is fresh.</summary>
+        public long TakeBlock(long size, out byte* pointer)
+        {
+            long offset = _free.Allocate(size);
+            EnsureStorage(_free.Tail);
+            pointer = _memory.Pointer(offset, size);
+            if (offset < _freshFrom) Zero(pointer, size);
+            return offset;
+        }
+
+        private static void Zero(byte* p, long size)
+        {
+            const int chunk = 1 << 20;
+            while (size > 0)
+            {
+                int n = (int)Math.Min(size, chunk);
+                for (int i = 0; i < n; i += 8) *(long*)(p + i) = 0;
+                p += n;
+                size -= n;
+            }
+        }
+
+        private void EnsureStorage(long needed)
+        {
+            if (_maximumSize > 0 && needed > _maximumSize)
+                throw new AncientHeapFullException(
+                    $"The heap is full: this write needs {needed} bytes and the heap may grow to {_maximumSize}. Remove values, or mount it with a larger -MaximumSize.",
+                    _maximumSize, needed);
+            long have = _memory.StorageLength;
+            if (needed <= have) return;
+            long grown = Math.Max(needed, have + Math.Max(have / 4, 1L << 20));
+            grown = (grown + 0xFFFF) & ~0xFFFFL;
+            if (_maximumSize > 0) grown = Math.Min(grown, _maximumSize);
+            _memory.Grow(grown);
+        }
+
+        /// <summary>Gives the unused end of the current run back to the free space.</summary>
+        public void CloseRun()
+        {
+            CloseSegment();
+            if (_runEnd > _cursor) _free.Free(_cursor, _runEnd - _cursor, TransactionId, TransactionId);
+            _cursor = _runEnd = 0;
+            _segmentStart = 0;
+        }
+    }
+}

@@ -1,0 +1,320 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using AncientPS.Engine.Encoding;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// A read-only view of a dictionary stored in a heap (Hashtable, OrderedDictionary, Dictionary and others).
+    /// Lookups go through the stored hash index and read O(1) entries. A missing key reads as null, as with a Hashtable.
+    /// String keys compare ignoring case when the source dictionary did (PowerShell's @{} and [ordered]@{}).
+    /// Entries enumerate in the order the source enumerated them.
+    /// </summary>
+    public sealed unsafe class AncientDictionary : IDictionary, IReadOnlyDictionary<object, object>, IAncientNode
+    {
+        private readonly NodeContext _context;
+        private readonly long _offset;
+        private readonly int _count;
+        private readonly int _capacity;
+        private readonly bool _ignoreCase;
+        private readonly long _nameOffset;
+        private readonly byte* _tags;
+        private readonly ulong* _payloads;
+        private readonly uint* _index;
+        private string _typeName;
+        private KeyCollection _keys;
+        private ValueCollection _values;
+
+        internal AncientDictionary(NodeContext context, long offset)
+        {
+            _context = context;
+            _offset = offset;
+            byte* h = context.Node(offset, 24, NodeTags.Dictionary);
+            if (h[1] > 1) throw Corrupt.Node(offset, $"has unknown dictionary flags 0x{h[1]:X2}");
+            _ignoreCase = h[1] == 1;
+            uint count = *(uint*)(h + 4);
+            uint capacity = *(uint*)(h + 8);
+            if (count > int.MaxValue || capacity > int.MaxValue || (capacity & (capacity - 1)) != 0 || capacity < count || (count > 0 && capacity == 0))
+                throw Corrupt.Node(offset, $"claims {count} entries in an index of {capacity}");
+            _count = (int)count;
+            _capacity = (int)capacity;
+            _nameOffset = *(long*)(h + 16);
+            long tagBytes = NodeTags.Align8(2L * _count);
+            byte* p = context.Space.Pointer(offset, 24 + tagBytes + 16L * _count + 8L * _capacity);
+            _tags = p + 24;
+            _payloads = (ulong*)(p + 24 + tagBytes);
+            _index = (uint*)(p + 24 + tagBytes + 16L * _count);
+        }
+
+        public AncientHeap Heap => _context.Space.Heap;
+        public string Key => _context.Key;
+        public long Offset => _offset;
+        public int Count => _count;
+
+        /// <summary>True when string keys compare ignoring case (see docs/format-values.md for the folding).</summary>
+        public bool IgnoresCase => _ignoreCase;
+
+        /// <summary>The type name of the stored dictionary, such as "System.Collections.Hashtable".</summary>
+        public string DictionaryTypeName
+        {
+            get
+            {
+                var name = _typeName;
+                if (name != null) return name;
+                var space = _context.Space;
+                space.EnterRead();
+                try { name = _context.ReadName(_nameOffset); }
+                finally { space.ExitRead(); }
+                return _typeName = name;
+            }
+        }
+
+        /// <summary>The value under <paramref name="key"/>, or null when there is none. Setting throws: stored values are read-only.</summary>
+        public object this[object key]
+        {
+            get => TryGetValue(key, out var value) ? value : null;
+            set => throw ViewErrors.ReadOnly();
+        }
+
+        object IReadOnlyDictionary<object, object>.this[object key] =>
+            TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The dictionary has no key '{key}'.");
+
+        public bool ContainsKey(object key) => TryGetValue(key, out _);
+
+        public bool Contains(object key) => TryGetValue(key, out _);
+
+        public bool TryGetValue(object key, out object value)
+        {
+            value = null;
+            if (key == null || _count == 0) return false;
+            var space = _context.Space;
+            space.EnterRead();
+            try
+            {
+                int entry = Find(key);
+                if (entry < 0) return false;
+                value = _context.ReadSlot(_tags[2 * entry + 1], _payloads[2 * entry + 1], true);
+                return true;
+            }
+            finally { space.ExitRead(); }
+        }
+
+        /// <summary>Probes the stored index; at most one pass over it, so damage cannot loop.</summary>
+        private int Find(object key)
+        {
+            uint hash;
+            var node = key as IAncientNode;
+            if (node != null)
+            {
+                if (!(SameSpace(node, out byte nodeTag))) return -1;
+                hash = KeyHash.Composite(nodeTag, node.Offset);
+            }
+            else if (!KeyHash.TryCompute(key, _ignoreCase, out hash)) return -1;
+
+            uint mask = (uint)_capacity - 1;
+            uint pos = hash & mask;
+            for (int probes = 0; probes < _capacity; probes++)
+            {
+                uint stored = _index[2 * pos];
+                uint entry = _index[2 * pos + 1];
+                if (entry == 0) return -1;
+                if (entry > (uint)_count) throw Corrupt.Node(_offset, $"indexes the entry {entry} of {_count}");
+                if (stored == hash && KeyEquals((int)entry - 1, key, node)) return (int)entry - 1;
+                pos = (pos + 1) & mask;
+            }
+            return -1;
+        }
+
+        private bool SameSpace(IAncientNode node, out byte tag)
+        {
+            tag = 0;
+            switch (node)
+            {
+                case AncientList l when ReferenceEquals(l.Context.Space, _context.Space):
+                    tag = l.IsPacked ? NodeTags.PackedList : NodeTags.List;
+                    return true;
+                case AncientDictionary d when ReferenceEquals(d._context.Space, _context.Space):
+                    tag = NodeTags.Dictionary;
+                    return true;
+                case AncientRecord r when ReferenceEquals(r.Context.Space, _context.Space):
+                    tag = NodeTags.Record;
+                    return true;
+            }
+            return false;
+        }
+
+        private bool KeyEquals(int entry, object key, IAncientNode node)
+        {
+            byte tag = _tags[2 * entry];
+            ulong payload = _payloads[2 * entry];
+            if (node != null) return NodeTags.IsComposite(tag) && (long)payload == node.Offset;
+            if (key is string s)
+            {
+                if (tag == NodeTags.ShortAscii)
+                {
+                    byte* ascii = stackalloc byte[9];
+                    StringCodec.UnpackAscii9(payload, ascii);
+                    return StringCodec.EqualsStored(ascii, 9, StringCodec.Utf8, s, _ignoreCase);
+                }
+                if (NodeTags.IsShortString(tag))
+                    return StringCodec.EqualsStored((byte*)&payload, tag - NodeTags.ShortString, StringCodec.Utf8, s, _ignoreCase);
+                if (tag != NodeTags.String) return false;
+                byte* p = _context.StringBytes(NodeContext.CheckOffset(payload), out int length, out byte encoding);
+                return StringCodec.EqualsStored(p, length, encoding, s, _ignoreCase);
+            }
+            if (NodeTags.IsComposite(tag) || NodeTags.IsString(tag) || tag == NodeTags.Null) return false;
+            if (ScalarCodec.TryEncodeInline(key, out byte keyTag, out ulong keyPayload))
+            {
+                if (keyTag != tag) return false;
+                return ScalarCodec.KeyPayload(tag, payload) == ScalarCodec.KeyPayload(keyTag, keyPayload);
+            }
+            if (key is Enum e)
+            {
+                if (tag != NodeTags.Enum) return false;
+                _context.TryReadEnumKey(NodeContext.CheckOffset(payload), out string typeName, out ulong bits);
+                return bits == KeyHash.EnumBits(e) && typeName == TypeNames.Of(e.GetType());
+            }
+            if (tag == NodeTags.Enum) return false;
+            return Equals(_context.ReadSlot(tag, payload, false), key);
+        }
+
+        /// <summary>Keys and values without projection, for copying into a heap.</summary>
+        internal void RawEntries(out object[] keys, out object[] values)
+        {
+            keys = new object[_count];
+            values = new object[_count];
+            var space = _context.Space;
+            space.EnterRead();
+            try
+            {
+                for (int i = 0; i < _count; i++)
+                {
+                    keys[i] = _context.ReadSlot(_tags[2 * i], _payloads[2 * i], false);
+                    values[i] = _context.ReadSlot(_tags[2 * i + 1], _payloads[2 * i + 1], false);
+                }
+            }
+            finally { space.ExitRead(); }
+        }
+
+        internal void GetEntrySlots(int entry, out byte keyTag, out ulong keyPayload, out byte valueTag, out ulong valuePayload)
+        {
+            keyTag = _tags[2 * entry];
+            keyPayload = _payloads[2 * entry];
+            valueTag = _tags[2 * entry + 1];
+            valuePayload = _payloads[2 * entry + 1];
+        }
+
+        internal NodeContext Context => _context;
+
+        private object ReadEntry(int entry, bool value)
+        {
+            var space = _context.Space;
+            space.EnterRead();
+            try
+            {
+                int slot = 2 * entry + (value ? 1 : 0);
+                return _context.ReadSlot(_tags[slot], _payloads[slot], true);
+            }
+            finally { space.ExitRead(); }
+        }
+
+        public ICollection Keys => _keys ?? (_keys = new KeyCollection(this));
+        public ICollection Values => _values ?? (_values = new ValueCollection(this));
+
+        IEnumerable<object> IReadOnlyDictionary<object, object>.Keys => (KeyCollection)Keys;
+        IEnumerable<object> IReadOnlyDictionary<object, object>.Values => (ValueCollection)Values;
+
+        public bool IsReadOnly => true;
+        public bool IsFixedSize => true;
+        public bool IsSynchronized => false;
+        public object SyncRoot => this;
+
+        public void Add(object key, object value) => throw ViewErrors.ReadOnly();
+        public void Clear() => throw ViewErrors.ReadOnly();
+        public void Remove(object key) => throw ViewErrors.ReadOnly();
+
+        public void CopyTo(Array array, int index)
+        {
+            if (array == null) throw new ArgumentNullException(nameof(array));
+            if (index < 0 || array.Length - index < _count) throw new ArgumentException("The array is too short for the dictionary.", nameof(array));
+            for (int i = 0; i < _count; i++) array.SetValue(new DictionaryEntry(ReadEntry(i, false), ReadEntry(i, true)), index + i);
+        }
+
+        public IDictionaryEnumerator GetEnumerator() => new Enumerator(this);
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+
+        IEnumerator<KeyValuePair<object, object>> IEnumerable<KeyValuePair<object, object>>.GetEnumerator()
+        {
+            for (int i = 0; i < _count; i++) yield return new KeyValuePair<object, object>(ReadEntry(i, false), ReadEntry(i, true));
+        }
+
+        public override bool Equals(object obj) => obj is AncientDictionary other && other._offset == _offset && ReferenceEquals(other._context.Space, _context.Space);
+
+        public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
+
+        public override string ToString() => $"{DictionaryTypeName} ({_count} entries)";
+
+        private sealed class Enumerator : IDictionaryEnumerator
+        {
+            private readonly AncientDictionary _dictionary;
+            private int _index = -1;
+            private DictionaryEntry _current;
+
+            public Enumerator(AncientDictionary dictionary) { _dictionary = dictionary; }
+
+            public bool MoveNext()
+            {
+                if (_index + 1 >= _dictionary._count)
+                {
+                    _index = _dictionary._count;
+                    return false;
+                }
+                _index++;
+                _current = new DictionaryEntry(_dictionary.ReadEntry(_index, false), _dictionary.ReadEntry(_index, true));
+                return true;
+            }
+
+            public DictionaryEntry Entry
+            {
+                get
+                {
+                    if (_index < 0 || _index >= _dictionary._count) throw new InvalidOperationException("The enumerator is not on an entry.");
+                    return _current;
+                }
+            }
+
+            public object Key => Entry.Key;
+            public object Value => Entry.Value;
+            public object Current => Entry;
+            public void Reset() => _index = -1;
+        }
+
+        private sealed class KeyCollection : ICollection, IReadOnlyList<object>
+        {
+            private readonly AncientDictionary _d;
+            public KeyCollection(AncientDictionary d) { _d = d; }
+            public object this[int index] => (uint)index < (uint)_d._count ? _d.ReadEntry(index, false) : throw new ArgumentOutOfRangeException(nameof(index));
+            public int Count => _d._count;
+            public bool IsSynchronized => false;
+            public object SyncRoot => _d;
+            public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(this[i], index + i); }
+            public IEnumerator<object> GetEnumerator() { for (int i = 0; i < _d._count; i++) yield return this[i]; }
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+
+        private sealed class ValueCollection : ICollection, IReadOnlyList<object>
+        {
+            private readonly AncientDictionary _d;
+            public ValueCollection(AncientDictionary d) { _d = d; }
+            public object this[int index] => (uint)index < (uint)_d._count ? _d.ReadEntry(index, true) : throw new ArgumentOutOfRangeException(nameof(index));
+            public int Count => _d._count;
+            public bool IsSynchronized => false;
+            public object SyncRoot => _d;
+            public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(this[i], index + i); }
+            public IEnumerator<object> GetEnumerator() { for (int i = 0; i < _d._count; i++) yield return this[i]; }
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+    }
+}

@@ -1,0 +1,294 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using AncientPS.Engine.Encoding;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// A read-only view of a list stored in a heap: an array, a List, an ArrayList or another enumerable.
+    /// Elements are read on access; nested lists, dictionaries and records come back as views.
+    /// Packed arrays of primitives (byte[], int[], double[] ...) copy out in bulk with <see cref="ToArray"/> and <see cref="CopyTo"/>.
+    /// </summary>
+    public sealed unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode
+    {
+        private readonly NodeContext _context;
+        private readonly long _offset;
+        private readonly int _count;
+        private readonly byte* _tags;
+        private readonly ulong* _payloads;
+        private readonly byte* _data;
+        private readonly byte _elementTag;
+        private readonly ushort _code;
+        private readonly long _nameOffset;
+        private string _typeName;
+
+        internal AncientList(NodeContext context, long offset, byte kind)
+        {
+            _context = context;
+            _offset = offset;
+            byte* h = context.Node(offset, 8, kind);
+            uint count = *(uint*)(h + 4);
+            if (count > int.MaxValue) throw Corrupt.Node(offset, $"claims {count} elements");
+            _count = (int)count;
+            _code = *(ushort*)(h + 2);
+            if (kind == NodeTags.PackedList)
+            {
+                _elementTag = h[1];
+                if (!NodeTags.IsPackable(_elementTag)) throw Corrupt.Node(offset, $"packs the unknown element tag 0x{_elementTag:X2}");
+                if (_code != CollectionCodes.PackedArray && _code != CollectionCodes.PackedGenericList) throw Corrupt.Node(offset, $"has the unknown collection code {_code}");
+                byte* p = context.Space.Pointer(offset, 8 + (long)_count * NodeTags.ElementSize(_elementTag));
+                _data = p + 8;
+            }
+            else
+            {
+                if (h[1] != 0) throw Corrupt.Node(offset, $"has unknown list flags 0x{h[1]:X2}");
+                int header;
+                if (_code == CollectionCodes.Named) header = 16;
+                else if (CollectionCodes.NameOf(_code) != null) header = 8;
+                else throw Corrupt.Node(offset, $"has the unknown collection code {_code}");
+                byte* p = context.Space.Pointer(offset, header + NodeTags.Align8(_count) + 8L * _count);
+                if (header == 16) _nameOffset = *(long*)(p + 8);
+                _tags = p + header;
+                _payloads = (ulong*)(p + header + NodeTags.Align8(_count));
+            }
+        }
+
+        public AncientHeap Heap => _context.Space.Heap;
+        public string Key => _context.Key;
+        public long Offset => _offset;
+
+        public int Count => _count;
+
+        /// <summary>True when the elements are stored packed as raw primitives.</summary>
+        public bool IsPacked => _elementTag != 0;
+
+        /// <summary>The element type of a packed list; System.Object otherwise.</summary>
+        public Type ElementType => _elementTag != 0 ? NodeTags.ElementType(_elementTag) : typeof(object);
+
+        /// <summary>The type name of the stored collection, such as "System.Object[]" or "System.Collections.Generic.List`1[System.Int32]".</summary>
+        public string CollectionTypeName
+        {
+            get
+            {
+                var name = _typeName;
+                if (name != null) return name;
+                if (_elementTag != 0)
+                {
+                    string element = TypeNames.Of(NodeTags.ElementType(_elementTag));
+                    name = _code == CollectionCodes.PackedArray ? element + "[]" : CollectionCodes.GenericListPrefix + element + "]";
+                }
+                else if (_code != CollectionCodes.Named) name = CollectionCodes.NameOf(_code);
+                else
+                {
+                    var space = _context.Space;
+                    space.EnterRead();
+                    try { name = _context.ReadName(_nameOffset); }
+                    finally { space.ExitRead(); }
+                }
+                _typeName = name;
+                return name;
+            }
+        }
+
+        public object this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The list has {_count} elements.");
+                var space = _context.Space;
+                space.EnterRead();
+                try { return GetCore(index, true); }
+                finally { space.ExitRead(); }
+            }
+            set => throw ViewErrors.ReadOnly();
+        }
+
+        /// <summary>Reads element <paramref name="index"/>; the caller holds a read and has checked the index.</summary>
+        internal object GetCore(int index, bool project)
+        {
+            if (_elementTag == 0) return _context.ReadSlot(_tags[index], _payloads[index], project);
+            byte* d = _data;
+            switch (_elementTag)
+            {
+                case NodeTags.Boolean: return d[index] != 0 ? ScalarCodec.True : ScalarCodec.False;
+                case NodeTags.Char: return ((char*)d)[index];
+                case NodeTags.SByte: return ((sbyte*)d)[index];
+                case NodeTags.Byte: return d[index];
+                case NodeTags.Int16: return ((short*)d)[index];
+                case NodeTags.UInt16: return ((ushort*)d)[index];
+                case NodeTags.Int32: return ((int*)d)[index];
+                case NodeTags.UInt32: return ((uint*)d)[index];
+                case NodeTags.Int64: return ((long*)d)[index];
+                case NodeTags.UInt64: return ((ulong*)d)[index];
+                case NodeTags.Single: return ((float*)d)[index];
+                default: return ((double*)d)[index];
+            }
+        }
+
+        internal byte PackedElementTag => _elementTag;
+        internal ushort PackedCode => _code;
+
+        internal void GetSlot(int index, out byte tag, out ulong payload)
+        {
+            tag = _tags[index];
+            payload = _payloads[index];
+        }
+
+        internal void CopyPackedBytes(byte* destination, long bytes)
+        {
+            var space = _context.Space;
+            space.EnterRead();
+            try { Buffer.MemoryCopy(_data, destination, bytes, bytes); }
+            finally { space.ExitRead(); }
+        }
+
+        /// <summary>The elements without projection, for copying into a heap.</summary>
+        internal IReadOnlyList<object> RawItems() => new RawView(this);
+
+        /// <summary>Copies the elements out: a typed array (byte[], int[], double[] ...) for a packed list, an object[] otherwise.</summary>
+        public Array ToArray()
+        {
+            Array result = _elementTag != 0 ? Array.CreateInstance(NodeTags.ElementType(_elementTag), _count) : new object[_count];
+            CopyTo(result, 0);
+            return result;
+        }
+
+        /// <summary>Copies the elements into <paramref name="array"/> from <paramref name="index"/>; in bulk when the list is packed and the array's element type matches.</summary>
+        public void CopyTo(Array array, int index)
+        {
+            if (array == null) throw new ArgumentNullException(nameof(array));
+            if (array.Rank != 1) throw new ArgumentException("The array must have one dimension.", nameof(array));
+            if (index < 0) throw new ArgumentOutOfRangeException(nameof(index), index, "The index cannot be negative.");
+            if (array.Length - index < _count) throw new ArgumentException("The array is too short for the list.", nameof(array));
+            var space = _context.Space;
+            space.EnterRead();
+            try
+            {
+                if (_elementTag != 0 && array.GetType().GetElementType() == NodeTags.ElementType(_elementTag) && array.GetLowerBound(0) == 0)
+                {
+                    if (_count == 0) return;
+                    int size = NodeTags.ElementSize(_elementTag);
+                    long bytes = (long)_count * size;
+                    var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+                    try
+                    {
+                        byte* dest = (byte*)handle.AddrOfPinnedObject() + (long)index * size;
+                        if (_elementTag == NodeTags.Boolean)
+                            for (int i = 0; i < _count; i++) dest[i] = _data[i] != 0 ? (byte)1 : (byte)0;
+                        else
+                            Buffer.MemoryCopy(_data, dest, bytes, bytes);
+                    }
+                    finally { handle.Free(); }
+                    return;
+                }
+                if (array is object[] objects)
+                {
+                    for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true);
+                    return;
+                }
+                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true), index + i);
+            }
+            finally { space.ExitRead(); }
+        }
+
+        public bool Contains(object value) => IndexOf(value) >= 0;
+
+        public int IndexOf(object value)
+        {
+            var space = _context.Space;
+            space.EnterRead();
+            try
+            {
+                for (int i = 0; i < _count; i++)
+                    if (Equals(GetCore(i, true), value)) return i;
+                return -1;
+            }
+            finally { space.ExitRead(); }
+        }
+
+        public bool IsReadOnly => true;
+        public bool IsFixedSize => true;
+        public bool IsSynchronized => false;
+        public object SyncRoot => this;
+
+        public int Add(object value) => throw ViewErrors.ReadOnly();
+        public void Clear() => throw ViewErrors.ReadOnly();
+        public void Insert(int index, object value) => throw ViewErrors.ReadOnly();
+        public void Remove(object value) => throw ViewErrors.ReadOnly();
+        public void RemoveAt(int index) => throw ViewErrors.ReadOnly();
+
+        public IEnumerator<object> GetEnumerator() => new Enumerator(this);
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+
+        /// <summary>Two views of the same stored node in the same snapshot are equal.</summary>
+        public override bool Equals(object obj) => obj is AncientList other && other._offset == _offset && ReferenceEquals(other._context.Space, _context.Space);
+
+        public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
+
+        public override string ToString() => $"{CollectionTypeName} ({_count} items)";
+
+        internal NodeContext Context => _context;
+
+        private sealed class Enumerator : IEnumerator<object>
+        {
+            private readonly AncientList _list;
+            private int _index = -1;
+
+            public Enumerator(AncientList list) { _list = list; }
+
+            public object Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                if (_index + 1 >= _list._count)
+                {
+                    _index = _list._count;
+                    Current = null;
+                    return false;
+                }
+                _index++;
+                Current = _list[_index];
+                return true;
+            }
+
+            public void Reset()
+            {
+                _index = -1;
+                Current = null;
+            }
+
+            public void Dispose() { }
+        }
+
+        private sealed class RawView : IReadOnlyList<object>
+        {
+            private readonly AncientList _list;
+            public RawView(AncientList list) { _list = list; }
+
+            public object this[int index]
+            {
+                get
+                {
+                    if ((uint)index >= (uint)_list._count) throw new ArgumentOutOfRangeException(nameof(index));
+                    var space = _list._context.Space;
+                    space.EnterRead();
+                    try { return _list.GetCore(index, false); }
+                    finally { space.ExitRead(); }
+                }
+            }
+
+            public int Count => _list._count;
+            public IEnumerator<object> GetEnumerator() { for (int i = 0; i < Count; i++) yield return this[i]; }
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+    }
+
+    internal static class ViewErrors
+    {
+        public static AncientReadOnlyException ReadOnly() =>
+            new AncientReadOnlyException("Values stored in a heap are read-only. Copy the value first (for example with AncientValue.Materialize) to change it.");
+    }
+}

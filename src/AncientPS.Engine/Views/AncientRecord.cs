@@ -1,0 +1,161 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using AncientPS.Engine.Encoding;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// A read-only view of a record stored in a heap: a property bag (such as a PSCustomObject) or the public properties
+    /// of a .NET object. Names compare ignoring case, as PowerShell property names do; a missing name reads as null.
+    /// </summary>
+    public sealed unsafe class AncientRecord : IAncientNode
+    {
+        private readonly NodeContext _context;
+        private readonly long _offset;
+        private readonly RecordShape _shape;
+        private readonly byte* _tags;
+        private readonly ulong* _payloads;
+
+        internal AncientRecord(NodeContext context, long offset)
+        {
+            _context = context;
+            _offset = offset;
+            byte* h = context.Node(offset, 8, NodeTags.Record);
+            long shapeOffset = (long)(*(ulong*)h >> 8);
+            _shape = context.GetShape(shapeOffset);
+            int n = _shape.Count;
+            byte* p = context.Space.Pointer(offset, 8 + NodeTags.Align8(n) + 8L * n);
+            _tags = p + 8;
+            _payloads = (ulong*)(p + 8 + NodeTags.Align8(n));
+        }
+
+        public AncientHeap Heap => _context.Space.Heap;
+        public string Key => _context.Key;
+        public long Offset => _offset;
+
+        public int Count => _shape.Count;
+
+        /// <summary>The property names, in order.</summary>
+        public IReadOnlyList<string> Names => _shape.NamesView;
+
+        /// <summary>The type names, most derived first (as PowerShell's PSTypeNames).</summary>
+        public IReadOnlyList<string> TypeNames => _shape.TypeNamesView;
+
+        /// <summary>True for a data record (a property bag such as a PSCustomObject); false for a .NET object stored by its properties.</summary>
+        public bool IsPropertyBag => _shape.IsPropertyBag;
+
+        public string GetName(int index)
+        {
+            if ((uint)index >= (uint)_shape.Count) throw IndexError(index);
+            return _shape.Names[index];
+        }
+
+        /// <summary>The index of the property named <paramref name="name"/> (ignoring case), or -1.</summary>
+        public int IndexOf(string name) => _shape.IndexOf(name);
+
+        public object GetValue(int index)
+        {
+            if ((uint)index >= (uint)_shape.Count) throw IndexError(index);
+            var space = _context.Space;
+            space.EnterRead();
+            try { return _context.ReadSlot(_tags[index], _payloads[index], true); }
+            finally { space.ExitRead(); }
+        }
+
+        /// <summary>The value of the property named <paramref name="name"/> (ignoring case), or null when there is none.</summary>
+        public object GetValue(string name)
+        {
+            int index = _shape.IndexOf(name);
+            if (index < 0) return null;
+            var space = _context.Space;
+            space.EnterRead();
+            try { return _context.ReadSlot(_tags[index], _payloads[index], true); }
+            finally { space.ExitRead(); }
+        }
+
+        public bool TryGetValue(string name, out object value)
+        {
+            int index = _shape.IndexOf(name);
+            if (index < 0)
+            {
+                value = null;
+                return false;
+            }
+            value = GetValue(index);
+            return true;
+        }
+
+        public object this[string name] => GetValue(name);
+
+        internal object GetRawValue(int index)
+        {
+            var space = _context.Space;
+            space.EnterRead();
+            try { return _context.ReadSlot(_tags[index], _payloads[index], false); }
+            finally { space.ExitRead(); }
+        }
+
+        internal void GetSlot(int index, out byte tag, out ulong payload)
+        {
+            tag = _tags[index];
+            payload = _payloads[index];
+        }
+
+        /// <summary>The values without projection, for copying into a heap.</summary>
+        internal IReadOnlyList<object> RawValues() => new RawView(this);
+
+        internal NodeContext Context => _context;
+
+        public override bool Equals(object obj) => obj is AncientRecord other && other._offset == _offset && ReferenceEquals(other._context.Space, _context.Space);
+
+        public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
+
+        /// <summary>As PowerShell shows a PSCustomObject in a string: @{Id=1; Name=x}.</summary>
+        public override string ToString() => Format(0);
+
+        private string Format(int nesting)
+        {
+            var sb = new StringBuilder("@{");
+            for (int i = 0; i < Count; i++)
+            {
+                if (i > 0) sb.Append("; ");
+                sb.Append(_shape.Names[i]).Append('=');
+                object v;
+                try { v = GetRawValue(i); }
+                catch (AncientHeapCorruptException) { v = "?"; }
+                sb.Append(FormatValue(v, nesting));
+            }
+            return sb.Append('}').ToString();
+        }
+
+        internal static string FormatValue(object v, int nesting)
+        {
+            switch (v)
+            {
+                case null: return "";
+                case AncientRecord r: return nesting < 1 ? r.Format(nesting + 1) : (r.TypeNames.Count > 0 ? r.TypeNames[0] : "@{...}");
+                case AncientList l: return l.CollectionTypeName;
+                case AncientDictionary d: return d.DictionaryTypeName;
+                case IFormattable f: return f.ToString(null, CultureInfo.InvariantCulture);
+                default: return v.ToString();
+            }
+        }
+
+        private ArgumentOutOfRangeException IndexError(int index) =>
+            new ArgumentOutOfRangeException(nameof(index), index, $"The record has {_shape.Count} properties.");
+
+        private sealed class RawView : IReadOnlyList<object>
+        {
+            private readonly AncientRecord _record;
+            public RawView(AncientRecord record) { _record = record; }
+            public object this[int index] => _record.GetRawValue(index);
+            public int Count => _record.Count;
+            public IEnumerator<object> GetEnumerator() { for (int i = 0; i < Count; i++) yield return this[i]; }
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+    }
+}

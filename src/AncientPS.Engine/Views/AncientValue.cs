@@ -1,0 +1,329 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using AncientPS.Engine.Encoding;
+
+namespace AncientPS.Engine
+{
+    /// <summary>Helpers for values read from a heap.</summary>
+    public static class AncientValue
+    {
+        /// <summary>
+        /// Deep-copies a view into ordinary mutable .NET objects: lists into their original collection type where it is an
+        /// array, List or ArrayList of known element type (object[] otherwise), dictionaries into a Hashtable (keeping its
+        /// case-insensitivity), OrderedDictionary or Dictionary&lt;object, object&gt;, and records into
+        /// <see cref="MaterializedRecord"/>s. Sharing and cycles are kept. Any other value is returned as it is.
+        /// </summary>
+        public static object Materialize(object value) => Materialize(value, null);
+
+        /// <summary>
+        /// As <see cref="Materialize(object)"/>, with records made by <paramref name="recordFactory"/> (given the view, its names
+        /// and its materialized values). A factory record is made after its values, so a cycle that leads back to a record
+        /// still being made keeps that back-reference as the record view.
+        /// </summary>
+        public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory)
+        {
+            if (!(value is AncientList) && !(value is AncientDictionary) && !(value is AncientRecord)) return value;
+            return new Materializer(recordFactory).Run(value);
+        }
+
+        /// <summary>Copies nodes with an explicit stack, one slot at a time, so a deep chain never deepens the call stack.</summary>
+        private sealed class Materializer
+        {
+            private enum Kind : byte { List, Dictionary, Record }
+
+            private sealed class Frame
+            {
+                public Kind Kind;
+                public long Offset;
+                public int Next;
+                public int Count;
+                public AncientList List;
+                public AncientDictionary Dictionary;
+                public AncientRecord Record;
+                public object[] Objects;
+                public Array Typed;
+                public IList Target;
+                public IDictionary TargetDictionary;
+                public MaterializedRecord Materialized;
+                public object[] FactoryValues;
+                public object PendingKey;
+                public object Result;
+            }
+
+            private static readonly object s_inProgress = new object();
+
+            private readonly Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> _factory;
+            private readonly Dictionary<long, object> _memo = new Dictionary<long, object>();
+            private readonly Stack<Frame> _stack = new Stack<Frame>();
+
+            public Materializer(Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> factory) { _factory = factory; }
+
+            public object Run(object root)
+            {
+                var first = Begin(root, out object rootResult);
+                if (first == null) return rootResult;
+                _stack.Push(first);
+                object delivered = null;
+                bool hasDelivered = false;
+                while (_stack.Count > 0)
+                {
+                    var f = _stack.Peek();
+                    if (hasDelivered)
+                    {
+                        Accept(f, delivered);
+                        f.Next++;
+                        hasDelivered = false;
+                    }
+                    if (f.Next < f.Count)
+                    {
+                        ReadSlot(f, out byte tag, out ulong payload);
+                        object value;
+                        if (NodeTags.IsComposite(tag))
+                        {
+                            long offset = (long)payload;
+                            if (_memo.TryGetValue(offset, out value))
+                            {
+                                if (ReferenceEquals(value, s_inProgress)) value = View(f, tag, payload);
+                            }
+                            else
+                            {
+                                var child = Begin(View(f, tag, payload), out value);
+                                if (child != null)
+                                {
+                                    _stack.Push(child);
+                                    continue;
+                                }
+                            }
+                        }
+                        else if (tag == NodeTags.String)
+                        {
+                            if (!_memo.TryGetValue((long)payload, out value))
+                            {
+                                value = View(f, tag, payload);
+                                _memo[(long)payload] = value;
+                            }
+                        }
+                        else value = View(f, tag, payload);
+                        Accept(f, value);
+                        f.Next++;
+                    }
+                    else
+                    {
+                        _stack.Pop();
+                        object result = Complete(f);
+                        _memo[f.Offset] = result;
+                        delivered = result;
+                        hasDelivered = true;
+                    }
+                }
+                return delivered;
+            }
+
+            private static NodeContext ContextOf(Frame f) => f.List?.Context ?? f.Dictionary?.Context ?? f.Record.Context;
+
+            private static object View(Frame f, byte tag, ulong payload)
+            {
+                var context = ContextOf(f);
+                context.Space.EnterRead();
+                try { return context.ReadSlot(tag, payload, false); }
+                finally { context.Space.ExitRead(); }
+            }
+
+            private static void ReadSlot(Frame f, out byte tag, out ulong payload)
+            {
+                var context = ContextOf(f);
+                context.Space.EnterRead();
+                try
+                {
+                    switch (f.Kind)
+                    {
+                        case Kind.List:
+                            f.List.GetSlot(f.Next, out tag, out payload);
+                            break;
+                        case Kind.Record:
+                            f.Record.GetSlot(f.Next, out tag, out payload);
+                            break;
+                        default:
+                            f.Dictionary.GetEntrySlots(f.Next >> 1, out byte kt, out ulong kp, out byte vt, out ulong vp);
+                            if ((f.Next & 1) == 0) { tag = kt; payload = kp; }
+                            else { tag = vt; payload = vp; }
+                            break;
+                    }
+                }
+                finally { context.Space.ExitRead(); }
+            }
+
+            /// <summary>Creates the copy of a node (before its children, except for factory records) and the frame that fills it.</summary>
+            private Frame Begin(object view, out object result)
+            {
+                result = null;
+                switch (view)
+                {
+                    case AncientList list:
+                    {
+                        if (list.IsPacked)
+                        {
+                            Array array = list.ToArray();
+                            result = list.PackedCode == CollectionCodes.PackedGenericList
+                                ? Activator.CreateInstance(typeof(List<>).MakeGenericType(list.ElementType), array)
+                                : array;
+                            _memo[list.Offset] = result;
+                            return null;
+                        }
+                        var f = new Frame { Kind = Kind.List, Offset = list.Offset, List = list, Count = list.Count };
+                        CreateListTarget(f);
+                        _memo[list.Offset] = f.Result;
+                        return f;
+                    }
+                    case AncientDictionary dictionary:
+                    {
+                        var f = new Frame { Kind = Kind.Dictionary, Offset = dictionary.Offset, Dictionary = dictionary, Count = 2 * dictionary.Count };
+                        f.TargetDictionary = CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
+                        f.Result = f.TargetDictionary;
+                        _memo[dictionary.Offset] = f.Result;
+                        return f;
+                    }
+                    case AncientRecord record:
+                    {
+                        var f = new Frame { Kind = Kind.Record, Offset = record.Offset, Record = record, Count = record.Count };
+                        if (_factory == null)
+                        {
+                            f.Materialized = new MaterializedRecord(record.TypeNames, record.Names);
+                            f.Result = f.Materialized;
+                            _memo[record.Offset] = f.Result;
+                        }
+                        else
+                        {
+                            f.FactoryValues = new object[record.Count];
+                            _memo[record.Offset] = s_inProgress;
+                        }
+                        return f;
+                    }
+                }
+                result = view;
+                return null;
+            }
+
+            private object Complete(Frame f)
+            {
+                if (f.Kind == Kind.Record && _factory != null)
+                    return _factory(f.Record, f.Record.Names, Array.AsReadOnly(f.FactoryValues));
+                return f.Result;
+            }
+
+            private static void Accept(Frame f, object value)
+            {
+                switch (f.Kind)
+                {
+                    case Kind.List:
+                        if (f.Objects != null) f.Objects[f.Next] = value;
+                        else if (f.Typed != null) f.Typed.SetValue(value, f.Next);
+                        else f.Target.Add(value);
+                        break;
+                    case Kind.Record:
+                        if (f.Materialized != null) f.Materialized.Set(f.Next, value);
+                        else f.FactoryValues[f.Next] = value;
+                        break;
+                    default:
+                        if ((f.Next & 1) == 0) f.PendingKey = value;
+                        else if (f.PendingKey != null)
+                        {
+                            f.TargetDictionary[f.PendingKey] = value;
+                            f.PendingKey = null;
+                        }
+                        break;
+                }
+            }
+
+            private static void CreateListTarget(Frame f)
+            {
+                string name = f.List.CollectionTypeName;
+                int count = f.List.Count;
+                if (name == CollectionCodes.ArrayListName)
+                {
+                    f.Target = new ArrayList(count);
+                    f.Result = f.Target;
+                    return;
+                }
+                Type element = null;
+                bool generic = false;
+                if (name.EndsWith("[]", StringComparison.Ordinal) && TypeNames.TryGetKnown(name.Substring(0, name.Length - 2), out var t)) element = t;
+                else if (name.StartsWith(CollectionCodes.GenericListPrefix, StringComparison.Ordinal) && name.EndsWith("]", StringComparison.Ordinal)
+                    && TypeNames.TryGetKnown(name.Substring(CollectionCodes.GenericListPrefix.Length, name.Length - CollectionCodes.GenericListPrefix.Length - 1), out t))
+                {
+                    element = t;
+                    generic = true;
+                }
+                if (element != null && element != typeof(object) && !AllCompatible(f.List, element)) element = null;
+                if (element == null || (element == typeof(object) && !generic))
+                {
+                    f.Objects = new object[count];
+                    f.Result = f.Objects;
+                }
+                else if (generic)
+                {
+                    f.Target = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element), count);
+                    f.Result = f.Target;
+                }
+                else
+                {
+                    f.Typed = Array.CreateInstance(element, count);
+                    f.Result = f.Typed;
+                }
+            }
+
+            private static bool AllCompatible(AncientList list, Type element)
+            {
+                var space = list.Context.Space;
+                space.EnterRead();
+                try
+                {
+                    for (int i = 0; i < list.Count; i++)
+                    {
+                        list.GetSlot(i, out byte tag, out _);
+                        if (!Compatible(element, tag)) return false;
+                    }
+                    return true;
+                }
+                finally { space.ExitRead(); }
+            }
+
+            private static bool Compatible(Type element, byte tag)
+            {
+                if (tag == NodeTags.Null) return !element.IsValueType;
+                if (NodeTags.IsString(tag)) return element == typeof(string);
+                switch (tag)
+                {
+                    case NodeTags.DateTime: return element == typeof(DateTime);
+                    case NodeTags.TimeSpan: return element == typeof(TimeSpan);
+                    case NodeTags.SmallBigInteger:
+                    case NodeTags.BigInteger: return element == typeof(System.Numerics.BigInteger);
+                    case NodeTags.Decimal: return element == typeof(decimal);
+                    case NodeTags.Guid: return element == typeof(Guid);
+                    case NodeTags.DateTimeOffset: return element == typeof(DateTimeOffset);
+                    case NodeTags.Version: return element == typeof(Version);
+                    case NodeTags.Uri: return element == typeof(Uri);
+                }
+                return NodeTags.IsPackable(tag) && NodeTags.ElementType(tag) == element;
+            }
+
+            private static IDictionary CreateDictionary(string name, bool ignoreCase)
+            {
+                var comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : null;
+                if (name == "System.Collections.Hashtable") return comparer != null ? new Hashtable(comparer) : new Hashtable();
+                if (name.StartsWith("System.Collections.Generic.Dictionary`2[", StringComparison.Ordinal))
+                    return new Dictionary<object, object>(ignoreCase ? IgnoreCaseKeys.Instance : null);
+                return new OrderedDictionary(comparer);
+            }
+        }
+
+        private sealed class IgnoreCaseKeys : IEqualityComparer<object>
+        {
+            public static readonly IgnoreCaseKeys Instance = new IgnoreCaseKeys();
+            public new bool Equals(object a, object b) => ((IEqualityComparer)StringComparer.OrdinalIgnoreCase).Equals(a, b);
+            public int GetHashCode(object o) => ((IEqualityComparer)StringComparer.OrdinalIgnoreCase).GetHashCode(o);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using AncientPS.Engine;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// Every ErrorRecord the module writes. The FullyQualifiedErrorIds are part of the public contract:
+    /// scripts and tests match on them, so an id never changes once shipped.
+    /// </summary>
+    internal static class AncientErrors
+    {
+        public static ErrorRecord HeapNotMounted(object target) => Record(
+            new InvalidOperationException("The heap has been dismounted. Mount it again with Mount-AncientHeap."),
+            "HeapNotMounted", ErrorCategory.ResourceUnavailable, target);
+
+        public static ErrorRecord NoHeapMounted() => Record(
+            new InvalidOperationException("No heap is mounted. Mount one with Mount-AncientHeap, or pass it with -Heap."),
+            "HeapNotMounted", ErrorCategory.ObjectNotFound, null);
+
+        public static ErrorRecord HeapAmbiguous(int count) => Record(
+            new InvalidOperationException($"{count} heaps are mounted; say which one with -Heap (Get-AncientHeap lists them)."),
+            "HeapAmbiguous", ErrorCategory.InvalidArgument, null);
+
+        public static ErrorRecord KeyNotFound(string key, AncientHeap heap) => Record(
+            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. Get-AncientObject -ListAvailable lists its keys."),
+            "KeyNotFound", ErrorCategory.ObjectNotFound, key);
+
+        public static ErrorRecord InvalidKey(string key, Exception reason) => Record(
+            new ArgumentException($"'{key}' is not a valid key: {FirstSentence(reason.Message)} Keys are 1 to {AncientPS.Engine.AncientHeap.MaxKeyLength} characters without control characters.", reason),
+            "InvalidKey", ErrorCategory.InvalidArgument, key);
+
+        public static ErrorRecord PathNotFound(string path, Exception inner = null) => Record(
+            new ItemNotFoundException($"Cannot find the path '{path}'. Check that its folder exists; a missing heap file is created, a missing folder is not.", inner),
+            "PathNotFound", ErrorCategory.ObjectNotFound, path);
+
+        public static ErrorRecord FileNotFound(string path) => Record(
+            new ItemNotFoundException($"The heap file '{path}' does not exist, and a read-only mount does not create it. Mount it without -ReadOnly to create it."),
+            "PathNotFound", ErrorCategory.ObjectNotFound, path);
+
+        public static ErrorRecord AmbiguousPath(string path, int count) => Record(
+            new ArgumentException($"The path '{path}' matches {count} files; a heap is one file. Give a path that matches exactly one, or use -LiteralPath."),
+            "AmbiguousPath", ErrorCategory.InvalidArgument, path);
+
+        public static ErrorRecord PathIsDirectory(string path) => Record(
+            new ArgumentException($"'{path}' is a folder. Give the path of a heap file, such as '{Path.Combine(path, "data.heap")}'."),
+            "PathIsDirectory", ErrorCategory.InvalidArgument, path);
+
+        public static ErrorRecord ProviderNotFileSystem(string path, ProviderInfo provider) => Record(
+            new ArgumentException($"The path '{path}' belongs to the {provider?.Name} provider. A heap is a file: give a FileSystem path."),
+            "ProviderNotFileSystem", ErrorCategory.InvalidArgument, path);
+
+        public static ErrorRecord AccessDenied(string path, Exception inner) => Record(
+            new UnauthorizedAccessException($"Access to '{path}' is denied. Check the file's permissions, or mount it with -ReadOnly if you may only read it.", inner),
+            "AccessDenied", ErrorCategory.PermissionDenied, path);
+
+        public static ErrorRecord MountFailed(string path, Exception inner) => Record(
+            new IOException($"Cannot mount '{path}': {inner.Message}", inner),
+            "MountFailed", ErrorCategory.OpenError, path);
+
+        public static ErrorRecord HeapFormat(string path, AncientHeapFormatException e)
+        {
+            switch (e.Problem)
+            {
+                case HeapFormatProblem.NotAHeap:
+                    return Record(new InvalidDataException($"'{path}' is not an AncientPS heap. Give the path of a heap file, or a new path to create one.", e),
+                        "NotAHeap", ErrorCategory.InvalidData, path);
+                case HeapFormatProblem.NewerVersion:
+                    return Record(new InvalidDataException($"'{path}' was written by a newer version of AncientPS. Update the module to read it.", e),
+                        "NewerFormat", ErrorCategory.InvalidData, path);
+                default:
+                    return HeapCorrupt(path, e);
+            }
+        }
+
+        public static ErrorRecord HeapCorrupt(object target, Exception e) => Record(
+            new InvalidDataException($"The heap is damaged: {e.Message} Restore it from a copy, or write its values again.", e),
+            "HeapCorrupt", ErrorCategory.InvalidData, target);
+
+        public static ErrorRecord HeapReadOnly(AncientHeap heap, Exception inner) => Record(
+            new InvalidOperationException($"The heap {Describe(heap)} is mounted read-only. Mount it without -ReadOnly to change it.", inner),
+            "HeapReadOnly", ErrorCategory.PermissionDenied, heap);
+
+        public static ErrorRecord HeapFull(string key, AncientHeapFullException e) => Record(
+            new IOException($"The value for '{key}' does not fit: the heap may grow to {e.MaximumSize} bytes and would need {e.RequiredSize}. Nothing was changed. Mount it with a larger -MaximumSize, or remove values.", e),
+            "HeapFull", ErrorCategory.LimitsExceeded, key);
+
+        public static ErrorRecord HeapBusy(string key, Exception e) => Record(
+            new TimeoutException($"Another writer held the heap for too long, so '{key}' was not written. Try again.", e),
+            "HeapBusy", ErrorCategory.ResourceBusy, key);
+
+        public static ErrorRecord UnsupportedType(string key, AncientUnsupportedTypeException e) => Record(
+            new NotSupportedException($"The value for '{key}' cannot be stored: {e.Message} Nothing was stored.", e),
+            "UnsupportedType", ErrorCategory.InvalidType, e.Type?.FullName ?? (object)key);
+
+        public static ErrorRecord NullInput(string parameter) => Record(
+            new ArgumentNullException(parameter, $"-{parameter} cannot be null."),
+            "NullInput", ErrorCategory.InvalidArgument, null);
+
+        /// <summary>Maps an engine exception raised while working on <paramref name="key"/> to its record; null for exceptions that are bugs.</summary>
+        public static ErrorRecord FromEngine(Exception e, AncientHeap heap, string key)
+        {
+            switch (e)
+            {
+                case ObjectDisposedException _: return HeapNotMounted(heap);
+                case AncientHeapReadOnlyException _: return HeapReadOnly(heap, e);
+                case AncientHeapFullException full: return HeapFull(key, full);
+                case AncientHeapBusyException _: return HeapBusy(key, e);
+                case AncientUnsupportedTypeException unsupported: return UnsupportedType(key, unsupported);
+                case AncientHeapFormatException _: return HeapCorrupt(key, e);
+                case UnauthorizedAccessException _: return AccessDenied(heap?.Path ?? key, e);
+                case ArgumentOutOfRangeException range when range.ParamName == "Depth":
+                    return Record(new ArgumentOutOfRangeException("Depth", $"-Depth must be between 0 and {SetOptions.MaximumDepth}."),
+                        "DepthOutOfRange", ErrorCategory.InvalidArgument, key);
+                case KeyNotFoundException _: return KeyNotFound(key, heap);
+                case IOException _: return Record(e, "HeapIOError", ErrorCategory.WriteError, key);
+                default: return null;
+            }
+        }
+
+        private static ErrorRecord Record(Exception e, string id, ErrorCategory category, object target) => new ErrorRecord(e, id, category, target);
+
+        private static string Describe(AncientHeap heap) => heap == null ? "" : heap.IsAnonymous ? "(anonymous)" : $"'{heap.Path}'";
+
+        private static string FirstSentence(string message)
+        {
+            // ArgumentException appends "(Parameter 'key')" on .NET Core; users need the reason only.
+            int cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+            if (cut < 0) cut = message.IndexOf("\nParameter name", StringComparison.Ordinal);
+            if (cut < 0) cut = message.IndexOf("\r\nParameter name", StringComparison.Ordinal);
+            return (cut >= 0 ? message.Substring(0, cut) : message).Trim();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using AncientPS.Engine;
+using EngineHeap = AncientPS.Engine.AncientHeap;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// A heap mounted by Mount-AncientHeap. A plain .NET object whose members are all thread-safe,
+    /// so it can be handed to other runspaces ($using:, Start-ThreadJob -ArgumentList) and keeps working there.
+    /// </summary>
+    public sealed class AncientHeap
+    {
+        internal AncientHeap(EngineHeap engine)
+        {
+            Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        }
+
+        internal EngineHeap Engine { get; }
+
+        /// <summary>The full path of the heap file; null for an anonymous heap.</summary>
+        public string Path => Engine.Path;
+
+        public bool IsAnonymous => Engine.IsAnonymous;
+
+        public bool IsReadOnly => Engine.IsReadOnly;
+
+        /// <summary>False once Dismount-AncientHeap has released the heap.</summary>
+        public bool IsMounted => !Engine.IsDisposed;
+
+        /// <summary>The size of the heap in bytes.</summary>
+        public long Size => Engine.Size;
+
+        /// <summary>Bytes in use by live values, the key directory and metadata.</summary>
+        public long Used => Engine.Used;
+
+        /// <summary>How many keys the heap holds.</summary>
+        public long Count => Engine.Count;
+
+        /// <summary>Freed bytes that a live reader (in this or another process) still pins.</summary>
+        public long Pinned => Engine.GetStatistics().Pinned;
+
+        /// <summary>The largest size the heap may grow to; 0 means no limit.</summary>
+        public long MaximumSize => Engine.MaximumSize;
+
+        /// <summary>The longest key, in characters. The number of keys has no limit of its own.</summary>
+        public int MaxKeyLength => EngineHeap.MaxKeyLength;
+
+        public Durability Durability => Engine.Durability;
+
+        public override string ToString() => Engine.ToString();
+    }
+}

@@ -1,0 +1,200 @@
+using System;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Management.Automation;
+using AncientPS.Engine;
+using Microsoft.PowerShell.Commands;
+using EngineHeap = AncientPS.Engine.AncientHeap;
+
+namespace AncientPS.Commands
+{
+    /// <summary>Mount-AncientHeap: OCaml ancient's attach, and the anonymous heap of its mark.</summary>
+    [Cmdlet(VerbsData.Mount, "AncientHeap", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(AncientHeap))]
+    public sealed class MountAncientHeapCommand : PSCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private const string AnonymousSet = "Anonymous";
+
+        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
+        [ArgumentCompleter(typeof(HeapPathCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath")]
+        [ArgumentCompleter(typeof(HeapPathCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; }
+
+        [Parameter(ParameterSetName = AnonymousSet, Mandatory = true)]
+        public SwitchParameter Anonymous { get; set; }
+
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter ReadOnly { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long MaximumSize { get; set; }
+
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public Durability Durability { get; set; } = Durability.Fast;
+
+        protected override void ProcessRecord()
+        {
+            var options = new HeapOptions
+            {
+                ReadOnly = ReadOnly,
+                MaximumSize = MaximumSize,
+                Durability = Durability,
+                CreateIfMissing = !ReadOnly,
+            };
+
+            if (Anonymous)
+            {
+                Publish(EngineHeap.CreateAnonymous(options));
+                return;
+            }
+
+            string path = ParameterSetName == LiteralPathSet ? ResolveLiteral(LiteralPath) : ResolveWildcard(Path);
+            if (path == null) return;
+            if (Directory.Exists(path))
+            {
+                WriteError(AncientErrors.PathIsDirectory(path));
+                return;
+            }
+            string folder = System.IO.Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            {
+                WriteError(AncientErrors.PathNotFound(path));
+                return;
+            }
+            if (ReadOnly && !File.Exists(path))
+            {
+                WriteError(AncientErrors.FileNotFound(path));
+                return;
+            }
+
+            EngineHeap engine;
+            try
+            {
+                engine = EngineHeap.Open(path, options);
+            }
+            catch (AncientHeapFormatException e)
+            {
+                WriteError(AncientErrors.HeapFormat(path, e));
+                return;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                WriteError(AncientErrors.AccessDenied(path, e));
+                return;
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return;
+            }
+            catch (FileNotFoundException e)
+            {
+                WriteError(ReadOnly ? AncientErrors.FileNotFound(path) : AncientErrors.PathNotFound(path, e));
+                return;
+            }
+            catch (AncientHeapBusyException e)
+            {
+                WriteError(AncientErrors.HeapBusy(path, e));
+                return;
+            }
+            catch (IOException e)
+            {
+                WriteError(AncientErrors.MountFailed(path, e));
+                return;
+            }
+            Publish(engine);
+        }
+
+        private void Publish(EngineHeap engine)
+        {
+            var heap = new AncientHeap(engine);
+            MountedHeaps.Add(heap);
+            WriteObject(heap);
+        }
+
+        private string ResolveWildcard(string path)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(path)) return ResolveLiteral(WildcardPattern.Unescape(path));
+
+            Collection<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return null;
+            }
+            catch (System.Management.Automation.DriveNotFoundException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return null;
+            }
+            catch (ProviderNotFoundException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return null;
+            }
+            if (!IsFileSystem(provider))
+            {
+                WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
+                return null;
+            }
+            if (resolved.Count == 0)
+            {
+                WriteError(AncientErrors.PathNotFound(path));
+                return null;
+            }
+            if (resolved.Count > 1)
+            {
+                WriteError(AncientErrors.AmbiguousPath(path, resolved.Count));
+                return null;
+            }
+            return resolved[0];
+        }
+
+        private string ResolveLiteral(string path)
+        {
+            try
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+                if (!IsFileSystem(provider))
+                {
+                    WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
+                    return null;
+                }
+                return resolved;
+            }
+            catch (System.Management.Automation.DriveNotFoundException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return null;
+            }
+            catch (ProviderNotFoundException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return null;
+            }
+            catch (NotSupportedException e)
+            {
+                WriteError(AncientErrors.PathNotFound(path, e));
+                return null;
+            }
+        }
+
+        private static bool IsFileSystem(ProviderInfo provider) => provider != null && provider.ImplementingType == typeof(FileSystemProvider);
+    }
+}

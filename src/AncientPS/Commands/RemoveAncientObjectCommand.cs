@@ -1,0 +1,41 @@
+using System;
+using System.Management.Automation;
+using AncientPS.Abstractions;
+
+namespace AncientPS.Commands
+{
+    /// <summary>Remove-AncientObject: OCaml ancient's delete. Views read earlier keep reading the value they had.</summary>
+    [Cmdlet(VerbsCommon.Remove, "AncientObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveAncientObjectCommand : HeapCommandBase
+    {
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNull]
+        public AncientHeap Heap { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(KeyCompleter))]
+        [SupportsWildcards]
+        [AllowEmptyString]
+        public string[] Key { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var heap = ResolveHeap(Heap);
+            if (heap == null) return;
+
+            foreach (var target in ResolveKeys(heap, Key))
+            {
+                if (!ShouldProcess($"{target.Key} in {heap}", "Remove key")) continue;
+                try
+                {
+                    if (!heap.Engine.Remove(target.Key) && target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap));
+                }
+                catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, target.Key) != null)
+                {
+                    WriteEngineError(e, heap, target.Key);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using AncientPS.Abstractions;
+using AncientPS.Engine;
+
+namespace AncientPS.Commands
+{
+    /// <summary>
+    /// Set-AncientObject: OCaml ancient's share (and, with an anonymous heap, mark). Stores a value and everything it
+    /// references under a key, replacing what was there in one atomic step. Several pipeline objects are stored as one
+    /// array, as Export-Clixml does.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "AncientObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(object))]
+    public sealed class SetAncientObjectCommand : HeapCommandBase
+    {
+        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
+        private const int ProgressActivityId = 0x41_4E;
+
+        private readonly List<object> _items = new List<object>();
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly Stopwatch _clock = new Stopwatch();
+        private TimeSpan _lastProgress;
+        private bool _progressShown;
+        private bool _fromArgument;
+        private object _argument;
+
+        [Parameter(Position = 0)]
+        [ValidateNotNull]
+        public AncientHeap Heap { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [ArgumentCompleter(typeof(KeyCompleter))]
+        [AllowEmptyString]
+        public string Key { get; set; }
+
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true)]
+        [AllowNull]
+        [AllowEmptyCollection]
+        [AllowEmptyString]
+        public object InputObject { get; set; }
+
+        /// <summary>How many levels of ordinary .NET objects are stored as records of their properties, as Export-Clixml's -Depth.</summary>
+        [Parameter]
+        [ValidateRange(0, SetOptions.MaximumDepth)]
+        public int Depth { get; set; } = SetOptions.DefaultDepth;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        private AncientHeap _heap;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _clock.Start();
+            var problem = KeyProblem(Key);
+            if (problem != null) ThrowTerminatingError(AncientErrors.InvalidKey(Key, problem));
+            _heap = ResolveHeap(Heap);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (!MyInvocation.ExpectingInput)
+            {
+                _fromArgument = true;
+                _argument = InputObject;
+                return;
+            }
+            _items.Add(InputObject);
+            if ((_items.Count & 0x3FF) == 0) ShowProgress($"Collecting input: {_items.Count:N0} objects", -1);
+        }
+
+        protected override void EndProcessing()
+        {
+            object value = _fromArgument ? _argument : _items.Count == 1 ? _items[0] : _items.ToArray();
+            if (!ShouldProcess($"{Key} in {_heap}", "Store value")) return;
+
+            var options = new SetOptions
+            {
+                Depth = Depth,
+                CancellationToken = _cancel.Token,
+                Converter = new PowerShellObjectConverter(),
+                Progress = written => ShowProgress($"Storing '{Key}': {written:N0} nodes written", -1),
+            };
+            try
+            {
+                _heap.Engine.Set(Key, value, options);
+            }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, _heap, Key) != null)
+            {
+                WriteEngineError(e, _heap, Key);
+                return;
+            }
+            finally
+            {
+                CompleteProgress();
+            }
+
+            if (PassThru)
+            {
+                try
+                {
+                    if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var stored)) WriteValue(stored, noEnumerate: false);
+                }
+                catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, _heap, Key) != null)
+                {
+                    WriteEngineError(e, _heap, Key);
+                }
+            }
+        }
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        private void ShowProgress(string status, int percent)
+        {
+            var now = _clock.Elapsed;
+            if (now < ProgressDelay || now - _lastProgress < TimeSpan.FromMilliseconds(200)) return;
+            _lastProgress = now;
+            _progressShown = true;
+            WriteProgress(new ProgressRecord(ProgressActivityId, "Set-AncientObject", status) { PercentComplete = percent });
+        }
+
+        private void CompleteProgress()
+        {
+            if (!_progressShown) return;
+            WriteProgress(new ProgressRecord(ProgressActivityId, "Set-AncientObject", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+}

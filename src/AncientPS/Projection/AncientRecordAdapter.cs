@@ -1,0 +1,87 @@
+using System;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using AncientPS.Engine;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// Shows a stored record to PowerShell as ordinary properties, in their stored order, each read lazily from the mapping.
+    /// Registered for <see cref="AncientRecordHandle"/> in AncientPS.Types.ps1xml, like PowerShell's own DataRow and XmlNode adapters.
+    /// </summary>
+    public sealed class AncientRecordAdapter : PSPropertyAdapter
+    {
+        private const string HandleTypeName = "AncientPS.AncientRecordHandle";
+
+        public override Collection<PSAdaptedProperty> GetProperties(object baseObject)
+        {
+            var record = RecordOf(baseObject);
+            var names = record.Names;
+            var properties = new Collection<PSAdaptedProperty>();
+            for (int i = 0; i < names.Count; i++) properties.Add(new PSAdaptedProperty(names[i], i));
+            return properties;
+        }
+
+        public override PSAdaptedProperty GetProperty(object baseObject, string propertyName)
+        {
+            var record = RecordOf(baseObject);
+            int index = record.IndexOf(propertyName);
+            if (index < 0)
+            {
+                // PowerShell names are case-insensitive whatever the engine's lookup is.
+                var names = record.Names;
+                for (int i = 0; i < names.Count && index < 0; i++)
+                    if (string.Equals(names[i], propertyName, StringComparison.OrdinalIgnoreCase)) index = i;
+            }
+            return index < 0 ? null : new PSAdaptedProperty(record.GetName(index), index);
+        }
+
+        public override object GetPropertyValue(PSAdaptedProperty adaptedProperty)
+            => RecordOf(adaptedProperty.BaseObject).GetValue((int)adaptedProperty.Tag);
+
+        public override string GetPropertyTypeName(PSAdaptedProperty adaptedProperty)
+        {
+            var value = GetPropertyValue(adaptedProperty);
+            if (value is PSObject pso && pso.BaseObject is AncientRecordHandle handle)
+            {
+                var typeNames = handle.Record.TypeNames;
+                return typeNames.Count > 0 ? typeNames[0] : typeof(PSObject).FullName;
+            }
+            return value?.GetType().FullName ?? typeof(object).FullName;
+        }
+
+        public override bool IsGettable(PSAdaptedProperty adaptedProperty) => true;
+
+        public override bool IsSettable(PSAdaptedProperty adaptedProperty) => false;
+
+        public override void SetPropertyValue(PSAdaptedProperty adaptedProperty, object value)
+            // ThirdPartyAdapter replaces any other exception with a generic "cannot set" message; SetValueException passes through.
+            => throw new SetValueException(
+                $"'{adaptedProperty.Name}' cannot be changed: values read from a heap are read-only. Use Get-AncientObject -Materialize for a copy you can change, then store it again with Set-AncientObject.");
+
+        /// <summary>The stored type names come first, so the user's format views and type data for the original type apply.</summary>
+        public override Collection<string> GetTypeNameHierarchy(object baseObject)
+        {
+            var result = new Collection<string>();
+            foreach (var name in RecordOf(baseObject).TypeNames)
+            {
+                if (name == "System.Object") continue;
+                result.Add(name);
+            }
+            result.Add(HandleTypeName);
+            result.Add("System.Object");
+            return result;
+        }
+
+        private static AncientRecord RecordOf(object baseObject)
+        {
+            if (baseObject is PSObject pso) baseObject = pso.BaseObject;
+            var record = ((AncientRecordHandle)baseObject).Record;
+            // PowerShell swallows exceptions thrown while a property value is read ($row.Name just gives $null), but not
+            // those thrown while the property is looked up; check here so a dismounted heap gives a clear error.
+            if (record.Heap.IsDisposed)
+                throw new ObjectDisposedException(nameof(AncientHeap), "The heap this value was read from has been dismounted. Mount it again and read the value again.");
+            return record;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using AncientPS.Engine;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// Turns the engine's deep copy (<see cref="AncientValue.Materialize(object)"/>) into what PowerShell users expect from
+    /// -Materialize: each <see cref="MaterializedRecord"/> becomes a PSCustomObject with note properties and the stored
+    /// type names first. Each object is created before it is filled, so sharing and cycles survive, and the walk uses an
+    /// explicit stack, so a deep value never deepens the call stack.
+    /// </summary>
+    internal static class PSObjectMaterializer
+    {
+        public static object Materialize(object view) => Convert(AncientValue.Materialize(view));
+
+        public static object Convert(object root)
+        {
+            var made = new Dictionary<object, object>(ReferenceComparer.Instance);
+            var pending = new Stack<object>();
+
+            object Map(object value)
+            {
+                switch (value)
+                {
+                    case MaterializedRecord record:
+                        if (!made.TryGetValue(record, out var copy))
+                        {
+                            copy = CreateShell(record);
+                            made[record] = copy;
+                            pending.Push(record);
+                        }
+                        return copy;
+                    case IDictionary _:
+                    case IList _:
+                        if (MayHoldRecords(value) && !made.ContainsKey(value))
+                        {
+                            made[value] = value;
+                            pending.Push(value);
+                        }
+                        return value;
+                    default:
+                        return value;
+                }
+            }
+
+            object result = Map(root);
+            while (pending.Count > 0)
+            {
+                switch (pending.Pop())
+                {
+                    case MaterializedRecord record:
+                        var target = (PSObject)made[record];
+                        for (int i = 0; i < record.Count; i++) target.Properties.Add(new PSNoteProperty(record.Names[i], Map(record.Values[i])));
+                        break;
+                    case IList list:
+                        for (int i = 0; i < list.Count; i++)
+                        {
+                            var item = list[i];
+                            var mapped = Map(item);
+                            if (!ReferenceEquals(mapped, item)) list[i] = mapped;
+                        }
+                        break;
+                    case IDictionary dictionary:
+                        var keys = new object[dictionary.Count];
+                        dictionary.Keys.CopyTo(keys, 0);
+                        foreach (var key in keys)
+                        {
+                            var item = dictionary[key];
+                            var mapped = Map(item);
+                            if (!ReferenceEquals(mapped, item)) dictionary[key] = mapped;
+                        }
+                        break;
+                }
+            }
+            return result;
+        }
+
+        private static PSObject CreateShell(MaterializedRecord record)
+        {
+            var result = new PSObject();
+            var typeNames = record.TypeNames;
+            // A stored PSCustomObject already has the PSObject's own type names; anything else goes in front of them.
+            for (int i = typeNames.Count - 1; i >= 0; i--)
+            {
+                string name = typeNames[i];
+                if (name == "System.Object" || name == typeof(PSCustomObject).FullName) continue;
+                result.TypeNames.Insert(0, name);
+            }
+            return result;
+        }
+
+        /// <summary>Arrays and lists of a scalar element type (int[], List&lt;string&gt;) cannot hold records; skip scanning them.</summary>
+        private static bool MayHoldRecords(object container)
+        {
+            var type = container.GetType();
+            if (type.IsArray) return type.GetElementType() == typeof(object);
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>)) return type.GetGenericArguments()[0] == typeof(object);
+            return true;
+        }
+
+        private sealed class ReferenceComparer : IEqualityComparer<object>
+        {
+            public static readonly ReferenceComparer Instance = new ReferenceComparer();
+            public new bool Equals(object x, object y) => ReferenceEquals(x, y);
+            public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $original = @(Get-SampleRows 6)
+    $heap = Mount-AncientHeap -Path (Join-Path $TestDrive 'projection.heap')
+    $original | Set-AncientObject -Heap $heap -Key rows
+    Set-AncientObject -Heap $heap -Key config -InputObject ([ordered]@{ Name = 'prod'; Port = 443; Nested = @{ Deep = 'yes' } })
+    $rows = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
+}
+AfterAll { Dismount-AllHeaps }
+
+Describe 'The read-only projection' {
+    Context 'records' {
+        It 'shows the stored properties in their stored order' {
+            $rows[0].PSObject.Properties.Name | Should -Be @('Id', 'Name', 'Cpu', 'Up', 'Tags')
+            $rows[0].Id | Should -Be 1
+            $rows[0].Cpu | Should -Be 0.5
+            $rows[0].Up | Should -BeFalse
+        }
+
+        It 'has no members of its own in Get-Member' {
+            ($rows[0] | Get-Member -MemberType Properties).Name | Should -Be @('Cpu', 'Id', 'Name', 'Tags', 'Up')
+        }
+
+        It 'puts the stored type names first' {
+            $rows[0].PSTypeNames[0] | Should -Be 'System.Management.Automation.PSCustomObject'
+            Set-AncientObject -Heap $heap -Key typed -InputObject ([pscustomobject]@{ PSTypeName = 'Contoso.Server'; Name = 'web1' })
+            (Get-AncientObject -Heap $heap -Key typed).PSTypeNames[0] | Should -Be 'Contoso.Server'
+        }
+
+        It 'turns into a string as a PSCustomObject does' {
+            "$($rows[0])" | Should -Be "$($original[0])"
+        }
+
+        It 'refuses writes with an error that mentions -Materialize' {
+            { $rows[0].Name = 'x' } | Should -Throw '*-Materialize*'
+        }
+    }
+
+    Context 'lists' {
+        It 'support indexing, negative indexing, .Count and foreach' {
+            $rows.Count | Should -Be 6
+            $rows[1].Name | Should -Be 'host2'
+            $rows[-1].Name | Should -Be 'host6'
+            $names = foreach ($row in $rows) { $row.Name }
+            $names | Should -Be $original.Name
+        }
+
+        It 'support member enumeration and pipeline unrolling' {
+            $rows.Name | Should -Be $original.Name
+            ($rows | Measure-Object).Count | Should -Be 6
+            $rows[0].Tags | Should -Be @('a', 'b')
+        }
+
+        It 'refuse writes with an error that mentions Materialize' {
+            { $rows[0] = 1 } | Should -Throw '*Materialize*'
+            { $rows.Add(1) } | Should -Throw '*Materialize*'
+        }
+    }
+
+    Context 'dictionaries' {
+        BeforeAll { $config = Get-AncientObject -Heap $heap -Key config }
+
+        It 'support $d.key, $d[key], .Keys, .Count, .Contains and .ContainsKey' {
+            $config.Name | Should -Be 'prod'
+            $config['Port'] | Should -Be 443
+            @($config.Keys) | Should -Be @('Name', 'Port', 'Nested')
+            $config.Count | Should -Be 3
+            $config.Contains('Port') | Should -BeTrue
+            $config.ContainsKey('nope') | Should -BeFalse
+            $config.Nested.Deep | Should -Be 'yes'
+        }
+
+        It 'refuse writes with an error that mentions Materialize' {
+            { $config['Port'] = 1 } | Should -Throw '*Materialize*'
+        }
+    }
+
+    Context 'everyday cmdlets' {
+        It 'Select-Object' {
+            ($rows | Select-Object -Property Id, Name -First 2 | ConvertTo-Json -Compress) |
+                Should -Be ($original | Select-Object -Property Id, Name -First 2 | ConvertTo-Json -Compress)
+        }
+
+        It 'Where-Object' {
+            ($rows | Where-Object Up).Name | Should -Be ($original | Where-Object Up).Name
+            ($rows | Where-Object { $_.Cpu -gt 1.5 }).Id | Should -Be @(4, 5, 6)
+        }
+
+        It 'Sort-Object' {
+            ($rows | Sort-Object Cpu -Descending).Id | Should -Be @(6, 5, 4, 3, 2, 1)
+        }
+
+        It 'Group-Object' {
+            $groups = $rows | Group-Object Up
+            $groups.Count | Should -Be 2
+            ($groups | Where-Object Name -EQ 'True').Count | Should -Be 3
+        }
+
+        It 'Measure-Object' {
+            ($rows | Measure-Object -Property Cpu -Sum).Sum | Should -Be ($original | Measure-Object -Property Cpu -Sum).Sum
+        }
+
+        It 'Format-Table' {
+            ($rows | Format-Table | Out-String) | Should -Be ($original | Format-Table | Out-String)
+        }
+
+        It 'Format-List' {
+            ($rows | Format-List | Out-String) | Should -Be ($original | Format-List | Out-String)
+        }
+
+        It 'Export-Csv' {
+            $rows | Select-Object Id, Name, Cpu, Up | Export-Csv -LiteralPath (Join-Path $TestDrive 'projected.csv')
+            $original | Select-Object Id, Name, Cpu, Up | Export-Csv -LiteralPath (Join-Path $TestDrive 'original.csv')
+            Get-Content -LiteralPath (Join-Path $TestDrive 'projected.csv') | Should -Be (Get-Content -LiteralPath (Join-Path $TestDrive 'original.csv'))
+        }
+
+        It 'ConvertTo-Json gives the same text as for the original objects' {
+            ($rows | ConvertTo-Json -Depth 5) | Should -Be ($original | ConvertTo-Json -Depth 5)
+            (Get-AncientObject -Heap $heap -Key config | ConvertTo-Json -Compress) |
+                Should -Be ([ordered]@{ Name = 'prod'; Port = 443; Nested = @{ Deep = 'yes' } } | ConvertTo-Json -Compress)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
+}
+
+Describe 'Sharing a heap' {
+    BeforeEach {
+        $path = Join-Path $TestDrive "shared-$([guid]::NewGuid()).heap"
+        $heap = Mount-AncientHeap -Path $path
+        Get-SampleRows 100 | Set-AncientObject -Heap $heap -Key rows
+    }
+    AfterEach { Dismount-AllHeaps }
+
+    It 'with a second pwsh process, both ways' {
+        $output = Invoke-InChildProcess @"
+`$h = Mount-AncientHeap -LiteralPath '$path'
+`$rows = Get-AncientObject -Heap `$h -Key rows -NoEnumerate
+"count=`$(`$rows.Count) last=`$(`$rows[-1].Name)"
+Set-AncientObject -Heap `$h -Key fromChild -InputObject ([pscustomobject]@{ Pid = `$PID })
+Dismount-AncientHeap `$h
+"@
+        $output | Should -Contain 'count=100 last=host100'
+        (Get-AncientObject -Heap $heap -Key fromChild).Pid | Should -Not -Be $PID
+    }
+
+    It 'with ForEach-Object -Parallel runspaces through $using:' {
+        $results = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:manifest
+            $rows = Get-AncientObject -Heap $using:heap -Key rows -NoEnumerate
+            ($rows | Where-Object Up | Measure-Object).Count
+        }
+        $results | Should -Be @(50, 50, 50, 50)
+    }
+
+    It 'with ForEach-Object -Parallel runspaces through the default heap' {
+        $results = 1..2 | ForEach-Object -Parallel {
+            Import-Module $using:manifest
+            (Get-AncientObject -Key rows -NoEnumerate).Count
+        }
+        $results | Should -Be @(100, 100)
+    }
+
+    It 'with Start-ThreadJob -ArgumentList' -Skip:(-not (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue)) {
+        $job = Start-ThreadJob -ScriptBlock {
+            param($Manifest, $Heap)
+            Import-Module $Manifest
+            Set-AncientObject -Heap $Heap -Key fromJob -InputObject 'written in a thread job'
+            (Get-AncientObject -Heap $Heap -Key rows -NoEnumerate)[0].Name
+        } -ArgumentList $manifest, $heap
+        $job | Wait-Job -Timeout 60 | Receive-Job | Should -Be 'host1'
+        $job | Remove-Job
+        Get-AncientObject -Heap $heap -Key fromJob | Should -Be 'written in a thread job'
+    }
+
+    It 'with records read in one runspace and used in another' {
+        $rows = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
+        $names = 1..2 | ForEach-Object -Parallel {
+            Import-Module $using:manifest
+            ($using:rows)[$_].Name
+        }
+        $names | Should -Be @('host2', 'host3')
+    }
+}

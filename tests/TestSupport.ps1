@@ -1,0 +1,30 @@
+# Dot-sourced by every tests/*.Tests.ps1 in BeforeAll.
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../AncientPS.psd1') -Force
+
+# The pwsh that runs the suite, for child processes: its apphost when it has one, else dotnet + pwsh.dll.
+function Get-TestPwsh {
+    $apphost = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    if (Test-Path -LiteralPath $apphost) { return @{ FilePath = $apphost; Prefix = @() } }
+    @{ FilePath = 'dotnet'; Prefix = @(Join-Path $PSHOME 'pwsh.dll') }
+}
+
+# Runs a script in a second pwsh process with the module imported and returns its output lines.
+function Invoke-InChildProcess {
+    param([Parameter(Mandatory)] [string] $Script)
+    $pwsh = Get-TestPwsh
+    $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
+    $full = "`$ErrorActionPreference = 'Stop'; Import-Module '$manifest'; $Script"
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($full))
+    $output = & $pwsh.FilePath @($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "The child process failed ($LASTEXITCODE): $output" }
+    $output | ForEach-Object { "$_" }
+}
+
+function Get-SampleRows([int] $Count = 5) {
+    foreach ($i in 1..$Count) {
+        [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') }
+    }
+}
+
+function Dismount-AllHeaps { Get-AncientHeap | Dismount-AncientHeap -Confirm:$false }
