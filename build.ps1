@@ -109,7 +109,7 @@ function Get-PesterModulePath {
     Invoke-Native dotnet @('restore', (Join-Path $Root 'build/tools.proj'), '-nologo', '-v', 'quiet')
     $packages = $env:NUGET_PACKAGES
     if (-not $packages) {
-        $line = (& dotnet nuget locals global-packages --list) -match '^global-packages:' | Select-Object -First 1
+        $line = @(& dotnet nuget locals global-packages --list) -match '^global-packages:' | Select-Object -First 1
         if (-not $line) { throw 'Cannot find the NuGet global packages folder (dotnet nuget locals global-packages --list).' }
         $packages = ($line -replace '^global-packages:\s*', '').Trim()
     }

@@ -81,6 +81,14 @@ namespace AncientPS.Engine
             _core.Set(_options, key, value, options ?? new SetOptions());
         }
 
+        /// <summary>Stores several keys in one atomic transaction (one lock and one commit for all of them). Returns how many were written.</summary>
+        public int SetMany(IEnumerable<KeyValuePair<string, object>> items, SetOptions options = null)
+        {
+            if (items == null) throw new ArgumentNullException(nameof(items));
+            ThrowIfDisposed();
+            return _core.SetMany(_options, items, options ?? new SetOptions());
+        }
+
         /// <summary>Reads the value under <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> when there is none.</summary>
         public object Get(string key, ValueProjection projection = null)
         {

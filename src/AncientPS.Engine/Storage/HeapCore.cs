@@ -406,55 +406,86 @@ namespace AncientPS.Engine.Storage
         }
 
         public void Set(HeapOptions options, string key, object value, SetOptions setOptions)
+            => SetMany(options, new[] { new KeyValuePair<string, object>(key, value) }, setOptions);
+
+        /// <summary>Writes several keys in one transaction: one lock, one commit, all or nothing.</summary>
+        public int SetMany(HeapOptions options, IEnumerable<KeyValuePair<string, object>> items, SetOptions setOptions)
         {
-            Write(options, scope =>
+            return Write(options, scope =>
             {
                 var tx = scope.Tx;
-                tx.BeginValue();
-                var encoded = NodeWriter.Write(value, tx, setOptions);
-                var extents = tx.EndValue();
-                setOptions.CancellationToken.ThrowIfCancellationRequested();
-
-                long extentsNode = 0, stored = 0;
-                if (extents.Count > 0)
+                long root = scope.Meta.DirectoryRoot;
+                long count = scope.Meta.KeyCount;
+                int written = 0;
+                var freedNow = new List<KeyDirectory.Freed>();
+                foreach (var item in items)
                 {
-                    long listSize = ExtentList.SizeFor(extents.Count);
-                    extentsNode = tx.AllocateNode(listSize, out byte* x);
-                    x[0] = HeapLayout.KindExtents;
-                    *(uint*)(x + 4) = (uint)extents.Count;
-                    *(long*)(x + 8) = tx.TransactionId;
-                    ulong checksum = 0;
-                    for (int i = 0; i < extents.Count; i++)
+                    KeyRules.Validate(item.Key);
+                    setOptions.CancellationToken.ThrowIfCancellationRequested();
+                    long entryOffset = WriteEntry(tx, item.Key, item.Value, setOptions, out ulong hash);
+                    // The directory written so far in this transaction is readable at the transaction's own extent.
+                    var space = new BoundedSpace(Memory, Math.Max(tx.Free.Tail, scope.Meta.CommittedSize));
+                    root = KeyDirectory.Put(tx, space, root, item.Key, hash, entryOffset, freedNow, out long replaced);
+                    if (replaced != 0) CollectEntry(space, replaced, freedNow);
+                    else count++;
+                    foreach (var f in freedNow)
                     {
-                        *(long*)(x + ExtentList.HeaderSize + 16 * i) = extents[i].Key;
-                        *(long*)(x + ExtentList.HeaderSize + 16 * i + 8) = extents[i].Value;
-                        checksum = Checksum64.Compute(Memory.Pointer(extents[i].Key, extents[i].Value), extents[i].Value, checksum);
-                        stored += extents[i].Value;
+                        // Nodes this transaction wrote and has already replaced were never visible: reuse them at once.
+                        if (f.Born == tx.TransactionId) tx.Free.Free(f.Offset, HeapLayout.Align(f.Length), f.Born, f.Born);
+                        else scope.Freed.Add(f);
                     }
-                    *(ulong*)(x + 16) = checksum;
-                    stored += HeapLayout.NodeClass(listSize);
+                    freedNow.Clear();
+                    written++;
                 }
-
-                var entry = new KeyEntry
-                {
-                    Tag = encoded.Tag,
-                    Payload = encoded.Payload,
-                    Hash = KeyRules.Hash(key),
-                    Born = tx.TransactionId,
-                    WrittenTicks = DateTime.UtcNow.Ticks,
-                    StoredSize = stored,
-                    Extents = extentsNode,
-                    Key = key,
-                    TypeName = KeyEntry.ClipTypeName(encoded.TypeName),
-                };
-                long entryOffset = tx.AllocateNode(entry.Size, out byte* ep);
-                entry.Write(ep);
-
-                long root = KeyDirectory.Put(tx, scope.Space, scope.Meta.DirectoryRoot, key, entry.Hash, entryOffset, scope.Freed, out long replaced);
-                if (replaced != 0) FreeEntry(scope, replaced);
-                Commit(options, scope, root, scope.Meta.KeyCount + (replaced == 0 ? 1 : 0));
-                return true;
+                Commit(options, scope, root, count);
+                return written;
             });
+        }
+
+        /// <summary>Encodes a value with its extent list and key entry; returns the entry's offset.</summary>
+        private long WriteEntry(WriteTransaction tx, string key, object value, SetOptions setOptions, out ulong hash)
+        {
+            tx.BeginValue();
+            var encoded = NodeWriter.Write(value, tx, setOptions);
+            var extents = tx.EndValue();
+            setOptions.CancellationToken.ThrowIfCancellationRequested();
+
+            long extentsNode = 0, stored = 0;
+            if (extents.Count > 0)
+            {
+                long listSize = ExtentList.SizeFor(extents.Count);
+                extentsNode = tx.AllocateNode(listSize, out byte* x);
+                x[0] = HeapLayout.KindExtents;
+                *(uint*)(x + 4) = (uint)extents.Count;
+                *(long*)(x + 8) = tx.TransactionId;
+                ulong checksum = 0;
+                for (int i = 0; i < extents.Count; i++)
+                {
+                    *(long*)(x + ExtentList.HeaderSize + 16 * i) = extents[i].Key;
+                    *(long*)(x + ExtentList.HeaderSize + 16 * i + 8) = extents[i].Value;
+                    checksum = Checksum64.Compute(Memory.Pointer(extents[i].Key, extents[i].Value), extents[i].Value, checksum);
+                    stored += extents[i].Value;
+                }
+                *(ulong*)(x + 16) = checksum;
+                stored += HeapLayout.NodeClass(listSize);
+            }
+
+            hash = KeyRules.Hash(key);
+            var entry = new KeyEntry
+            {
+                Tag = encoded.Tag,
+                Payload = encoded.Payload,
+                Hash = hash,
+                Born = tx.TransactionId,
+                WrittenTicks = DateTime.UtcNow.Ticks,
+                StoredSize = stored,
+                Extents = extentsNode,
+                Key = key,
+                TypeName = KeyEntry.ClipTypeName(encoded.TypeName),
+            };
+            long entryOffset = tx.AllocateNode(entry.Size, out byte* ep);
+            entry.Write(ep);
+            return entryOffset;
         }
 
         public bool Remove(HeapOptions options, string key)
@@ -463,18 +494,16 @@ namespace AncientPS.Engine.Storage
             {
                 long root = KeyDirectory.Delete(scope.Tx, scope.Space, scope.Meta.DirectoryRoot, key, KeyRules.Hash(key), scope.Freed, out long removed);
                 if (removed == 0) return false;
-                FreeEntry(scope, removed);
+                CollectEntry(scope.Space, removed, scope.Freed);
                 Commit(options, scope, root, scope.Meta.KeyCount - 1);
                 return true;
             });
         }
 
         /// <summary>Frees an entry that a write replaced or removed, with its value's ranges and extent list.</summary>
-        private static void FreeEntry(WriteScope scope, long entryOffset)
+        private static void CollectEntry(BoundedSpace space, long entryOffset, List<KeyDirectory.Freed> freed)
         {
-            var space = scope.Space;
             long born = KeyEntry.BornAt(space, entryOffset);
-            var freed = scope.Freed;
             freed.Add(new KeyDirectory.Freed { Offset = entryOffset, Length = HeapLayout.NodeClass(KeyEntry.SizeAt(space, entryOffset)), Born = born });
             byte* p = space.At(entryOffset, KeyEntry.FixedSize);
             long extents = *(long*)(p + 48);
