@@ -141,6 +141,10 @@ namespace AncientPS.Engine
         /// <summary>Forces committed data to stable storage.</summary>
         public void Flush() { ThrowIfDisposed(); _core.Flush(); }
 
+        /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="key"/> is not a valid key: empty, longer than
+        /// <see cref="MaxKeyLength"/>, or containing control characters or lone surrogates.</summary>
+        public static void ValidateKey(string key) => KeyRules.Validate(key);
+
         /// <summary>True when <paramref name="value"/> is a view of a value stored in a heap (OCaml ancient's is_ancient).</summary>
         public static bool IsAncient(object value) => value is IAncientNode;
 

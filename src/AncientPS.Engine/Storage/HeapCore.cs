@@ -200,9 +200,8 @@ namespace AncientPS.Engine.Storage
             for (int attempt = 0; ; attempt++)
             {
                 byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
-                long length = Memory.StorageLength;
-                bool ok0 = MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[0], out var m0) && m0.IsPlausible(length);
-                bool ok1 = MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[1], out var m1) && m1.IsPlausible(length);
+                bool ok0 = MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[0], out var m0) && IsPlausible(m0);
+                bool ok1 = MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[1], out var m1) && IsPlausible(m1);
                 if (ok0 && (!ok1 || m0.TransactionId > m1.TransactionId)) return m0;
                 if (ok1) return m1;
                 // Both slots unreadable: either a writer is rewriting one while we read the other, or the file is damaged.
@@ -210,6 +209,14 @@ namespace AncientPS.Engine.Storage
                     throw new AncientHeapCorruptException($"Neither meta page of '{Path ?? "(anonymous heap)"}' is valid; the heap is damaged. Test-AncientHeap reports what is wrong.");
                 Thread.Sleep(attempt < 10 ? 0 : 1);
             }
+        }
+
+        /// <summary>Checks a meta page against the mapped length first, asking the file system only when the heap may have grown.</summary>
+        private bool IsPlausible(MetaPage meta)
+        {
+            long mapped = Memory.MappedLength;
+            if (meta.CommittedSize <= mapped && meta.IsPlausible(mapped)) return true;
+            return meta.IsPlausible(Memory.StorageLength);
         }
 
         /// <summary>Pins the latest committed state for reading (the LMDB reader protocol: publish the pin, then check it is still the latest).</summary>

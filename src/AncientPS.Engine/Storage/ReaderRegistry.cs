@@ -117,10 +117,11 @@ namespace AncientPS.Engine.Storage
             }
             Interlocked.MemoryBarrier();
             if (_memory.MappedLength < HeapLayout.DataStart) return;
+            byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, (long)HeapLayout.ReaderSlotCount * HeapLayout.ReaderSlotSize);
             for (int i = 0; i < HeapLayout.ReaderSlotCount; i++)
             {
                 if (i == _slot) { liveReaders++; continue; }
-                byte* s = Slot(i);
+                byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
                 int owner = Volatile.Read(ref *(int*)(s + PidField));
                 if (owner == 0) continue;
                 if (!IsLive(s, owner))

@@ -254,7 +254,8 @@ namespace AncientPS.Engine
 
         public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
 
-        public override string ToString() => $"{DictionaryTypeName} ({_count} entries)";
+        /// <summary>The stored collection type name, as the original dictionary's ToString() gives.</summary>
+        public override string ToString() => DictionaryTypeName;
 
         private sealed class Enumerator : IDictionaryEnumerator
         {

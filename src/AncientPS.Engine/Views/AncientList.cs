@@ -228,7 +228,8 @@ namespace AncientPS.Engine
 
         public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
 
-        public override string ToString() => $"{CollectionTypeName} ({_count} items)";
+        /// <summary>The stored collection type name, as the original array's or list's ToString() gives.</summary>
+        public override string ToString() => CollectionTypeName;
 
         internal NodeContext Context => _context;
 
@@ -289,6 +290,6 @@ namespace AncientPS.Engine
     internal static class ViewErrors
     {
         public static AncientReadOnlyException ReadOnly() =>
-            new AncientReadOnlyException("Values stored in a heap are read-only. Copy the value first (for example with AncientValue.Materialize) to change it.");
+            new AncientReadOnlyException("Values stored in a heap are read-only. To change one, copy it first: Get-AncientObject -Materialize in PowerShell, AncientValue.Materialize in .NET.");
     }
 }

@@ -78,7 +78,7 @@ namespace AncientPS.Abstractions
             try
             {
                 // The engine owns the key rules; checking up front lets a bad key be reported before any heap work.
-                KeyRules.Validate(key);
+                Engine.AncientHeap.ValidateKey(key);
                 return null;
             }
             catch (ArgumentException e)
