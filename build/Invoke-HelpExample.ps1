@@ -46,6 +46,8 @@ foreach ($__example in $__examples) {
         $null = $__pipeline.AddScript($__example.Code, $false)
         $__pipeline.Commands.Commands[0].MergeMyResults('Error', 'Output')
         $null = $__pipeline.AddCommand('ForEach-Object').AddParameter('Process', $__showError)
+        # Format at a fixed width, that of a common console, whatever the width of this process's host.
+        $null = $__pipeline.AddCommand('Out-String').AddParameter('Stream').AddParameter('Width', 120)
         $null = $__pipeline.AddCommand('Out-Default')
         $null = $__pipeline.Invoke()
     }

@@ -9,8 +9,10 @@
 #   A value that changes from run to run is written as a placeholder: a lower-case word in angle brackets,
 #   such as <path>, <size> or <time>, which matches any text within one line.
 # - The examples of one file run in order in one fresh pwsh process, in an empty temporary folder, with
-#   AncientPS on PSModulePath and imported, so an example may use what an earlier one on the page set up.
-#   Streams are merged (*>&1) and rendered by Out-String -Width 120, so errors show as the console shows them.
+#   AncientPS on PSModulePath and imported, so an example may use what an earlier one in the file set up.
+#   They run in a folder that holds ./AncientPS.psd1, as a clone does. What an example shows is what a
+#   120-column console shows, -WhatIf messages and Write-Host included; an error shows in the console's
+#   concise form, '<Command>: <message>'.
 
 BeforeDiscovery {
     $repoRoot = Split-Path -Parent $PSScriptRoot
@@ -100,22 +102,26 @@ BeforeAll {
 
     # A PSModulePath folder in which AncientPS resolves to this clone, so that runspaces, jobs and child
     # processes started by the examples can load the module by name, as they would once it is installed.
-    function New-ModuleFolder([string] $Root) {
+    # The examples run in that module folder, which holds ./AncientPS.psd1 as a clone does: code that
+    # imports the module by that path, as the README's does, loads the very module loaded by name.
+    function New-ExampleFolder([string] $Root) {
         $modules = Join-Path $Root 'Modules'
-        $null = New-Item -ItemType Directory -Path $modules
-        $link = if ($IsWindows -or $PSVersionTable.PSVersion.Major -lt 6) { 'Junction' } else { 'SymbolicLink' }
-        $null = New-Item -ItemType $link -Path (Join-Path $modules 'AncientPS') -Target $repoRoot
+        $work = Join-Path $modules 'AncientPS'
+        $null = New-Item -ItemType Directory -Path $work
+        $windows = $IsWindows -or $PSVersionTable.PSVersion.Major -lt 6
+        $folderLink = if ($windows) { 'Junction' } else { 'SymbolicLink' }
+        $fileLink = if ($windows) { 'HardLink' } else { 'SymbolicLink' }
+        $null = New-Item -ItemType $fileLink -Path (Join-Path $work 'AncientPS.psd1') -Target (Join-Path $repoRoot 'AncientPS.psd1')
+        $null = New-Item -ItemType $folderLink -Path (Join-Path $work 'AncientPS') -Target (Join-Path $repoRoot 'AncientPS')
         # The cookbook runs a Pester suite of its own, with the Pester that runs this one.
         $pester = Get-Module Pester
-        if ($pester) { $null = New-Item -ItemType $link -Path (Join-Path $modules 'Pester') -Target $pester.ModuleBase }
-        $modules
+        if ($pester) { $null = New-Item -ItemType $folderLink -Path (Join-Path $modules 'Pester') -Target $pester.ModuleBase }
+        @{ Modules = $modules; Work = $work }
     }
 
     function Invoke-ExampleFile([string] $Path) {
-        $root = Join-Path ([IO.Path]::GetTempPath()) "AncientPS-help-$([guid]::NewGuid().ToString('n'))"
-        $work = Join-Path $root 'work'
-        $null = New-Item -ItemType Directory -Path $work
-        $modules = New-ModuleFolder $root
+        $root = Join-Path ([IO.Path]::GetTempPath()) "AncientPS-help-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+        $folder = New-ExampleFolder $root
         $result = Join-Path $root 'result.json'
         $pwsh = @(Get-PwshCommandLine)
         $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
@@ -123,11 +129,11 @@ BeforeAll {
             (Join-Path $repoRoot 'build/Invoke-HelpExample.ps1'), '-Path', $Path, '-ResultPath', $result) {
             $start.ArgumentList.Add($argument)
         }
-        $start.WorkingDirectory = $work
+        $start.WorkingDirectory = $folder.Work
         $start.UseShellExecute = $false
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
-        $start.Environment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + $env:PSModulePath
+        $start.Environment['PSModulePath'] = $folder.Modules + [IO.Path]::PathSeparator + $env:PSModulePath
         $process = [System.Diagnostics.Process]::Start($start)
         $stdout = $process.StandardOutput.ReadToEndAsync()
         $stderr = $process.StandardError.ReadToEndAsync()

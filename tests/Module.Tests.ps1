@@ -69,9 +69,19 @@ Describe 'Formatting' {
 <CustomControl><CustomEntries><CustomEntry><CustomItem><ExpressionBinding><ScriptBlock>"Server &lt;" + $_.Name + "&gt;"</ScriptBlock></ExpressionBinding></CustomItem></CustomEntry></CustomEntries></CustomControl>
 </View></ViewDefinitions></Configuration>
 '@
-        Update-FormatData -AppendPath $view
         Set-AncientObject -Heap $heap -Key server -InputObject ([pscustomobject]@{ PSTypeName = 'Contoso.Server'; Name = 'web1' })
-        (Get-AncientObject -Heap $heap -Key server | Out-String).Trim() | Should -Be 'Server <web1>'
+        # In a runspace of its own: format data appended here would outlive $TestDrive and break later imports.
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Manifest, $View, $Heap)
+                    Import-Module $Manifest
+                    Update-FormatData -AppendPath $View
+                    (Get-AncientObject -Heap $Heap -Key server | Out-String).Trim()
+                }).AddArgument((Join-Path $PSScriptRoot '../AncientPS.psd1')).AddArgument($view).AddArgument($heap)
+            $ps.Invoke() | Should -Be 'Server <web1>'
+        }
+        finally { $ps.Dispose() }
     }
 }
 

@@ -245,7 +245,7 @@ namespace AncientPS.Engine.Tests.Encoding
             var list = (AncientList)_arena.Store(new object[] { 1, 2 });
             var e = Assert.Throws<AncientReadOnlyException>(() => list[0] = 5);
             Assert.Contains("read-only", e.Message);
-            Assert.Contains("Copy", e.Message);
+            Assert.Contains("-Materialize", e.Message);
             Assert.Throws<AncientReadOnlyException>(() => ((IList)list).Add(3));
             Assert.Throws<AncientReadOnlyException>(() => ((IList)list).Clear());
             Assert.Throws<AncientReadOnlyException>(() => ((IList)list).RemoveAt(0));
