@@ -12,6 +12,7 @@ namespace AncientPS.Engine.Storage
     internal sealed unsafe class ReaderRegistry
     {
         private const int PidField = 0;
+        private const int HighWaterField = 4;
         private const int StartField = 8;
         private const int MinField = 16;
         private const int MaxField = 24;
@@ -49,6 +50,7 @@ namespace AncientPS.Engine.Storage
                         *(long*)(s + StartField) = Platform.CurrentProcessStartTicks;
                         Volatile.Write(ref *(long*)(s + MaxField), 0);
                         Volatile.Write(ref *(long*)(s + MinField), 0);
+                        RaiseHighWater(i + 1);
                         _slot = i;
                         return true;
                     }
@@ -57,6 +59,17 @@ namespace AncientPS.Engine.Storage
                 }
             }
             return false;
+        }
+
+        /// <summary>Slot 0's reserved word counts the slots ever claimed, so that writers scan only those.</summary>
+        private int* HighWater => (int*)(Slot(0) + HighWaterField);
+
+        private void RaiseHighWater(int count)
+        {
+            int* hw = HighWater;
+            int seen;
+            while ((seen = Volatile.Read(ref *hw)) < count)
+                if (Interlocked.CompareExchange(ref *hw, count, seen) == seen) break;
         }
 
         private static bool IsLive(byte* s, int owner)
@@ -118,7 +131,8 @@ namespace AncientPS.Engine.Storage
             Interlocked.MemoryBarrier();
             if (_memory.MappedLength < HeapLayout.DataStart) return;
             byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, (long)HeapLayout.ReaderSlotCount * HeapLayout.ReaderSlotSize);
-            for (int i = 0; i < HeapLayout.ReaderSlotCount; i++)
+            int used = Math.Min(Math.Max(Volatile.Read(ref *(int*)(table + HighWaterField)), 0), HeapLayout.ReaderSlotCount);
+            for (int i = 0; i < used; i++)
             {
                 if (i == _slot) { liveReaders++; continue; }
                 byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
