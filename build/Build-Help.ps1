@@ -18,6 +18,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 . (Join-Path $PSScriptRoot 'HelpMarkdown.ps1')
 
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
@@ -142,7 +143,8 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Help) {
         # platyPS joins an example's code blocks into dev:code, so the output reads as a console transcript.
         $code = if ($example.Output) { "$($example.Code)`n`n$($example.Output)" } else { $example.Code }
         $Writer.WriteElementString('dev', 'code', $dev, $code)
-        Write-Para $Writer 'dev:remarks' $example.Remarks
+        # The empty last paragraph keeps a blank line between one example and the next title in Get-Help.
+        Write-Para $Writer 'dev:remarks' (@($example.Remarks) + '')
         $Writer.WriteEndElement()
     }
     $Writer.WriteEndElement()
@@ -157,7 +159,8 @@ function Write-CommandHelp([System.Xml.XmlWriter] $Writer, $Help) {
     foreach ($link in $Help.Links) {
         $Writer.WriteStartElement('maml', 'navigationLink', $maml)
         $Writer.WriteElementString('maml', 'linkText', $maml, $link.Text)
-        $Writer.WriteElementString('maml', 'uri', $maml, $link.Uri)
+        # A link to a sibling page (Mount-AncientHeap.md) means the command's own help offline.
+        $Writer.WriteElementString('maml', 'uri', $maml, $(if ($link.Uri -match '^https?://') { $link.Uri } else { '' }))
         $Writer.WriteEndElement()
     }
     $Writer.WriteEndElement()

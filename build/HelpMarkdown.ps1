@@ -1,10 +1,9 @@
-# Reads the help markdown under docs/: platyPS v1 cmdlet pages (schema 2.0.0), the about topic, and the
-# example blocks of any markdown file. build/Build-Help.ps1 and tests/Help.Tests.ps1 both dot-source this
-# file, so the help that ships and the tests that check it read the docs the same way.
+# Reads the help markdown under docs/: platyPS v1 cmdlet pages (schema 2.0.0), about topics, and the
+# examples of any markdown file, and compares what an example shows with what the docs say it shows.
+# build/Build-Help.ps1, build/Invoke-HelpExample.ps1 and tests/Help.Tests.ps1 dot-source this file, so
+# the help that ships and the tests that check it read the docs the same way.
 #
 # Every problem throws "<file>:<line>: <what is wrong>", so a malformed page fails the build.
-
-Set-StrictMode -Version 3.0
 
 # The H2 sections a cmdlet page must have, in platyPS's order.
 $script:CommandSections = 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES', 'RELATED LINKS'
@@ -315,4 +314,13 @@ function Split-ExampleOutput([string] $Text) {
     $pattern = '(?ms)^##### example at line (\d+) begins #####\r?\n(.*?)^##### example at line \1 ends #####'
     foreach ($match in [regex]::Matches($Text, $pattern)) { $shown[[int]$match.Groups[1].Value] = $match.Groups[2].Value }
     $shown
+}
+
+# The markdown files whose examples the help tests run: the pages of the given cmdlets (the exported ones),
+# the about topics, the cookbook and the README.
+function Get-ExampleSourceFile([string] $RepoRoot, [string[]] $Cmdlet) {
+    $docs = Join-Path $RepoRoot 'docs/en-US'
+    @(Get-ChildItem -LiteralPath $docs -Filter '*.md' | Where-Object { $_.BaseName -in $Cmdlet -or $_.Name -like 'about_*' }).FullName +
+        @(Join-Path $RepoRoot 'docs/cookbook.md') + @(Join-Path $RepoRoot 'README.md') |
+        Where-Object { Test-Path -LiteralPath $_ }
 }

@@ -8,11 +8,11 @@
 # - Output is compared modulo whitespace (lines trimmed, blank runs collapsed, empty lines dropped).
 #   A value that changes from run to run is written as a placeholder: a lower-case word in angle brackets,
 #   such as <path>, <size> or <time>, which matches any text within one line.
-# - The examples of one file run in order in one fresh pwsh process, in an empty temporary folder, with
-#   AncientPS on PSModulePath and imported, so an example may use what an earlier one in the file set up.
-#   They run in a folder that holds ./AncientPS.psd1, as a clone does. What an example shows is what a
-#   120-column console shows, -WhatIf messages and Write-Host included; an error shows in the console's
-#   concise form, '<Command>: <message>'.
+# - The examples of one file run in order in one fresh pwsh process, with AncientPS on PSModulePath and
+#   imported, so an example may use what an earlier one in the file set up. They run in a temporary folder
+#   that holds nothing but ./AncientPS.psd1 and ./AncientPS, as a clone does after a build. What an example
+#   shows is what a 120-column console shows, -WhatIf messages and Write-Host included; an error shows in
+#   the console's concise form, '<Command>: <message>'.
 
 BeforeDiscovery {
     $repoRoot = Split-Path -Parent $PSScriptRoot
@@ -24,9 +24,7 @@ BeforeDiscovery {
     $cmdletCases = @($exported | ForEach-Object { @{ Name = $_; Page = Join-Path $docs "$_.md" } })
     $undocumentedPages = @($pages | Where-Object BaseName -NotIn $exported | ForEach-Object { @{ Name = $_.BaseName } })
 
-    $exampleFiles = @(@(Get-ChildItem -LiteralPath $docs -Filter '*.md').FullName) + @(Join-Path $repoRoot 'docs/cookbook.md') + @(Join-Path $repoRoot 'README.md') |
-        Where-Object { Test-Path -LiteralPath $_ } |
-        Where-Object { [IO.Path]::GetFileNameWithoutExtension($_) -in @($exported) + 'about_AncientPS', 'cookbook', 'README' } |
+    $exampleFiles = Get-ExampleSourceFile -RepoRoot $repoRoot -Cmdlet $exported |
         ForEach-Object {
             $examples = @(Get-MarkdownExample -Path $_ | ForEach-Object { @{ Line = $_.Line; Code = $_.Code; Output = $_.Output } })
             @{ Path = $_; File = Split-Path -Leaf $_; Examples = $examples }
@@ -119,7 +117,8 @@ BeforeAll {
         @{ Modules = $modules; Work = $work }
     }
 
-    function Invoke-ExampleFile([string] $Path) {
+    # Starts a pwsh that runs the examples of one file; Receive-ExampleFile waits for it and reads the results.
+    function Start-ExampleFile([string] $Path) {
         $root = Join-Path ([IO.Path]::GetTempPath()) "AncientPS-help-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
         $folder = New-ExampleFolder $root
         $result = Join-Path $root 'result.json'
@@ -135,16 +134,38 @@ BeforeAll {
         $start.RedirectStandardError = $true
         $start.Environment['PSModulePath'] = $folder.Modules + [IO.Path]::PathSeparator + $env:PSModulePath
         $process = [System.Diagnostics.Process]::Start($start)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit(600000)) { $process.Kill($true); throw "The examples of $Path did not finish within 10 minutes." }
-        if (-not (Test-Path -LiteralPath $result)) { throw "The examples of $Path did not run: $($stdout.Result) $($stderr.Result)" }
-        $shown = Split-ExampleOutput $stdout.Result
-        $runs = Get-Content -LiteralPath $result -Raw | ConvertFrom-Json | ForEach-Object {
-            $_ | Add-Member -NotePropertyName Output -NotePropertyValue $shown[[int]$_.Line] -PassThru
+        [pscustomobject]@{
+            Path    = $Path
+            Root    = $root
+            Result  = $result
+            Process = $process
+            Stdout  = $process.StandardOutput.ReadToEndAsync()
+            Stderr  = $process.StandardError.ReadToEndAsync()
         }
-        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
-        $runs
+    }
+
+    function Receive-ExampleFile($Run) {
+        try {
+            if (-not $Run.Process.WaitForExit(600000)) { $Run.Process.Kill($true); throw "The examples of $($Run.Path) did not finish within 10 minutes." }
+            if (-not (Test-Path -LiteralPath $Run.Result)) { throw "The examples of $($Run.Path) did not run: $($Run.Stdout.Result) $($Run.Stderr.Result)" }
+            $shown = Split-ExampleOutput $Run.Stdout.Result
+            Get-Content -LiteralPath $Run.Result -Raw | ConvertFrom-Json | ForEach-Object {
+                $_ | Add-Member -NotePropertyName Output -NotePropertyValue $shown[[int]$_.Line] -PassThru
+            }
+        }
+        finally { Remove-Item -LiteralPath $Run.Root -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
+    # Every file's examples run in their own process, all at once: most of the time goes to starting pwsh.
+    $exported = @((Import-PowerShellDataFile (Join-Path $repoRoot 'AncientPS.psd1')).CmdletsToExport)
+    $exampleRuns = @{}
+    foreach ($file in Get-ExampleSourceFile -RepoRoot $repoRoot -Cmdlet $exported) { $exampleRuns[$file] = Start-ExampleFile $file }
+}
+
+AfterAll {
+    foreach ($run in $exampleRuns.Values) {
+        if (-not $run.Process.HasExited) { $run.Process.Kill($true) }
+        Remove-Item -LiteralPath $run.Root -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 
@@ -177,6 +198,13 @@ Describe 'The cmdlet page of <Name>' -ForEach $cmdletCases {
         @(Get-ParameterDrift -Command $command -Help $help) | Should -BeNullOrEmpty
     }
 
+    It 'lists in OUTPUTS every type the cmdlet declares with [OutputType]' {
+        foreach ($type in $command.OutputType.Name) {
+            $documented = if ($type -eq 'System.Void') { 'None' } else { $type }
+            $help.Outputs.Type | Should -Contain $documented
+        }
+    }
+
     It 'describes the common parameters and at least two examples' {
         $help.HasCommonParameters | Should -BeTrue
         $help.Examples.Count | Should -BeGreaterOrEqual 2
@@ -189,7 +217,7 @@ Describe 'A page for a cmdlet the module does not export (<Name>)' -ForEach $und
 
 Describe 'The examples in <File>' -ForEach $exampleFiles {
     BeforeAll {
-        $runs = @(Invoke-ExampleFile -Path $Path)
+        $runs = @(Receive-ExampleFile $exampleRuns[$Path])
     }
 
     It 'runs the example at line <Line> and prints what the docs show' -ForEach $Examples {
@@ -250,7 +278,10 @@ Describe 'The about_AncientPS topic' {
 
 Describe 'Build-Help' {
     It 'writes MAML with one command per page, each with details, syntax, parameters and examples' {
-        $maml = [xml](Get-Content -Raw -LiteralPath (Join-Path $repoRoot 'AncientPS/en-US/AncientPS.dll-Help.xml'))
+        $candidates = (Join-Path (Get-Module AncientPS).ModuleBase 'en-US/AncientPS.dll-Help.xml'), (Join-Path $repoRoot 'AncientPS/en-US/AncientPS.dll-Help.xml')
+        $path = $candidates | Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+        $path | Should -Not -BeNullOrEmpty -Because 'the build writes the MAML help'
+        $maml = [xml](Get-Content -Raw -LiteralPath $path)
         $ns = [System.Xml.XmlNamespaceManager]::new($maml.NameTable)
         $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
         $ns.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')

@@ -17,6 +17,7 @@ namespace AncientPS
         // Unwrapping a PSObject to its base object would lose the note properties attached to that instance (such as the
         // PSPath that providers add); remember each wrapper so TryDescribe can describe the object with them.
         private readonly ConditionalWeakTable<object, PSObject> _wrappers = new ConditionalWeakTable<object, PSObject>();
+        private readonly PropertyBagReader _bags = new PropertyBagReader();
 
         public override object Unwrap(object value)
         {
@@ -44,8 +45,24 @@ namespace AncientPS
             bool isPropertyBag = pso != null && pso.BaseObject is PSCustomObject;
             if (pso == null && !_wrappers.TryGetValue(value, out pso)) pso = PSObject.AsPSObject(value);
 
+            if (isPropertyBag && _bags.TryRead(pso, out var bagTypeNames, out var bagNames, out var bagValues))
+            {
+                description = new RecordDescription(bagTypeNames, bagNames, bagValues, true);
+                return true;
+            }
+
             var names = new List<string>();
             var values = new List<object>();
+            ReadProperties(pso, names, values);
+
+            var typeNames = new List<string>(pso.TypeNames);
+            if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
+            description = new RecordDescription(typeNames, names, values, isPropertyBag);
+            return true;
+        }
+
+        private static void ReadProperties(PSObject pso, List<string> names, List<object> values)
+        {
             foreach (var property in pso.Properties)
             {
                 if (!property.IsGettable) continue;
@@ -66,11 +83,6 @@ namespace AncientPS
                 names.Add(property.Name);
                 values.Add(propertyValue);
             }
-
-            var typeNames = new List<string>(pso.TypeNames);
-            if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
-            description = new RecordDescription(typeNames, names, values, isPropertyBag);
-            return true;
         }
 
         public override void CheckAllowed(object value)
