@@ -159,6 +159,8 @@ namespace AncientPS.Engine
 
         internal HeapCore Core => _core;
 
+        internal static AncientHeap FromCore(HeapCore core, HeapOptions options) => new AncientHeap(core, options);
+
         internal void ThrowIfDisposed()
         {
             if (_disposed) throw new ObjectDisposedException(nameof(AncientHeap), "The heap has been dismounted. Mount it again to read its values.");

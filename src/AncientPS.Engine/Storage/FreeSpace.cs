@@ -36,6 +36,9 @@ namespace AncientPS.Engine.Storage
         }
 
         public long Tail { get; private set; }
+
+        /// <summary>The highest 'died' txn among the ranges this allocator state has made reusable.</summary>
+        public long ReclaimedHorizon { get; private set; }
         public int Count => _extents.Count;
 
         public static FreeSpace Empty(long tail) => new FreeSpace(new List<FreeExtent>(), tail);
@@ -112,6 +115,7 @@ namespace AncientPS.Engine.Storage
                 }
                 if (!visible)
                 {
+                    if (e.Died > ReclaimedHorizon) ReclaimedHorizon = e.Died;
                     e.Born = 0;
                     e.Died = 0;
                     _extents[i] = e;

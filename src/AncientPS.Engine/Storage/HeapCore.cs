@@ -82,7 +82,18 @@ namespace AncientPS.Engine.Storage
             }
         }
 
-        private static HeapCore OpenNew(string full, HeapOptions options)
+        /// <summary>
+        /// Tests only: a second, unshared mapping of a file in this process, optionally without a reader slot, standing
+        /// in for another process that could not register as a reader.
+        /// </summary>
+        internal static HeapCore OpenDetached(string path, HeapOptions options, bool claimReaderSlot)
+        {
+            var core = OpenNew(System.IO.Path.GetFullPath(path), options, claimReaderSlot);
+            core._handles = 1;
+            return core;
+        }
+
+        private static HeapCore OpenNew(string full, HeapOptions options, bool claimReaderSlot = true)
         {
             if (Directory.Exists(full))
                 throw new IOException($"'{full}' is a folder, not a heap file. Give the path of a file.");
@@ -115,7 +126,7 @@ namespace AncientPS.Engine.Storage
                 }
                 CheckHeader(stream, full);
                 var core = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable));
-                core.Attach();
+                core.Attach(claimReaderSlot);
                 return core;
             }
             catch
@@ -186,11 +197,11 @@ namespace AncientPS.Engine.Storage
             Attach();
         }
 
-        private void Attach()
+        private void Attach(bool claimReaderSlot = true)
         {
             Memory.MapAtLeast(HeapLayout.DataStart);
             ReadLatestMeta();
-            Readers.TryClaimSlot();
+            if (claimReaderSlot) Readers.TryClaimSlot();
         }
 
         // ---------------------------------------------------------------- committed state
@@ -217,6 +228,25 @@ namespace AncientPS.Engine.Storage
             long mapped = Memory.MappedLength;
             if (meta.CommittedSize <= mapped && meta.IsPlausible(mapped)) return true;
             return meta.IsPlausible(Memory.StorageLength);
+        }
+
+        /// <summary>
+        /// Raises the reuse horizon before any reclaimed range is written, so that a reader without a published pin
+        /// that checks it after reading can tell whether its snapshot's space may have been overwritten.
+        /// </summary>
+        private void PublishReuseHorizon(long horizon)
+        {
+            long* word = (long*)Memory.Pointer(HeapLayout.ReuseHorizonOffset, 8);
+            long seen;
+            while ((seen = Volatile.Read(ref *word)) < horizon)
+                if (Interlocked.CompareExchange(ref *word, horizon, seen) == seen) break;
+            Interlocked.MemoryBarrier();
+        }
+
+        public long ReadReuseHorizon()
+        {
+            Interlocked.MemoryBarrier();
+            return Volatile.Read(ref *(long*)Memory.Pointer(HeapLayout.ReuseHorizonOffset, 8));
         }
 
         /// <summary>Pins the latest committed state for reading (the LMDB reader protocol: publish the pin, then check it is still the latest).</summary>
@@ -257,6 +287,7 @@ namespace AncientPS.Engine.Storage
             {
                 space.ExitRead();
             }
+            space.CheckNotExpired();
             value = NodeReader.Read(space, entry.Key, entry.Tag, entry.Payload, projection);
             GC.KeepAlive(state);
             return true;
@@ -395,6 +426,7 @@ namespace AncientPS.Engine.Storage
                 else free = FreeSpace.Empty(meta.CommittedSize);
                 Readers.CollectLivePins(_pinScratch, out _liveReaders);
                 free.Reclaim(_pinScratch);
+                PublishReuseHorizon(free.ReclaimedHorizon);
                 var scope = new WriteScope
                 {
                     Meta = meta,

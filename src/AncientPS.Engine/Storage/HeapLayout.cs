@@ -13,6 +13,9 @@ namespace AncientPS.Engine.Storage
         public const int HeaderChecksumOffset = 120;
         public const int HeaderChecksummedBytes = 120;
 
+        /// <summary>A live word outside the checksummed header: the highest 'died' txn of any range made reusable.</summary>
+        public const int ReuseHorizonOffset = 128;
+
         public const int MetaSize = 128;
         public const int MetaChecksumOffset = 120;
         public static readonly int[] MetaOffsets = { 512, 1024 };

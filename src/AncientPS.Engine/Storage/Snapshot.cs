@@ -37,6 +37,7 @@ namespace AncientPS.Engine.Storage
             _core = core;
             State = state;
             _space = new BoundedSpace(core.Memory, state.Meta.CommittedSize);
+            IsPinned = core.Readers.IsPublished;
         }
 
         public AncientHeap Heap { get; }
@@ -44,6 +45,13 @@ namespace AncientPS.Engine.Storage
         public long TransactionId => State.Meta.TransactionId;
 
         public byte* Pointer(long offset, long length) => _space.At(offset, length);
+
+        /// <summary>
+        /// False when this process could not publish its pins (the file is not writable here, or every reader slot is
+        /// taken). Writers elsewhere may then reuse this snapshot's space, so every read is checked against the reuse
+        /// horizon afterwards, and fails cleanly instead of returning what another write left there.
+        /// </summary>
+        public bool IsPinned { get; }
 
         public void EnterRead()
         {
@@ -55,6 +63,19 @@ namespace AncientPS.Engine.Storage
             }
         }
 
-        public void ExitRead() => _core.Guard.Exit();
+        public void ExitRead()
+        {
+            _core.Guard.Exit();
+            if (!IsPinned) CheckNotExpired();
+        }
+
+        public void CheckNotExpired()
+        {
+            if (IsPinned) return;
+            if (_core.ReadReuseHorizon() > TransactionId)
+                throw new AncientSnapshotExpiredException(
+                    $"The value was read from a snapshot (transaction {TransactionId}) whose space a writer has since reused; this process could not register as a reader " +
+                    "(the heap file is not writable here, or too many processes have it open). Read the value again.");
+        }
     }
 }
