@@ -23,7 +23,10 @@ namespace AncientPS.Benchmarks
     {
         public static int Main(string[] args)
         {
-            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create()).ToArray();
+            // --quick (build/Bench.ps1 -Quick): fewer iterations; BenchmarkDotNet never sees the flag.
+            bool quick = args.Contains("--quick");
+            args = args.Where(a => a != "--quick").ToArray();
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create(quick)).ToArray();
             if (summaries.Length == 0) return 0;
             var goals = Goals.Evaluate(summaries);
             Goals.Print(goals);
@@ -42,12 +45,12 @@ namespace AncientPS.Benchmarks
     /// </summary>
     public static class BenchConfig
     {
-        public static IConfig Create()
+        public static IConfig Create(bool quick)
         {
             var job = Job.Default
                 .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithWarmupCount(3)
-                .WithIterationCount(12)
+                .WithWarmupCount(quick ? 1 : 3)
+                .WithIterationCount(quick ? 5 : 12)
                 .WithLaunchCount(1)
                 .WithId("InProcess");
             return DefaultConfig.Instance

@@ -1,0 +1,89 @@
+<#
+.SYNOPSIS
+The body of `build.ps1 Bench`: runs the PowerShell harness (tests/benchmarks/Bench.ps1) in a fresh pwsh, then the
+engine's BenchmarkDotNet suite, then writes the scaling chart and the Markdown tables from their results.
+
+.DESCRIPTION
+Expects the module to be built and laid out already (build.ps1 Build). Everything goes to out/bench/:
+  bench-results.json   every goal row with all samples, and the scaling points (PowerShell harness)
+  engine/results/      BenchmarkDotNet reports, and engine-goals.json
+  bench-tables.md      the tables for docs/performance.md
+  performance-scaling.svg
+With -UpdateDocs the chart is also written to docs/performance-scaling.svg.
+
+Benchmarks never fail the build on a missed goal: only a harness that crashes does.
+
+.EXAMPLE
+dotnet pwsh ./build/Bench.ps1 -Quick
+#>
+[CmdletBinding()]
+param(
+    # Skip the 1,000,000-record runs and run BenchmarkDotNet with fewer iterations.
+    [switch] $Quick,
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Build the BenchmarkDotNet project into this folder (dotnet --artifacts-path).
+    [string] $ArtifactsPath,
+
+    [switch] $SkipPowerShell,
+    [switch] $SkipEngine,
+
+    # Also write the chart to docs/performance-scaling.svg.
+    [switch] $UpdateDocs,
+
+    # The module to measure; by default the repository's, as build.ps1 Build lays it out.
+    [string] $ModulePath
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = Split-Path -Parent $PSScriptRoot
+$out = Join-Path $Root 'out/bench'
+New-Item -ItemType Directory -Path $out -Force | Out-Null
+$results = Join-Path $out 'bench-results.json'
+if (-not $ModulePath) { $ModulePath = Join-Path $Root 'AncientPS.psd1' }
+$engineOut = Join-Path $out 'engine'
+$engineGoals = Join-Path $engineOut 'results/engine-goals.json'
+
+# The PowerShell that runs this script; under `dotnet pwsh` the process is dotnet, so look in $PSHOME.
+function Get-ChildPwsh {
+    $apphost = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    if ((Test-Path -LiteralPath $apphost) -and ($IsWindows -or ((Get-Item -LiteralPath $apphost).UnixFileMode -band [IO.UnixFileMode]::UserExecute))) {
+        return @{ FilePath = $apphost; Prefix = @() }
+    }
+    @{ FilePath = 'dotnet'; Prefix = @(Join-Path $PSHOME 'pwsh.dll') }
+}
+
+if (-not $SkipPowerShell) {
+    $pwsh = Get-ChildPwsh
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Bench.ps1'),
+        '-ModulePath', $ModulePath, '-OutputPath', $results)
+    if ($Quick) { $arguments += '-Quick' }
+    Write-Host "> pwsh tests/benchmarks/Bench.ps1$(if ($Quick) { ' -Quick' })" -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/Bench.ps1 failed with exit code $LASTEXITCODE." }
+}
+
+if (-not $SkipEngine) {
+    $project = Join-Path $Root 'tests/benchmarks/AncientPS.Benchmarks/AncientPS.Benchmarks.csproj'
+    $arguments = @('run', '-c', $Configuration, '--project', $project)
+    if ($ArtifactsPath) { $arguments += @('--artifacts-path', $ArtifactsPath) }
+    $arguments += @('--', '--filter', '*', '--artifacts', $engineOut)
+    if ($Quick) { $arguments += '--quick' }
+    Write-Host "> dotnet $($arguments -join ' ')" -ForegroundColor DarkGray
+    & dotnet @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "The BenchmarkDotNet suite failed with exit code $LASTEXITCODE." }
+}
+
+if (Test-Path -LiteralPath $results) {
+    $report = Join-Path $PSScriptRoot '../tests/benchmarks/tools/Write-BenchReport.ps1'
+    $svg = Join-Path $out 'performance-scaling.svg'
+    $hasScaling = @((Get-Content -LiteralPath $results -Raw | ConvertFrom-Json).Scaling).Count -ge 2
+    $parameters = @{ ResultsPath = $results; MarkdownPath = (Join-Path $out 'bench-tables.md'); EngineGoalsPath = $engineGoals }
+    if ($hasScaling) { $parameters.SvgPath = $svg }
+    & $report @parameters
+    if ($hasScaling -and $UpdateDocs) { Copy-Item -LiteralPath $svg -Destination (Join-Path $Root 'docs/performance-scaling.svg') -Force }
+}
+Write-Host "Benchmark results in $out"
