@@ -42,7 +42,7 @@ namespace AncientPS.Engine
         /// <summary>Bytes held by live values, the key directory and metadata.</summary>
         public long Used { get; internal set; }
 
-        /// <summary>Free bytes that can be reused now.</summary>
+        /// <summary>Free bytes that can be reused now (including file space past the committed data).</summary>
         public long Free { get; internal set; }
 
         /// <summary>Freed bytes still pinned by a live reader's snapshot (in this or another process).</summary>

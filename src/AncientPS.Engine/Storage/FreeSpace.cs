@@ -55,6 +55,21 @@ namespace AncientPS.Engine.Storage
             get { long n = 0; foreach (var e in _extents) if (!e.IsClean) n += e.Length; return n; }
         }
 
+        /// <summary>Freed bytes that a live reader's pinned snapshot can still see.</summary>
+        public long BytesVisibleTo(List<KeyValuePair<long, long>> pins)
+        {
+            long n = 0;
+            foreach (var e in _extents)
+            {
+                if (e.IsClean) continue;
+                foreach (var r in pins)
+                {
+                    if (e.Born <= r.Value && r.Key < e.Died) { n += e.Length; break; }
+                }
+            }
+            return n;
+        }
+
         /// <summary>Reads a committed free table, checking every entry against the committed size.</summary>
         public static FreeSpace Load(byte* table, long tableLength, long committedSize, long tableOffset)
         {

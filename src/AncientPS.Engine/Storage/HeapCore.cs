@@ -24,6 +24,7 @@ namespace AncientPS.Engine.Storage
         private FreeSpace _cachedFree;
         private long _cachedFreeTransaction;
         private int _liveReaders;
+        private bool _wrote; // only a process that wrote gives back file space at dismount: a reader never changes the file
 
         private HeapCore(string path, bool anonymous, HeapMemory memory)
         {
@@ -79,6 +80,25 @@ namespace AncientPS.Engine.Storage
             {
                 stream.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// The mapping of <paramref name="fullPath"/> when this process has the file open, with a handle added that the
+        /// caller must <see cref="Release"/>. The verifier reads through it instead of opening the file again: closing
+        /// another descriptor of the file could drop this process's byte-range write lock where locks are per process.
+        /// </summary>
+        internal static bool TryAddRefOpen(string fullPath, out HeapCore core)
+        {
+            lock (s_open)
+            {
+                if (s_open.TryGetValue(fullPath, out core) && core._handles > 0)
+                {
+                    core._handles++;
+                    return true;
+                }
+                core = null;
+                return false;
             }
         }
 
@@ -345,7 +365,9 @@ namespace AncientPS.Engine.Storage
                 {
                     var bounded = new BoundedSpace(Memory, meta.CommittedSize);
                     var free = FreeSpace.Load(bounded.At(meta.FreeTable, meta.FreeTableLength), meta.FreeTableLength, meta.CommittedSize, meta.FreeTable);
-                    pinned = free.PinnedBytes;
+                    var pins = new List<KeyValuePair<long, long>>();
+                    Readers.CollectLivePins(pins, out _liveReaders);
+                    pinned = free.BytesVisibleTo(pins);
                     ranges = free.Count;
                 }
             }
@@ -598,6 +620,7 @@ namespace AncientPS.Engine.Storage
 
             _cachedFree = free;
             _cachedFreeTransaction = txn;
+            _wrote = true;
             // Give back a large overshoot at once (growth adds a quarter, so this never flaps); the rest goes at dismount.
             long keep = (free.Tail + 0xFFFF) & ~0xFFFFL;
             if (Memory.StorageLength > keep + Math.Max(keep / 2, 64L << 20)) Memory.TrimTo(keep);
@@ -645,7 +668,7 @@ namespace AncientPS.Engine.Storage
             }
             try
             {
-                if (CanWrite && !IsAnonymous)
+                if (CanWrite && !IsAnonymous && _wrote)
                 {
                     TrimToCommitted();
                     Memory.Flush();
