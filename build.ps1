@@ -101,6 +101,11 @@ function Invoke-BuildTask {
     if (Test-Path -LiteralPath $helpBuilder) {
         Write-Host '> build/Build-Help.ps1' -ForegroundColor DarkGray
         & $helpBuilder -DocsPath (Join-Path $Root 'docs/en-US') -OutputPath (Join-Path $ModuleFolder 'en-US')
+        # Get-Help looks for a binary module's help beside the manifest that loaded it. In a clone that is the root
+        # AncientPS.psd1 (whose RootModule is AncientPS/AncientPS.dll), so a copy goes there too (git-ignored).
+        $cloneHelp = Join-Path $Root 'en-US'
+        New-Item -ItemType Directory -Path $cloneHelp -Force | Out-Null
+        Copy-Item -Path (Join-Path $ModuleFolder 'en-US/*') -Destination $cloneHelp -Force
     }
     Write-Host "Module laid out in $ModuleFolder; import it with: Import-Module $(Join-Path $Root 'AncientPS.psd1')"
 }
@@ -227,6 +232,8 @@ function Invoke-CleanTask {
         $path = Join-Path $ModuleFolder $generated
         if (Test-Path -LiteralPath $path) { Remove-Item -LiteralPath $path -Force }
     }
+    $cloneHelp = Join-Path $Root 'en-US'
+    if (Test-Path -LiteralPath $cloneHelp) { Remove-Item -LiteralPath $cloneHelp -Recurse -Force }
     Write-Host 'Cleaned.'
 }
 

@@ -51,7 +51,15 @@ namespace AncientPS.Engine
         public AncientHeap Heap => _context.Space.Heap;
         public string Key => _context.Key;
         public long Offset => _offset;
-        public int Count => _count;
+        /// <summary>The number of elements; like every other member, it fails once the heap is dismounted.</summary>
+        public int Count
+        {
+            get
+            {
+                _context.Space.Heap.ThrowIfDisposed();
+                return _count;
+            }
+        }
 
         /// <summary>True when string keys compare ignoring case (see docs/format-values.md for the folding).</summary>
         public bool IgnoresCase => _ignoreCase;

@@ -60,7 +60,15 @@ namespace AncientPS.Engine
         public string Key => _context.Key;
         public long Offset => _offset;
 
-        public int Count => _count;
+        /// <summary>The number of elements; like every other member, it fails once the heap is dismounted.</summary>
+        public int Count
+        {
+            get
+            {
+                _context.Space.Heap.ThrowIfDisposed();
+                return _count;
+            }
+        }
 
         /// <summary>True when the elements are stored packed as raw primitives.</summary>
         public bool IsPacked => _elementTag != 0;

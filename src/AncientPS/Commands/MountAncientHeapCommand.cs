@@ -18,6 +18,7 @@ namespace AncientPS.Commands
         private const string AnonymousSet = "Anonymous";
 
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(HeapPathCompleter))]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }

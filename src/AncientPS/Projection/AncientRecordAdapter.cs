@@ -63,6 +63,15 @@ namespace AncientPS
         public override Collection<string> GetTypeNameHierarchy(object baseObject)
         {
             var result = new Collection<string>();
+            var handle = (baseObject as PSObject)?.BaseObject as AncientRecordHandle ?? baseObject as AncientRecordHandle;
+            if (handle != null && handle.Record.Heap.IsDisposed)
+            {
+                // Formatting asks for type names first; answer without touching the unmapped heap, so that the property
+                // read that follows reports the dismount clearly.
+                result.Add(HandleTypeName);
+                result.Add("System.Object");
+                return result;
+            }
             foreach (var name in RecordOf(baseObject).TypeNames)
             {
                 if (name == "System.Object") continue;
