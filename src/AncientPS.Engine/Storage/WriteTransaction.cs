@@ -117,15 +117,20 @@ namespace AncientPS.Engine.Storage
             return offset;
         }
 
+        private static readonly byte[] s_zeros = new byte[64 * 1024];
+
+        /// <summary>Clears reused space by copying from a zero block, which runs at memcpy speed.</summary>
         private static void Zero(byte* p, long size)
         {
-            const int chunk = 1 << 20;
-            while (size > 0)
+            fixed (byte* zeros = s_zeros)
             {
-                int n = (int)Math.Min(size, chunk);
-                for (int i = 0; i < n; i += 8) *(long*)(p + i) = 0;
-                p += n;
-                size -= n;
+                while (size > 0)
+                {
+                    long n = Math.Min(size, s_zeros.Length);
+                    Buffer.MemoryCopy(zeros, p, n, n);
+                    p += n;
+                    size -= n;
+                }
             }
         }
 

@@ -55,6 +55,9 @@ namespace AncientPS
                     case MaterializedRecord record:
                         var target = (PSObject)made[record];
                         for (int i = 0; i < record.Count; i++) target.Properties.Add(new PSNoteProperty(record.Names[i], Map(record.Values[i])));
+                        // Type names go on after the properties: type data for a stored type name may define a member of
+                        // the same name, and adding a note property would then be refused as a duplicate.
+                        AddTypeNames(target, record);
                         break;
                     case IList list:
                         for (int i = 0; i < list.Count; i++)
@@ -79,9 +82,10 @@ namespace AncientPS
             return result;
         }
 
-        private static PSObject CreateShell(MaterializedRecord record)
+        private static PSObject CreateShell(MaterializedRecord record) => new PSObject();
+
+        private static void AddTypeNames(PSObject result, MaterializedRecord record)
         {
-            var result = new PSObject();
             var typeNames = record.TypeNames;
             // A stored PSCustomObject already has the PSObject's own type names; anything else goes in front of them.
             for (int i = typeNames.Count - 1; i >= 0; i--)
@@ -90,7 +94,6 @@ namespace AncientPS
                 if (name == "System.Object" || name == typeof(PSCustomObject).FullName) continue;
                 result.TypeNames.Insert(0, name);
             }
-            return result;
         }
 
         /// <summary>Arrays and lists of a scalar element type (int[], List&lt;string&gt;) cannot hold records; skip scanning them.</summary>

@@ -48,7 +48,7 @@ if ($SvgPath) {
         @{ Name = 'Scan over in-memory objects'; Key = 'ScanInMemory'; Color = '#2ca02c'; Dash = '6,4' }
     )
     $width = 760; $height = 460
-    $left = 80; $right = 300; $top = 40; $bottom = 60
+    $left = 95; $right = 300; $top = 40; $bottom = 60
     $plotW = $width - $left - $right; $plotH = $height - $top - $bottom
     $xs = $points | ForEach-Object { [double]$_.Records }
     $ys = foreach ($p in $points) { foreach ($s in $series) { [double]$p.($s.Key) } }
@@ -80,7 +80,7 @@ if ($SvgPath) {
     }
     $null = $svg.AppendLine("<rect x=`"$left`" y=`"$top`" width=`"$plotW`" height=`"$plotH`" fill=`"none`" stroke=`"#888`"/>")
     $null = $svg.AppendLine("<text x=`"$($left + $plotW / 2)`" y=`"$($height - 15)`" text-anchor=`"middle`">records (log scale)</text>")
-    $null = $svg.AppendLine("<text x=`"18`" y=`"$($top + $plotH / 2)`" text-anchor=`"middle`" transform=`"rotate(-90 18 $($top + $plotH / 2))`">time (log scale)</text>")
+    $null = $svg.AppendLine("<text x=`"16`" y=`"$($top + $plotH / 2)`" text-anchor=`"middle`" transform=`"rotate(-90 16 $($top + $plotH / 2))`">time (log scale)</text>")
     $legendY = $top + 10
     foreach ($s in $series) {
         $coords = foreach ($p in $points) { '{0},{1}' -f (& $f (& $X ([double]$p.Records))), (& $f (& $Y ([double]$p.($s.Key)))) }
@@ -104,10 +104,10 @@ if ($SvgPath) {
 
 # ------------------------------------------------------------------ Markdown
 $md = [Text.StringBuilder]::new()
-$null = $md.AppendLine('| Measure | Against | Ours | Theirs | Ratio | Goal | Result |')
-$null = $md.AppendLine('|---|---|---|---|---|---|---|')
+$null = $md.AppendLine('| Measure | Against | Ours | Theirs | Ratio | Goal | Result | Note |')
+$null = $md.AppendLine('|---|---|---|---|---|---|---|---|')
 foreach ($row in $results.Goals) {
-    $cells = @($row.Measure, $row.Against, (Format-Side $row 'ours'), (Format-Side $row 'theirs'), $row.RatioText, $row.Goal, "**$($row.Result)**")
+    $cells = @($row.Measure, $row.Against, (Format-Side $row 'ours'), (Format-Side $row 'theirs'), $row.RatioText, $row.Goal, "**$($row.Result)**", $row.Note)
     $null = $md.AppendLine('| ' + (($cells | ForEach-Object { "$_" -replace '\|', '\|' }) -join ' | ') + ' |')
 }
 $null = $md.AppendLine()
