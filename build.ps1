@@ -9,6 +9,7 @@ Needs only the .NET SDK: run `dotnet tool restore` once, then `dotnet pwsh ./bui
   Test     builds, runs the xunit and Pester suites, and prints `tests: N passed, N failed` last.
   Demo     builds and runs build/Demo.ps1: 100,000 records through a heap file, next to Export-Clixml.
   Bench    builds and runs the benchmarks.
+  Stress   kills a writer process at random moments -Kills times (default 10000, roughly an hour here) and checks every commit.
   Clean    removes build output.
   Package  builds out/AncientPS/<version>/ and a .nupkg of it, and packs the engine as a NuGet library.
 
@@ -20,14 +21,17 @@ dotnet tool restore && dotnet pwsh ./build.ps1 Test
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Stress', 'Clean', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Build into this folder (dotnet --artifacts-path) instead of each project's bin/ and obj/.
-    [string] $ArtifactsPath
+    [string] $ArtifactsPath,
+
+    # Stress: how many times to kill the writer.
+    [int] $Kills = 10000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -212,6 +216,16 @@ function Invoke-BenchTask {
     if ($LASTEXITCODE) { throw "The benchmarks failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-StressTask {
+    $env:ANCIENTPS_STRESS_KILLS = "$Kills"
+    try {
+        Invoke-Native dotnet (@('test', $XunitProject, '-c', $Configuration, '--filter', 'FullyQualifiedName~A_writer_killed_at_random_moments', '--logger', 'console;verbosity=normal') + (Get-ArtifactsArgument))
+    }
+    finally {
+        Remove-Item Env:ANCIENTPS_STRESS_KILLS -ErrorAction SilentlyContinue
+    }
+}
+
 function Invoke-CleanTask {
     $folders = @($OutFolder) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'build') -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue | ForEach-Object FullName)
     if ($ArtifactsPath) { $folders += $ArtifactsPath }
@@ -258,6 +272,7 @@ try {
         'Test' { Invoke-TestTask }
         'Demo' { Invoke-DemoTask }
         'Bench' { Invoke-BenchTask }
+        'Stress' { Invoke-StressTask }
         'Clean' { Invoke-CleanTask }
         'Package' { Invoke-PackageTask }
     }
