@@ -72,8 +72,28 @@ namespace AncientPS.Engine.Storage
                 if (Interlocked.CompareExchange(ref *hw, count, seen) == seen) break;
         }
 
-        private static bool IsLive(byte* s, int owner)
-            => Platform.IsProcessAlive(owner, Volatile.Read(ref *(long*)(s + StartField)));
+        private readonly Dictionary<int, KeyValuePair<long, long>> _liveSeen = new Dictionary<int, KeyValuePair<long, long>>();
+
+        /// <summary>
+        /// Asks the OS whether a slot's process still runs, at most once a second per process: the answer only decides
+        /// whether space may be reused yet, and a dead process found a second late costs nothing but that second.
+        /// </summary>
+        private bool IsLive(byte* s, int owner)
+        {
+            long start = Volatile.Read(ref *(long*)(s + StartField));
+            long now = DateTime.UtcNow.Ticks;
+            lock (_liveSeen)
+            {
+                if (_liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < TimeSpan.TicksPerSecond) return true;
+            }
+            bool alive = Platform.IsProcessAlive(owner, start);
+            lock (_liveSeen)
+            {
+                if (alive) _liveSeen[owner] = new KeyValuePair<long, long>(start, now);
+                else _liveSeen.Remove(owner);
+            }
+            return alive;
+        }
 
         public void Pin(long txn)
         {
