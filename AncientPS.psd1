@@ -15,12 +15,14 @@
     FormatsToProcess     = @('AncientPS/AncientPS.Format.ps1xml')
 
     CmdletsToExport      = @(
+        'Copy-AncientHeap'
         'Dismount-AncientHeap'
         'Get-AncientHeap'
         'Get-AncientObject'
         'Mount-AncientHeap'
         'Remove-AncientObject'
         'Set-AncientObject'
+        'Test-AncientHeap'
         'Test-AncientObject'
     )
     FunctionsToExport    = @()

@@ -21,7 +21,7 @@ dotnet tool restore && dotnet pwsh ./build.ps1 Test
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Stress', 'Clean', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Stress', 'Fuzz', 'Clean', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -31,7 +31,10 @@ param(
     [string] $ArtifactsPath,
 
     # Stress: how many times to kill the writer.
-    [int] $Kills = 10000
+    [int] $Kills = 10000,
+
+    # Fuzz: how long AFL++ runs (build/Fuzz.ps1).
+    [int] $Minutes = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -273,6 +276,7 @@ try {
         'Demo' { Invoke-DemoTask }
         'Bench' { Invoke-BenchTask }
         'Stress' { Invoke-StressTask }
+        'Fuzz' { & (Join-Path $Root 'build/Fuzz.ps1') -Minutes $Minutes -ArtifactsPath $ArtifactsPath }
         'Clean' { Invoke-CleanTask }
         'Package' { Invoke-PackageTask }
     }

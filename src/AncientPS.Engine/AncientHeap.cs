@@ -145,8 +145,9 @@ namespace AncientPS.Engine
         /// <see cref="MaxKeyLength"/>, or containing control characters or lone surrogates.</summary>
         public static void ValidateKey(string key) => KeyRules.Validate(key);
 
-        /// <summary>True when <paramref name="value"/> is a view of a value stored in a heap (OCaml ancient's is_ancient).</summary>
-        public static bool IsAncient(object value) => value is IAncientNode;
+        /// <summary>True when <paramref name="value"/> is a view of a value stored in a heap (OCaml ancient's is_ancient): an
+        /// <see cref="IAncientValue"/>, which every view and a host's wrapper of one is.</summary>
+        public static bool IsAncient(object value) => value is IAncientValue;
 
         /// <summary>Releases this handle. Views read through it throw <see cref="ObjectDisposedException"/> from then on.
         /// The mapping is released when the last handle on the file is disposed.</summary>

@@ -29,6 +29,23 @@ namespace AncientPS.Engine
             }
         }
 
+        /// <summary>True when <paramref name="key"/> passes <see cref="Validate"/>; for keys read from a file.</summary>
+        public static bool IsValid(string key)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength) return false;
+            for (int i = 0; i < key.Length; i++)
+            {
+                char c = key[i];
+                if (c < 0x20 || c == 0x7F) return false;
+                if (char.IsSurrogate(c))
+                {
+                    if (char.IsHighSurrogate(c) && i + 1 < key.Length && char.IsLowSurrogate(key[i + 1])) { i++; continue; }
+                    return false;
+                }
+            }
+            return true;
+        }
+
         public static char Fold(char c) => c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
 
         public static bool KeyEquals(string a, string b)

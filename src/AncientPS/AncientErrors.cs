@@ -95,6 +95,26 @@ namespace AncientPS
             new NotSupportedException($"The value for '{key}' cannot be stored: {e.Message} Nothing was stored.", e),
             "UnsupportedType", ErrorCategory.InvalidType, e.Type?.FullName ?? (object)key);
 
+        public static ErrorRecord SourceNotFound(string path) => Record(
+            new ItemNotFoundException($"The heap file '{path}' does not exist. Give the path of an existing heap to copy."),
+            "PathNotFound", ErrorCategory.ObjectNotFound, path);
+
+        public static ErrorRecord DestinationExists(string path) => Record(
+            new IOException($"'{path}' already exists. Use -Force to replace it, or give another -Destination."),
+            "DestinationExists", ErrorCategory.ResourceExists, path);
+
+        public static ErrorRecord DestinationMounted(string path) => Record(
+            new InvalidOperationException($"'{path}' is mounted in this session; replacing it would leave that heap reading the old file. Dismount it first with Dismount-AncientHeap."),
+            "DestinationMounted", ErrorCategory.ResourceBusy, path);
+
+        public static ErrorRecord SameSourceAndDestination(string path) => Record(
+            new ArgumentException($"The destination '{path}' is the source itself. Copy to another file, then replace the source with it."),
+            "SameSourceAndDestination", ErrorCategory.InvalidArgument, path);
+
+        public static ErrorRecord CopyFailed(string path, Exception inner) => Record(
+            new IOException($"Cannot copy the heap to '{path}': {inner.Message} The destination was left as it was.", inner),
+            "CopyFailed", ErrorCategory.WriteError, path);
+
         public static ErrorRecord NullInput(string parameter) => Record(
             new ArgumentNullException(parameter, $"-{parameter} cannot be null."),
             "NullInput", ErrorCategory.InvalidArgument, null);

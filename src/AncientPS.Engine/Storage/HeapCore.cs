@@ -228,6 +228,8 @@ namespace AncientPS.Engine.Storage
 
         public MetaPage ReadLatestMeta()
         {
+            long seen0 = 0, seen1 = 0;
+            int still = 0;
             for (int attempt = 0; ; attempt++)
             {
                 byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
@@ -236,7 +238,13 @@ namespace AncientPS.Engine.Storage
                 if (ok0 && (!ok1 || m0.TransactionId > m1.TransactionId)) return m0;
                 if (ok1) return m1;
                 // Both slots unreadable: either a writer is rewriting one while we read the other, or the file is damaged.
-                if (attempt >= 200)
+                // Damage reads the same every time: give up once both checksums stay unchanged for a few milliseconds.
+                long c0 = *(long*)(h + HeapLayout.MetaOffsets[0] + HeapLayout.MetaChecksumOffset);
+                long c1 = *(long*)(h + HeapLayout.MetaOffsets[1] + HeapLayout.MetaChecksumOffset);
+                still = attempt > 0 && c0 == seen0 && c1 == seen1 ? still + 1 : 0;
+                seen0 = c0;
+                seen1 = c1;
+                if (attempt >= 200 || (attempt >= 10 && still >= 13))
                     throw new AncientHeapCorruptException($"Neither meta page of '{Path ?? "(anonymous heap)"}' is valid; the heap is damaged. Test-AncientHeap reports what is wrong.");
                 Thread.Sleep(attempt < 10 ? 0 : 1);
             }

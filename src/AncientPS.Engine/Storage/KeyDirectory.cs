@@ -62,11 +62,15 @@ namespace AncientPS.Engine.Storage
             return 0;
         }
 
-        /// <summary>Visits every entry. The depth bound makes a cyclic (hostile) directory end with an error instead of a hang.</summary>
+        /// <summary>
+        /// Visits every entry. A node reached twice is damage: without that check a hostile branch whose 32 children all
+        /// point back at it would be walked 32^14 times before the depth bound stopped it.
+        /// </summary>
         public static void ForEach(BoundedSpace space, long root, Action<long> visit)
         {
             if (root == 0) return;
             var stack = new Stack<KeyValuePair<long, int>>();
+            var seen = new HashSet<long>();
             stack.Push(new KeyValuePair<long, int>(root, 0));
             while (stack.Count > 0)
             {
@@ -75,6 +79,9 @@ namespace AncientPS.Engine.Storage
                 int depth = top.Value;
                 if (depth > MaxDepth + 1) throw new AncientHeapCorruptException("The key directory is deeper than any valid directory; it is damaged.");
                 byte* p = space.At(node, 8);
+                // Only inner nodes can multiply the walk, and there are ~32 times fewer of them than entries.
+                if (p[0] != HeapLayout.KindEntry && !seen.Add(node))
+                    throw new AncientHeapCorruptException($"The key directory reaches the node at offset {node} twice; it is damaged.");
                 switch (p[0])
                 {
                     case HeapLayout.KindEntry:

@@ -51,6 +51,10 @@ namespace AncientPS.Engine.Storage
                 Key = new string((char*)(p + FixedSize), 0, keyLength),
                 TypeName = new string((char*)(p + FixedSize + 2 * keyLength), 0, typeLength),
             };
+            // The checksum only proves the entry is as written; a crafted entry can carry a key that no Get accepts or
+            // a hash that leads elsewhere, and would be listed but never found.
+            if (!KeyRules.IsValid(e.Key) || e.Hash != KeyRules.Hash(e.Key))
+                throw new AncientHeapCorruptException($"The key entry at offset {offset} holds an invalid key or a hash that is not its key's.");
             e.ValueChecksum = ValueChecksumOf(space, e.Extents, offset);
             if (e.WrittenTicks < DateTime.MinValue.Ticks || e.WrittenTicks > DateTime.MaxValue.Ticks || e.StoredSize < 0)
                 throw new AncientHeapCorruptException($"The key entry at offset {offset} has impossible values.");

@@ -65,7 +65,7 @@ namespace AncientPS.Engine
         {
             get
             {
-                _context.Space.Heap.ThrowIfDisposed();
+                _context.Space.Heap?.ThrowIfDisposed(); // the verifier reads without a heap handle
                 return _count;
             }
         }

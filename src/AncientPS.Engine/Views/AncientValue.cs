@@ -23,9 +23,18 @@ namespace AncientPS.Engine
         /// still being made keeps that back-reference as the record view.
         /// </summary>
         public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory)
+            => Materialize(value, recordFactory, null, default);
+
+        /// <summary>
+        /// As <see cref="Materialize(object, Func{AncientRecord, IReadOnlyList{string}, IReadOnlyList{object}, object})"/>, calling
+        /// <paramref name="progress"/> now and then with the number of slots copied so far, and stopping with
+        /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled (nothing is shared, so nothing needs undoing).
+        /// </summary>
+        public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory,
+            Action<long> progress, System.Threading.CancellationToken cancellationToken)
         {
             if (!(value is AncientList) && !(value is AncientDictionary) && !(value is AncientRecord)) return value;
-            return new Materializer(recordFactory).Run(value);
+            return new Materializer(recordFactory) { Progress = progress, Cancel = cancellationToken }.Run(value);
         }
 
         /// <summary>Copies nodes with an explicit stack, one slot at a time, so a deep chain never deepens the call stack.</summary>
@@ -56,9 +65,16 @@ namespace AncientPS.Engine
 
             private readonly Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> _factory;
             private readonly Dictionary<long, object> _memo = new Dictionary<long, object>();
+            private readonly Dictionary<long, byte> _memoTags = new Dictionary<long, byte>();
+            private readonly Dictionary<long, string> _strings = new Dictionary<long, string>();
+
             private readonly Stack<Frame> _stack = new Stack<Frame>();
 
             public Materializer(Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> factory) { _factory = factory; }
+
+            public Action<long> Progress;
+            public System.Threading.CancellationToken Cancel;
+            private long _steps;
 
             public object Run(object root)
             {
@@ -69,6 +85,11 @@ namespace AncientPS.Engine
                 bool hasDelivered = false;
                 while (_stack.Count > 0)
                 {
+                    if ((++_steps & 0xFFF) == 0)
+                    {
+                        Cancel.ThrowIfCancellationRequested();
+                        Progress?.Invoke(_steps);
+                    }
                     var f = _stack.Peek();
                     if (hasDelivered)
                     {
@@ -85,6 +106,9 @@ namespace AncientPS.Engine
                             long offset = (long)payload;
                             if (_memo.TryGetValue(offset, out value))
                             {
+                                // A damaged file can refer to one node with two tags; a valid one never does.
+                                if (_memoTags.TryGetValue(offset, out byte seen) && seen != tag)
+                                    throw Corrupt.Node(offset, $"is referred to both as tag 0x{seen:X2} and as 0x{tag:X2}");
                                 if (ReferenceEquals(value, s_inProgress)) value = View(f, tag, payload);
                             }
                             else
@@ -99,11 +123,12 @@ namespace AncientPS.Engine
                         }
                         else if (tag == NodeTags.String)
                         {
-                            if (!_memo.TryGetValue((long)payload, out value))
+                            if (!_strings.TryGetValue((long)payload, out var text))
                             {
-                                value = View(f, tag, payload);
-                                _memo[(long)payload] = value;
+                                text = (string)View(f, tag, payload);
+                                _strings[(long)payload] = text;
                             }
+                            value = text;
                         }
                         else value = View(f, tag, payload);
                         Accept(f, value);
@@ -170,11 +195,13 @@ namespace AncientPS.Engine
                                 ? Activator.CreateInstance(typeof(List<>).MakeGenericType(list.ElementType), array)
                                 : array;
                             _memo[list.Offset] = result;
+                            _memoTags[list.Offset] = NodeTags.PackedList;
                             return null;
                         }
                         var f = new Frame { Kind = Kind.List, Offset = list.Offset, List = list, Count = list.Count };
                         CreateListTarget(f);
                         _memo[list.Offset] = f.Result;
+                        _memoTags[list.Offset] = NodeTags.List;
                         return f;
                     }
                     case AncientDictionary dictionary:
@@ -183,6 +210,7 @@ namespace AncientPS.Engine
                         f.TargetDictionary = CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
                         f.Result = f.TargetDictionary;
                         _memo[dictionary.Offset] = f.Result;
+                        _memoTags[dictionary.Offset] = NodeTags.Dictionary;
                         return f;
                     }
                     case AncientRecord record:
@@ -193,11 +221,13 @@ namespace AncientPS.Engine
                             f.Materialized = new MaterializedRecord(record.TypeNames, record.Names);
                             f.Result = f.Materialized;
                             _memo[record.Offset] = f.Result;
+                            _memoTags[record.Offset] = NodeTags.Record;
                         }
                         else
                         {
                             f.FactoryValues = new object[record.Count];
                             _memo[record.Offset] = s_inProgress;
+                            _memoTags[record.Offset] = NodeTags.Record;
                         }
                         return f;
                     }

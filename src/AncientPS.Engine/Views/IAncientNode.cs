@@ -1,9 +1,17 @@
 namespace AncientPS.Engine
 {
     /// <summary>
+    /// Marks a value read from a heap (OCaml ancient's is_ancient): the engine's views, and a host's own wrapper of one (the
+    /// PowerShell module's records). It has no members, so a wrapper that must show no members of its own can carry it.
+    /// </summary>
+    public interface IAncientValue
+    {
+    }
+
+    /// <summary>
     /// A value read lazily from a heap. Two views with the same <see cref="Heap"/> and <see cref="Offset"/> are the same stored node.
     /// </summary>
-    public interface IAncientNode
+    public interface IAncientNode : IAncientValue
     {
         /// <summary>The heap the value lives in.</summary>
         AncientHeap Heap { get; }

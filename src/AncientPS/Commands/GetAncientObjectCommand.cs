@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Threading;
 using System.Management.Automation;
 using AncientPS.Abstractions;
 using AncientPS.Engine;
@@ -10,18 +12,32 @@ namespace AncientPS.Commands
     /// (or, with -Materialize, ordinary copies); with -ListAvailable, or without -Key, lists the heap's entries.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AncientObject", DefaultParameterSetName = ValueSet)]
-    [OutputType(typeof(object), ParameterSetName = new[] { ValueSet })]
-    [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet })]
+    [OutputType(typeof(object), ParameterSetName = new[] { ValueSet, MountedSet })]
+    [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet, MountedSet })]
     public sealed class GetAncientObjectCommand : HeapCommandBase
     {
         private const string ValueSet = "Value";
         private const string ListSet = "ListAvailable";
+        // Without -Heap the key moves to position 0, so that 'Get-AncientObject rows' reads 'rows' from the one mounted heap
+        // instead of failing to convert 'rows' to a heap. A heap at position 0 still binds first, so '$h rows' is unchanged.
+        // One set serves values and -ListAvailable alike: two sets with the key at position 0 would leave the binder undecided.
+        private const string MountedSet = "MountedHeap";
 
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
+        private const int ProgressActivityId = 0x41_4D;
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly Stopwatch _clock = new Stopwatch();
+        private TimeSpan _lastProgress;
+        private bool _progressShown;
+
+        [Parameter(ParameterSetName = ValueSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ListSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNull]
         public AncientHeap Heap { get; set; }
 
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ListSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = MountedSet, Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(KeyCompleter))]
         [SupportsWildcards]
         [AllowEmptyString]
@@ -29,15 +45,26 @@ namespace AncientPS.Commands
 
         /// <summary>Writes a stored list as one lazy object instead of enumerating it: O(1) whatever its size.</summary>
         [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = MountedSet)]
         public SwitchParameter NoEnumerate { get; set; }
 
         /// <summary>Writes a deep, mutable copy: PSCustomObjects, hashtables and arrays, with sharing and cycles kept.</summary>
         [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = MountedSet)]
         public SwitchParameter Materialize { get; set; }
 
         /// <summary>Lists the heap's entries (key, type, size, time written) instead of reading values.</summary>
         [Parameter(ParameterSetName = ListSet, Mandatory = true)]
+        [Parameter(ParameterSetName = MountedSet)]
         public SwitchParameter ListAvailable { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _clock.Start();
+        }
+
+        protected override void StopProcessing() => _cancel.Cancel();
 
         protected override void ProcessRecord()
         {
@@ -80,13 +107,43 @@ namespace AncientPS.Commands
                     if (target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap));
                     return;
                 }
-                if (Materialize) value = PSObjectMaterializer.Materialize(value);
+                if (Materialize) value = MaterializeWithProgress(target.Key, value);
                 WriteValue(value, NoEnumerate);
+            }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
             }
             catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, target.Key) != null)
             {
                 WriteEngineError(e, heap, target.Key);
             }
+        }
+
+        /// <summary>A deep copy can take seconds for a large value: show progress after a second, and stop on Ctrl+C.</summary>
+        private object MaterializeWithProgress(string key, object view)
+        {
+            try
+            {
+                return PSObjectMaterializer.Materialize(view, copied => ShowProgress($"Copying '{key}': {copied:N0} values", -1), _cancel.Token);
+            }
+            finally
+            {
+                if (_progressShown)
+                {
+                    _progressShown = false;
+                    WriteProgress(new ProgressRecord(ProgressActivityId, "Get-AncientObject -Materialize", "Done") { RecordType = ProgressRecordType.Completed });
+                }
+            }
+        }
+
+        private void ShowProgress(string status, int percent)
+        {
+            var now = _clock.Elapsed;
+            if (now < ProgressDelay || now - _lastProgress < TimeSpan.FromMilliseconds(200)) return;
+            _lastProgress = now;
+            _progressShown = true;
+            WriteProgress(new ProgressRecord(ProgressActivityId, "Get-AncientObject -Materialize", status) { PercentComplete = percent });
         }
     }
 }

@@ -5,15 +5,20 @@ using AncientPS.Abstractions;
 namespace AncientPS.Commands
 {
     /// <summary>Remove-AncientObject: OCaml ancient's delete. Views read earlier keep reading the value they had.</summary>
-    [Cmdlet(VerbsCommon.Remove, "AncientObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "AncientObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = HeapSet)]
     [OutputType(typeof(void))]
     public sealed class RemoveAncientObjectCommand : HeapCommandBase
     {
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        private const string HeapSet = "Heap";
+        // Without -Heap the key moves to position 0: 'Remove-AncientObject old' acts on the one mounted heap.
+        private const string MountedSet = "MountedHeap";
+
+        [Parameter(ParameterSetName = HeapSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNull]
         public AncientHeap Heap { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = HeapSet, Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = MountedSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(KeyCompleter))]
         [SupportsWildcards]
         [AllowEmptyString]

@@ -13,10 +13,16 @@ namespace AncientPS.Commands
     /// references under a key, replacing what was there in one atomic step. Several pipeline objects are stored as one
     /// array, as Export-Clixml does.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "AncientObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    // ConfirmImpact Low: storing is what the cmdlet is for, and scripts call it in loops; -Confirm and a
+    // $ConfirmPreference of Low still ask. Replacing a value is atomic, and views read earlier keep their snapshot.
+    [Cmdlet(VerbsCommon.Set, "AncientObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = HeapSet)]
     [OutputType(typeof(object))]
     public sealed class SetAncientObjectCommand : HeapCommandBase
     {
+        private const string HeapSet = "Heap";
+        // Without -Heap the key moves to position 0 and the value to 1: '1..3 | Set-AncientObject nums' uses the one mounted heap.
+        private const string MountedSet = "MountedHeap";
+
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private const int ProgressActivityId = 0x41_4E;
 
@@ -28,16 +34,20 @@ namespace AncientPS.Commands
         private bool _fromArgument;
         private object _argument;
 
-        [Parameter(Position = 0)]
+        // Not ByPropertyName: the pipeline carries the value, and a piped object with a Heap property (an entry from
+        // Get-AncientObject -ListAvailable, or a user's record) must be stored, not rebind the heap between objects.
+        [Parameter(ParameterSetName = HeapSet, Position = 0)]
         [ValidateNotNull]
         public AncientHeap Heap { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1)]
+        [Parameter(ParameterSetName = HeapSet, Mandatory = true, Position = 1)]
+        [Parameter(ParameterSetName = MountedSet, Mandatory = true, Position = 0)]
         [ArgumentCompleter(typeof(KeyCompleter))]
         [AllowEmptyString]
         public string Key { get; set; }
 
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = HeapSet, Mandatory = true, Position = 2, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = MountedSet, Mandatory = true, Position = 1, ValueFromPipeline = true)]
         [AllowNull]
         [AllowEmptyCollection]
         [AllowEmptyString]

@@ -17,7 +17,7 @@ namespace AncientPS.Commands
         protected override void ProcessRecord()
         {
             object value = InputObject is PSObject pso ? pso.BaseObject : InputObject;
-            WriteObject(value is IAncientNode || value is AncientRecordHandle);
+            WriteObject(AncientPS.Engine.AncientHeap.IsAncient(value));
         }
     }
 }

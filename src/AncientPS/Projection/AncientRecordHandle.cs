@@ -11,9 +11,10 @@ namespace AncientPS
     /// The base object of a stored record as PowerShell sees it. Its properties come from <see cref="AncientRecordAdapter"/>,
     /// registered for this exact type in AncientPS.Types.ps1xml. The class has no public properties or fields of its own:
     /// ConvertTo-Json and Get-Member would show them next to the stored ones. It does not implement IAncientNode either:
-    /// PowerShell lists explicitly implemented interface properties among PSObject.Properties.
+    /// PowerShell lists explicitly implemented interface properties among PSObject.Properties. It carries the member-less
+    /// marker IAncientValue instead, so that '$x -is [AncientPS.Engine.IAncientValue]' holds for records as for lists.
     /// </summary>
-    public sealed class AncientRecordHandle
+    public sealed class AncientRecordHandle : IAncientValue
     {
         internal readonly AncientRecord Record;
 

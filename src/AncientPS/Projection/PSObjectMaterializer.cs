@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using AncientPS.Engine;
 
 namespace AncientPS
@@ -17,8 +18,19 @@ namespace AncientPS
     {
         public static object Materialize(object view) => Convert(AncientValue.Materialize(view));
 
-        public static object Convert(object root)
+        /// <summary>As <see cref="Materialize(object)"/>, reporting how many values were copied so far and stopping when cancelled.</summary>
+        public static object Materialize(object view, Action<long> progress, CancellationToken cancellationToken)
         {
+            long engineSteps = 0;
+            var copy = AncientValue.Materialize(view, null, steps => progress(engineSteps = steps), cancellationToken);
+            return Convert(copy, steps => progress(engineSteps + steps), cancellationToken);
+        }
+
+        public static object Convert(object root) => Convert(root, null, default);
+
+        private static object Convert(object root, Action<long> progress, CancellationToken cancellationToken)
+        {
+            long steps = 0;
             var made = new Dictionary<object, object>(ReferenceComparer.Instance);
             var pending = new Stack<object>();
 
@@ -50,6 +62,11 @@ namespace AncientPS
             object result = Map(root);
             while (pending.Count > 0)
             {
+                if ((++steps & 0x3FF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Invoke(steps);
+                }
                 switch (pending.Pop())
                 {
                     case MaterializedRecord record:

@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using AncientPS.Engine.Encoding;
+using AncientPS.Engine.Storage;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// Copies a heap file while other processes read and write it: the copy holds the committed state current when the
+    /// copy starts (one pinned snapshot), whatever is written meanwhile.
+    /// <para>
+    /// A plain copy is byte for byte: the snapshot's live ranges at their own offsets, its free table, key directory and
+    /// the time each value was written, in a file as long as the snapshot's committed size. Free ranges become zeros:
+    /// their bytes belong to no value of the snapshot, and a writer may be reusing them while the copy runs.
+    /// </para>
+    /// <para>
+    /// A compacting copy (LMDB's <c>mdb_env_copy</c> with <c>MDB_CP_COMPACT</c>) re-encodes every live value into a fresh
+    /// heap in one transaction: no free space, no pinned space, values packed in key order. Types, sharing and cycles
+    /// inside each value are kept; each entry's Written time becomes the time of the copy.
+    /// </para>
+    /// The destination is written to a temporary file beside it and renamed over it only when complete, so a cancelled
+    /// or failed copy leaves no half-written destination, and a destination being replaced is never seen half-replaced.
+    /// </summary>
+    public static class HeapCopy
+    {
+        private const int ChunkSize = 1 << 20;
+
+        /// <summary>
+        /// Copies the heap file <paramref name="source"/> to <paramref name="destination"/>. <paramref name="progress"/> is called
+        /// now and then with (bytes done, bytes in all): stored bytes of values for a compacting copy, file bytes for a plain one.
+        /// Throws <see cref="IOException"/> when the destination exists and <paramref name="overwrite"/> is false,
+        /// <see cref="OperationCanceledException"/> when cancelled (the destination is then untouched).
+        /// </summary>
+        public static void Copy(string source, string destination, bool compact, bool overwrite = false,
+            Action<long, long> progress = null, CancellationToken cancellationToken = default)
+        {
+            if (source == null) throw new ArgumentNullException(nameof(source));
+            if (destination == null) throw new ArgumentNullException(nameof(destination));
+            string from = Path.GetFullPath(source);
+            string to = Path.GetFullPath(destination);
+            if (string.Equals(from, to, Platform.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+                throw new ArgumentException("The destination is the source itself. Copy to another file.", nameof(destination));
+            if (Directory.Exists(to)) throw new IOException($"'{to}' is a folder. Give the path of a file to copy the heap to.");
+            if (!overwrite && File.Exists(to)) throw new IOException($"'{to}' already exists. Allow overwriting it to replace it.");
+            if (!File.Exists(from)) throw new FileNotFoundException($"The heap file '{from}' does not exist.", from);
+
+            string folder = Path.GetDirectoryName(to);
+            string temporary = Path.Combine(folder, "." + Path.GetFileName(to) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+            bool done = false;
+            try
+            {
+                using (var heap = AncientHeap.Open(from, new HeapOptions { ReadOnly = true, CreateIfMissing = false }))
+                {
+                    if (compact) CopyCompacted(heap, temporary, progress, cancellationToken);
+                    else CopySnapshot(heap, temporary, progress, cancellationToken);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (File.Exists(to)) File.Replace(temporary, to, null);
+                else File.Move(temporary, to);
+                done = true;
+            }
+            finally
+            {
+                if (!done) TryDelete(temporary);
+            }
+        }
+
+        private static void CopyCompacted(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel)
+        {
+            var core = heap.Core;
+            var state = core.AcquireSnapshot();
+            var space = new SnapshotSpace(heap, core, state);
+            var bounded = new BoundedSpace(core.Memory, state.Meta.CommittedSize);
+            var entries = new List<KeyEntry>();
+            space.EnterRead();
+            try
+            {
+                KeyDirectory.ForEach(bounded, state.Meta.DirectoryRoot, offset => entries.Add(KeyEntry.Read(bounded, offset)));
+            }
+            finally
+            {
+                space.ExitRead();
+            }
+            space.CheckNotExpired();
+            entries.Sort((a, b) => KeyRules.Compare(a.Key, b.Key));
+            long total = 0;
+            foreach (var e in entries) total += e.StoredSize;
+
+            IEnumerable<KeyValuePair<string, object>> Values()
+            {
+                long doneBytes = 0;
+                foreach (var e in entries)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    // A view of the pinned snapshot; the writer re-encodes it, keeping types, sharing and cycles.
+                    object value = NodeReader.Read(space, e.Key, e.Tag, e.Payload, ValueProjection.None);
+                    yield return new KeyValuePair<string, object>(e.Key, value);
+                    doneBytes += e.StoredSize;
+                    progress?.Invoke(doneBytes, total);
+                }
+            }
+
+            using (var target = AncientHeap.Open(temporary, new HeapOptions { CreateIfMissing = true }))
+            {
+                if (entries.Count > 0)
+                    target.SetMany(Values(), new SetOptions { CancellationToken = cancel, Depth = SetOptions.MaximumDepth });
+                target.Flush();
+            }
+            // Without a published pin, a writer may have reused what was read; the copy would then be wrong, so fail.
+            space.CheckNotExpired();
+            GC.KeepAlive(state);
+        }
+
+        private static unsafe void CopySnapshot(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel)
+        {
+            var core = heap.Core;
+            var state = core.AcquireSnapshot();
+            var meta = state.Meta;
+            var space = new SnapshotSpace(heap, core, state);
+            var bounded = new BoundedSpace(core.Memory, meta.CommittedSize);
+
+            var header = new byte[HeapLayout.DataStart];
+            IReadOnlyList<FreeExtent> free;
+            space.EnterRead();
+            try
+            {
+                byte* h = core.Memory.Pointer(0, HeapLayout.HeaderSize);
+                for (int i = 0; i < HeapLayout.HeaderSize; i++) header[i] = h[i];
+                free = meta.FreeTable == 0
+                    ? Array.Empty<FreeExtent>()
+                    : FreeSpace.Load(bounded.At(meta.FreeTable, meta.FreeTableLength), meta.FreeTableLength, meta.CommittedSize, meta.FreeTable).Extents;
+            }
+            finally
+            {
+                space.ExitRead();
+            }
+
+            // The copy's only committed state is the snapshot; nobody reads it yet, so no reader slots and no reuse horizon.
+            for (int i = HeapLayout.ReuseHorizonOffset; i < HeapLayout.ReuseHorizonOffset + 8; i++) header[i] = 0;
+            foreach (int slot in HeapLayout.MetaOffsets) Array.Clear(header, slot, HeapLayout.MetaSize);
+            fixed (byte* p = header) meta.WriteTo(p + HeapLayout.MetaOffsets[(int)(meta.TransactionId & 1)]);
+
+            long total = meta.CommittedSize;
+            long copied = HeapLayout.DataStart;
+            var buffer = new byte[ChunkSize];
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                Platform.SetUnixCreateMode(temporary, new HeapOptions().UnixCreateMode);
+                stream.SetLength(meta.CommittedSize);
+                stream.Write(header, 0, header.Length);
+
+                // Live ranges only: the gaps between the snapshot's free ranges. Free bytes stay zero in the copy.
+                long position = HeapLayout.DataStart;
+                int next = 0;
+                while (position < meta.CommittedSize)
+                {
+                    while (next < free.Count && free[next].End <= position) next++;
+                    long end = meta.CommittedSize;
+                    if (next < free.Count)
+                    {
+                        if (free[next].Offset <= position)
+                        {
+                            position = free[next].End;
+                            continue;
+                        }
+                        end = free[next].Offset;
+                    }
+                    while (position < end)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        int length = (int)Math.Min(ChunkSize, end - position);
+                        space.EnterRead();
+                        try
+                        {
+                            byte* from = bounded.At(position, length);
+                            fixed (byte* to = buffer) Buffer.MemoryCopy(from, to, length, length);
+                        }
+                        finally
+                        {
+                            space.ExitRead();
+                        }
+                        stream.Position = position;
+                        stream.Write(buffer, 0, length);
+                        position += length;
+                        copied += length;
+                        progress?.Invoke(Math.Min(copied, total), total);
+                    }
+                }
+                space.CheckNotExpired();
+                stream.Flush(true);
+            }
+            progress?.Invoke(total, total);
+            GC.KeepAlive(state);
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                if (File.Exists(path)) File.Delete(path);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

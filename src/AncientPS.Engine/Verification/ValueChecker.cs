@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using AncientPS.Engine.Encoding;
+using AncientPS.Engine.Storage;
+
+namespace AncientPS.Engine.Verification
+{
+    /// <summary>
+    /// Traverses one stored value with the engine's own decoders, through a space that admits only the value's extents,
+    /// so every node must lie inside them. Each node is decoded once, whatever number of slots refer to it, and the
+    /// traversal keeps its own stack: aliases, cycles and deep nesting cost no more than the value's bytes.
+    /// </summary>
+    internal sealed unsafe class ValueChecker
+    {
+        private const int MaxProblemsPerValue = 20;
+
+        private readonly HeapChecker _owner;
+        private readonly string _key;
+        private readonly long _entry;
+        private readonly ExtentSpace _space;
+        private int _problems;
+
+        public ValueChecker(HeapChecker owner, string key, long entry, List<KeyValuePair<long, long>> extents)
+        {
+            _owner = owner;
+            _key = key;
+            _entry = entry;
+            _space = new ExtentSpace(owner.Image, owner.CommittedSize, extents);
+        }
+
+        private struct Slot
+        {
+            public byte Tag;
+            public ulong Payload;
+            public long From;
+        }
+
+        public void Walk(byte rootTag, ulong rootPayload)
+        {
+            var context = new NodeContext(_space, _key, ValueProjection.None);
+            var visited = new Dictionary<long, byte>();
+            var stack = new Stack<Slot>();
+            stack.Push(new Slot { Tag = rootTag, Payload = rootPayload, From = _entry });
+            int steps = 0;
+            while (stack.Count > 0 && _problems < MaxProblemsPerValue)
+            {
+                if ((++steps & 0xFFF) == 0) _owner.ThrowIfCancelled();
+                var slot = stack.Pop();
+                long at = slot.Tag >= NodeTags.String ? (long)slot.Payload : slot.From;
+                if (slot.Tag >= NodeTags.String)
+                {
+                    if (visited.TryGetValue(at, out byte seenAs))
+                    {
+                        if (seenAs != slot.Tag) Problem(at, $"The node is referred to as tag 0x{slot.Tag:X2} here and as 0x{seenAs:X2} elsewhere; a node has one kind.");
+                        continue;
+                    }
+                    visited.Add(at, slot.Tag);
+                }
+                try
+                {
+                    switch (context.ReadSlot(slot.Tag, slot.Payload, false))
+                    {
+                        case AncientList list:
+                            _ = list.CollectionTypeName;
+                            if (list.IsPacked) break;
+                            for (int i = list.Count - 1; i >= 0; i--)
+                            {
+                                list.GetSlot(i, out byte t, out ulong p);
+                                stack.Push(new Slot { Tag = t, Payload = p, From = at });
+                            }
+                            break;
+                        case AncientDictionary dictionary:
+                            _ = dictionary.DictionaryTypeName;
+                            CheckIndex(dictionary, context);
+                            for (int i = dictionary.Count - 1; i >= 0; i--)
+                            {
+                                dictionary.GetEntrySlots(i, out byte kt, out ulong kp, out byte vt, out ulong vp);
+                                stack.Push(new Slot { Tag = vt, Payload = vp, From = at });
+                                stack.Push(new Slot { Tag = kt, Payload = kp, From = at });
+                            }
+                            break;
+                        case AncientRecord record:
+                            for (int i = record.Count - 1; i >= 0; i--)
+                            {
+                                record.GetSlot(i, out byte t, out ulong p);
+                                stack.Push(new Slot { Tag = t, Payload = p, From = at });
+                            }
+                            break;
+                    }
+                }
+                catch (AncientHeapFormatException e)
+                {
+                    Problem(at, e.Message);
+                }
+                catch (Exception e) when (!(e is OutOfMemoryException) && !(e is OperationCanceledException))
+                {
+                    // A decoder that fails other than with a format error is an engine bug; report it as damage found here.
+                    Problem(at, $"Reading the node fails unexpectedly ({e.GetType().Name} in {e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name}: {e.Message}).");
+                }
+            }
+            if (_problems >= MaxProblemsPerValue)
+                _owner.AddProblem(HeapArea.Value, _entry, _key, $"More than {MaxProblemsPerValue} problems in this value; the rest are not reported.");
+        }
+
+        /// <summary>Every index slot names an existing entry once, and every entry with a plain key is found through the index.</summary>
+        private void CheckIndex(AncientDictionary dictionary, NodeContext context)
+        {
+            long offset = dictionary.Offset;
+            byte* h = _space.Pointer(offset, 24);
+            int count = dictionary.Count;
+            long capacity = *(uint*)(h + 8);
+            long indexAt = offset + 24 + NodeTags.Align8(2L * count) + 16L * count;
+            uint* index = (uint*)_space.Pointer(indexAt, 8 * capacity);
+            var seen = new bool[count];
+            long used = 0;
+            for (long i = 0; i < capacity; i++)
+            {
+                uint entry = index[2 * i + 1];
+                if (entry == 0) continue;
+                used++;
+                if (entry > (uint)count) { Problem(offset, $"The dictionary's index slot {i} names entry {entry} of {count}."); return; }
+                if (seen[entry - 1]) { Problem(offset, $"The dictionary's index names entry {entry} twice."); return; }
+                seen[entry - 1] = true;
+            }
+            if (used != count) { Problem(offset, $"The dictionary's index holds {used} entries; the dictionary has {count}."); return; }
+            for (int i = 0; i < count; i++)
+            {
+                dictionary.GetEntrySlots(i, out byte kt, out ulong kp, out _, out _);
+                if (kt == NodeTags.Null) { Problem(offset, $"Entry {i} of the dictionary has a null key."); return; }
+                if (!(kt < NodeTags.String || kt == NodeTags.String)) continue; // node keys are found only through views of them
+                object key;
+                try { key = context.ReadSlot(kt, kp, false); }
+                catch (AncientHeapFormatException) { continue; } // reported when the key's slot is walked
+                if (!dictionary.ContainsKey(key))
+                {
+                    Problem(offset, $"Entry {i} of the dictionary (key '{HeapChecker.Printable(key.ToString())}') cannot be found through its index.");
+                    return;
+                }
+            }
+        }
+
+        private void Problem(long offset, string message)
+        {
+            _problems++;
+            _owner.AddProblem(HeapArea.Value, offset, _key, message);
+        }
+
+        /// <summary>The bytes of one value: only its extents are readable.</summary>
+        private sealed class ExtentSpace : INodeSpace
+        {
+            private readonly HeapImage _image;
+            private readonly long _committed;
+            private readonly long[] _starts;
+            private readonly long[] _ends;
+
+            public ExtentSpace(HeapImage image, long committed, List<KeyValuePair<long, long>> extents)
+            {
+                _image = image;
+                _committed = committed;
+                int n = extents?.Count ?? 0;
+                _starts = new long[n];
+                _ends = new long[n];
+                for (int i = 0; i < n; i++)
+                {
+                    _starts[i] = extents[i].Key;
+                    _ends[i] = extents[i].Key + extents[i].Value;
+                }
+            }
+
+            public AncientHeap Heap => null;
+
+            public byte* Pointer(long offset, long length)
+            {
+                if (length < 0 || offset < HeapLayout.DataStart || offset > _committed - length)
+                    throw new AncientHeapCorruptException($"A reference to bytes {offset}..{offset + length} points outside the heap's data ({HeapLayout.DataStart}..{_committed}).");
+                int i = Array.BinarySearch(_starts, offset);
+                if (i < 0) i = ~i - 1;
+                if (i < 0 || offset + length > _ends[i])
+                    throw new AncientHeapCorruptException($"A reference to bytes {offset}..{offset + length} points outside the value's own extents (into free space or another key's data).");
+                byte* p = _image.Pointer(offset, length);
+                if (p == null) throw new AncientHeapCorruptException($"A reference to bytes {offset}..{offset + length} points past the end of the file.");
+                return p;
+            }
+
+            public void EnterRead() { }
+            public void ExitRead() { }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using AncientPS.Engine;
+using AncientPS.Probe;
+
+namespace AncientPS.HeapProbe
+{
+    /// <summary>
+    /// Commands. Every event is one flushed line, so a parent that kills the probe knows exactly what happened before.
+    ///   write PATH KEYS COUNT SEED MINSIZE MAXSIZE [fast|flushed]
+    ///       writes COUNT self-checking values of MINSIZE..MAXSIZE payload bytes over keys "wSEED-k0".."wSEED-k(KEYS-1)";
+    ///       prints "committed KEY VERSION" after each Set returns. One writer per key, so a key's versions only grow.
+    ///   lock PATH
+    ///       takes the heap's write lock (a SetMany whose items wait), prints "locked", and keeps it until a line arrives
+    ///       on stdin; then commits one key "lock-holder" and prints "released".
+    ///   reader PATH
+    ///       mounts the heap and obeys stdin: "get KEY" reads and checks KEY and keeps the view ("ok KEY VERSION");
+    ///       "check" re-checks every kept view ("still COUNT"); "drop" lets every view go and collects ("dropped");
+    ///       "quit" ends. Problems print "error ...".
+    /// </summary>
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            try
+            {
+                switch (args[0])
+                {
+                    case "write":
+                        return Write(args[1], Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]), Int(args[6]),
+                            args.Length > 7 && args[7] == "flushed" ? Durability.Flushed : Durability.Fast);
+                    case "lock": return HoldLock(args[1]);
+                    case "reader": return Reader(args[1]);
+                    default: Console.Error.WriteLine("unknown command " + args[0]); return 2;
+                }
+            }
+            catch (Exception e)
+            {
+                Say("error " + e.GetType().Name + ": " + e.Message.Replace('\n', ' '));
+                return 1;
+            }
+        }
+
+        private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+
+        private static void Say(string line)
+        {
+            Console.WriteLine(line);
+            Console.Out.Flush();
+        }
+
+        private static int Write(string path, int keys, int count, int seed, int minSize, int maxSize, Durability durability)
+        {
+            var random = new Random(seed * 7919 + Environment.ProcessId);
+            using var heap = AncientHeap.Open(path, new HeapOptions { Durability = durability });
+            for (int i = 0; i < count; i++)
+            {
+                string key = $"w{seed}-k{random.Next(keys)}";
+                long version = SelfCheckingValue.NextVersion(heap, key);
+                heap.Set(key, SelfCheckingValue.Make(key, version, random.Next(minSize, maxSize + 1)));
+                Say($"committed {key} {version}");
+            }
+            return 0;
+        }
+
+        private static int HoldLock(string path)
+        {
+            using var heap = AncientHeap.Open(path);
+            heap.SetMany(ItemsAfterALine());
+            Say("released");
+            return 0;
+        }
+
+        /// <summary>SetMany enumerates its items with the write lock held: say so, then wait for the parent.</summary>
+        private static IEnumerable<KeyValuePair<string, object>> ItemsAfterALine()
+        {
+            Say("locked");
+            Console.In.ReadLine();
+            yield return new KeyValuePair<string, object>("lock-holder", Environment.ProcessId);
+        }
+
+        /// <summary>In a method of its own, so that no local of the command loop keeps a dropped view reachable.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static bool GetAndKeep(AncientHeap heap, string key, List<KeyValuePair<string, object>> held)
+        {
+            var value = heap.Get(key);
+            string problem = SelfCheckingValue.Check(key, value, out long version);
+            if (problem != null) { Say("error " + problem); return false; }
+            held.Add(new KeyValuePair<string, object>(key, value));
+            Say($"ok {key} {version}");
+            return true;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static bool CheckKept(List<KeyValuePair<string, object>> held)
+        {
+            foreach (var h in held)
+            {
+                string problem = SelfCheckingValue.Check(h.Key, h.Value, out _);
+                if (problem != null) { Say("error " + problem); return false; }
+            }
+            Say("still " + held.Count);
+            return true;
+        }
+
+        private static int Reader(string path)
+        {
+            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            var held = new List<KeyValuePair<string, object>>();
+            Say("mounted");
+            string line;
+            while ((line = Console.In.ReadLine()) != null)
+            {
+                string[] parts = line.Split(' ');
+                switch (parts[0])
+                {
+                    case "get":
+                        if (!GetAndKeep(heap, parts[1], held)) return 1;
+                        break;
+                    case "check":
+                        if (!CheckKept(held)) return 1;
+                        break;
+                    case "drop":
+                        held.Clear();
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                        GC.Collect();
+                        Say("dropped");
+                        break;
+                    case "quit":
+                        return 0;
+                    default:
+                        Say("error unknown command " + parts[0]);
+                        return 2;
+                }
+            }
+            return 0;
+        }
+    }
+}
