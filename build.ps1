@@ -247,26 +247,13 @@ function Invoke-CleanTask {
 
 function Invoke-PackageTask {
     Invoke-BuildTask
-    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'AncientPS.psd1')
-    $version = $manifest.ModuleVersion
-    $packageRoot = Join-Path $OutFolder 'AncientPS'
-    $target = Join-Path $packageRoot $version
-    if (Test-Path -LiteralPath $packageRoot) { Remove-Item -LiteralPath $packageRoot -Recurse -Force }
-    New-Item -ItemType Directory -Path $target -Force | Out-Null
-
-    # In the package the manifest sits beside the binaries, so its 'AncientPS/' prefixes go.
-    $text = Get-Content -LiteralPath (Join-Path $Root 'AncientPS.psd1') -Raw
-    Set-Content -LiteralPath (Join-Path $target 'AncientPS.psd1') -Value ($text -replace "'AncientPS/", "'") -NoNewline -Encoding utf8
-    Copy-Item -Path (Join-Path $ModuleFolder '*') -Destination $target -Recurse -Exclude *.pdb
-    Copy-Item -LiteralPath (Join-Path $Root 'README.md') -Destination $target -ErrorAction SilentlyContinue
-
-    $nupkgFolder = Join-Path $OutFolder 'nupkg'
-    New-Item -ItemType Directory -Path $nupkgFolder -Force | Out-Null
-    Get-ChildItem -LiteralPath $nupkgFolder -Filter 'AncientPS*.nupkg' | Remove-Item -Force
-    Compress-PSResource -Path $target -DestinationPath $nupkgFolder
+    $package = & (Join-Path $Root 'build/New-ModulePackage.ps1') -Root $Root -OutputPath $OutFolder
+    if (-not $package.Nupkg) { throw 'The module .nupkg was not made: PowerShell 7.4 or later (with PSResourceGet) is needed to pack it.' }
+    $nupkgFolder = Split-Path -Parent $package.Nupkg
+    Get-ChildItem -LiteralPath $nupkgFolder -Filter 'AncientPS.Engine.*.nupkg' | Remove-Item -Force
     Invoke-Native dotnet (@('pack', (Join-Path $Root 'src/AncientPS.Engine/AncientPS.Engine.csproj'), '-c', $Configuration, '-nologo', '-o', $nupkgFolder) + (Get-ArtifactsArgument))
     Get-ChildItem -LiteralPath $nupkgFolder -Filter *.nupkg | ForEach-Object { Write-Host "Packed $($_.FullName)" }
-    Write-Host "Module folder: $target"
+    Write-Host "Module folder: $($package.ModuleFolder)"
 }
 
 try {

@@ -69,9 +69,10 @@ Describe 'Test-AncientHeap' {
         (Get-FileState $path).Written | Should -Be $before.Written
     }
 
-    It 'reports a damaged meta page in the Meta area' {
+    It 'reports a damaged latest meta page in the Meta area' {
         $path = New-SampleHeap 'meta.heap'
-        Set-Damage $path 520 8
+        # Three commits (create, rows, settings): the latest is in slot 1, at 1024; damage its committed size.
+        Set-Damage $path 1032 8
         $problems = @(Test-AncientHeap -Path $path)
         $problems.Area | Should -Contain 'Meta'
     }

@@ -11,7 +11,7 @@ Describe 'The module' {
 
     It 'exports exactly its cmdlets, and no functions, variables or aliases' {
         $module = Get-Module AncientPS
-        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Dismount-AncientHeap', 'Get-AncientHeap', 'Get-AncientObject', 'Mount-AncientHeap', 'Remove-AncientObject', 'Set-AncientObject', 'Test-AncientObject')
+        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Copy-AncientHeap', 'Dismount-AncientHeap', 'Get-AncientHeap', 'Get-AncientObject', 'Mount-AncientHeap', 'Remove-AncientObject', 'Set-AncientObject', 'Test-AncientHeap', 'Test-AncientObject')
         $module.ExportedFunctions.Count | Should -Be 0
         $module.ExportedVariables.Count | Should -Be 0
         $module.ExportedAliases.Count | Should -Be 0

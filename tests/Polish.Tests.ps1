@@ -39,7 +39,7 @@ BeforeAll {
             foreach ($argument in $Arguments) { $null = $ps.AddArgument($argument) }
             $async = $ps.BeginInvoke()
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            while (-not (& $Until) -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt $TimeoutSeconds) { Start-Sleep -Milliseconds 20 }
+            while (-not (& $Until $ps) -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt $TimeoutSeconds) { Start-Sleep -Milliseconds 20 }
             $finishedFirst = $async.IsCompleted
             $ps.Stop()
             [pscustomobject]@{ FinishedFirst = $finishedFirst; State = $ps.InvocationStateInfo.State; Progress = @($ps.Streams.Progress) }
@@ -58,16 +58,21 @@ BeforeAll {
 }
 
 Describe 'Copy-AncientHeap' {
-    BeforeEach {
+    BeforeAll {
         Dismount-AllHeaps
-        $source = Join-Path $TestDrive "source-$([guid]::NewGuid()).heap"
-        $heap = Mount-AncientHeap -LiteralPath $source
+        $template = Join-Path $TestDrive 'template.heap'
+        $heap = Mount-AncientHeap -LiteralPath $template
         foreach ($i in 1..20) { Set-AncientObject -Heap $heap -Key latest -InputObject (1..2000 | ForEach-Object { [pscustomobject]@{ N = $_ * $i; S = "s$_" } }) }
         $shared = [pscustomobject]@{ Name = 'shared' }
         $cyclic = @{ name = 'loop' }
         $cyclic.self = $cyclic
         Set-AncientObject -Heap $heap -Key graph -InputObject @{ a = $shared; b = $shared; cycle = $cyclic; when = [datetime]::new(2024, 1, 2, 3, 4, 5, [DateTimeKind]::Utc); big = [long]::MaxValue; bytes = [byte[]](1, 2, 3) }
         Dismount-AncientHeap -Heap $heap
+    }
+    BeforeEach {
+        Dismount-AllHeaps
+        $source = Join-Path $TestDrive "source-$([guid]::NewGuid()).heap"
+        Copy-Item -LiteralPath $template -Destination $source
     }
     AfterEach { Dismount-AllHeaps }
 
@@ -94,7 +99,7 @@ Describe 'Copy-AncientHeap' {
         $file | Should -BeOfType [System.IO.FileInfo]
         $file.FullName | Should -Be $copy
         $file.Length | Should -BeLessThan ((Get-Item -LiteralPath $source).Length / 3)
-        $plain = Copy-AncientHeap -Path $source -Destination (Join-Path $TestDrive 'plain.heap') -PassThru
+        $plain = Copy-AncientHeap -Path $source -Destination (Join-Path $TestDrive 'plain-after-removal.heap') -PassThru
         $plain.Length | Should -Be (Get-Item -LiteralPath $source).Length
         $b = Mount-AncientHeap -LiteralPath $copy -ReadOnly
         $b.Count | Should -Be 3
@@ -244,8 +249,8 @@ Describe 'Get-AncientObject -Materialize on a large value' {
 
     It 'shows progress and stops on Ctrl+C, leaving the heap as it was' {
         $result = Stop-WhenReady -Script { param($path) $h = Mount-AncientHeap -LiteralPath $path; $null = Get-AncientObject -Heap $h -Key big -Materialize } -Arguments $large `
-            -Until { $false } -TimeoutSeconds 2.5
-        $result.FinishedFirst | Should -BeFalse -Because 'materializing 150,000 records should take more than 2.5 s here'
+            -Until { param($ps) $ps.Streams.Progress.Count -gt 0 }
+        $result.FinishedFirst | Should -BeFalse -Because 'materializing 150,000 records should take more than a second, and show progress'
         $result.State | Should -Be 'Stopped'
         @($result.Progress | Where-Object Activity -EQ 'Get-AncientObject -Materialize').Count | Should -BeGreaterThan 0
 
@@ -327,7 +332,8 @@ Describe 'The one mounted heap with a lone positional key' {
     It 'Get-AncientObject rows reads the key, not a heap called rows' {
         Get-AncientObject rows | Should -Be @(1, 2, 3)
         (Get-AncientObject rows -NoEnumerate).Count | Should -Be 3
-        (Get-AncientObject r* -ListAvailable).Key | Should -Be 'rows'
+        (Get-AncientObject -Key r* -ListAvailable).Key | Should -Be 'rows'
+        Get-AncientObject r* | Should -Be @(1, 2, 3)
     }
 
     It 'still binds a heap at position 0 first' {

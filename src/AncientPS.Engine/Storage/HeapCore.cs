@@ -25,6 +25,7 @@ namespace AncientPS.Engine.Storage
         private long _cachedFreeTransaction;
         private int _liveReaders;
         private bool _wrote; // only a process that wrote gives back file space at dismount: a reader never changes the file
+        private string _openKey; // the file's canonical path in s_open
 
         private HeapCore(string path, bool anonymous, HeapMemory memory)
         {
@@ -47,9 +48,12 @@ namespace AncientPS.Engine.Storage
         public static HeapCore OpenFile(string path, HeapOptions options)
         {
             string full = System.IO.Path.GetFullPath(path);
+            // One file reached by two paths (a symbolic link) must still be one mapping with one write gate: the byte-range
+            // lock belongs to the process, so it cannot keep two mappings' writers apart.
+            string key = Platform.CanonicalPath(full);
             lock (s_open)
             {
-                if (s_open.TryGetValue(full, out var existing))
+                if (s_open.TryGetValue(key, out var existing))
                 {
                     if (!options.ReadOnly && !existing.CanWrite)
                         throw new UnauthorizedAccessException($"'{full}' is already mounted read-only in this process because the file is not writable; it cannot also be mounted for writing.");
@@ -58,7 +62,8 @@ namespace AncientPS.Engine.Storage
                 }
                 var core = OpenNew(full, options);
                 core._handles = 1;
-                s_open.Add(full, core);
+                core._openKey = key;
+                s_open.Add(key, core);
                 return core;
             }
         }
@@ -90,9 +95,10 @@ namespace AncientPS.Engine.Storage
         /// </summary>
         internal static bool TryAddRefOpen(string fullPath, out HeapCore core)
         {
+            string key = Platform.CanonicalPath(fullPath);
             lock (s_open)
             {
-                if (s_open.TryGetValue(fullPath, out core) && core._handles > 0)
+                if (s_open.TryGetValue(key, out core) && core._handles > 0)
                 {
                     core._handles++;
                     return true;
@@ -280,20 +286,60 @@ namespace AncientPS.Engine.Storage
         /// <summary>Pins the latest committed state for reading (the LMDB reader protocol: publish the pin, then check it is still the latest).</summary>
         public SnapshotState AcquireSnapshot()
         {
-            while (true)
+            // Inside the read guard: a dismount on another thread must not unmap the meta pages while they are read.
+            Guard.Enter();
+            try
             {
-                var meta = ReadLatestMeta();
-                if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
-                Readers.Pin(meta.TransactionId);
-                var again = ReadLatestMeta();
-                if (again.TransactionId == meta.TransactionId)
+                while (true)
                 {
-                    var state = new SnapshotState(meta, Readers);
-                    _latest.Target = state;
-                    return state;
+                    var meta = ReadLatestMeta();
+                    if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
+                    Readers.Pin(meta.TransactionId);
+                    var again = ReadLatestMeta();
+                    if (again.TransactionId == meta.TransactionId)
+                    {
+                        var state = new SnapshotState(meta, Readers);
+                        _latest.Target = state;
+                        return state;
+                    }
+                    Readers.Unpin(meta.TransactionId);
                 }
-                Readers.Unpin(meta.TransactionId);
             }
+            finally
+            {
+                Guard.Exit();
+            }
+        }
+
+        /// <summary>
+        /// Enters the read guard and pins the latest committed state for one call that hands out no views (listing,
+        /// statistics); <see cref="UnpinLatest"/> undoes both at once. A snapshot state would keep the pin until the
+        /// garbage collector runs, holding space for nothing.
+        /// </summary>
+        private MetaPage PinLatest()
+        {
+            Guard.Enter();
+            try
+            {
+                while (true)
+                {
+                    var meta = ReadLatestMeta();
+                    Readers.Pin(meta.TransactionId);
+                    if (ReadLatestMeta().TransactionId == meta.TransactionId) return meta;
+                    Readers.Unpin(meta.TransactionId);
+                }
+            }
+            catch
+            {
+                Guard.Exit();
+                throw;
+            }
+        }
+
+        private void UnpinLatest(MetaPage meta)
+        {
+            Readers.Unpin(meta.TransactionId);
+            Guard.Exit();
         }
 
         // ---------------------------------------------------------------- reading
@@ -323,36 +369,32 @@ namespace AncientPS.Engine.Storage
 
         public bool TryGetEntry(string key, out HeapEntry entry)
         {
-            var state = AcquireSnapshot();
-            var bounded = new BoundedSpace(Memory, state.Meta.CommittedSize);
-            Guard.Enter();
+            var meta = PinLatest();
             try
             {
-                long offset = KeyDirectory.Find(bounded, state.Meta.DirectoryRoot, key, KeyRules.Hash(key));
+                var bounded = new BoundedSpace(Memory, meta.CommittedSize);
+                long offset = KeyDirectory.Find(bounded, meta.DirectoryRoot, key, KeyRules.Hash(key));
                 entry = offset == 0 ? null : ToHeapEntry(KeyEntry.Read(bounded, offset));
                 return entry != null;
             }
             finally
             {
-                Guard.Exit();
-                GC.KeepAlive(state);
+                UnpinLatest(meta);
             }
         }
 
         public IReadOnlyList<HeapEntry> GetEntries()
         {
-            var state = AcquireSnapshot();
-            var bounded = new BoundedSpace(Memory, state.Meta.CommittedSize);
             var list = new List<HeapEntry>();
-            Guard.Enter();
+            var meta = PinLatest();
             try
             {
-                KeyDirectory.ForEach(bounded, state.Meta.DirectoryRoot, offset => list.Add(ToHeapEntry(KeyEntry.Read(bounded, offset))));
+                var bounded = new BoundedSpace(Memory, meta.CommittedSize);
+                KeyDirectory.ForEach(bounded, meta.DirectoryRoot, offset => list.Add(ToHeapEntry(KeyEntry.Read(bounded, offset))));
             }
             finally
             {
-                Guard.Exit();
-                GC.KeepAlive(state);
+                UnpinLatest(meta);
             }
             list.Sort((a, b) => KeyRules.Compare(a.Key, b.Key));
             return list;
@@ -363,10 +405,8 @@ namespace AncientPS.Engine.Storage
 
         public HeapStatistics GetStatistics()
         {
-            var state = AcquireSnapshot();
-            var meta = state.Meta;
             long pinned = 0, ranges = 0;
-            Guard.Enter();
+            var meta = PinLatest();
             try
             {
                 if (meta.FreeTable != 0)
@@ -381,7 +421,7 @@ namespace AncientPS.Engine.Storage
             }
             finally
             {
-                Guard.Exit();
+                UnpinLatest(meta);
             }
             return new HeapStatistics
             {
@@ -630,22 +670,48 @@ namespace AncientPS.Engine.Storage
             _cachedFreeTransaction = txn;
             _wrote = true;
             // Give back a large overshoot at once (growth adds a quarter, so this never flaps); the rest goes at dismount.
-            long keep = (free.Tail + 0xFFFF) & ~0xFFFFL;
+            // Never below the previous commit's size: its meta page is the fallback if this one is lost (power loss in Fast
+            // mode), and it must still describe a file that long.
+            long keep = (Math.Max(free.Tail, old.CommittedSize) + 0xFFFF) & ~0xFFFFL;
             if (Memory.StorageLength > keep + Math.Max(keep / 2, 64L << 20)) Memory.TrimTo(keep);
         }
 
         /// <summary>Cuts the file back to its committed size, under the write lock so that no writer is extending it.</summary>
         private void TrimToCommitted()
         {
-            if (!Memory.TryLockWriter()) return;
+            // The gate first: the byte-range lock belongs to the process, so only the gate keeps out a writer thread here
+            // that would otherwise release the lock under us (or write past the cut).
+            if (!_writeGate.Wait(0)) return;
             try
             {
-                var meta = ReadLatestMeta();
-                Memory.TrimTo(Math.Max(meta.CommittedSize, HeapLayout.DataStart));
+                if (!Memory.TryLockWriter()) return;
+                try
+                {
+                    // The older meta page is the fallback if the newer one is ever lost, so it must not describe a file
+                    // longer than the cut. When it does (a killed writer's last commit), publish the latest state again
+                    // under the next transaction id, into the older page: then both pages describe the cut file.
+                    var meta = ReadLatestMeta();
+                    byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
+                    if (MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[(int)((meta.TransactionId + 1) & 1)], out var older)
+                        && older.CommittedSize > meta.CommittedSize)
+                    {
+                        meta.TransactionId++;
+                        meta.CommitTicks = DateTime.UtcNow.Ticks;
+                        Interlocked.MemoryBarrier();
+                        meta.WriteTo(Memory.Pointer(HeapLayout.MetaOffsets[(int)(meta.TransactionId & 1)], HeapLayout.MetaSize));
+                        Interlocked.MemoryBarrier();
+                        Memory.Flush(); // the page on disk before the cut
+                    }
+                    Memory.TrimTo(Math.Max(meta.CommittedSize, HeapLayout.DataStart));
+                }
+                finally
+                {
+                    Memory.UnlockWriter();
+                }
             }
             finally
             {
-                Memory.UnlockWriter();
+                _writeGate.Release();
             }
         }
 
@@ -666,7 +732,7 @@ namespace AncientPS.Engine.Storage
             lock (s_open)
             {
                 if (--_handles > 0) return;
-                if (Path != null && s_open.TryGetValue(Path, out var registered) && ReferenceEquals(registered, this)) s_open.Remove(Path);
+                if (_openKey != null && s_open.TryGetValue(_openKey, out var registered) && ReferenceEquals(registered, this)) s_open.Remove(_openKey);
             }
             if (!Guard.Close(TimeSpan.FromSeconds(10)))
             {

@@ -135,7 +135,20 @@ namespace AncientPS.Engine.Storage
         protected override Region MapWhole(long length)
         {
             var access = _writable ? MemoryMappedFileAccess.ReadWrite : MemoryMappedFileAccess.Read;
-            var file = MemoryMappedFile.CreateFromFile(_stream, null, length, access, HandleInheritability.None, leaveOpen: true);
+            MemoryMappedFile file;
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    file = MemoryMappedFile.CreateFromFile(_stream, null, length, access, HandleInheritability.None, leaveOpen: true);
+                    break;
+                }
+                catch (ArgumentOutOfRangeException) when (attempt < 10 && _stream.Length > length)
+                {
+                    // A writer in another process grew the file after we read its length: map what is there now.
+                    length = _stream.Length;
+                }
+            }
             MemoryMappedViewAccessor view;
             try { view = file.CreateViewAccessor(0, length, access); }
             catch { file.Dispose(); throw; }

@@ -60,6 +60,42 @@ namespace AncientPS.Engine.Storage
             }
         }
 
+        /// <summary>
+        /// The path with every symbolic link resolved, so that one file reached by two paths is recognised as one (Unix;
+        /// on Windows the full path, compared ignoring case). A file that does not exist yet resolves through its folder.
+        /// Hard links are not recognised.
+        /// </summary>
+        public static string CanonicalPath(string fullPath)
+        {
+            if (IsWindows) return fullPath;
+            try
+            {
+                string resolved = RealPath(fullPath);
+                if (resolved != null) return resolved;
+                string folder = System.IO.Path.GetDirectoryName(fullPath);
+                string resolvedFolder = folder == null ? null : RealPath(folder);
+                return resolvedFolder == null ? fullPath : System.IO.Path.Combine(resolvedFolder, System.IO.Path.GetFileName(fullPath));
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                return fullPath;
+            }
+        }
+
+        private static string RealPath(string path)
+        {
+            IntPtr p = realpath(path, IntPtr.Zero);
+            if (p == IntPtr.Zero) return null;
+            try { return Marshal.PtrToStringAnsi(p); }
+            finally { free(p); }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern IntPtr realpath(string path, IntPtr resolved);
+
+        [DllImport("libc")]
+        private static extern void free(IntPtr p);
+
         private static long StartTicksOf(Process p)
         {
             try { return p.StartTime.ToUniversalTime().Ticks; }

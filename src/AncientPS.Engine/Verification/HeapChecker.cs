@@ -166,35 +166,40 @@ namespace AncientPS.Engine.Verification
         {
             var valid = new bool[2];
             var pages = new MetaPage[2];
-            for (int slot = 0; slot < 2; slot++) valid[slot] = CheckMetaSlot(slot, out pages[slot]);
+            var problems = new string[2];
+            for (int slot = 0; slot < 2; slot++) valid[slot] = CheckMetaSlot(slot, out pages[slot], out problems[slot]);
 
-            if (_image.TryPinSnapshot(out var pinned, out string failure))
+            string failure = null;
+            if (_image.TryPinSnapshot(out var pinned, out failure)) _meta = pinned;
+            else if (failure == null)
             {
-                _meta = pinned;
-                return true;
+                int best = valid[0] && (!valid[1] || pages[0].TransactionId > pages[1].TransactionId) ? 0 : valid[1] ? 1 : -1;
+                if (best >= 0) _meta = pages[best];
             }
-            if (failure != null)
+            bool chosen = _meta.TransactionId > 0;
+            // The slot not in use is the previous state, or the trace of an interrupted commit: after a crash, or after
+            // the file was trimmed to a later, smaller state, it may fail its checks and is never used, so that is no
+            // problem. It is one when it claims to be newer than the state in use: that commit is lost.
+            for (int slot = 0; slot < 2; slot++)
             {
-                Add(HeapArea.Meta, HeapLayout.MetaOffsets[0], null, failure);
-                return false;
+                if (problems[slot] == null) continue;
+                if (chosen && pages[slot].TransactionId <= _meta.TransactionId) continue;
+                Add(HeapArea.Meta, HeapLayout.MetaOffsets[slot], null, chosen
+                    ? problems[slot] + $" Its transaction {pages[slot].TransactionId} is lost: the heap falls back to transaction {_meta.TransactionId}."
+                    : problems[slot]);
             }
-            int best = valid[0] && (!valid[1] || pages[0].TransactionId > pages[1].TransactionId) ? 0 : valid[1] ? 1 : -1;
-            if (best < 0)
-            {
-                Add(HeapArea.Meta, HeapLayout.MetaOffsets[0], null, "Neither meta page is valid, so the heap has no committed state to read. It cannot be mounted.");
-                return false;
-            }
-            _meta = pages[best];
-            return true;
+            if (chosen) return true;
+            Add(HeapArea.Meta, HeapLayout.MetaOffsets[0], null, failure ?? "Neither meta page is valid, so the heap has no committed state to read. It cannot be mounted.");
+            return false;
         }
 
         /// <summary>Checks one meta slot; retries a few times, since a writer in another process may be rewriting it.</summary>
-        private bool CheckMetaSlot(int slot, out MetaPage meta)
+        private bool CheckMetaSlot(int slot, out MetaPage meta, out string problem)
         {
             long at = HeapLayout.MetaOffsets[slot];
             byte* copy = stackalloc byte[HeapLayout.MetaSize];
             byte* previous = stackalloc byte[HeapLayout.MetaSize];
-            string problem = null;
+            problem = null;
             meta = default;
             for (int attempt = 0; attempt < 5; attempt++)
             {
@@ -215,7 +220,6 @@ namespace AncientPS.Engine.Verification
                 problem = MetaProblem(slot, copy, meta);
                 if (problem == null) return true;
             }
-            Add(HeapArea.Meta, at, null, problem);
             return false;
         }
 
@@ -228,7 +232,7 @@ namespace AncientPS.Engine.Verification
         private string MetaProblem(int slot, byte* copy, MetaPage m)
         {
             if (*(ulong*)(copy + HeapLayout.MetaChecksumOffset) != Checksum64.Compute(copy, HeapLayout.MetaChecksumOffset))
-                return $"Meta page {slot} fails its checksum (a torn or damaged commit); the heap falls back to the other page.";
+                return $"Meta page {slot} fails its checksum (a torn or damaged commit).";
             if (m.TransactionId <= 0) return $"Meta page {slot} gives the impossible transaction {m.TransactionId}.";
             if ((m.TransactionId & 1) != slot) return $"Meta page {slot} holds transaction {m.TransactionId}, which belongs in slot {m.TransactionId & 1}.";
             if (m.CommittedSize < HeapLayout.DataStart || m.CommittedSize > _image.Length)

@@ -13,14 +13,15 @@ namespace AncientPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AncientObject", DefaultParameterSetName = ValueSet)]
     [OutputType(typeof(object), ParameterSetName = new[] { ValueSet, MountedSet })]
-    [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet, MountedSet })]
+    [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet })]
     public sealed class GetAncientObjectCommand : HeapCommandBase
     {
         private const string ValueSet = "Value";
         private const string ListSet = "ListAvailable";
         // Without -Heap the key moves to position 0, so that 'Get-AncientObject rows' reads 'rows' from the one mounted heap
         // instead of failing to convert 'rows' to a heap. A heap at position 0 still binds first, so '$h rows' is unchanged.
-        // One set serves values and -ListAvailable alike: two sets with the key at position 0 would leave the binder undecided.
+        // -ListAvailable stays out of it: with the key in two complete sets, 'r* -ListAvailable' would leave the binder
+        // undecided. Listing the one mounted heap takes -ListAvailable alone, or -Key r* -ListAvailable.
         private const string MountedSet = "MountedHeap";
 
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
@@ -55,7 +56,6 @@ namespace AncientPS.Commands
 
         /// <summary>Lists the heap's entries (key, type, size, time written) instead of reading values.</summary>
         [Parameter(ParameterSetName = ListSet, Mandatory = true)]
-        [Parameter(ParameterSetName = MountedSet)]
         public SwitchParameter ListAvailable { get; set; }
 
         protected override void BeginProcessing()

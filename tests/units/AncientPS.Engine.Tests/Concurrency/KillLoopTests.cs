@@ -107,8 +107,9 @@ namespace AncientPS.Engine.Tests.Concurrency
                 // Live data is at most Keys values of LargestValue bytes: what is in use stays near that, however many kills.
                 Assert.InRange(stats.Used, 0, 2L * Keys * LargestValue + (1L << 20));
             }
-            // Bounded whatever the number of kills: the first rounds reach this size, the rest reuse it.
-            Assert.InRange(largestFile, 0, 24L * Keys * LargestValue);
+            // Bounded whatever the number of kills: the first rounds reach this size, the rest reuse it (about 14 MB here;
+            // the margin is for the writers' own short-lived pins, which last until their garbage collector runs).
+            Assert.InRange(largestFile, 0, 8L * Keys * LargestValue);
         }
     }
 }

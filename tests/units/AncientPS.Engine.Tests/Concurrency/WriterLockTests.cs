@@ -27,12 +27,18 @@ namespace AncientPS.Engine.Tests.Concurrency
             {
                 using (var heap = AncientHeap.Open(path))
                 {
+                    var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
                     var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
                     {
-                        for (int i = 0; i < 50; i++) heap.Set($"thread{t}-{i % 5}", SelfCheckingValue.Make($"thread{t}-{i % 5}", i + 1, 100));
+                        try
+                        {
+                            for (int i = 0; i < 50; i++) heap.Set($"thread{t}-{i % 5}", SelfCheckingValue.Make($"thread{t}-{i % 5}", i + 1, 100));
+                        }
+                        catch (Exception e) { failures.Enqueue(e); }
                     })).ToList();
                     threads.ForEach(t => t.Start());
                     threads.ForEach(t => t.Join());
+                    Assert.Empty(failures);
                 }
                 foreach (var w in writers) Assert.True(w.WaitForExit() == 0, w.Transcript);
 

@@ -118,7 +118,20 @@ namespace AncientPS.Engine.Tests.Hostile
                 Assert.Equal(1, h.Get("first"));
                 Assert.False(h.ContainsKey("second"));
             }
-            Assert.Contains(HeapVerifier.Verify(path), p => p.Area == HeapArea.Meta);
+            var problem = Assert.Single(HeapVerifier.Verify(path));
+            Assert.Equal(HeapArea.Meta, problem.Area);
+            Assert.Contains("is lost", problem.Message);
+        }
+
+        [Fact]
+        public void A_damaged_older_meta_page_is_never_used_and_is_no_problem()
+        {
+            string path = _folder.File("older.heap");
+            using (var h = AncientHeap.Open(path)) h.Set("first", 1);
+            var heap = new HeapPatcher(path);
+            heap.WriteInt64(heap.OtherMeta + 8, 12345).Save();
+            using (var h = AncientHeap.Open(path)) Assert.Equal(1, h.Get("first"));
+            Assert.Empty(HeapVerifier.Verify(path));
         }
 
         [Fact]

@@ -95,10 +95,11 @@ namespace AncientPS.Engine.Tests.Hostile
             }
             var patch = new HeapPatcher(path);
             long entry = patch.FindEntry("k1");
-            patch.WriteInt64(entry + 32, 42).WriteInt64(patch.OtherMeta + 24, 99).Save();
+            int latest = patch.LatestMeta;
+            patch.WriteInt64(entry + 32, 42).WriteInt64(latest + 24, 99).Save();
             var problems = HeapVerifier.Verify(path);
             Assert.Contains(problems, p => p.Area == HeapArea.Entry && p.Offset == entry);
-            Assert.Contains(problems, p => p.Area == HeapArea.Meta && p.Offset == patch.OtherMeta);
+            Assert.Contains(problems, p => p.Area == HeapArea.Meta && p.Offset == latest);
         }
 
         [Fact]

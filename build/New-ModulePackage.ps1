@@ -1,0 +1,47 @@
+<#
+.SYNOPSIS
+Lays out the built module as a versioned, self-contained folder <OutputPath>/AncientPS/<version>/ and packs it as a
+.nupkg in <OutputPath>/nupkg. build.ps1 Package runs it after Build; tests/Package.Tests.ps1 runs it into a temporary folder.
+
+.DESCRIPTION
+Nothing is compiled here: the binaries come from the module folder (AncientPS/) that Build fills. The .nupkg is made
+with Compress-PSResource (PSResourceGet, in PowerShell 7.4 and later); without PSResourceGet only the folder is laid out.
+Writes the module folder's path and the .nupkg's path (or $null) as an object.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $Root,
+    [Parameter(Mandatory)] [string] $OutputPath
+)
+
+$ErrorActionPreference = 'Stop'
+$moduleFolder = Join-Path $Root 'AncientPS'
+foreach ($name in 'AncientPS.dll', 'AncientPS.Engine.dll') {
+    if (-not (Test-Path -LiteralPath (Join-Path $moduleFolder $name))) { throw "'$name' is missing from $moduleFolder; run build.ps1 Build first." }
+}
+
+$manifestPath = Join-Path $Root 'AncientPS.psd1'
+$version = (Import-PowerShellDataFile -LiteralPath $manifestPath).ModuleVersion
+$packageRoot = Join-Path $OutputPath 'AncientPS'
+$target = Join-Path $packageRoot $version
+if (Test-Path -LiteralPath $packageRoot) { Remove-Item -LiteralPath $packageRoot -Recurse -Force }
+New-Item -ItemType Directory -Path $target -Force | Out-Null
+
+# In the package the manifest sits beside the binaries, so its 'AncientPS/' prefixes go.
+$text = Get-Content -LiteralPath $manifestPath -Raw
+Set-Content -LiteralPath (Join-Path $target 'AncientPS.psd1') -Value ($text -replace "'AncientPS/", "'") -NoNewline -Encoding utf8
+Copy-Item -Path (Join-Path $moduleFolder '*') -Destination $target -Recurse -Exclude *.pdb
+Copy-Item -LiteralPath (Join-Path $Root 'README.md') -Destination $target -ErrorAction SilentlyContinue
+
+$nupkgFolder = Join-Path $OutputPath 'nupkg'
+New-Item -ItemType Directory -Path $nupkgFolder -Force | Out-Null
+Get-ChildItem -LiteralPath $nupkgFolder -Filter 'AncientPS.*.nupkg' | Where-Object Name -NotLike 'AncientPS.Engine.*' | Remove-Item -Force
+$nupkg = $null
+if (Get-Command Compress-PSResource -ErrorAction SilentlyContinue) {
+    Compress-PSResource -Path $target -DestinationPath $nupkgFolder
+    $nupkg = Get-ChildItem -LiteralPath $nupkgFolder -Filter "AncientPS.$version*.nupkg" | Select-Object -First 1 -ExpandProperty FullName
+}
+else {
+    Write-Warning 'PSResourceGet (Compress-PSResource) is not available: the module folder is laid out, but no .nupkg is made.'
+}
+[pscustomobject]@{ ModuleFolder = $target; Version = $version; Nupkg = $nupkg }

@@ -1,0 +1,127 @@
+# Cmdlet-level concurrency beyond tests/Runspaces.Tests.ps1 (8 parallel runspaces; dismount under readers): a pwsh
+# writer killed with SIGKILL, the space an old value pins while a runspace holds it, and Flushed durability.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
+
+    # A value that carries its own checksum (SHA-256 of its body, the same in every process) and a version.
+    function Get-Sum([string] $Body) { [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($Body))) }
+    function New-CheckedValue([string] $Key, [int] $Version, [int] $Size) {
+        $body = "$Key/$Version/" + ('x' * $Size)
+        [pscustomobject]@{ Key = $Key; Version = $Version; Body = $body; Sum = Get-Sum $body }
+    }
+}
+
+Describe 'Heaps shared with killed and long-lived readers and writers' {
+    BeforeEach { $path = Join-Path $TestDrive "concurrency-$([guid]::NewGuid()).heap" }
+    AfterEach { Dismount-AllHeaps }
+
+    It 'leaves the heap unlocked, and every value a killed pwsh writer committed intact' {
+        $heap = Mount-AncientHeap -LiteralPath $path
+        Set-AncientObject -Heap $heap -Key before -InputObject 'kept'
+        Dismount-AncientHeap -Heap $heap
+        $pwsh = Get-TestPwsh
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+`$h = Mount-AncientHeap -LiteralPath '$path'
+for (`$v = 1; ; `$v++) {
+    `$key = 'k' + (`$v % 5)
+    `$body = "`$key/`$v/" + ('x' * (`$v % 3000))
+    Set-AncientObject -Heap `$h -Key `$key -InputObject ([pscustomobject]@{ Key = `$key; Version = `$v; Body = `$body; Sum = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes(`$body))) })
+    [Console]::Out.WriteLine("committed `$key `$v"); [Console]::Out.Flush()
+}
+"@
+        $info = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+        foreach ($a in $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script)))) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardOutput = $true
+        $info.UseShellExecute = $false
+        $writer = [Diagnostics.Process]::Start($info)
+        $lines = [Collections.Generic.List[string]]::new()
+        try {
+            # Read until 40 commits are reported, then kill -9 in the middle of whatever it is doing.
+            while ($lines.Count -lt 40) {
+                $line = $writer.StandardOutput.ReadLine()
+                if ($null -eq $line) { throw "The writer ended early: $($lines -join ' | ')" }
+                if ($line -like 'committed *') { $lines.Add($line) }
+            }
+            $writer.Kill($true)
+            $writer.WaitForExit()
+            # What it reported between our last read and the kill is still in the pipe.
+            $rest = $writer.StandardOutput.ReadToEnd() -split '\r?\n' | Where-Object { $_ -like 'committed *' }
+            foreach ($line in $rest) { $lines.Add($line) }
+        }
+        finally {
+            if (-not $writer.HasExited) { $writer.Kill($true) }
+            $writer.Dispose()
+        }
+
+        $heap = Mount-AncientHeap -LiteralPath $path
+        $last = @{}
+        foreach ($line in $lines) { $null, $key, $version = $line -split ' '; $last[$key] = [int] $version }
+        foreach ($key in $last.Keys) {
+            $value = Get-AncientObject -Heap $heap -Key $key
+            Get-Sum $value.Body | Should -Be $value.Sum
+            $value.Key | Should -Be $key
+            # Every Set that returned is there; the one in flight may have committed unreported.
+            $value.Version | Should -BeGreaterOrEqual $last[$key]
+            $value.Version | Should -BeLessOrEqual ($last[$key] + 5)
+        }
+        Get-AncientObject -Heap $heap -Key before | Should -Be 'kept'
+        # The dead writer's lock went with it: this Set does not wait.
+        Set-AncientObject -Heap $heap -Key after -InputObject 1
+        Get-AncientObject -Heap $heap -Key after | Should -Be 1
+        Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
+    }
+
+    It 'shows in Pinned the space an old value holds while another runspace keeps it, and none once it lets go' {
+        $heap = Mount-AncientHeap -LiteralPath $path
+        Set-AncientObject -Heap $heap -Key k -InputObject (New-CheckedValue k 1 4000)
+        $gate = [Threading.ManualResetEventSlim]::new()
+        $holding = [Threading.ManualResetEventSlim]::new()
+        # A runspace of our own, disposed at the end. (A Start-ThreadJob job's runspace can stay reachable after the job
+        # is removed, and with it what the job read: see docs/concurrency.md.)
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $shell = [powershell]::Create($runspace)
+        $null = $shell.AddScript({
+                param($heap, $manifest, $gate, $holding)
+                Import-Module $manifest
+                $old = Get-AncientObject -Heap $heap -Key k
+                $holding.Set()
+                $gate.Wait()
+                $sum = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($old.Body)))
+                '{0}:{1}' -f $old.Version, ($sum -eq $old.Sum)
+            }).AddArgument($heap).AddArgument($manifest).AddArgument($gate).AddArgument($holding)
+        $pending = $shell.BeginInvoke()
+        try {
+            $holding.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+            foreach ($v in 2..200) { Set-AncientObject -Heap $heap -Key k -InputObject (New-CheckedValue k $v 4000) }
+            $heap.Pinned | Should -BeGreaterThan 4000
+            $gate.Set()
+            # The runspace still read its own snapshot: version 1, checksum intact.
+            $shell.EndInvoke($pending) | Should -Be '1:True'
+        }
+        finally {
+            $shell.Dispose()
+            $runspace.Dispose()
+            $shell = $runspace = $pending = $null
+        }
+        # Once nothing refers to the old value, the collector lets its pin go, and the next write reuses the space.
+        $pinned = $heap.Pinned
+        for ($i = 0; $i -lt 50 -and $pinned -ne 0; $i++) {
+            [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+            Set-AncientObject -Heap $heap -Key k -InputObject (New-CheckedValue k (300 + $i) 4000)
+            $pinned = $heap.Pinned
+        }
+        $pinned | Should -Be 0
+    }
+
+    It 'commits with -Durability Flushed, and another process reads what it wrote' {
+        $heap = Mount-AncientHeap -LiteralPath $path -Durability Flushed
+        $heap.Durability | Should -Be 'Flushed'
+        foreach ($v in 1..20) { Set-AncientObject -Heap $heap -Key "k$($v % 4)" -InputObject (New-CheckedValue "k$($v % 4)" $v 2000) }
+        $versions = Invoke-InChildProcess -Script "`$h = Mount-AncientHeap -LiteralPath '$path' -ReadOnly; 0..3 | ForEach-Object { (Get-AncientObject -Heap `$h -Key `"k`$_`").Version }"
+        $versions | Should -Be @('20', '17', '18', '19')
+    }
+}

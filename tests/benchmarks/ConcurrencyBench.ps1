@@ -1,0 +1,124 @@
+<#
+.SYNOPSIS
+Issue 4's concurrency benchmarks, printed as ratios (never a failure): read throughput of 1, 2 and 4 runspaces scanning
+one heap; the cost of a small Set alone, with another process attached, and with Flushed durability.
+
+.DESCRIPTION
+Expects the module laid out (build.ps1 Build). Each measure is repeated and the best sample kept. Run it on an idle
+machine: on 2 cores, 4 runspaces cannot beat 2, and anything else running shows in the ratios.
+
+.EXAMPLE
+dotnet pwsh ./tests/benchmarks/ConcurrencyBench.ps1 -Rows 100000 -Repeat 5
+#>
+[CmdletBinding()]
+param(
+    [int] $Rows = 100000,
+    [int] $Repeat = 5,
+    [int] $Sets = 2000,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../AncientPS.psd1'),
+    # Also write the rows as JSON here, for build/Bench.ps1's report.
+    [string] $ResultPath
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$manifest = (Resolve-Path -LiteralPath $ModulePath).Path
+Import-Module $manifest
+$work = Join-Path ([IO.Path]::GetTempPath()) "ancientps-concurrency-bench-$([guid]::NewGuid().ToString('N'))"
+New-Item -ItemType Directory -Path $work | Out-Null
+$results = [Collections.Generic.List[object]]::new()
+$other = $null
+try {
+    # ---------------------------------------------------------------- runspaces scanning one heap
+    $heap = Mount-AncientHeap -LiteralPath (Join-Path $work 'scan.heap')
+    $data = foreach ($i in 1..$Rows) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0) } }
+    Set-AncientObject -Heap $heap -Key rows -InputObject $data
+    $data = $null
+
+    # Throughput in rows per second over the span from the first runspace's start to the last one's end. Each runspace
+    # imports the module, gets the rows and scans once to warm up, then waits at a barrier, so only the scans are timed.
+    $scan = {
+        param([int] $Runspaces)
+        $barrier = [Threading.Barrier]::new($Runspaces)
+        $spans = 1..$Runspaces | ForEach-Object -ThrottleLimit $Runspaces -Parallel {
+            Import-Module $using:manifest
+            $r = Get-AncientObject -Heap $using:heap -Key rows -NoEnumerate
+            $s = 0; foreach ($o in $r) { $s += $o.Cpu }
+            ($using:barrier).SignalAndWait()
+            $start = [Diagnostics.Stopwatch]::GetTimestamp()
+            $s = 0; foreach ($o in $r) { $s += $o.Cpu }
+            [pscustomobject]@{ Start = $start; End = [Diagnostics.Stopwatch]::GetTimestamp() }
+        }
+        $barrier.Dispose()
+        $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [Diagnostics.Stopwatch]::Frequency
+        $Runspaces * $Rows / $seconds
+    }
+    $throughput = @{}
+    foreach ($n in 1, 2, 4) {
+        $throughput[$n] = (@(for ($k = 0; $k -lt $Repeat; $k++) { & $scan $n }) | Measure-Object -Maximum).Maximum
+    }
+    foreach ($n in 1, 2, 4) {
+        $results.Add([pscustomobject]@{
+                Measure = "$n runspace(s) scanning one heap"
+                Value   = '{0:N0} rows/s' -f $throughput[$n]
+                Ratio   = '{0:N2}x of one' -f ($throughput[$n] / $throughput[1])
+                Goal    = if ($n -eq 2) { '>= 1.6x on 2 cores' } else { '' }
+            })
+    }
+    Dismount-AncientHeap -Heap $heap
+
+    # ---------------------------------------------------------------- the cost of a small Set
+    # Through the engine's API, so that only the lock, the copy and the publish are timed, not the cmdlet.
+    function Measure-Set([AncientPS.Engine.AncientHeap] $Target) {
+        $value = [object[]]@(1, 'value')
+        for ($i = 0; $i -lt 200; $i++) { $Target.Set('k', $value) }
+        $best = [double]::MaxValue
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            for ($i = 0; $i -lt $Sets; $i++) { $Target.Set('k', $value) }
+            $best = [Math]::Min($best, $clock.Elapsed.TotalSeconds / $Sets)
+        }
+        $best
+    }
+    $fast = [AncientPS.Engine.AncientHeap]::Open((Join-Path $work 'fast.heap'))
+    $alone = Measure-Set $fast
+    $fast.Dispose()
+
+    # Another process mounts the heap, reads a value (its reader slot now pins a snapshot), and waits until stdin closes.
+    $sharedPath = Join-Path $work 'shared.heap'
+    $shared = [AncientPS.Engine.AncientHeap]::Open($sharedPath)
+    $shared.Set('held', [object[]]@(1, 'value'))
+    $pwsh = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    $info = if (Test-Path -LiteralPath $pwsh) { [Diagnostics.ProcessStartInfo]::new($pwsh) } else { $i = [Diagnostics.ProcessStartInfo]::new('dotnet'); $i.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')); $i }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$manifest'; `$h = Mount-AncientHeap -LiteralPath '$sharedPath'; `$v = Get-AncientObject -Heap `$h -Key held -NoEnumerate; 'held'; [Console]::In.ReadToEnd() | Out-Null") { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $other = [Diagnostics.Process]::Start($info)
+    if ($other.StandardOutput.ReadLine() -ne 'held') { throw 'The second process did not mount the heap.' }
+    $attached = Measure-Set $shared
+    $shared.Dispose()
+
+    $flushedHeap = [AncientPS.Engine.AncientHeap]::Open((Join-Path $work 'flushed.heap'), [AncientPS.Engine.HeapOptions]@{ Durability = 'Flushed' })
+    $savedSets = $Sets
+    $Sets = [Math]::Max(50, [int]($Sets / 20)) # a flush is slow: fewer of them
+    $flushed = Measure-Set $flushedHeap
+    $Sets = $savedSets
+    $flushedHeap.Dispose()
+
+    $results.Add([pscustomobject]@{ Measure = 'small Set, Fast, no other process'; Value = '{0:N1} us' -f ($alone * 1e6); Ratio = '1.00x'; Goal = '' })
+    $results.Add([pscustomobject]@{ Measure = 'small Set, Fast, another process attached'; Value = '{0:N1} us' -f ($attached * 1e6); Ratio = '{0:N2}x' -f ($attached / $alone); Goal = '' })
+    $results.Add([pscustomobject]@{ Measure = 'small Set, Flushed'; Value = '{0:N1} us' -f ($flushed * 1e6); Ratio = '{0:N1}x' -f ($flushed / $alone); Goal = '' })
+}
+finally {
+    if ($other) {
+        try { $other.StandardInput.Close(); if (-not $other.WaitForExit(10000)) { $other.Kill($true) } } catch { }
+        $other.Dispose()
+    }
+    Get-AncientHeap | Dismount-AncientHeap -Confirm:$false
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+$results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host ("Machine: {0} cores, {1}, .NET {2}" -f [Environment]::ProcessorCount, [Runtime.InteropServices.RuntimeInformation]::OSDescription, [Environment]::Version)
+if ($ResultPath) { $results | ConvertTo-Json | Set-Content -LiteralPath $ResultPath -Encoding utf8 }

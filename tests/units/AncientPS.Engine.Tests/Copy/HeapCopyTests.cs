@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using AncientPS.Engine.Tests.Storage;
+using Xunit;
+
+namespace AncientPS.Engine.Tests.Copy
+{
+    public class HeapCopyTests
+    {
+        private static int[] Uniform(int n) => Enumerable.Repeat(n, 300).ToArray();
+
+        private static int ReadUniform(AncientHeap heap, string key)
+        {
+            var list = (AncientList)heap.Get(key);
+            int first = (int)list[0];
+            Assert.Equal(300, list.Count);
+            foreach (var item in list) Assert.Equal(first, (int)item);
+            return first;
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task A_copy_is_one_snapshot_while_a_writer_runs_and_verifies_clean(bool compact)
+        {
+            using var folder = new TempFolder();
+            string source = folder.File("source.heap");
+            using var writerHeap = AncientHeap.Open(source);
+            writerHeap.Set("a", Uniform(0));
+            writerHeap.Set("b", Uniform(0));
+            using var stop = new CancellationTokenSource();
+            // a is written before b, so every committed state has a == b or a == b + 1.
+            var writer = Task.Run(() =>
+            {
+                for (int i = 1; !stop.IsCancellationRequested; i++)
+                {
+                    writerHeap.Set("a", Uniform(i));
+                    writerHeap.Set("b", Uniform(i));
+                }
+            });
+            try
+            {
+                for (int round = 0; round < 5; round++)
+                {
+                    string copy = folder.File($"copy{round}.heap");
+                    HeapCopy.Copy(source, copy, compact);
+                    Assert.Empty(HeapVerifier.Verify(copy));
+                    using var copied = AncientHeap.Open(copy, new HeapOptions { ReadOnly = true });
+                    int a = ReadUniform(copied, "a"), b = ReadUniform(copied, "b");
+                    Assert.InRange(a - b, 0, 1);
+                }
+            }
+            finally
+            {
+                stop.Cancel();
+                await writer;
+            }
+        }
+
+        [Fact]
+        public void A_compacted_copy_leaves_out_removed_space_and_keeps_sharing()
+        {
+            using var folder = new TempFolder();
+            string source = folder.File("source.heap");
+            var shared = new List<object> { "shared" };
+            using (var heap = AncientHeap.Open(source))
+            {
+                heap.Set("bulk", Enumerable.Range(0, 200_000).Select(i => (object)i).ToArray());
+                heap.Set("pair", new object[] { shared, shared });
+                heap.Remove("bulk");
+            }
+            string copy = folder.File("compact.heap");
+            HeapCopy.Copy(source, copy, compact: true);
+            Assert.True(new FileInfo(copy).Length < new FileInfo(source).Length / 4);
+            Assert.Empty(HeapVerifier.Verify(copy));
+            using var copied = AncientHeap.Open(copy, new HeapOptions { ReadOnly = true });
+            var pair = (AncientList)copied.Get("pair");
+            Assert.Equal(((IAncientNode)pair[0]).Offset, ((IAncientNode)pair[1]).Offset);
+            Assert.False(copied.ContainsKey("bulk"));
+        }
+
+        [Fact]
+        public void A_cancelled_copy_leaves_no_destination_and_an_existing_one_untouched()
+        {
+            using var folder = new TempFolder();
+            string source = folder.File("source.heap");
+            using (var heap = AncientHeap.Open(source)) heap.Set("k", Uniform(1));
+            string copy = folder.File("copy.heap");
+            File.WriteAllText(copy, "keep");
+            Assert.Throws<IOException>(() => HeapCopy.Copy(source, copy, false));
+            using var cancel = new CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() => HeapCopy.Copy(source, copy, true, overwrite: true, (done, total) => cancel.Cancel(), cancel.Token));
+            Assert.Equal("keep", File.ReadAllText(copy));
+            Assert.Single(Directory.GetFiles(folder.Path), f => f.EndsWith("copy.heap", StringComparison.Ordinal));
+            Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
+        }
+    }
+}
