@@ -687,22 +687,14 @@ namespace AncientPS.Engine.Storage
                 if (!Memory.TryLockWriter()) return;
                 try
                 {
-                    // The older meta page is the fallback if the newer one is ever lost, so it must not describe a file
-                    // longer than the cut. When it does (a killed writer's last commit), publish the latest state again
-                    // under the next transaction id, into the older page: then both pages describe the cut file.
+                    // Keep what both meta pages describe: the older one is the fallback if the newer is ever lost, so it
+                    // must not describe a longer file than there is. The next commit and dismount cut the rest.
                     var meta = ReadLatestMeta();
+                    long keep = meta.CommittedSize;
                     byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
-                    if (MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[(int)((meta.TransactionId + 1) & 1)], out var older)
-                        && older.CommittedSize > meta.CommittedSize)
-                    {
-                        meta.TransactionId++;
-                        meta.CommitTicks = DateTime.UtcNow.Ticks;
-                        Interlocked.MemoryBarrier();
-                        meta.WriteTo(Memory.Pointer(HeapLayout.MetaOffsets[(int)(meta.TransactionId & 1)], HeapLayout.MetaSize));
-                        Interlocked.MemoryBarrier();
-                        Memory.Flush(); // the page on disk before the cut
-                    }
-                    Memory.TrimTo(Math.Max(meta.CommittedSize, HeapLayout.DataStart));
+                    if (MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[(int)((meta.TransactionId + 1) & 1)], out var older))
+                        keep = Math.Max(keep, older.CommittedSize);
+                    Memory.TrimTo(Math.Max(keep, HeapLayout.DataStart));
                 }
                 finally
                 {

@@ -1,11 +1,10 @@
 using System;
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using AncientPS.Abstractions;
 using AncientPS.Engine;
-using Microsoft.PowerShell.Commands;
 
 namespace AncientPS.Commands
 {
@@ -57,7 +56,7 @@ namespace AncientPS.Commands
 
         protected override void ProcessRecord()
         {
-            string source = ParameterSetName == LiteralPathSet ? ResolveLiteral(LiteralPath) : ResolveWildcard(Path);
+            string source = ParameterSetName == LiteralPathSet ? HeapFilePaths.ResolveLiteral(this, LiteralPath) : HeapFilePaths.ResolveWildcard(this, Path);
             if (source == null) return;
             if (Directory.Exists(source))
             {
@@ -70,7 +69,7 @@ namespace AncientPS.Commands
                 return;
             }
 
-            string destination = ResolveLiteral(Destination);
+            string destination = HeapFilePaths.ResolveLiteral(this, Destination);
             if (destination == null) return;
             if (Directory.Exists(destination))
             {
@@ -162,55 +161,5 @@ namespace AncientPS.Commands
         private static bool SamePath(string a, string b) => string.Equals(
             System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b),
             Environment.OSVersion.Platform == PlatformID.Win32NT ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-        private string ResolveWildcard(string path)
-        {
-            if (!WildcardPattern.ContainsWildcardCharacters(path)) return ResolveLiteral(WildcardPattern.Unescape(path));
-            Collection<string> resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-            }
-            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-            if (!IsFileSystem(provider))
-            {
-                WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
-                return null;
-            }
-            if (resolved.Count == 0)
-            {
-                WriteError(AncientErrors.PathNotFound(path));
-                return null;
-            }
-            if (resolved.Count > 1)
-            {
-                WriteError(AncientErrors.AmbiguousPath(path, resolved.Count));
-                return null;
-            }
-            return resolved[0];
-        }
-
-        private string ResolveLiteral(string path)
-        {
-            try
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-                if (IsFileSystem(provider)) return resolved;
-                WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
-                return null;
-            }
-            catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-        }
-
-        private static bool IsFileSystem(ProviderInfo provider) => provider != null && provider.ImplementingType == typeof(FileSystemProvider);
     }
 }

@@ -1,9 +1,8 @@
 using System;
-using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
+using AncientPS.Abstractions;
 using AncientPS.Engine;
-using Microsoft.PowerShell.Commands;
 using EngineHeap = AncientPS.Engine.AncientHeap;
 
 namespace AncientPS.Commands
@@ -60,7 +59,7 @@ namespace AncientPS.Commands
                 return;
             }
 
-            string path = ParameterSetName == LiteralPathSet ? ResolveLiteral(LiteralPath) : ResolveWildcard(Path);
+            string path = ParameterSetName == LiteralPathSet ? HeapFilePaths.ResolveLiteral(this, LiteralPath) : HeapFilePaths.ResolveWildcard(this, Path);
             if (path == null) return;
             if (Directory.Exists(path))
             {
@@ -123,79 +122,5 @@ namespace AncientPS.Commands
             MountedHeaps.Add(heap);
             WriteObject(heap);
         }
-
-        private string ResolveWildcard(string path)
-        {
-            if (!WildcardPattern.ContainsWildcardCharacters(path)) return ResolveLiteral(WildcardPattern.Unescape(path));
-
-            Collection<string> resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-            catch (System.Management.Automation.DriveNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-            catch (ProviderNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-            if (!IsFileSystem(provider))
-            {
-                WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
-                return null;
-            }
-            if (resolved.Count == 0)
-            {
-                WriteError(AncientErrors.PathNotFound(path));
-                return null;
-            }
-            if (resolved.Count > 1)
-            {
-                WriteError(AncientErrors.AmbiguousPath(path, resolved.Count));
-                return null;
-            }
-            return resolved[0];
-        }
-
-        private string ResolveLiteral(string path)
-        {
-            try
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-                if (!IsFileSystem(provider))
-                {
-                    WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
-                    return null;
-                }
-                return resolved;
-            }
-            catch (System.Management.Automation.DriveNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-            catch (ProviderNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-            catch (NotSupportedException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return null;
-            }
-        }
-
-        private static bool IsFileSystem(ProviderInfo provider) => provider != null && provider.ImplementingType == typeof(FileSystemProvider);
     }
 }
