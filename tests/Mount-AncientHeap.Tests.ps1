@@ -221,8 +221,7 @@ Describe 'Dismount-AncientHeap' {
         $row = $rows[0]
         Dismount-AncientHeap -Heap $heap
         $heap.IsMounted | Should -BeFalse
-        # $row.Name itself is $null: PowerShell's member access swallows a property's exception, even in strict mode
-        # (docs/en-US/Dismount-AncientHeap.md says so); cmdlets that read the record report the dismount.
+        { $row.Name } | Should -Throw '*dismounted*'
         { $row | Select-Object Name } | Should -Throw '*dismounted*'
         { foreach ($r in $rows) { } } | Should -Throw '*dismounted*'
         { $row | ConvertTo-Json } | Should -Throw '*dismounted*'

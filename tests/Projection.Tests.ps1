@@ -36,6 +36,65 @@ Describe 'The read-only projection' {
         }
     }
 
+    Context 'member access in scripts ($row.Name)' {
+        It 'reads each record''s own value in a loop, whatever the case of the name' {
+            $sum = 0; $names = foreach ($r in $rows) { $sum += $r.cpu; $r.NAME }
+            $sum | Should -Be (($original | Measure-Object Cpu -Sum).Sum)
+            $names | Should -Be $original.Name
+        }
+
+        It 'reads records of different shapes through one expression' {
+            Set-AncientObject -Heap $heap -Key mixed -InputObject @(
+                [pscustomobject]@{ A = 1; B = 'x' }
+                [pscustomobject]@{ B = 'y' }
+                [pscustomobject]@{ C = 3; A = 2 }
+                [pscustomobject]@{ A = 4 })
+            $mixed = Get-AncientObject -Heap $heap -Key mixed -NoEnumerate
+            $seen = foreach ($m in $mixed) { "$($m.A)|$($m.B)" }
+            $seen | Should -Be @('1|x', '|y', '2|', '4|')
+        }
+
+        It 'gives $null for a missing property, and the strict-mode error under Set-StrictMode' {
+            $rows[0].NoSuchProperty | Should -BeNullOrEmpty
+            { Set-StrictMode -Version Latest; $rows[0].NoSuchProperty } | Should -Throw -ErrorId 'PropertyNotFoundStrict'
+        }
+
+        It 'leaves PowerShell''s own members (PSObject, PSTypeNames) and methods to PowerShell' {
+            $rows[1].PSObject.Properties['Name'].Value | Should -Be 'host2'
+            $rows[1].PSTypeNames | Should -Contain 'AncientPS.AncientRecordHandle'
+            $rows[1].ToString() | Should -Be "$($original[1])"
+        }
+
+        It 'a stored property named like a type-data member reads the stored value, as a note property would' {
+            Update-TypeData -TypeName 'Contoso.Shadowed' -MemberType ScriptProperty -MemberName Size -Value { 'from type data' } -Force
+            try {
+                $original = [pscustomobject]@{ Size = 12 }
+                $original.PSTypeNames.Insert(0, 'Contoso.Shadowed')
+                Set-AncientObject -Heap $heap -Key shadowed -InputObject $original
+                $stored = Get-AncientObject -Heap $heap -Key shadowed
+                $stored.PSTypeNames[0] | Should -Be 'Contoso.Shadowed'
+                $stored.Size | Should -Be $original.Size
+            }
+            finally { Remove-TypeData -TypeName 'Contoso.Shadowed' }
+        }
+
+        It 'sees members added with Add-Member beside the stored ones' {
+            $row = $rows[2]
+            $added = $row | Add-Member -NotePropertyName Extra -NotePropertyValue 42 -PassThru
+            $added.Extra | Should -Be 42
+            $added.Name | Should -Be 'host3'
+        }
+
+        It 'reports a dismounted heap as an error, not as $null' {
+            $gone = Mount-AncientHeap -Anonymous
+            Set-AncientObject -Heap $gone -Key r -InputObject ([pscustomobject]@{ Name = 'n' })
+            $record = Get-AncientObject -Heap $gone -Key r
+            $record.Name | Should -Be 'n'
+            Dismount-AncientHeap -Heap $gone
+            { $record.Name } | Should -Throw '*dismounted*'
+        }
+    }
+
     Context 'lists' {
         It 'support indexing, negative indexing, .Count and foreach' {
             $rows.Count | Should -Be 6

@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Dynamic;
+using System.Linq.Expressions;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text;
@@ -14,7 +16,7 @@ namespace AncientPS
     /// PowerShell lists explicitly implemented interface properties among PSObject.Properties. It carries the member-less
     /// marker IAncientValue instead, so that '$x -is [AncientPS.Engine.IAncientValue]' holds for records as for lists.
     /// </summary>
-    public sealed class AncientRecordHandle : IAncientValue
+    public sealed class AncientRecordHandle : IAncientValue, IDynamicMetaObjectProvider
     {
         internal readonly AncientRecord Record;
 
@@ -23,7 +25,8 @@ namespace AncientPS
             Record = record;
         }
 
-        internal static PSObject Wrap(AncientRecord record) => new PSObject(new AncientRecordHandle(record));
+        /// <summary>Member access from scripts ($row.Name) compiles to a direct read of the stored property: see <see cref="RecordMetaObject"/>.</summary>
+        DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new RecordMetaObject(parameter, this);
 
         /// <summary>Two handles are equal when they show the same stored node, as two reads of one PSCustomObject are the same object.</summary>
         public override bool Equals(object obj)
