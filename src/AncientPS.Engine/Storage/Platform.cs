@@ -33,14 +33,16 @@ namespace AncientPS.Engine.Storage
         private static Type UnixFileModeType => Type.GetType("System.IO.UnixFileMode", throwOnError: false) ?? typeof(int);
 
         /// <summary>True when the process that registered a reader slot is still running (the pid exists and started when it said).</summary>
+        /// <remarks>A start time of 0 means "not known yet" (a reader table slot being claimed): only whether the pid runs counts.</remarks>
         public static bool IsProcessAlive(int pid, long startTicks)
         {
-            if (pid == s_pid) return startTicks == s_startTicks || Math.Abs(startTicks - s_startTicks) < TimeSpan.TicksPerSecond;
+            if (pid == s_pid) return startTicks == 0 || startTicks == s_startTicks || Math.Abs(startTicks - s_startTicks) < TimeSpan.TicksPerSecond;
             try
             {
                 using (var p = Process.GetProcessById(pid))
                 {
                     if (p.HasExited) return false;
+                    if (startTicks == 0) return true;
                     long ticks = StartTicksOf(p);
                     return ticks == 0 || Math.Abs(ticks - startTicks) < TimeSpan.TicksPerSecond;
                 }

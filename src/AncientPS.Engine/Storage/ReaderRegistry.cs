@@ -8,6 +8,12 @@ namespace AncientPS.Engine.Storage
     /// Which snapshots live readers can still see. Each process pins the transactions its views were read at; the range
     /// [oldest, newest] of its pins is published in its slot of the file's reader table, with its pid and start time so
     /// that a writer can tell a dead reader from a live one. Writers reuse freed space only where no live pin can see it.
+    /// <para>
+    /// A slot's start time is 0 whenever its pid field is being set or cleared: a claim sets the pid first (by CAS from 0)
+    /// and then the start time; a release zeroes the start time first and then the pid; clearing a dead reader's slot
+    /// swaps the start time it judged by to 0 before it swaps the pid to 0, so it never clears a slot claimed anew in
+    /// between. A pid with start time 0 counts as live while that pid runs: a slot is never taken from a live claimer.
+    /// </para>
     /// </summary>
     internal sealed unsafe class ReaderRegistry
     {
@@ -46,16 +52,19 @@ namespace AncientPS.Engine.Storage
                     int owner = Volatile.Read(ref *(int*)(s + PidField));
                     if (owner == 0)
                     {
+                        // A slot released by a version that did not zero the start time: zero it before claiming, so that
+                        // no writer judges this process by a start time that is not its own.
+                        long stale = Volatile.Read(ref *(long*)(s + StartField));
+                        if (stale != 0) Interlocked.CompareExchange(ref *(long*)(s + StartField), 0, stale);
                         if (Interlocked.CompareExchange(ref *(int*)(s + PidField), pid, 0) != 0) continue;
-                        *(long*)(s + StartField) = Platform.CurrentProcessStartTicks;
+                        Volatile.Write(ref *(long*)(s + StartField), Platform.CurrentProcessStartTicks);
                         Volatile.Write(ref *(long*)(s + MaxField), 0);
                         Volatile.Write(ref *(long*)(s + MinField), 0);
                         RaiseHighWater(i + 1);
                         _slot = i;
                         return true;
                     }
-                    if (pass == 1 && !IsLive(s, owner))
-                        Interlocked.CompareExchange(ref *(int*)(s + PidField), 0, owner);
+                    if (pass == 1) ClearIfDead(s, owner);
                 }
             }
             return false;
@@ -78,9 +87,9 @@ namespace AncientPS.Engine.Storage
         /// Asks the OS whether a slot's process still runs, at most once a second per process: the answer only decides
         /// whether space may be reused yet, and a dead process found a second late costs nothing but that second.
         /// </summary>
-        private bool IsLive(byte* s, int owner)
+        private bool IsLive(byte* s, int owner, out long start)
         {
-            long start = Volatile.Read(ref *(long*)(s + StartField));
+            start = Volatile.Read(ref *(long*)(s + StartField));
             long now = DateTime.UtcNow.Ticks;
             lock (_liveSeen)
             {
@@ -93,6 +102,16 @@ namespace AncientPS.Engine.Storage
                 else _liveSeen.Remove(owner);
             }
             return alive;
+        }
+
+        /// <summary>Frees the slot of a reader that is gone, unless the slot changed hands since it was judged.</summary>
+        private void ClearIfDead(byte* s, int owner)
+        {
+            if (IsLive(s, owner, out long start)) return;
+            if (Interlocked.CompareExchange(ref *(long*)(s + StartField), 0, start) != start) return;
+            Volatile.Write(ref *(long*)(s + MinField), 0);
+            Volatile.Write(ref *(long*)(s + MaxField), 0);
+            Interlocked.CompareExchange(ref *(int*)(s + PidField), 0, owner);
         }
 
         public void Pin(long txn)
@@ -158,9 +177,9 @@ namespace AncientPS.Engine.Storage
                 byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
                 int owner = Volatile.Read(ref *(int*)(s + PidField));
                 if (owner == 0) continue;
-                if (!IsLive(s, owner))
+                if (!IsLive(s, owner, out _))
                 {
-                    if (_memory.CanWrite) Interlocked.CompareExchange(ref *(int*)(s + PidField), 0, owner);
+                    if (_memory.CanWrite) ClearIfDead(s, owner);
                     continue;
                 }
                 liveReaders++;
@@ -183,6 +202,7 @@ namespace AncientPS.Engine.Storage
                     byte* s = Slot(_slot);
                     Volatile.Write(ref *(long*)(s + MinField), 0);
                     Volatile.Write(ref *(long*)(s + MaxField), 0);
+                    Volatile.Write(ref *(long*)(s + StartField), 0);
                     Volatile.Write(ref *(int*)(s + PidField), 0);
                     _slot = -1;
                 }
