@@ -16,7 +16,20 @@ namespace AncientPS.Engine.Storage
 
         public bool IsClosing => _closing;
 
-        private static int Stripe => (Environment.CurrentManagedThreadId & (Stripes - 1)) * Stride;
+        // Each thread takes the next stripe the first time it reads, so that two threads reading at once (two runspaces)
+        // never share a counter's cache line, as they could if the stripe came from their thread ids.
+        [ThreadStatic] private static int t_stripe;
+        private static int s_nextStripe;
+
+        private static int Stripe
+        {
+            get
+            {
+                int s = t_stripe;
+                if (s == 0) t_stripe = s = (Interlocked.Increment(ref s_nextStripe) & (Stripes - 1)) + 1;
+                return (s - 1) * Stride;
+            }
+        }
 
         public void Enter()
         {

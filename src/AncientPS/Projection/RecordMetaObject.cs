@@ -65,13 +65,15 @@ namespace AncientPS
 
     /// <summary>
     /// Reads one named property of stored records for a compiled rule. Records of one shape share one name list, so the
-    /// property's index is remembered per shape: a loop over rows of one shape looks the name up once. Rules are shared
-    /// between runspaces, so the remembered pair is one immutable object swapped whole.
+    /// property's index is remembered per shape: a loop over rows of one shape looks the name up once. A rule is shared by
+    /// every runspace that binds the same member name, and each runspace reads its own copy of a shape, so a few shapes
+    /// are remembered at once, in an array that is only ever replaced whole: readers on several threads never write.
     /// </summary>
     internal sealed class StoredPropertyReader
     {
+        private const int Remembered = 8;
         private readonly string _name;
-        private volatile ShapeIndex _last;
+        private volatile ShapeIndex[] _known = new ShapeIndex[0];
 
         public StoredPropertyReader(string name)
         {
@@ -97,10 +99,14 @@ namespace AncientPS
         private int IndexIn(AncientRecord record)
         {
             var names = record.Names;
-            var last = _last;
-            if (last != null && ReferenceEquals(last.Names, names)) return last.Index;
+            var known = _known;
+            for (int i = 0; i < known.Length; i++)
+                if (ReferenceEquals(known[i].Names, names)) return known[i].Index;
             int index = record.IndexOf(_name);
-            _last = new ShapeIndex(names, index);
+            var grown = new ShapeIndex[Math.Min(known.Length + 1, Remembered)];
+            grown[0] = new ShapeIndex(names, index);
+            Array.Copy(known, 0, grown, 1, grown.Length - 1);
+            _known = grown;
             return index;
         }
 
