@@ -91,8 +91,8 @@ namespace AncientPS.Engine.Encoding
                 }
                 case NodeTags.Record:
                 {
-                    var record = new AncientRecord(this, CheckOffset(payload));
-                    return project ? Projection.ProjectRecord(record) : record;
+                    long offset = CheckOffset(payload);
+                    return project ? Projection.ProjectRecord(new StoredRecord(this, offset)) : new AncientRecord(this, offset);
                 }
             }
             throw Corrupt.Tag(tag);

@@ -166,6 +166,19 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>
+        /// Allocates a node whose first <paramref name="size"/> bytes the caller writes in full straight away (a packed array):
+        /// a heap's write transaction then skips zeroing them and zeroes only the padding after them.
+        /// </summary>
+        private byte* AllocateFilled(long size, out long offset)
+        {
+            if (!(_allocator is WriteTransaction tx)) return Allocate(size, out offset);
+            offset = tx.AllocateFilled(NodeTags.Align8(size), size, out byte* p);
+            if (offset <= 0 || (offset & 7) != 0) throw new InvalidOperationException($"The allocator returned the unaligned offset {offset}.");
+            _nodes++;
+            return p;
+        }
+
+        /// <summary>
         /// Writes the slot for <paramref name="value"/>, allocating its node (and queueing its children) when it needs one.
         /// Returns the value as stored (after unwrapping, or its string when it was stored as a string), for key hashing.
         /// </summary>
@@ -494,15 +507,16 @@ namespace AncientPS.Engine.Encoding
         {
             int count = array.Length;
             long bytes = (long)count * NodeTags.ElementSize(elementTag);
-            byte* p = Allocate(8 + bytes, out long offset);
-            WritePackedHeader(p, elementTag, code, count);
-            if (bytes > 0)
+            // Pinned first, so that nothing can fail between taking the unzeroed node and overwriting it.
+            var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+            try
             {
-                var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
-                try { Buffer.MemoryCopy((void*)handle.AddrOfPinnedObject(), p + 8, bytes, bytes); }
-                finally { handle.Free(); }
+                byte* p = AllocateFilled(8 + bytes, out long offset);
+                WritePackedHeader(p, elementTag, code, count);
+                if (bytes > 0) Buffer.MemoryCopy((void*)handle.AddrOfPinnedObject(), p + 8, bytes, bytes);
+                return offset;
             }
-            return offset;
+            finally { handle.Free(); }
         }
 
         private long WritePackedCopy(AncientList view)

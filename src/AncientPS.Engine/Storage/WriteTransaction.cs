@@ -35,7 +35,14 @@ namespace AncientPS.Engine.Storage
         public long TransactionId { get; }
         public FreeSpace Free => _free;
 
-        public long Allocate(long size, out byte* pointer) => Take(size, out pointer);
+        public long Allocate(long size, out byte* pointer) => Take(size, 0, out pointer);
+
+        /// <summary>
+        /// Like <see cref="Allocate"/>, for a node whose first <paramref name="filled"/> bytes the caller overwrites in full
+        /// at once (a packed array's header and elements): reused space is zeroed only past them, so a large block is not
+        /// cleared just to be copied over. The padding up to the aligned size is zeroed as usual.
+        /// </summary>
+        public long AllocateFilled(long size, long filled, out byte* pointer) => Take(size, filled, out pointer);
 
         /// <summary>
         /// Allocates a directory node, key entry or extent list: best fit from the free space, so that the holes left by
@@ -78,7 +85,7 @@ namespace AncientPS.Engine.Storage
             _segmentStart = _cursor;
         }
 
-        private long Take(long size, out byte* pointer)
+        private long Take(long size, long filled, out byte* pointer)
         {
             if (size < 0) throw new ArgumentOutOfRangeException(nameof(size));
             size = HeapLayout.Align(Math.Max(size, HeapLayout.Alignment));
@@ -92,7 +99,7 @@ namespace AncientPS.Engine.Storage
             }
             if (size > LargeNode)
             {
-                offset = TakeBlock(size, out pointer);
+                offset = TakeBlock(size, filled, out pointer);
                 if (_recording) _valueExtents.Add(new KeyValuePair<long, long>(offset, size));
                 return offset;
             }
@@ -108,12 +115,19 @@ namespace AncientPS.Engine.Storage
         }
 
         /// <summary>Takes a block from the free space (or the tail, growing the storage) and zeroes it unless it is fresh.</summary>
-        public long TakeBlock(long size, out byte* pointer)
+        public long TakeBlock(long size, out byte* pointer) => TakeBlock(size, 0, out pointer);
+
+        /// <summary>As <see cref="TakeBlock(long, out byte*)"/>, but leaves the first <paramref name="filled"/> bytes for the caller to overwrite.</summary>
+        private long TakeBlock(long size, long filled, out byte* pointer)
         {
             long offset = _free.Allocate(size);
             EnsureStorage(_free.Tail);
             pointer = _memory.Pointer(offset, size);
-            if (offset < _freshFrom) Zero(pointer, size);
+            if (offset < _freshFrom)
+            {
+                long skip = Math.Min(Math.Max(filled, 0), size);
+                Zero(pointer + skip, size - skip);
+            }
             return offset;
         }
 

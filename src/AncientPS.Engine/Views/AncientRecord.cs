@@ -21,12 +21,16 @@ namespace AncientPS.Engine
         private readonly ulong* _payloads;
 
         internal AncientRecord(NodeContext context, long offset)
+            : this(context, offset, context.GetShape((long)(*(ulong*)context.Node(offset, 8, NodeTags.Record) >> 8)))
+        {
+        }
+
+        /// <summary>Opens a record whose header was read already (<see cref="StoredRecord"/>).</summary>
+        internal AncientRecord(NodeContext context, long offset, RecordShape shape)
         {
             _context = context;
             _offset = offset;
-            byte* h = context.Node(offset, 8, NodeTags.Record);
-            long shapeOffset = (long)(*(ulong*)h >> 8);
-            _shape = context.GetShape(shapeOffset);
+            _shape = shape;
             int n = _shape.Count;
             byte* p = context.Space.Pointer(offset, 8 + NodeTags.Align8(n) + 8L * n);
             _tags = p + 8;

@@ -32,6 +32,12 @@ namespace AncientPS.Engine
         public static readonly ValueProjection None = new ValueProjection();
 
         public virtual object ProjectRecord(AncientRecord record) => record;
+
+        /// <summary>
+        /// Called for each record read: opens it as a view and hands that to <see cref="ProjectRecord(AncientRecord)"/>.
+        /// Override this one instead to wrap records without allocating a view per record.
+        /// </summary>
+        public virtual object ProjectRecord(StoredRecord record) => ProjectRecord(record.Open());
         public virtual object ProjectList(AncientList list) => list;
         public virtual object ProjectDictionary(AncientDictionary dictionary) => dictionary;
     }

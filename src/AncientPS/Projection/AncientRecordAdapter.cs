@@ -64,7 +64,7 @@ namespace AncientPS
         {
             var result = new Collection<string>();
             var handle = (baseObject as PSObject)?.BaseObject as AncientRecordHandle ?? baseObject as AncientRecordHandle;
-            if (handle != null && handle.Record.Heap.IsDisposed)
+            if (handle != null && handle.Heap.IsDisposed)
             {
                 // Formatting asks for type names first; answer without touching the unmapped heap, so that the property
                 // read that follows reports the dismount clearly.

@@ -18,12 +18,26 @@ namespace AncientPS
     /// </summary>
     public sealed class AncientRecordHandle : IAncientValue, IDynamicMetaObjectProvider
     {
-        internal readonly AncientRecord Record;
+        // A loop over stored rows creates one handle per row, so the handle holds the record unopened and opens the
+        // engine's view only when something needs more than a property value (the adapter, formatting, conversion).
+        internal readonly StoredRecord Stored;
+        private AncientRecord _record;
+
+        internal AncientRecordHandle(StoredRecord stored)
+        {
+            Stored = stored;
+        }
 
         internal AncientRecordHandle(AncientRecord record)
         {
-            Record = record;
+            _record = record;
         }
+
+        internal AncientRecord Record => _record ?? (_record = Stored.Open());
+
+        internal EngineHeap Heap => _record != null ? _record.Heap : Stored.Heap;
+
+        private long Offset => _record != null ? _record.Offset : Stored.Offset;
 
         /// <summary>Member access from scripts ($row.Name) compiles to a direct read of the stored property: see <see cref="RecordMetaObject"/>.</summary>
         DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new RecordMetaObject(parameter, this);
@@ -32,19 +46,19 @@ namespace AncientPS
         public override bool Equals(object obj)
         {
             if (obj is PSObject pso) obj = pso.BaseObject;
-            if (!(obj is AncientRecordHandle other) || other.Record.Offset != Record.Offset) return false;
-            return ReferenceEquals(other.Record.Heap, Record.Heap) || SameMapping(other.Record.Heap, Record.Heap);
+            if (!(obj is AncientRecordHandle other) || other.Offset != Offset) return false;
+            return ReferenceEquals(other.Heap, Heap) || SameMapping(other.Heap, Heap);
         }
 
         private static bool SameMapping(EngineHeap a, EngineHeap b)
             => a.Path != null && string.Equals(a.Path, b.Path, System.StringComparison.Ordinal);
 
-        public override int GetHashCode() => Record.Offset.GetHashCode();
+        public override int GetHashCode() => Offset.GetHashCode();
 
         /// <summary>The text PowerShell gives a PSCustomObject in a string: @{Id=1; Name=host1}.</summary>
         public override string ToString()
         {
-            if (Record.Heap.IsDisposed) return "(a value of a dismounted heap)";
+            if (Heap.IsDisposed) return "(a value of a dismounted heap)";
             var text = new StringBuilder("@{");
             int count = Record.Count;
             for (int i = 0; i < count; i++)

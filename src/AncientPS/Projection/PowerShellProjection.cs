@@ -13,6 +13,8 @@ namespace AncientPS
 
         private PowerShellProjection() { }
 
+        public override object ProjectRecord(StoredRecord record) => new AncientRecordHandle(record);
+
         public override object ProjectRecord(AncientRecord record) => new AncientRecordHandle(record);
     }
 }

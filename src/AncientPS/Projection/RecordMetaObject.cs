@@ -27,14 +27,14 @@ namespace AncientPS
         public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
         {
             var handle = (AncientRecordHandle)Value;
-            if (IsPowerShellMember(binder.Name) || handle.Record.Heap.IsDisposed)
+            if (IsPowerShellMember(binder.Name) || handle.Heap.IsDisposed)
                 return binder.FallbackGetMember(this);
 
             var reader = Expression.Constant(new StoredPropertyReader(binder.Name));
             var target = Expression.Convert(Expression, typeof(AncientRecordHandle));
             var isHandle = BindingRestrictions.GetTypeRestriction(Expression, typeof(AncientRecordHandle));
 
-            if (handle.Record.IndexOf(binder.Name) < 0)
+            if (StoredPropertyReader.IndexOf(handle, binder.Name) < 0)
             {
                 // Records of this shape do not have the property: PowerShell's binder decides (hidden members, type data,
                 // strict mode), for records that lack it.
@@ -82,27 +82,29 @@ namespace AncientPS
 
         public bool TryRead(AncientRecordHandle handle, out object value)
         {
-            var record = handle.Record;
-            int index = IndexIn(record);
+            int index = IndexIn(handle);
             if (index < 0)
             {
                 value = null;
                 return false;
             }
             // Throws ObjectDisposedException after a dismount, and the snapshot errors: the script sees them, never null.
-            value = record.GetValue(index);
+            value = handle.Stored.IsValid ? handle.Stored.GetValue(index) : handle.Record.GetValue(index);
             return true;
         }
 
-        public bool Lacks(AncientRecordHandle handle) => IndexIn(handle.Record) < 0;
+        public bool Lacks(AncientRecordHandle handle) => IndexIn(handle) < 0;
 
-        private int IndexIn(AncientRecord record)
+        public static int IndexOf(AncientRecordHandle handle, string name)
+            => handle.Stored.IsValid ? handle.Stored.IndexOf(name) : handle.Record.IndexOf(name);
+
+        private int IndexIn(AncientRecordHandle handle)
         {
-            var names = record.Names;
+            object names = handle.Stored.IsValid ? handle.Stored.Names : handle.Record.Names;
             var known = _known;
             for (int i = 0; i < known.Length; i++)
                 if (ReferenceEquals(known[i].Names, names)) return known[i].Index;
-            int index = record.IndexOf(_name);
+            int index = IndexOf(handle, _name);
             var grown = new ShapeIndex[Math.Min(known.Length + 1, Remembered)];
             grown[0] = new ShapeIndex(names, index);
             Array.Copy(known, 0, grown, 1, grown.Length - 1);

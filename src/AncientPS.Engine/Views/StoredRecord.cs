@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using AncientPS.Engine.Encoding;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// A stored record not yet opened as an <see cref="AncientRecord"/> view: what a <see cref="ValueProjection"/> receives,
+    /// so that a host that wraps every record in an object of its own (the PowerShell module does) allocates only that
+    /// wrapper per record read. It reads like the view: names, index of a name, value by index; <see cref="Open"/> gives the view.
+    /// </summary>
+    public readonly unsafe struct StoredRecord : IEquatable<StoredRecord>
+    {
+        private readonly NodeContext _context;
+        private readonly long _offset;
+        private readonly RecordShape _shape;
+
+        /// <summary>Reads the record's header; the caller holds the read guard.</summary>
+        internal StoredRecord(NodeContext context, long offset)
+        {
+            byte* h = context.Node(offset, 8, NodeTags.Record);
+            _shape = context.GetShape((long)(*(ulong*)h >> 8));
+            _context = context;
+            _offset = offset;
+        }
+
+        /// <summary>False for the default value, which stands for no record.</summary>
+        public bool IsValid => _context != null;
+
+        public AncientHeap Heap => _context.Space.Heap;
+        public long Offset => _offset;
+        public int Count => _shape.Count;
+
+        /// <summary>The property names, in order. Records of one shape (in one read) return the same list instance.</summary>
+        public IReadOnlyList<string> Names => _shape.NamesView;
+
+        /// <summary>The index of the property named <paramref name="name"/> (ignoring case), or -1.</summary>
+        public int IndexOf(string name) => _shape.IndexOf(name);
+
+        /// <summary>The value of the property at <paramref name="index"/>, projected as the read that found the record projects.</summary>
+        public object GetValue(int index)
+        {
+            int n = _shape.Count;
+            if ((uint)index >= (uint)n) throw new ArgumentOutOfRangeException(nameof(index), index, $"The record has {n} properties.");
+            var space = _context.Space;
+            space.EnterRead();
+            try
+            {
+                byte* p = space.Pointer(_offset, 8 + NodeTags.Align8(n) + 8L * n);
+                return _context.ReadSlot(p[8 + index], ((ulong*)(p + 8 + NodeTags.Align8(n)))[index], true);
+            }
+            finally { space.ExitRead(); }
+        }
+
+        /// <summary>The record as a view.</summary>
+        public AncientRecord Open()
+        {
+            if (_context == null) throw new InvalidOperationException("This StoredRecord stands for no record.");
+            return new AncientRecord(_context, _offset, _shape);
+        }
+
+        public bool Equals(StoredRecord other) => other._offset == _offset && ReferenceEquals(other._context?.Space, _context?.Space);
+
+        public override bool Equals(object obj) => obj is StoredRecord other && Equals(other);
+
+        public override int GetHashCode() => _offset.GetHashCode();
+    }
+}
