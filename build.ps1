@@ -9,7 +9,9 @@ Needs only the .NET SDK: run `dotnet tool restore` once, then `dotnet pwsh ./bui
   Test     builds, runs the xunit and Pester suites, and prints `tests: N passed, N failed` last.
   Demo     builds and runs build/Demo.ps1: 100,000 records through a heap file, next to Export-Clixml.
   Bench    builds and runs the benchmarks.
-  Stress   kills a writer process at random moments -Kills times (default 10000, roughly an hour here) and checks every commit.
+  Stress   kills a writer process at random moments, -Kills times or for -Minutes minutes (default 60), whichever comes
+           first, and checks after every kill that the heap mounts, verifies and holds every committed value.
+  Fuzz     runs the AFL++ fuzzer over the heap reader for -Minutes minutes (default 10).
   Clean    removes build output.
   Package  builds out/AncientPS/<version>/ and a .nupkg of it, and packs the engine as a NuGet library.
 
@@ -33,12 +35,13 @@ param(
     # Stress: how many times to kill the writer.
     [int] $Kills = 10000,
 
-    # Fuzz: how long AFL++ runs (build/Fuzz.ps1).
+    # Fuzz: how long AFL++ runs (build/Fuzz.ps1, default 10). Stress: the most minutes to kill for (default 60).
     [int] $Minutes = 10
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+$script:MinutesGiven = $PSBoundParameters.ContainsKey('Minutes')
 
 $Root = $PSScriptRoot
 $ModuleFolder = Join-Path $Root 'AncientPS'
@@ -220,13 +223,12 @@ function Invoke-BenchTask {
 }
 
 function Invoke-StressTask {
-    $env:ANCIENTPS_STRESS_KILLS = "$Kills"
-    try {
-        Invoke-Native dotnet (@('test', $XunitProject, '-c', $Configuration, '--filter', 'FullyQualifiedName~A_writer_killed_at_random_moments', '--logger', 'console;verbosity=normal') + (Get-ArtifactsArgument))
-    }
-    finally {
-        Remove-Item Env:ANCIENTPS_STRESS_KILLS -ErrorAction SilentlyContinue
-    }
+    # build/Stress.ps1: the engine's kill loop with -Kills kills or -Minutes minutes, whichever comes first.
+    $parameters = @{ Kills = $Kills; Configuration = $Configuration }
+    $parameters.Minutes = if ($script:MinutesGiven) { $Minutes } else { 60 }
+    if ($ArtifactsPath) { $parameters.ArtifactsPath = $ArtifactsPath }
+    & (Join-Path $Root 'build/Stress.ps1') @parameters
+    if ($LASTEXITCODE) { throw "The kill loop failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-CleanTask {

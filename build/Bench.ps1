@@ -1,11 +1,12 @@
 <#
 .SYNOPSIS
-The body of `build.ps1 Bench`: runs the PowerShell harness (tests/benchmarks/Bench.ps1) in a fresh pwsh, then the
+The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1 and ConcurrencyBench.ps1) in a fresh pwsh, then the
 engine's BenchmarkDotNet suite, then writes the scaling chart and the Markdown tables from their results.
 
 .DESCRIPTION
 Expects the module to be built and laid out already (build.ps1 Build). Everything goes to out/bench/:
   bench-results.json   every goal row with all samples, and the scaling points (PowerShell harness)
+  concurrency-results.json   1, 2 and 4 runspaces scanning one heap; the small Set alone, attached, flushed
   engine/results/      BenchmarkDotNet reports, and engine-goals.json
   bench-tables.md      the tables for docs/performance.md
   performance-scaling.svg
@@ -64,6 +65,17 @@ if (-not $SkipPowerShell) {
     Write-Host "> pwsh tests/benchmarks/Bench.ps1$(if ($Quick) { ' -Quick' })" -ForegroundColor DarkGray
     & $pwsh.FilePath @arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/Bench.ps1 failed with exit code $LASTEXITCODE." }
+}
+
+if (-not $SkipPowerShell) {
+    # Issue 4's harness: 1, 2 and 4 runspaces scanning one heap, and what the lock and publish of a small Set cost.
+    $concurrency = Join-Path $out 'concurrency-results.json'
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/ConcurrencyBench.ps1'),
+        '-ModulePath', $ModulePath, '-ResultPath', $concurrency)
+    if ($Quick) { $arguments += @('-Repeat', '3') }
+    Write-Host '> pwsh tests/benchmarks/ConcurrencyBench.ps1' -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/ConcurrencyBench.ps1 failed with exit code $LASTEXITCODE." }
 }
 
 if (-not $SkipEngine) {

@@ -243,33 +243,20 @@ try {
     $whereMemory = Measure-Samples $Repeat -Warmup 1 -Body { ($data | Where-Object Up | Measure-Object).Count }
     Add-GoalRow -Measure '$rows | Where-Object Up | Measure-Object' -Against 'the same over in-memory objects' -Kind max -Goal 1.25 -GoalText '<= 1.25x' -Samples $whereStored -AlternativeSamples $whereMemory
 
-    # Two runspaces scanning one heap, against one. Each runspace imports the module and gets the rows first, then waits at
-    # a barrier, so only the scans are timed; throughput is scans per second over the span from the first start to the last end.
-    $scanInRunspaces = {
-        param([int] $Runspaces, [object[]] $InMemory)
-        $barrier = [Threading.Barrier]::new($Runspaces)
-        $spans = 1..$Runspaces | ForEach-Object -ThrottleLimit $Runspaces -Parallel {
-            Import-Module $using:manifest
-            $r = if ($using:InMemory) { $using:InMemory } else { Get-AncientObject -Heap $using:h -Key rows -NoEnumerate }
-            $s = 0; foreach ($o in $r) { $s += $o.Cpu }   # warm-up pass: JIT and the adapter's caches
-            ($using:barrier).SignalAndWait()
-            $start = [Diagnostics.Stopwatch]::GetTimestamp()
-            $s = 0; foreach ($o in $r) { $s += $o.Cpu }
-            [pscustomobject]@{ Start = $start; End = [Diagnostics.Stopwatch]::GetTimestamp() }
-        }
-        $barrier.Dispose()
-        $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [Diagnostics.Stopwatch]::Frequency
-        $Runspaces / $seconds
-    }
-    $one = @(for ($k = 0; $k -lt $Repeat; $k++) { & $scanInRunspaces 1 })
-    $two = @(for ($k = 0; $k -lt $Repeat; $k++) { & $scanInRunspaces 2 })
+    # Two runspaces scanning one heap, against one: tools/Measure-RunspaceScan.ps1 (each runspace scans in a compiled
+    # script block, several passes per trial; trials interleave the runspace counts; the best trial of each count counts).
+    $measureScan = Join-Path $PSScriptRoot 'tools/Measure-RunspaceScan.ps1'
+    $trials = @(& $measureScan -Manifest $manifest -Heap $h -Key rows -Runspaces 1, 2 -Trials ([Math]::Max($Repeat, 5)))
+    $one = @($trials | Where-Object Runspaces -EQ 1 | ForEach-Object RowsPerSecond)
+    $two = @($trials | Where-Object Runspaces -EQ 2 | ForEach-Object RowsPerSecond)
     $oneBest = ($one | Measure-Object -Maximum).Maximum
     $twoBest = ($two | Measure-Object -Maximum).Maximum
     # For reference: how two runspaces scale over the in-memory objects on this machine.
-    $oneMemory = (@(for ($k = 0; $k -lt $Repeat; $k++) { & $scanInRunspaces 1 $data }) | Measure-Object -Maximum).Maximum
-    $twoMemory = (@(for ($k = 0; $k -lt $Repeat; $k++) { & $scanInRunspaces 2 $data }) | Measure-Object -Maximum).Maximum
+    $memoryTrials = @(& $measureScan -Manifest $manifest -InMemory $data -Runspaces 1, 2 -Trials ([Math]::Max($Repeat, 5)))
+    $oneMemory = ($memoryTrials | Where-Object Runspaces -EQ 1 | Measure-Object RowsPerSecond -Maximum).Maximum
+    $twoMemory = ($memoryTrials | Where-Object Runspaces -EQ 2 | Measure-Object RowsPerSecond -Maximum).Maximum
     Add-GoalRow -Measure 'Two runspaces scanning one heap (throughput)' -Against 'one runspace' -Kind speedup -Goal 1.6 -GoalText '>= 1.6x' -Samples @($twoBest / $oneBest) -AlternativeSamples @(1.0) -Unit 'x' `
-        -Note ('{0:N2} vs {1:N2} scans/s; in-memory objects scale {2:N2}x here' -f $twoBest, $oneBest, ($twoMemory / $oneMemory))
+        -Note ('{0:N0} vs {1:N0} rows/s; in-memory objects scale {2:N2}x here' -f $twoBest, $oneBest, ($twoMemory / $oneMemory))
     $script:GoalRows[-1].Samples = $two
     $script:GoalRows[-1].AlternativeSamples = $one
 

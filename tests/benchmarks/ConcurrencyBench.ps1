@@ -35,27 +35,11 @@ try {
     Set-AncientObject -Heap $heap -Key rows -InputObject $data
     $data = $null
 
-    # Throughput in rows per second over the span from the first runspace's start to the last one's end. Each runspace
-    # imports the module, gets the rows and scans once to warm up, then waits at a barrier, so only the scans are timed.
-    $scan = {
-        param([int] $Runspaces)
-        $barrier = [Threading.Barrier]::new($Runspaces)
-        $spans = 1..$Runspaces | ForEach-Object -ThrottleLimit $Runspaces -Parallel {
-            Import-Module $using:manifest
-            $r = Get-AncientObject -Heap $using:heap -Key rows -NoEnumerate
-            $s = 0; foreach ($o in $r) { $s += $o.Cpu }
-            ($using:barrier).SignalAndWait()
-            $start = [Diagnostics.Stopwatch]::GetTimestamp()
-            $s = 0; foreach ($o in $r) { $s += $o.Cpu }
-            [pscustomobject]@{ Start = $start; End = [Diagnostics.Stopwatch]::GetTimestamp() }
-        }
-        $barrier.Dispose()
-        $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [Diagnostics.Stopwatch]::Frequency
-        $Runspaces * $Rows / $seconds
-    }
+    # Throughput in rows per second: tools/Measure-RunspaceScan.ps1, best trial of each runspace count.
+    $trials = @(& (Join-Path $PSScriptRoot 'tools/Measure-RunspaceScan.ps1') -Manifest $manifest -Heap $heap -Key rows -Runspaces 1, 2, 4 -Trials $Repeat)
     $throughput = @{}
     foreach ($n in 1, 2, 4) {
-        $throughput[$n] = (@(for ($k = 0; $k -lt $Repeat; $k++) { & $scan $n }) | Measure-Object -Maximum).Maximum
+        $throughput[$n] = ($trials | Where-Object Runspaces -EQ $n | Measure-Object RowsPerSecond -Maximum).Maximum
     }
     foreach ($n in 1, 2, 4) {
         $results.Add([pscustomobject]@{
