@@ -65,13 +65,28 @@ namespace AncientPS.Engine.Storage
 
         public void ExitRead()
         {
-            _core.Guard.Exit();
-            if (!IsPinned) CheckNotExpired();
+            // The horizon lives in the mapping: read it before leaving the guard, so a dismount cannot unmap it first.
+            try
+            {
+                if (!IsPinned) ThrowIfExpired();
+            }
+            finally
+            {
+                _core.Guard.Exit();
+            }
         }
 
+        /// <summary>For callers outside a read: enters the guard to read the horizon.</summary>
         public void CheckNotExpired()
         {
             if (IsPinned) return;
+            EnterRead();
+            try { ThrowIfExpired(); }
+            finally { _core.Guard.Exit(); }
+        }
+
+        private void ThrowIfExpired()
+        {
             if (_core.ReadReuseHorizon() > TransactionId)
                 throw new AncientSnapshotExpiredException(
                     $"The value was read from a snapshot (transaction {TransactionId}) whose space a writer has since reused; this process could not register as a reader " +

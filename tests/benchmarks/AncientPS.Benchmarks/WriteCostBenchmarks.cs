@@ -27,7 +27,7 @@ namespace AncientPS.Benchmarks
             _flushed = AncientHeap.Open(Path.Combine(_folder, "flushed.heap"), new HeapOptions { Durability = Durability.Flushed });
             string shared = Path.Combine(_folder, "shared.heap");
             _shared = AncientHeap.Open(shared);
-            _shared.Set("k0", AncientPS.Probe.SelfCheckingValue.Make("k0", 1, 64));
+            _shared.Set("k0", AncientPS.HeapProbe.SelfCheckingValue.Make("k0", 1, 64));
             // Another process with the heap mounted and a snapshot pinned in its reader slot, idle until stdin closes.
             var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
@@ -35,7 +35,7 @@ namespace AncientPS.Benchmarks
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
             };
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AncientPS.Probe.dll"));
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HeapProbe.dll"));
             foreach (var a in new[] { "hold", shared, "k0" }) info.ArgumentList.Add(a);
             _other = Process.Start(info);
             if (_other.StandardOutput.ReadLine()?.StartsWith("held") != true) throw new InvalidOperationException("The second process did not mount the heap.");

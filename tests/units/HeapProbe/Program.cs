@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using AncientPS.Engine;
-using AncientPS.Probe;
 
 namespace AncientPS.HeapProbe
 {
@@ -18,6 +19,14 @@ namespace AncientPS.HeapProbe
     ///       mounts the heap and obeys stdin: "get KEY" reads and checks KEY and keeps the view ("ok KEY VERSION");
     ///       "check" re-checks every kept view ("still COUNT"); "drop" lets every view go and collects ("dropped");
     ///       "quit" ends. Problems print "error ...".
+    ///   read PATH KEYS SECONDS WRITERS
+    ///       reads random keys of writers 0..WRITERS-1 for SECONDS, verifying checksums and that versions never go back;
+    ///       prints "ok READS" or "error ...".
+    ///   hold PATH KEY
+    ///       reads KEY, prints "held VERSION", waits for a line on stdin (or its end), re-checks the held view, prints
+    ///       "still VERSION" and exits, dismounting the heap.
+    ///   get PATH KEY
+    ///       prints the value's text (a list as its items joined by commas).
     /// </summary>
     public static class Program
     {
@@ -32,6 +41,9 @@ namespace AncientPS.HeapProbe
                             args.Length > 7 && args[7] == "flushed" ? Durability.Flushed : Durability.Fast);
                     case "lock": return HoldLock(args[1]);
                     case "reader": return Reader(args[1]);
+                    case "read": return Read(args[1], Int(args[2]), double.Parse(args[3], CultureInfo.InvariantCulture), Int(args[4]));
+                    case "hold": return Hold(args[1], args[2]);
+                    case "get": return Get(args[1], args[2]);
                     default: Console.Error.WriteLine("unknown command " + args[0]); return 2;
                 }
             }
@@ -61,6 +73,49 @@ namespace AncientPS.HeapProbe
                 heap.Set(key, SelfCheckingValue.Make(key, version, random.Next(minSize, maxSize + 1)));
                 Say($"committed {key} {version}");
             }
+            return 0;
+        }
+
+        private static int Read(string path, int keys, double seconds, int writers)
+        {
+            var random = new Random();
+            var seen = new Dictionary<string, long>();
+            var clock = Stopwatch.StartNew();
+            long reads = 0;
+            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                string key = $"w{random.Next(writers)}-k{random.Next(keys)}";
+                if (!heap.TryGet(key, out var value)) continue;
+                string problem = SelfCheckingValue.Check(key, value, out long version);
+                if (problem != null) { Say("error " + problem); return 1; }
+                if (seen.TryGetValue(key, out long last) && version < last) { Say($"error {key} went back from version {last} to {version}"); return 1; }
+                seen[key] = version;
+                reads++;
+            }
+            Say("ok " + reads);
+            return 0;
+        }
+
+        private static int Hold(string path, string key)
+        {
+            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            var value = heap.Get(key);
+            string problem = SelfCheckingValue.Check(key, value, out long version);
+            if (problem != null) { Say("error " + problem); return 1; }
+            Say("held " + version);
+            Console.In.ReadLine();
+            problem = SelfCheckingValue.Check(key, value, out long again);
+            if (problem != null) { Say("error " + problem); return 1; }
+            Say("still " + again);
+            return 0;
+        }
+
+        private static int Get(string path, string key)
+        {
+            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            var value = heap.Get(key);
+            Say(value is AncientList list ? string.Join(",", list.Cast<object>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))) : Convert.ToString(value, CultureInfo.InvariantCulture));
             return 0;
         }
 

@@ -8,7 +8,7 @@ using System.Threading;
 namespace AncientPS.Engine.Tests.Concurrency
 {
     /// <summary>
-    /// A child process running one of the probes (HeapProbe.dll or AncientPS.Probe.dll) from the test output folder, with
+    /// A child process running the probe (tests/units/HeapProbe, HeapProbe.dll in the test output folder), with
     /// its output lines collected as they arrive and a way to talk to it on stdin or kill it (SIGKILL: no clean-up).
     /// </summary>
     public sealed class ChildProbe : IDisposable
@@ -42,11 +42,8 @@ namespace AncientPS.Engine.Tests.Concurrency
             _process.BeginErrorReadLine();
         }
 
-        /// <summary>Starts HeapProbe (write, lock, reader).</summary>
+        /// <summary>Starts HeapProbe (write, lock, reader, read, hold, get: see its Program.cs).</summary>
         public static ChildProbe HeapProbe(params string[] args) => new ChildProbe("HeapProbe.dll", args);
-
-        /// <summary>Starts AncientPS.Probe (write, read, hold, get).</summary>
-        public static ChildProbe Probe(params string[] args) => new ChildProbe("AncientPS.Probe.dll", args);
 
         public List<string> Lines
         {

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using AncientPS.Engine.Tests.Storage;
-using AncientPS.Probe;
+using AncientPS.HeapProbe;
 using Xunit;
 
 namespace AncientPS.Engine.Tests.Concurrency

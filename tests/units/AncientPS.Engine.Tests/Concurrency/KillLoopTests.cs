@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using AncientPS.Engine.Tests.Storage;
-using AncientPS.Probe;
+using AncientPS.HeapProbe;
 using Xunit;
 using Xunit.Abstractions;
 

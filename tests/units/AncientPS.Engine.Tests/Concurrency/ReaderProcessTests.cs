@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using AncientPS.Engine.Tests.Storage;
-using AncientPS.Probe;
+using AncientPS.HeapProbe;
 using Xunit;
 
 namespace AncientPS.Engine.Tests.Concurrency
@@ -30,6 +30,16 @@ namespace AncientPS.Engine.Tests.Concurrency
         }
 
         [Fact]
+        public void A_heap_written_here_is_read_by_a_child_process()
+        {
+            string path = _dir.File("shared.heap");
+            using (var heap = AncientHeap.Open(path)) heap.Set("greeting", new object[] { "hello", 42, 2.5 });
+            using var child = ChildProbe.HeapProbe("get", path, "greeting");
+            Assert.True(child.WaitForExit() == 0, child.Transcript);
+            Assert.Contains("hello,42,2.5", child.Lines);
+        }
+
+        [Fact]
         public void A_reader_that_drops_its_old_view_stops_pinning_space_while_it_keeps_running()
         {
             string path = _dir.File("drop.heap");
@@ -51,8 +61,14 @@ namespace AncientPS.Engine.Tests.Concurrency
             AssertTheFileStopsGrowing(heap, "k0", 1003);
             // The reader is still there, and reads the latest value.
             Assert.Equal("ok k0 3002", reader.Ask("get k0", "ok"));
+            // It ends (dismounting) while it holds a view older than the latest: that pins nothing any more either.
+            heap.Set("k0", SelfCheckingValue.Make("k0", 3003, ValueSize));
+            Assert.True(heap.GetStatistics().Pinned >= ValueSize);
             reader.SendLine("quit");
             Assert.Equal(0, reader.WaitForExit());
+            var after = heap.GetStatistics();
+            Assert.Equal(0, after.Pinned);
+            Assert.Equal(1, after.Readers);
         }
 
         [Fact]
@@ -116,8 +132,8 @@ namespace AncientPS.Engine.Tests.Concurrency
             string path = _dir.File("busy.heap");
             using (var heap = AncientHeap.Open(path)) heap.Set("created", true);
             var writers = Enumerable.Range(0, 3).Select(i => ChildProbe.HeapProbe("write", path, "20", "150", i.ToString(), "16", "20000")).ToList();
-            // AncientPS.Probe's reader: random keys of writers 0..2 for 6 s, checking every checksum and that versions never go back.
-            var readers = Enumerable.Range(0, 3).Select(_ => ChildProbe.Probe("read", path, "20", "6", "3")).ToList();
+            // HeapProbe's read: random keys of writers 0..2 for 6 s, checking every checksum and that versions never go back.
+            var readers = Enumerable.Range(0, 3).Select(_ => ChildProbe.HeapProbe("read", path, "20", "6", "3")).ToList();
             try
             {
                 foreach (var w in writers) Assert.True(w.WaitForExit() == 0, w.Transcript);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using AncientPS.Engine.Tests.Storage;
-using AncientPS.Probe;
+using AncientPS.HeapProbe;
 using Xunit;
 
 namespace AncientPS.Engine.Tests.Concurrency

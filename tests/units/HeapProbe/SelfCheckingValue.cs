@@ -1,7 +1,7 @@
 using System;
 using AncientPS.Engine;
 
-namespace AncientPS.Probe
+namespace AncientPS.HeapProbe
 {
     /// <summary>A value that carries its own checksum and a version counter: { version, key, payload, checksum }.</summary>
     public static class SelfCheckingValue
