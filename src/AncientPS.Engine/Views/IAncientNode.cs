@@ -24,7 +24,7 @@ namespace AncientPS.Engine
     }
 
     /// <summary>
-    /// Lets a host turn nested views into its own objects as they are read (the PowerShell module wraps records in PSObjects).
+    /// Lets a host turn nested views into its own objects as they are read (the PowerShell module wraps records in handles of its own).
     /// The default returns each view unchanged.
     /// </summary>
     public class ValueProjection
