@@ -16,7 +16,12 @@ namespace AncientPS.Engine.Storage
         private readonly HeapMemory _memory;
         private readonly FreeSpace _free;
         private readonly long _maximumSize;
-        private readonly long _freshFrom;
+        /// <summary>
+        /// Bytes at and past this offset are known to be zero: they lie beyond the storage as it was when the transaction
+        /// began and no block of this transaction has reached them. (Space this transaction took and freed again, such as a
+        /// value SetMany replaced under the same key, is below it and is zeroed when it is taken once more.)
+        /// </summary>
+        private long _cleanFrom;
         private readonly List<KeyValuePair<long, long>> _valueExtents = new List<KeyValuePair<long, long>>();
 
         private long _cursor, _runEnd;
@@ -29,7 +34,7 @@ namespace AncientPS.Engine.Storage
             _free = free;
             TransactionId = transactionId;
             _maximumSize = maximumSize;
-            _freshFrom = memory.StorageLength;
+            _cleanFrom = memory.StorageLength;
         }
 
         public long TransactionId { get; }
@@ -114,7 +119,7 @@ namespace AncientPS.Engine.Storage
             return offset;
         }
 
-        /// <summary>Takes a block from the free space (or the tail, growing the storage) and zeroes it unless it is fresh.</summary>
+        /// <summary>Takes a block from the free space (or the tail, growing the storage) and zeroes what of it is not known to be zero.</summary>
         public long TakeBlock(long size, out byte* pointer) => TakeBlock(size, 0, out pointer);
 
         /// <summary>As <see cref="TakeBlock(long, out byte*)"/>, but leaves the first <paramref name="filled"/> bytes for the caller to overwrite.</summary>
@@ -123,11 +128,10 @@ namespace AncientPS.Engine.Storage
             long offset = _free.Allocate(size);
             EnsureStorage(_free.Tail);
             pointer = _memory.Pointer(offset, size);
-            if (offset < _freshFrom)
-            {
-                long skip = Math.Min(Math.Max(filled, 0), size);
-                Zero(pointer + skip, size - skip);
-            }
+            long skip = Math.Min(Math.Max(filled, 0), size);
+            long dirtyEnd = Math.Min(size, _cleanFrom - offset);
+            if (dirtyEnd > skip) Zero(pointer + skip, dirtyEnd - skip);
+            if (offset + size > _cleanFrom) _cleanFrom = offset + size;
             return offset;
         }
 

@@ -36,7 +36,8 @@ namespace AncientPS.Benchmarks
 
             public View(FileStream stream, long offset, long length)
             {
-                _file = MemoryMappedFile.CreateFromFile(stream, null, offset + length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+                // The capacity is the file's length, as HeapMemory.MapWhole passes; the view is the part wanted.
+                _file = MemoryMappedFile.CreateFromFile(stream, null, stream.Length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
                 try { _view = _file.CreateViewAccessor(offset, length, MemoryMappedFileAccess.ReadWrite); }
                 catch { _file.Dispose(); throw; }
                 byte* p = null;
@@ -91,7 +92,43 @@ namespace AncientPS.Benchmarks
             return $"{views.Count} views, {bytes / MiB:N0} MiB{maps}";
         }
 
-        public static string TempFile(string what) => Path.Combine(Path.GetTempPath(), $"ancientps-growth-{what}-{Guid.NewGuid():N}.heap");
+        /// <summary>
+        /// How much of the file's mappings the kernel maps with 2 MiB page-table entries (Linux: large page-cache folios);
+        /// random reads over a PMD-mapped range miss the TLB far less, whatever the strategy.
+        /// </summary>
+        public static string PmdMapped(string file)
+        {
+            if (!File.Exists("/proc/self/smaps")) return "no /proc/self/smaps";
+            var parts = new List<string>();
+            bool ours = false;
+            foreach (var line in File.ReadLines("/proc/self/smaps"))
+            {
+                int space = line.IndexOf(' '), dash = line.IndexOf('-');
+                if (space > 0 && dash > 0 && dash < space && line[space - 1] != ':') // "start-end perms offset dev inode path"
+
+                    ours = line.EndsWith(file, StringComparison.Ordinal);
+                else if (ours && line.StartsWith("Size:", StringComparison.Ordinal))
+                    parts.Add(line.Substring(5).Trim());
+                else if (ours && line.StartsWith("FilePmdMapped:", StringComparison.Ordinal))
+                    parts[parts.Count - 1] += " (PMD " + line.Substring(14).Trim() + ")";
+            }
+            return "views: " + string.Join(", ", parts);
+        }
+
+        /// <summary>A new empty temp file, deleted when closed.</summary>
+        public static FileStream TempFile(string what, out string path)
+        {
+            path = Path.Combine(Path.GetTempPath(), $"ancientps-growth-{what}-{Guid.NewGuid():N}.heap");
+            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.DeleteOnClose);
+        }
+
+        /// <summary>Reads one long per 4 KiB page. Reading (not writing) faults the pages in without dirtying them, so no run waits on writeback.</summary>
+        public static long Scan(byte* p, long length)
+        {
+            long sum = 0;
+            for (long o = 0; o < length; o += 4096) sum += *(long*)(p + o);
+            return sum;
+        }
     }
 
     /// <summary>Shows, for each growth case, the views that stay mapped after the last growth and the address space they take.</summary>
@@ -142,16 +179,11 @@ namespace AncientPS.Benchmarks
         public void Setup()
         {
             _sizes = GrowthMaps.Sizes(Step);
-            _path = GrowthMaps.TempFile("grow");
-            _stream = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            _stream = GrowthMaps.TempFile("grow", out _path);
         }
 
         [GlobalCleanup]
-        public void Cleanup()
-        {
-            _stream.Dispose();
-            File.Delete(_path);
-        }
+        public void Cleanup() => _stream?.Dispose();
 
         /// <summary>(a) What HeapMemory does: after each growth map the whole file anew and keep every earlier view.</summary>
         [Benchmark(Baseline = true)]
@@ -230,10 +262,11 @@ namespace AncientPS.Benchmarks
             public readonly long Length;
         }
 
-        private sealed class SegmentTable
+        /// <summary>One entry of the segment table: where the segment is mapped and how much of it is.</summary>
+        private struct Segment
         {
-            public byte*[] Starts;
-            public long[] Lengths;
+            public byte* Start;
+            public long Length;
         }
 
         private string _path;
@@ -241,30 +274,35 @@ namespace AncientPS.Benchmarks
         private GrowthMaps.View _whole;
         private readonly List<GrowthMaps.View> _segments = new List<GrowthMaps.View>();
         private volatile Region _region;
-        private volatile SegmentTable _table;
+        private volatile Segment[] _table;
         private long[] _offsets;
 
         [GlobalSetup]
         public void Setup()
         {
-            _path = GrowthMaps.TempFile("read");
-            _stream = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            try { Map(); }
+            catch { Cleanup(); throw; }
+        }
+
+        private void Map()
+        {
+            _stream = GrowthMaps.TempFile("read", out _path);
             _stream.SetLength(GrowthMaps.FinalSize);
             _whole = new GrowthMaps.View(_stream, 0, GrowthMaps.FinalSize);
-            for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) *(long*)(_whole.Start + o) = o; // every page in the page cache
             _region = new Region(_whole.Start, _whole.Length);
-            var table = new SegmentTable { Starts = new byte*[GrowthMaps.FinalSize >> GrowthMaps.SegmentShift], Lengths = new long[GrowthMaps.FinalSize >> GrowthMaps.SegmentShift] };
-            for (int k = 0; k < table.Starts.Length; k++)
+            var table = new Segment[GrowthMaps.FinalSize >> GrowthMaps.SegmentShift];
+            for (int k = 0; k < table.Length; k++)
             {
                 var v = new GrowthMaps.View(_stream, (long)k << GrowthMaps.SegmentShift, GrowthMaps.SegmentSize);
                 _segments.Add(v);
-                table.Starts[k] = v.Start;
-                table.Lengths[k] = v.Length;
+                table[k] = new Segment { Start = v.Start, Length = v.Length };
             }
             _table = table;
             // Both mappings faulted in, so neither pays first-touch faults in the measurement.
             long sum = 0;
-            for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) sum += *(long*)PointerWhole(o, 8) + *(long*)PointerSegmented(o, 8);
+            for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) sum += *(long*)PointerWhole(o, 8);
+            for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) sum += *(long*)PointerSegmented(o, 8);
+            Console.WriteLine($"// GrowthStrategyReads: {GrowthMaps.PmdMapped(_path)}");
             var random = new Random(42);
             long span = (long)SpanMiB * GrowthMaps.MiB;
             long from = SpanMiB >= 512 ? 0 : GrowthMaps.SegmentSize - span / 2;
@@ -278,9 +316,10 @@ namespace AncientPS.Benchmarks
         {
             foreach (var v in _segments) v.Dispose();
             _segments.Clear();
-            _whole.Dispose();
-            _stream.Dispose();
-            File.Delete(_path);
+            _whole?.Dispose();
+            _whole = null;
+            _stream?.Dispose();
+            _stream = null;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -297,8 +336,10 @@ namespace AncientPS.Benchmarks
             var t = _table;
             long k = offset >> GrowthMaps.SegmentShift;
             long within = offset & GrowthMaps.SegmentMask;
-            if ((ulong)k >= (ulong)t.Starts.Length || within + length > t.Lengths[k]) Throw(offset);
-            return t.Starts[k] + within;
+            if ((ulong)k >= (ulong)t.Length) Throw(offset);
+            ref Segment segment = ref t[k];
+            if (within + length > segment.Length) Throw(offset);
+            return segment.Start + within;
         }
 
         private static void Throw(long offset) => throw new InvalidOperationException($"Offset {offset} is not mapped (or straddles a segment).");
@@ -341,17 +382,20 @@ namespace AncientPS.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
-            _path = GrowthMaps.TempFile("pages");
-            _stream = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            _stream.SetLength(GrowthMaps.FinalSize);
-            _whole = new GrowthMaps.View(_stream, 0, GrowthMaps.FinalSize);
-            for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) *(long*)(_whole.Start + o) = o;
-            for (long k = 0; k < GrowthMaps.FinalSize >> GrowthMaps.SegmentShift; k++)
+            try
             {
-                var v = new GrowthMaps.View(_stream, k << GrowthMaps.SegmentShift, GrowthMaps.SegmentSize);
-                _segments.Add(v);
-                Scan(v.Start, v.Length);
+                _stream = GrowthMaps.TempFile("pages", out _path);
+                _stream.SetLength(GrowthMaps.FinalSize);
+                _whole = new GrowthMaps.View(_stream, 0, GrowthMaps.FinalSize);
+                GrowthMaps.Scan(_whole.Start, _whole.Length); // every page in the page cache and in this view's page tables
+                for (long k = 0; k < GrowthMaps.FinalSize >> GrowthMaps.SegmentShift; k++)
+                {
+                    var v = new GrowthMaps.View(_stream, k << GrowthMaps.SegmentShift, GrowthMaps.SegmentSize);
+                    _segments.Add(v);
+                    GrowthMaps.Scan(v.Start, v.Length);
+                }
             }
+            catch { Cleanup(); throw; }
         }
 
         [GlobalCleanup]
@@ -359,27 +403,21 @@ namespace AncientPS.Benchmarks
         {
             foreach (var v in _segments) v.Dispose();
             _segments.Clear();
-            _whole.Dispose();
-            _stream.Dispose();
-            File.Delete(_path);
-        }
-
-        private static long Scan(byte* p, long length)
-        {
-            long sum = 0;
-            for (long o = 0; o < length; o += 4096) sum += *(long*)(p + o);
-            return sum;
+            _whole?.Dispose();
+            _whole = null;
+            _stream?.Dispose();
+            _stream = null;
         }
 
         [Benchmark(Baseline = true)]
-        public long ExistingWholeView() => Scan(_whole.Start, _whole.Length);
+        public long ExistingWholeView() => GrowthMaps.Scan(_whole.Start, _whole.Length);
 
         /// <summary>(a) right after a growth: map the whole file anew, touch every page through it, unmap.</summary>
         [Benchmark]
         public long FreshWholeView()
         {
             using var v = new GrowthMaps.View(_stream, 0, GrowthMaps.FinalSize);
-            return Scan(v.Start, v.Length);
+            return GrowthMaps.Scan(v.Start, v.Length);
         }
 
         /// <summary>(b) after a growth: the existing segments are still mapped and faulted in.</summary>
@@ -387,7 +425,7 @@ namespace AncientPS.Benchmarks
         public long ExistingSegments()
         {
             long sum = 0;
-            foreach (var v in _segments) sum += Scan(v.Start, v.Length);
+            foreach (var v in _segments) sum += GrowthMaps.Scan(v.Start, v.Length);
             return sum;
         }
     }

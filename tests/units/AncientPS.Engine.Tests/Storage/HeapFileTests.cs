@@ -97,6 +97,30 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
+        public void SetMany_replacing_one_key_within_a_transaction_reuses_its_own_freed_space_cleanly()
+        {
+            // Space a transaction writes, frees (the key is replaced) and takes again must be zeroed like any reused
+            // space: a dictionary's hash index is built on zeroed memory. This once never finished.
+            static Dictionary<string, object> Table(int tag) =>
+                Enumerable.Range(0, 20_000).ToDictionary(i => "k" + i, i => (object)(i + tag));
+            string path = _dir.File("setmany-same-key.heap");
+            using var heap = AncientHeap.Open(path);
+            var write = System.Threading.Tasks.Task.Run(() => heap.SetMany(new[]
+            {
+                new KeyValuePair<string, object>("k", Table(0)),
+                new KeyValuePair<string, object>("k", Table(100_000)),
+                new KeyValuePair<string, object>("k", Table(200_000)),
+            }));
+            Assert.True(write.Wait(TimeSpan.FromMinutes(2)), "SetMany did not finish");
+            var stored = (IDictionary)heap.Get("k");
+            Assert.Equal(20_000, stored.Count);
+            Assert.Equal(200_000, stored["k0"]);
+            Assert.Equal(219_999, stored["k19999"]);
+            Assert.Null(stored["k20000"]);
+            Assert.Empty(HeapVerifier.Verify(path));
+        }
+
+        [Fact]
         public void One_heap_holds_a_million_keys()
         {
             string path = _dir.File("million.heap");
