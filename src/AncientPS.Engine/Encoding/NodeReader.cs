@@ -174,7 +174,7 @@ namespace AncientPS.Engine.Encoding
             var names = new string[n];
             for (int i = 0; i < t; i++) typeNames[i] = ReadName(*(long*)(p + 16 + 8L * i));
             for (int i = 0; i < n; i++) names[i] = ReadName(*(long*)(p + 16 + 8L * (t + i)));
-            return new RecordShape(offset, typeNames, names, (h[1] & 1) != 0);
+            return new RecordShape(this, offset, typeNames, names, (h[1] & 1) != 0);
         }
 
         private decimal ReadDecimal(long offset)
@@ -265,8 +265,9 @@ namespace AncientPS.Engine.Encoding
     {
         private readonly Dictionary<string, int> _index;
 
-        public RecordShape(long offset, string[] typeNames, string[] names, bool isPropertyBag)
+        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag)
         {
+            Context = context;
             Offset = offset;
             TypeNames = typeNames;
             Names = names;
@@ -278,6 +279,8 @@ namespace AncientPS.Engine.Encoding
                 if (!_index.ContainsKey(names[i])) _index.Add(names[i], i);
         }
 
+        /// <summary>The read this shape was decoded for (shapes are decoded once per read context).</summary>
+        public NodeContext Context { get; }
         public long Offset { get; }
         public string[] TypeNames { get; }
         public string[] Names { get; }

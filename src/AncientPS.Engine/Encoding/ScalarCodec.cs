@@ -53,7 +53,7 @@ namespace AncientPS.Engine.Encoding
                 case NodeTags.Byte: Check(p, 0xFF, "a Byte"); return (byte)p;
                 case NodeTags.Int16: Check(p, 0xFFFF, "an Int16"); return (short)(ushort)p;
                 case NodeTags.UInt16: Check(p, 0xFFFF, "a UInt16"); return (ushort)p;
-                case NodeTags.Int32: Check(p, 0xFFFF_FFFF, "an Int32"); return (int)(uint)p;
+                case NodeTags.Int32: Check(p, 0xFFFF_FFFF, "an Int32"); return BoxInt32((int)(uint)p);
                 case NodeTags.UInt32: Check(p, 0xFFFF_FFFF, "a UInt32"); return (uint)p;
                 case NodeTags.Int64: return (long)p;
                 case NodeTags.UInt64: return p;
@@ -65,6 +65,21 @@ namespace AncientPS.Engine.Encoding
             }
             throw Corrupt.Tag(tag);
         }
+
+        // Small integers (counts, ids, flags, enum-like codes) are boxed once: a scan over stored rows then allocates
+        // nothing for them, as PowerShell does for its own small integers.
+        private const int SmallIntMin = -128, SmallIntMax = 1023;
+        private static readonly object[] s_smallInts = MakeSmallInts();
+
+        private static object[] MakeSmallInts()
+        {
+            var boxes = new object[SmallIntMax - SmallIntMin + 1];
+            for (int i = 0; i < boxes.Length; i++) boxes[i] = i + SmallIntMin;
+            return boxes;
+        }
+
+        private static object BoxInt32(int value)
+            => value >= SmallIntMin && value <= SmallIntMax ? s_smallInts[value - SmallIntMin] : value;
 
         public static DateTime DecodeDateTime(ulong p)
         {

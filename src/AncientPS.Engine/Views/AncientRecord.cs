@@ -114,6 +114,8 @@ namespace AncientPS.Engine
 
         internal NodeContext Context => _context;
 
+        internal RecordShape Shape => _shape;
+
         public override bool Equals(object obj) => obj is AncientRecord other && other._offset == _offset && ReferenceEquals(other._context.Space, _context.Space);
 
         public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);

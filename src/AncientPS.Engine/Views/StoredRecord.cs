@@ -11,23 +11,30 @@ namespace AncientPS.Engine
     /// </summary>
     public readonly unsafe struct StoredRecord : IEquatable<StoredRecord>
     {
-        private readonly NodeContext _context;
-        private readonly long _offset;
+        // Two fields, so that a host's wrapper holding one stays small: the shape knows the read context it belongs to.
         private readonly RecordShape _shape;
+        private readonly long _offset;
 
         /// <summary>Reads the record's header; the caller holds the read guard.</summary>
         internal StoredRecord(NodeContext context, long offset)
         {
             byte* h = context.Node(offset, 8, NodeTags.Record);
             _shape = context.GetShape((long)(*(ulong*)h >> 8));
-            _context = context;
             _offset = offset;
         }
 
-        /// <summary>False for the default value, which stands for no record.</summary>
-        public bool IsValid => _context != null;
+        /// <summary>The record a view shows, unopened.</summary>
+        public StoredRecord(AncientRecord record)
+        {
+            if (record == null) throw new ArgumentNullException(nameof(record));
+            _shape = record.Shape;
+            _offset = record.Offset;
+        }
 
-        public AncientHeap Heap => _context.Space.Heap;
+        /// <summary>False for the default value, which stands for no record.</summary>
+        public bool IsValid => _shape != null;
+
+        public AncientHeap Heap => _shape.Context.Space.Heap;
         public long Offset => _offset;
         public int Count => _shape.Count;
 
@@ -42,12 +49,13 @@ namespace AncientPS.Engine
         {
             int n = _shape.Count;
             if ((uint)index >= (uint)n) throw new ArgumentOutOfRangeException(nameof(index), index, $"The record has {n} properties.");
-            var space = _context.Space;
+            var context = _shape.Context;
+            var space = context.Space;
             space.EnterRead();
             try
             {
                 byte* p = space.Pointer(_offset, 8 + NodeTags.Align8(n) + 8L * n);
-                return _context.ReadSlot(p[8 + index], ((ulong*)(p + 8 + NodeTags.Align8(n)))[index], true);
+                return context.ReadSlot(p[8 + index], ((ulong*)(p + 8 + NodeTags.Align8(n)))[index], true);
             }
             finally { space.ExitRead(); }
         }
@@ -55,11 +63,11 @@ namespace AncientPS.Engine
         /// <summary>The record as a view.</summary>
         public AncientRecord Open()
         {
-            if (_context == null) throw new InvalidOperationException("This StoredRecord stands for no record.");
-            return new AncientRecord(_context, _offset, _shape);
+            if (_shape == null) throw new InvalidOperationException("This StoredRecord stands for no record.");
+            return new AncientRecord(_shape.Context, _offset, _shape);
         }
 
-        public bool Equals(StoredRecord other) => other._offset == _offset && ReferenceEquals(other._context?.Space, _context?.Space);
+        public bool Equals(StoredRecord other) => other._offset == _offset && ReferenceEquals(other._shape?.Context.Space, _shape?.Context.Space);
 
         public override bool Equals(object obj) => obj is StoredRecord other && Equals(other);
 

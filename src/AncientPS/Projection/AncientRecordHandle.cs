@@ -18,10 +18,10 @@ namespace AncientPS
     /// </summary>
     public sealed class AncientRecordHandle : IAncientValue, IDynamicMetaObjectProvider
     {
-        // A loop over stored rows creates one handle per row, so the handle holds the record unopened and opens the
-        // engine's view only when something needs more than a property value (the adapter, formatting, conversion).
+        // A loop over stored rows creates one handle per row, and the garbage collector's pauses stop every runspace, so
+        // the handle is as small as it can be (32 bytes): the record unopened. The engine's view is opened anew each time
+        // something needs more than a property value (the adapter, formatting, conversion), the slower paths anyway.
         internal readonly StoredRecord Stored;
-        private AncientRecord _record;
 
         internal AncientRecordHandle(StoredRecord stored)
         {
@@ -30,14 +30,14 @@ namespace AncientPS
 
         internal AncientRecordHandle(AncientRecord record)
         {
-            _record = record;
+            Stored = new StoredRecord(record);
         }
 
-        internal AncientRecord Record => _record ?? (_record = Stored.Open());
+        internal AncientRecord Record => Stored.Open();
 
-        internal EngineHeap Heap => _record != null ? _record.Heap : Stored.Heap;
+        internal EngineHeap Heap => Stored.Heap;
 
-        private long Offset => _record != null ? _record.Offset : Stored.Offset;
+        private long Offset => Stored.Offset;
 
         /// <summary>Member access from scripts ($row.Name) compiles to a direct read of the stored property: see <see cref="RecordMetaObject"/>.</summary>
         DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter) => new RecordMetaObject(parameter, this);

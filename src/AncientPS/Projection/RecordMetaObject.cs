@@ -89,18 +89,18 @@ namespace AncientPS
                 return false;
             }
             // Throws ObjectDisposedException after a dismount, and the snapshot errors: the script sees them, never null.
-            value = handle.Stored.IsValid ? handle.Stored.GetValue(index) : handle.Record.GetValue(index);
+            value = handle.Stored.GetValue(index);
             return true;
         }
 
         public bool Lacks(AncientRecordHandle handle) => IndexIn(handle) < 0;
 
         public static int IndexOf(AncientRecordHandle handle, string name)
-            => handle.Stored.IsValid ? handle.Stored.IndexOf(name) : handle.Record.IndexOf(name);
+            => handle.Stored.IndexOf(name);
 
         private int IndexIn(AncientRecordHandle handle)
         {
-            object names = handle.Stored.IsValid ? handle.Stored.Names : handle.Record.Names;
+            object names = handle.Stored.Names;
             var known = _known;
             for (int i = 0; i < known.Length; i++)
                 if (ReferenceEquals(known[i].Names, names)) return known[i].Index;

@@ -5,13 +5,15 @@ second over the span from the first runspace's start to the last one's end. Shar
 ConcurrencyBench.ps1 (issue 4).
 
 .DESCRIPTION
-Each runspace imports the module, gets the rows (Get-AncientObject, or the in-memory array given), and scans them in a
-script block of its own so that PowerShell compiles the loop, as it does in a function or script; three warm-up scans,
-then all runspaces wait at a barrier and scan -Passes times. One trial is short (a fraction of a second), so a trial
-hit by other work on the machine is just slower: the caller takes the best of several, interleaving the runspace
-counts so that a slow minute on the machine hits every count alike.
+The runspaces are opened once, as a script that shares state between runspaces would keep them. Each imports the
+module, gets the rows (Get-AncientObject, or the in-memory array given) and defines the scan as a function, which
+PowerShell compiles as it does any function or script. Each then scans until warm (at least 40 scans and 1.5 s:
+.NET recompiles code called 30 times, optimised, after a short delay; before that a scan takes up to 5 times as long),
+so that the trials measure the steady state. A trial starts the scan in the first N runspaces at once (they wait at a barrier) and times -Passes scans
+in each. Trials interleave the runspace counts, so that a slow moment on a shared machine hits every count alike; the
+caller takes the best trial of each count.
 
-Returns one object per trial: Runspaces, Trial, RowsPerSecond.
+Returns one object per trial: Runspaces, Trial, Passes, RowsPerSecond.
 
 .EXAMPLE
 $trials = & ./tests/benchmarks/tools/Measure-RunspaceScan.ps1 -Manifest ./AncientPS.psd1 -Heap $h -Key rows -Runspaces 1, 2 -Trials 5
@@ -25,41 +27,77 @@ param(
     [object[]] $InMemory,
     [int[]] $Runspaces = @(1, 2),
     [int] $Trials = 5,
-    # Scans per runspace per trial; by default enough for about 0.3 s of scanning at one runspace.
+    # Scans per runspace per trial; by default enough for about half a second of scanning in one runspace.
     [int] $Passes = 0
 )
 
 $ErrorActionPreference = 'Stop'
 
-function Invoke-Trial([int] $Count, [int] $PassCount) {
-    $barrier = [Threading.Barrier]::new($Count)
-    try {
-        $spans = 1..$Count | ForEach-Object -ThrottleLimit $Count -Parallel {
-            Import-Module $using:Manifest
-            $rows = if ($using:InMemory) { $using:InMemory } else { Get-AncientObject -Heap $using:Heap -Key $using:Key -NoEnumerate }
-            $scan = { param($r) $s = 0; foreach ($o in $r) { $s += $o.Cpu }; $s }
-            for ($k = 0; $k -lt 3; $k++) { $null = & $scan $rows }
-            $n = $using:PassCount
-            ($using:barrier).SignalAndWait()
-            $start = [Diagnostics.Stopwatch]::GetTimestamp()
-            for ($k = 0; $k -lt $n; $k++) { $null = & $scan $rows }
-            [pscustomobject]@{ Start = $start; End = [Diagnostics.Stopwatch]::GetTimestamp(); Rows = $rows.Count * $n }
+$setup = {
+    param($Manifest, $Heap, $Key, $InMemory)
+    $ErrorActionPreference = 'Stop'
+    Import-Module $Manifest
+    $global:BenchRows = if ($InMemory) { $InMemory } else { Get-AncientObject -Heap $Heap -Key $Key -NoEnumerate }
+    function global:Invoke-BenchScan($Rows) { $s = 0; foreach ($o in $Rows) { $s += $o.Cpu }; $s }
+    # Warm up past .NET's tiered compilation (code called 30 times is recompiled optimised, after a short delay): at
+    # least 40 scans and 1.5 seconds. Returns the rate of the last scans.
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $scans = 0
+    while ($scans -lt 40 -or $clock.Elapsed.TotalSeconds -lt 1.5) { $null = Invoke-BenchScan $global:BenchRows; $scans++ }
+    $last = [Diagnostics.Stopwatch]::StartNew()
+    for ($k = 0; $k -lt 5; $k++) { $null = Invoke-BenchScan $global:BenchRows }
+    5 / $last.Elapsed.TotalSeconds
+}
+
+$trial = {
+    param($Barrier, [int] $Passes)
+    $Barrier.SignalAndWait()
+    $start = [Diagnostics.Stopwatch]::GetTimestamp()
+    for ($k = 0; $k -lt $Passes; $k++) { $null = Invoke-BenchScan $global:BenchRows }
+    [pscustomobject]@{ Start = $start; End = [Diagnostics.Stopwatch]::GetTimestamp(); Rows = $global:BenchRows.Count * $Passes }
+}
+
+$max = ($Runspaces | Measure-Object -Maximum).Maximum
+$workers = [Collections.Generic.List[object]]::new()
+try {
+    # Open and warm every runspace, all at once (as they would run).
+    for ($i = 0; $i -lt $max; $i++) {
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $shell = [powershell]::Create()
+        $shell.Runspace = $runspace
+        $null = $shell.AddScript($setup).AddArgument($Manifest).AddArgument($Heap).AddArgument($Key).AddArgument($InMemory)
+        $workers.Add([pscustomobject]@{ Runspace = $runspace; Shell = $shell; Pending = $shell.BeginInvoke() })
+    }
+    $warmRate = 0
+    foreach ($w in $workers) {
+        $rate = @($w.Shell.EndInvoke($w.Pending))[-1]
+        if ($w.Shell.HadErrors) { throw "A scanning runspace failed to start: $($w.Shell.Streams.Error[0])" }
+        $warmRate = [Math]::Max($warmRate, [double]$rate)
+    }
+    if ($Passes -le 0) { $Passes = [Math]::Max(2, [int][Math]::Ceiling(0.5 * $warmRate)) }
+
+    for ($t = 1; $t -le $Trials; $t++) {
+        foreach ($count in $Runspaces) {
+            $barrier = [Threading.Barrier]::new($count)
+            try {
+                $running = for ($i = 0; $i -lt $count; $i++) {
+                    $shell = $workers[$i].Shell
+                    $shell.Commands.Clear()
+                    $null = $shell.AddScript($trial).AddArgument($barrier).AddArgument($Passes)
+                    [pscustomobject]@{ Shell = $shell; Pending = $shell.BeginInvoke() }
+                }
+                $spans = foreach ($r in $running) { $r.Shell.EndInvoke($r.Pending) }
+            }
+            finally { $barrier.Dispose() }
+            $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [Diagnostics.Stopwatch]::Frequency
+            [pscustomobject]@{ Runspaces = $count; Trial = $t; Passes = $Passes; RowsPerSecond = ($spans.Rows | Measure-Object -Sum).Sum / $seconds }
         }
     }
-    finally { $barrier.Dispose() }
-    $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [Diagnostics.Stopwatch]::Frequency
-    ($spans.Rows | Measure-Object -Sum).Sum / $seconds
 }
-
-if ($Passes -le 0) {
-    # Calibrate on one runspace: how many passes make about 0.3 s.
-    $rate = Invoke-Trial 1 2
-    $rows = if ($InMemory) { $InMemory.Count } else { (Get-AncientObject -Heap $Heap -Key $Key -NoEnumerate).Count }
-    $Passes = [Math]::Max(2, [int][Math]::Ceiling(0.3 * $rate / [Math]::Max(1, $rows)))
-}
-
-for ($t = 1; $t -le $Trials; $t++) {
-    foreach ($count in $Runspaces) {
-        [pscustomobject]@{ Runspaces = $count; Trial = $t; Passes = $Passes; RowsPerSecond = Invoke-Trial $count $Passes }
+finally {
+    foreach ($w in $workers) {
+        $w.Shell.Dispose()
+        $w.Runspace.Dispose()
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Specialized;
+using System.Linq;
 using System.Numerics;
 using Xunit;
 
@@ -345,6 +346,56 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Equal(1, projection.Records);
             _ = r.GetValue("A");
             Assert.Equal(2, projection.Lists);
+        }
+
+        [Fact]
+        public void A_projection_can_wrap_records_unopened_and_read_them_like_views()
+        {
+            var projection = new WrappingProjection();
+            var rows = new object[]
+            {
+                new MaterializedRecord(new[] { "Row" }, new[] { "Id", "Name" }, new object[] { 1, "one" }),
+                new MaterializedRecord(new[] { "Row" }, new[] { "Id", "Name" }, new object[] { 2, "two" }),
+                new MaterializedRecord(new[] { "Other" }, new[] { "Name" }, new object[] { "three" }),
+            };
+            var list = (AncientList)_arena.Store(rows, projection: projection);
+            var a = (Wrapped)list[0];
+            var b = (Wrapped)list[1];
+            var c = (Wrapped)list[2];
+            Assert.Same(a.Record.Names, b.Record.Names);           // one shape, one name list
+            Assert.NotSame(a.Record.Names, c.Record.Names);
+            Assert.Equal(1, a.Record.IndexOf("name"));              // names ignore case
+            Assert.Equal(-1, c.Record.IndexOf("Id"));
+            Assert.Equal("two", b.Record.GetValue(b.Record.IndexOf("Name")));
+            Assert.Equal(2, b.Record.GetValue(0));
+            Assert.Throws<ArgumentOutOfRangeException>(() => c.Record.GetValue(1));
+            var view = b.Record.Open();
+            Assert.Equal(new[] { "Row" }, view.TypeNames);
+            Assert.Equal(b.Record, new StoredRecord(view));
+            Assert.Equal(view.Offset, b.Record.Offset);
+            Assert.False(default(StoredRecord).IsValid);
+            Assert.Throws<InvalidOperationException>(() => default(StoredRecord).Open());
+        }
+
+        [Fact]
+        public void Small_integers_read_back_as_shared_boxes_and_others_as_their_own()
+        {
+            var list = (AncientList)_arena.Store(new object[] { 7, 7, -128, 1023, 1024, 100_000 });
+            Assert.Same(list[0], list[1]);
+            Assert.Same(list[2], _arena.Store(-128));
+            Assert.Equal(new object[] { 7, 7, -128, 1023, 1024, 100_000 }, list.Cast<object>().ToArray());
+            Assert.NotSame(list[4], list[4]);
+        }
+
+        private sealed class Wrapped
+        {
+            public Wrapped(StoredRecord record) { Record = record; }
+            public StoredRecord Record { get; }
+        }
+
+        private sealed class WrappingProjection : ValueProjection
+        {
+            public override object ProjectRecord(StoredRecord record) => new Wrapped(record);
         }
 
         private sealed class CountingProjection : ValueProjection
