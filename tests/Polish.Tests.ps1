@@ -35,13 +35,18 @@ BeforeAll {
     function Stop-WhenReady([scriptblock] $Script, [object[]] $Arguments, [scriptblock] $Until, [int] $TimeoutSeconds = 60) {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$manifest'").AddStatement().AddScript($Script)
+            # Import first, on its own: a batch of statements runs on a thread-pool item that can outlive Stop and
+            # Dispose and then fail on the closed runspace, which takes the whole process down.
+            $null = $ps.AddScript("Import-Module '$manifest'").Invoke()
+            $ps.Commands.Clear()
+            $null = $ps.AddScript($Script)
             foreach ($argument in $Arguments) { $null = $ps.AddArgument($argument) }
             $async = $ps.BeginInvoke()
             $clock = [Diagnostics.Stopwatch]::StartNew()
             while (-not (& $Until $ps) -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt $TimeoutSeconds) { Start-Sleep -Milliseconds 20 }
             $finishedFirst = $async.IsCompleted
             $ps.Stop()
+            try { $null = $ps.EndInvoke($async) } catch { }
             [pscustomobject]@{ FinishedFirst = $finishedFirst; State = $ps.InvocationStateInfo.State; Progress = @($ps.Streams.Progress) }
         }
         finally { $ps.Dispose() }

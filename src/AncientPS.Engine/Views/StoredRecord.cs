@@ -41,6 +41,9 @@ namespace AncientPS.Engine
         /// <summary>The property names, in order. Records of one shape (in one read) return the same list instance.</summary>
         public IReadOnlyList<string> Names => _shape.NamesView;
 
+        /// <summary>The type names, most derived first. Records of one shape (in one read) return the same list instance.</summary>
+        public IReadOnlyList<string> TypeNames => _shape.TypeNamesView;
+
         /// <summary>The index of the property named <paramref name="name"/> (ignoring case), or -1.</summary>
         public int IndexOf(string name) => _shape.IndexOf(name);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using AncientPS.Engine;
@@ -33,7 +34,7 @@ namespace AncientPS
                 for (int i = 0; i < names.Count && index < 0; i++)
                     if (string.Equals(names[i], propertyName, StringComparison.OrdinalIgnoreCase)) index = i;
             }
-            return index < 0 ? null : new PSAdaptedProperty(record.GetName(index), index);
+            return index < 0 ? null : new PSAdaptedProperty(record.Names[index], index);
         }
 
         public override object GetPropertyValue(PSAdaptedProperty adaptedProperty)
@@ -42,9 +43,10 @@ namespace AncientPS
         public override string GetPropertyTypeName(PSAdaptedProperty adaptedProperty)
         {
             var value = GetPropertyValue(adaptedProperty);
-            if (value is PSObject pso && pso.BaseObject is AncientRecordHandle handle)
+            if (value is PSObject pso) value = pso.BaseObject;
+            if (value is AncientRecordHandle handle)
             {
-                var typeNames = handle.Record.TypeNames;
+                var typeNames = handle.Stored.TypeNames;
                 return typeNames.Count > 0 ? typeNames[0] : typeof(PSObject).FullName;
             }
             return value?.GetType().FullName ?? typeof(object).FullName;
@@ -62,30 +64,41 @@ namespace AncientPS
         /// <summary>The stored type names come first, so the user's format views and type data for the original type apply.</summary>
         public override Collection<string> GetTypeNameHierarchy(object baseObject)
         {
-            var result = new Collection<string>();
             var handle = (baseObject as PSObject)?.BaseObject as AncientRecordHandle ?? baseObject as AncientRecordHandle;
             if (handle != null && handle.Heap.IsDisposed)
             {
                 // Formatting asks for type names first; answer without touching the unmapped heap, so that the property
                 // read that follows reports the dismount clearly.
-                result.Add(HandleTypeName);
-                result.Add("System.Object");
-                return result;
+                return new Collection<string> { HandleTypeName, "System.Object" };
             }
-            foreach (var name in RecordOf(baseObject).TypeNames)
+            // PowerShell asks once for every object it wraps (each row in a pipeline): build the list once per stored
+            // shape. PowerShell copies what it is given, so handing out one list is safe.
+            var stored = RecordOf(baseObject).TypeNames;
+            var known = _hierarchies;
+            for (int i = 0; i < known.Length; i++)
+                if (ReferenceEquals(known[i].Key, stored)) return known[i].Value;
+            var result = new Collection<string>();
+            foreach (var name in stored)
             {
                 if (name == "System.Object") continue;
                 result.Add(name);
             }
             result.Add(HandleTypeName);
             result.Add("System.Object");
+            var grown = new KeyValuePair<object, Collection<string>>[Math.Min(known.Length + 1, 16)];
+            grown[0] = new KeyValuePair<object, Collection<string>>(stored, result);
+            Array.Copy(known, 0, grown, 1, grown.Length - 1);
+            _hierarchies = grown;
             return result;
         }
 
-        private static AncientRecord RecordOf(object baseObject)
+        // One adapter serves every runspace: the remembered lists are one array, replaced whole.
+        private volatile KeyValuePair<object, Collection<string>>[] _hierarchies = new KeyValuePair<object, Collection<string>>[0];
+
+        private static StoredRecord RecordOf(object baseObject)
         {
             if (baseObject is PSObject pso) baseObject = pso.BaseObject;
-            var record = ((AncientRecordHandle)baseObject).Record;
+            var record = ((AncientRecordHandle)baseObject).Stored;
             // PowerShell swallows exceptions thrown while a property value is read ($row.Name just gives $null), but not
             // those thrown while the property is looked up; check here so a dismounted heap gives a clear error.
             if (record.Heap.IsDisposed)
