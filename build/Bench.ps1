@@ -82,7 +82,8 @@ if (-not $SkipEngine) {
     $project = Join-Path $Root 'tests/benchmarks/AncientPS.Benchmarks/AncientPS.Benchmarks.csproj'
     $arguments = @('run', '-c', $Configuration, '--project', $project)
     if ($ArtifactsPath) { $arguments += @('--artifacts-path', $ArtifactsPath) }
-    $arguments += @('--', '--filter', '*', '--artifacts', $engineOut)
+    # A bare '*' would be expanded by PowerShell into the file names of the current folder on Unix.
+    $arguments += @('--', '--filter', 'AncientPS.Benchmarks.*', '--artifacts', $engineOut)
     if ($Quick) { $arguments += '--quick' }
     Write-Host "> dotnet $($arguments -join ' ')" -ForegroundColor DarkGray
     & dotnet @arguments | Out-Host
