@@ -5,8 +5,10 @@ using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -15,8 +17,10 @@ namespace AncientPS.Benchmarks
     /// <summary>
     /// Issue 2, "Growth: segmented mapping or reserved address space": the engine's strategy (remap the whole file at the
     /// new size and keep every earlier view, so old pointers stay valid; Storage/HeapMemory.cs) against a segmented mapping
-    /// (fixed 64 MiB segments; a growth maps only what is new; every offset is translated through a segment table).
-    /// Self-contained: real temp files, System.IO.MemoryMappedFiles and raw pointers, no engine code.
+    /// (fixed 64 MiB segments; a growth maps only what is new; every offset is translated through a segment table) and,
+    /// on Linux only, a reserved address space (one PROT_NONE range reserved up front; a growth maps only what is new at
+    /// its fixed place in the range, so one base pointer stays valid and no old views pile up).
+    /// Self-contained: real temp files, System.IO.MemoryMappedFiles, libc mmap and raw pointers, no engine code.
     /// </summary>
     internal static unsafe class GrowthMaps
     {
@@ -52,6 +56,92 @@ namespace AncientPS.Benchmarks
                 _view.Dispose();
                 _file.Dispose();
             }
+        }
+
+        /// <summary>
+        /// (c) One reserved range of address space (Linux): mmap(NULL, 4 GiB, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE)
+        /// takes address space only, no memory; <see cref="Map"/> then maps a part of the file over its place in the range
+        /// with MAP_SHARED|MAP_FIXED, so the file's byte n is always at Start + n. Disposing unmaps the whole range, file
+        /// mappings included. The start is rounded up to 2 MiB, as an implementation would, so the kernel can map large
+        /// page-cache folios with 2 MiB entries (PmdMapped shows whether it does, for every strategy).
+        /// </summary>
+        public sealed class Reservation : IDisposable
+        {
+            public const long Size = 4L << 30;
+            private const long Align = 2 * MiB;
+            private byte* _raw;
+            public readonly byte* Start;
+
+            /// <summary>Bytes of the file mapped so far, from offset 0.</summary>
+            public long Mapped { get; private set; }
+
+            /// <summary>mmap calls that mapped part of the file.</summary>
+            public int Maps { get; private set; }
+
+            public Reservation()
+            {
+                if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("The reserved-range case uses Linux mmap flags.");
+                byte* p = Libc.mmap(null, (nuint)(Size + Align), Libc.PROT_NONE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
+                if (p == Libc.MapFailed) throw new IOException($"mmap reserving {Size + Align} bytes failed: errno {Marshal.GetLastPInvokeError()}.");
+                _raw = p;
+                Start = (byte*)(((long)p + Align - 1) & ~(Align - 1));
+            }
+
+            /// <summary>Maps the file's bytes [from, to) at Start + from (both multiples of the 4 KiB page).</summary>
+            public void Map(FileStream stream, long from, long to)
+            {
+                if (_raw == null) throw new ObjectDisposedException(nameof(Reservation));
+                if (to > Size || from < 0 || to <= from || ((from | to) & 0xFFF) != 0) throw new ArgumentOutOfRangeException(nameof(to), $"[{from}, {to}) is not a page-aligned part of the range.");
+                int fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+                byte* want = Start + from;
+                byte* p = Libc.mmap(want, (nuint)(to - from), Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_FIXED, fd, (nint)from);
+                if (p != want) throw new IOException($"mmap of file bytes [{from}, {to}) at a fixed address failed: errno {Marshal.GetLastPInvokeError()}.");
+                Maps++;
+                if (to > Mapped) Mapped = to;
+            }
+
+            public string Describe(string file)
+            {
+                string maps = "";
+                try
+                {
+                    // Mappings of the file inside the range (the kernel merges adjacent mappings of consecutive file bytes
+                    // where it can); other views of the same file, outside the range, are not counted.
+                    ulong lo = (ulong)Start, hi = (ulong)Start + (ulong)Size;
+                    int n = File.ReadLines("/proc/self/maps").Count(l =>
+                    {
+                        if (!l.EndsWith(file, StringComparison.Ordinal)) return false;
+                        int dash = l.IndexOf('-');
+                        ulong a = Convert.ToUInt64(l.Substring(0, dash), 16);
+                        return a >= lo && a < hi;
+                    });
+                    maps = $", {n} in /proc/self/maps";
+                }
+                catch (IOException) { }
+                return $"1 reservation ({Size / MiB:N0} MiB), {Maps} mmaps, {Mapped / MiB:N0} MiB{maps}";
+            }
+
+            public void Dispose()
+            {
+                if (_raw == null) return;
+                if (Libc.munmap(_raw, (nuint)(Size + Align)) != 0) throw new IOException($"munmap failed: errno {Marshal.GetLastPInvokeError()}.");
+                _raw = null;
+                Mapped = 0;
+            }
+        }
+
+        /// <summary>The libc calls (c) needs; Linux x86-64 and arm64 values of the flags.</summary>
+        public static class Libc
+        {
+            public const int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2;
+            public const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
+            public static readonly byte* MapFailed = (byte*)(nint)(-1);
+
+            [DllImport("libc", SetLastError = true)]
+            public static extern byte* mmap(byte* addr, nuint length, int prot, int flags, int fd, nint offset);
+
+            [DllImport("libc", SetLastError = true)]
+            public static extern int munmap(byte* addr, nuint length);
         }
 
         /// <summary>The sizes a file passes through on its way from 1 MiB to 512 MiB.</summary>
@@ -131,6 +221,17 @@ namespace AncientPS.Benchmarks
         }
     }
 
+    /// <summary>Marks a benchmark that only runs on Linux (case (c)); <see cref="LinuxOnlyFilterAttribute"/> drops it elsewhere.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    public sealed class LinuxOnlyAttribute : Attribute { }
+
+    /// <summary>On a class: leaves out its <see cref="LinuxOnlyAttribute"/> benchmarks when not on Linux, so the others still run.</summary>
+    public sealed class LinuxOnlyFilterAttribute : FilterConfigBaseAttribute
+    {
+        public LinuxOnlyFilterAttribute()
+            : base(new SimpleFilter(b => OperatingSystem.IsLinux() || !b.Descriptor.WorkloadMethod.IsDefined(typeof(LinuxOnlyAttribute), false))) { }
+    }
+
     /// <summary>Shows, for each growth case, the views that stay mapped after the last growth and the address space they take.</summary>
     public sealed class MappedAfterGrowthColumn : IColumn
     {
@@ -166,6 +267,7 @@ namespace AncientPS.Benchmarks
     /// </summary>
     [BenchmarkCategory("GrowthStrategy")]
     [MappedAfterGrowthColumn]
+    [LinuxOnlyFilter]
     public unsafe class GrowthStrategy
     {
         [Params("Doubling", "Plus16MiB", "Engine125")]
@@ -232,6 +334,31 @@ namespace AncientPS.Benchmarks
             return sum;
         }
 
+        /// <summary>
+        /// (c) Reserved address space (Linux): reserve 4 GiB once, then after each growth map only the new part of the file
+        /// at its fixed place in the range (MAP_FIXED). One base pointer for the heap's life, one range to unmap.
+        /// </summary>
+        [Benchmark, LinuxOnly]
+        public long ReservedRange()
+        {
+            _stream.SetLength(0);
+            var range = new GrowthMaps.Reservation();
+            long sum = 0;
+            try
+            {
+                foreach (long size in _sizes)
+                {
+                    _stream.SetLength(size);
+                    range.Map(_stream, range.Mapped, size);
+                    sum += (long)range.Start;
+                }
+                string key = nameof(ReservedRange) + "/" + Step;
+                if (!GrowthMaps.Mapped.ContainsKey(key)) GrowthMaps.Mapped[key] = range.Describe(_path);
+            }
+            finally { range.Dispose(); }
+            return sum;
+        }
+
         private void Finish(string method, List<GrowthMaps.View> views)
         {
             string key = method + "/" + Step;
@@ -248,6 +375,7 @@ namespace AncientPS.Benchmarks
     /// the file, where cache and TLB misses dominate.
     /// </summary>
     [BenchmarkCategory("GrowthStrategyReads")]
+    [LinuxOnlyFilter]
     public unsafe class GrowthStrategyReads
     {
         private const int Reads = 1 << 16;
@@ -273,7 +401,9 @@ namespace AncientPS.Benchmarks
         private FileStream _stream;
         private GrowthMaps.View _whole;
         private readonly List<GrowthMaps.View> _segments = new List<GrowthMaps.View>();
+        private GrowthMaps.Reservation _range;
         private volatile Region _region;
+        private volatile Region _reserved;
         private volatile Segment[] _table;
         private long[] _offsets;
 
@@ -298,10 +428,19 @@ namespace AncientPS.Benchmarks
                 table[k] = new Segment { Start = v.Start, Length = v.Length };
             }
             _table = table;
-            // Both mappings faulted in, so neither pays first-touch faults in the measurement.
+            if (OperatingSystem.IsLinux())
+            {
+                _range = new GrowthMaps.Reservation();
+                foreach (long size in GrowthMaps.Sizes("Engine125")) _range.Map(_stream, _range.Mapped, size);
+                _reserved = new Region(_range.Start, _range.Mapped);
+                Console.WriteLine($"// GrowthStrategyReads: reserved range: {_range.Describe(_path)}");
+            }
+            // Every mapping faulted in, so none pays first-touch faults in the measurement.
             long sum = 0;
             for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) sum += *(long*)PointerWhole(o, 8);
             for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) sum += *(long*)PointerSegmented(o, 8);
+            if (_range != null)
+                for (long o = 0; o < GrowthMaps.FinalSize; o += 4096) sum += *(long*)PointerReserved(o, 8);
             Console.WriteLine($"// GrowthStrategyReads: {GrowthMaps.PmdMapped(_path)}");
             var random = new Random(42);
             long span = (long)SpanMiB * GrowthMaps.MiB;
@@ -318,6 +457,8 @@ namespace AncientPS.Benchmarks
             _segments.Clear();
             _whole?.Dispose();
             _whole = null;
+            _range?.Dispose();
+            _range = null;
             _stream?.Dispose();
             _stream = null;
         }
@@ -326,6 +467,15 @@ namespace AncientPS.Benchmarks
         private byte* PointerWhole(long offset, long length)
         {
             var r = _region;
+            if (offset + length > r.Length) Throw(offset);
+            return r.Start + offset;
+        }
+
+        /// <summary>(c) The same translation as (a), into the reserved range.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private byte* PointerReserved(long offset, long length)
+        {
+            var r = _reserved;
             if (offset + length > r.Length) Throw(offset);
             return r.Start + offset;
         }
@@ -363,21 +513,35 @@ namespace AncientPS.Benchmarks
             for (int i = 0; i < offsets.Length; i++) sum += *(long*)PointerSegmented(offsets[i], 8);
             return sum;
         }
+
+        /// <summary>(c) One base pointer + offset, into the reserved range (Linux).</summary>
+        [Benchmark(OperationsPerInvoke = Reads), LinuxOnly]
+        public long ReservedRange()
+        {
+            long sum = 0;
+            var offsets = _offsets;
+            for (int i = 0; i < offsets.Length; i++) sum += *(long*)PointerReserved(offsets[i], 8);
+            return sum;
+        }
     }
 
     /// <summary>
     /// The hidden cost of (a): a remap gives a new virtual range with empty page tables, so every page the heap touches
     /// again faults once more (minor faults; the data is in the page cache) after each growth; (b)'s older segments keep theirs.
     /// One 8-byte read per 4 KiB page of a 512 MiB file: through a view mapped just now (as after a growth in (a)), through
-    /// an existing whole view, and through existing segment views.
+    /// an existing whole view, and through existing segment views. (c) (Linux): through a reserved range that was mapped piece
+    /// by piece (only the new part at each growth, so the older pieces keep their page tables), and, for contrast, right after
+    /// mapping the whole file again over the range (MAP_FIXED replaces the old mapping and drops its page tables, like (a)).
     /// </summary>
     [BenchmarkCategory("GrowthStrategyPages")]
+    [LinuxOnlyFilter]
     public unsafe class GrowthStrategyPages
     {
         private string _path;
         private FileStream _stream;
         private GrowthMaps.View _whole;
         private readonly List<GrowthMaps.View> _segments = new List<GrowthMaps.View>();
+        private GrowthMaps.Reservation _range;
 
         [GlobalSetup]
         public void Setup()
@@ -394,6 +558,12 @@ namespace AncientPS.Benchmarks
                     _segments.Add(v);
                     GrowthMaps.Scan(v.Start, v.Length);
                 }
+                if (OperatingSystem.IsLinux())
+                {
+                    _range = new GrowthMaps.Reservation();
+                    foreach (long size in GrowthMaps.Sizes("Engine125")) _range.Map(_stream, _range.Mapped, size);
+                    GrowthMaps.Scan(_range.Start, _range.Mapped);
+                }
             }
             catch { Cleanup(); throw; }
         }
@@ -405,6 +575,8 @@ namespace AncientPS.Benchmarks
             _segments.Clear();
             _whole?.Dispose();
             _whole = null;
+            _range?.Dispose();
+            _range = null;
             _stream?.Dispose();
             _stream = null;
         }
@@ -427,6 +599,18 @@ namespace AncientPS.Benchmarks
             long sum = 0;
             foreach (var v in _segments) sum += GrowthMaps.Scan(v.Start, v.Length);
             return sum;
+        }
+
+        /// <summary>(c) after a growth that mapped only the new part: the rest of the range is still mapped and faulted in.</summary>
+        [Benchmark, LinuxOnly]
+        public long ExistingReservedRange() => GrowthMaps.Scan(_range.Start, _range.Mapped);
+
+        /// <summary>(c) variant: after a growth that maps the whole file again over the range (MAP_FIXED), touch every page.</summary>
+        [Benchmark, LinuxOnly]
+        public long FreshReservedWhole()
+        {
+            _range.Map(_stream, 0, GrowthMaps.FinalSize);
+            return GrowthMaps.Scan(_range.Start, _range.Mapped);
         }
     }
 }
