@@ -260,6 +260,29 @@ namespace AncientPS.Benchmarks
         public MappedAfterGrowthColumnAttribute() : base(new MappedAfterGrowthColumn()) { }
     }
 
+    /// <summary>The file and the mappings of the three strategies, as the read and page benchmarks set them up.</summary>
+    public abstract class GrowthFixture
+    {
+        private protected string _path;
+        private protected FileStream _stream;
+        private protected GrowthMaps.View _whole;
+        private protected readonly List<GrowthMaps.View> _segments = new List<GrowthMaps.View>();
+        private protected GrowthMaps.Reservation _range;
+
+        [GlobalCleanup]
+        public void Cleanup()
+        {
+            foreach (var v in _segments) v.Dispose();
+            _segments.Clear();
+            _whole?.Dispose();
+            _whole = null;
+            _range?.Dispose();
+            _range = null;
+            _stream?.Dispose();
+            _stream = null;
+        }
+    }
+
     /// <summary>
     /// Growth cost: grow a file from 1 MiB to 512 MiB (doubling, +16 MiB, or the engine's +25%) and map it after every
     /// step; the run ends by unmapping everything, since a heap pays that too when it is dismounted. Mapping only: pages are
@@ -376,7 +399,7 @@ namespace AncientPS.Benchmarks
     /// </summary>
     [BenchmarkCategory("GrowthStrategyReads")]
     [LinuxOnlyFilter]
-    public unsafe class GrowthStrategyReads
+    public unsafe class GrowthStrategyReads : GrowthFixture
     {
         private const int Reads = 1 << 16;
 
@@ -397,11 +420,6 @@ namespace AncientPS.Benchmarks
             public long Length;
         }
 
-        private string _path;
-        private FileStream _stream;
-        private GrowthMaps.View _whole;
-        private readonly List<GrowthMaps.View> _segments = new List<GrowthMaps.View>();
-        private GrowthMaps.Reservation _range;
         private volatile Region _region;
         private volatile Region _reserved;
         private volatile Segment[] _table;
@@ -450,18 +468,6 @@ namespace AncientPS.Benchmarks
             GC.KeepAlive(sum);
         }
 
-        [GlobalCleanup]
-        public void Cleanup()
-        {
-            foreach (var v in _segments) v.Dispose();
-            _segments.Clear();
-            _whole?.Dispose();
-            _whole = null;
-            _range?.Dispose();
-            _range = null;
-            _stream?.Dispose();
-            _stream = null;
-        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private byte* PointerWhole(long offset, long length)
@@ -535,13 +541,8 @@ namespace AncientPS.Benchmarks
     /// </summary>
     [BenchmarkCategory("GrowthStrategyPages")]
     [LinuxOnlyFilter]
-    public unsafe class GrowthStrategyPages
+    public unsafe class GrowthStrategyPages : GrowthFixture
     {
-        private string _path;
-        private FileStream _stream;
-        private GrowthMaps.View _whole;
-        private readonly List<GrowthMaps.View> _segments = new List<GrowthMaps.View>();
-        private GrowthMaps.Reservation _range;
 
         [GlobalSetup]
         public void Setup()
@@ -568,18 +569,6 @@ namespace AncientPS.Benchmarks
             catch { Cleanup(); throw; }
         }
 
-        [GlobalCleanup]
-        public void Cleanup()
-        {
-            foreach (var v in _segments) v.Dispose();
-            _segments.Clear();
-            _whole?.Dispose();
-            _whole = null;
-            _range?.Dispose();
-            _range = null;
-            _stream?.Dispose();
-            _stream = null;
-        }
 
         [Benchmark(Baseline = true)]
         public long ExistingWholeView() => GrowthMaps.Scan(_whole.Start, _whole.Length);
