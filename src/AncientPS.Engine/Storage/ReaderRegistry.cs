@@ -49,6 +49,7 @@ namespace AncientPS.Engine.Storage
                 for (int i = 0; i < HeapLayout.ReaderSlotCount; i++)
                 {
                     byte* s = Slot(i);
+                    long start = Volatile.Read(ref *(long*)(s + StartField));
                     int owner = Volatile.Read(ref *(int*)(s + PidField));
                     if (owner == 0)
                     {
@@ -64,7 +65,7 @@ namespace AncientPS.Engine.Storage
                         _slot = i;
                         return true;
                     }
-                    if (pass == 1) ClearIfDead(s, owner);
+                    if (pass == 1 && !IsLive(owner, start)) ClearSlot(s, owner, start);
                 }
             }
             return false;
@@ -87,9 +88,12 @@ namespace AncientPS.Engine.Storage
         /// Asks the OS whether a slot's process still runs, at most once a second per process: the answer only decides
         /// whether space may be reused yet, and a dead process found a second late costs nothing but that second.
         /// </summary>
-        private bool IsLive(byte* s, int owner, out long start)
+        /// <remarks>
+        /// Callers read a slot's start time before its pid. A slot that changes hands between the two reads then pairs
+        /// the new pid with the old start time (or 0), and clearing it fails, since the start time it would swap is gone.
+        /// </remarks>
+        private bool IsLive(int owner, long start)
         {
-            start = Volatile.Read(ref *(long*)(s + StartField));
             long now = DateTime.UtcNow.Ticks;
             lock (_liveSeen)
             {
@@ -104,10 +108,9 @@ namespace AncientPS.Engine.Storage
             return alive;
         }
 
-        /// <summary>Frees the slot of a reader that is gone, unless the slot changed hands since it was judged.</summary>
-        private void ClearIfDead(byte* s, int owner)
+        /// <summary>Frees the slot of a reader judged gone by its start time, unless the slot changed hands since.</summary>
+        private static void ClearSlot(byte* s, int owner, long start)
         {
-            if (IsLive(s, owner, out long start)) return;
             if (Interlocked.CompareExchange(ref *(long*)(s + StartField), 0, start) != start) return;
             Volatile.Write(ref *(long*)(s + MinField), 0);
             Volatile.Write(ref *(long*)(s + MaxField), 0);
@@ -175,11 +178,12 @@ namespace AncientPS.Engine.Storage
             {
                 if (i == _slot) { liveReaders++; continue; }
                 byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
+                long start = Volatile.Read(ref *(long*)(s + StartField));
                 int owner = Volatile.Read(ref *(int*)(s + PidField));
                 if (owner == 0) continue;
-                if (!IsLive(s, owner, out _))
+                if (!IsLive(owner, start))
                 {
-                    if (_memory.CanWrite) ClearIfDead(s, owner);
+                    if (_memory.CanWrite) ClearSlot(s, owner, start);
                     continue;
                 }
                 liveReaders++;

@@ -74,9 +74,7 @@ namespace AncientPS
             // PowerShell asks once for every object it wraps (each row in a pipeline): build the list once per stored
             // shape. PowerShell copies what it is given, so handing out one list is safe.
             var stored = RecordOf(baseObject).TypeNames;
-            var known = _hierarchies;
-            for (int i = 0; i < known.Length; i++)
-                if (ReferenceEquals(known[i].Key, stored)) return known[i].Value;
+            if (_hierarchies.TryGet(stored, out var known)) return known;
             var result = new Collection<string>();
             foreach (var name in stored)
             {
@@ -85,15 +83,12 @@ namespace AncientPS
             }
             result.Add(HandleTypeName);
             result.Add("System.Object");
-            var grown = new KeyValuePair<object, Collection<string>>[Math.Min(known.Length + 1, 16)];
-            grown[0] = new KeyValuePair<object, Collection<string>>(stored, result);
-            Array.Copy(known, 0, grown, 1, grown.Length - 1);
-            _hierarchies = grown;
+            _hierarchies.Add(stored, result);
             return result;
         }
 
-        // One adapter serves every runspace: the remembered lists are one array, replaced whole.
-        private volatile KeyValuePair<object, Collection<string>>[] _hierarchies = new KeyValuePair<object, Collection<string>>[0];
+        // One adapter serves every runspace.
+        private readonly PerShapeMemo<Collection<string>> _hierarchies = new PerShapeMemo<Collection<string>>(16);
 
         private static StoredRecord RecordOf(object baseObject)
         {

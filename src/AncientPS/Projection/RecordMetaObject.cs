@@ -34,7 +34,7 @@ namespace AncientPS
             var target = Expression.Convert(Expression, typeof(AncientRecordHandle));
             var isHandle = BindingRestrictions.GetTypeRestriction(Expression, typeof(AncientRecordHandle));
 
-            if (StoredPropertyReader.IndexOf(handle, binder.Name) < 0)
+            if (handle.Stored.IndexOf(binder.Name) < 0)
             {
                 // Records of this shape do not have the property: PowerShell's binder decides (hidden members, type data,
                 // strict mode), for records that lack it.
@@ -66,14 +66,13 @@ namespace AncientPS
     /// <summary>
     /// Reads one named property of stored records for a compiled rule. Records of one shape share one name list, so the
     /// property's index is remembered per shape: a loop over rows of one shape looks the name up once. A rule is shared by
-    /// every runspace that binds the same member name, and each runspace reads its own copy of a shape, so a few shapes
-    /// are remembered at once, in an array that is only ever replaced whole: readers on several threads never write.
+    /// every runspace that binds the same member name, and each runspace reads its own copy of a shape, so several
+    /// shapes are remembered at once.
     /// </summary>
     internal sealed class StoredPropertyReader
     {
-        private const int Remembered = 8;
         private readonly string _name;
-        private volatile ShapeIndex[] _known = new ShapeIndex[0];
+        private readonly PerShapeMemo<int> _indexes = new PerShapeMemo<int>(8);
 
         public StoredPropertyReader(string name)
         {
@@ -95,33 +94,13 @@ namespace AncientPS
 
         public bool Lacks(AncientRecordHandle handle) => IndexIn(handle) < 0;
 
-        public static int IndexOf(AncientRecordHandle handle, string name)
-            => handle.Stored.IndexOf(name);
-
         private int IndexIn(AncientRecordHandle handle)
         {
-            object names = handle.Stored.Names;
-            var known = _known;
-            for (int i = 0; i < known.Length; i++)
-                if (ReferenceEquals(known[i].Names, names)) return known[i].Index;
-            int index = IndexOf(handle, _name);
-            var grown = new ShapeIndex[Math.Min(known.Length + 1, Remembered)];
-            grown[0] = new ShapeIndex(names, index);
-            Array.Copy(known, 0, grown, 1, grown.Length - 1);
-            _known = grown;
+            var names = handle.Stored.Names;
+            if (_indexes.TryGet(names, out int index)) return index;
+            index = handle.Stored.IndexOf(_name);
+            _indexes.Add(names, index);
             return index;
-        }
-
-        private sealed class ShapeIndex
-        {
-            public readonly object Names;
-            public readonly int Index;
-
-            public ShapeIndex(object names, int index)
-            {
-                Names = names;
-                Index = index;
-            }
         }
     }
 }

@@ -97,7 +97,7 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
-        public void SetMany_replacing_one_key_within_a_transaction_reuses_its_own_freed_space_cleanly()
+        public async System.Threading.Tasks.Task SetMany_replacing_one_key_within_a_transaction_reuses_its_own_freed_space_cleanly()
         {
             // Space a transaction writes, frees (the key is replaced) and takes again must be zeroed like any reused
             // space: a dictionary's hash index is built on zeroed memory. This once never finished.
@@ -111,7 +111,7 @@ namespace AncientPS.Engine.Tests.Storage
                 new KeyValuePair<string, object>("k", Table(100_000)),
                 new KeyValuePair<string, object>("k", Table(200_000)),
             }));
-            Assert.True(write.Wait(TimeSpan.FromMinutes(2)), "SetMany did not finish");
+            await write.WaitAsync(TimeSpan.FromMinutes(2)); // a TimeoutException if SetMany never finishes
             var stored = (IDictionary)heap.Get("k");
             Assert.Equal(20_000, stored.Count);
             Assert.Equal(200_000, stored["k0"]);
