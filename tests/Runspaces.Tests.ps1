@@ -44,6 +44,30 @@ Describe 'Many runspaces on one heap' {
         (Get-AncientObject -Heap $heap -ListAvailable).Count | Should -BeLessOrEqual 20
     }
 
+    It 'reads record properties correctly in 4 runspaces at once, over rows of two shapes and one list shared by all' {
+        $rows = foreach ($i in 1..3000) {
+            if ($i % 3) { [pscustomobject]@{ Id = $i; Cpu = $i * 0.5; Name = "host$i" } }
+            else { [pscustomobject]@{ Name = "other$i"; Cpu = $i * 2 } }
+        }
+        Set-AncientObject -Heap $heap -Key rows -InputObject $rows
+        $expectedCpu = ($rows | Measure-Object Cpu -Sum).Sum
+        $expectedIds = ($rows | Where-Object { $null -ne $_.Id } | Measure-Object Id -Sum).Sum
+        $shared = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
+        $results = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:manifest
+            $own = Get-AncientObject -Heap $using:heap -Key rows -NoEnumerate
+            $sums = foreach ($list in $own, $using:shared) {
+                foreach ($pass in 1..5) {
+                    $cpu = 0; $ids = 0; $names = 0
+                    foreach ($r in $list) { $cpu += $r.Cpu; $ids += $r.Id; if ($r.NAME -like 'host*' -or $r.name -like 'other*') { $names++ } }
+                    "$cpu/$ids/$names"
+                }
+            }
+            @($sums | Sort-Object -Unique)
+        }
+        @($results | Sort-Object -Unique) | Should -Be @("$expectedCpu/$expectedIds/3000")
+    }
+
     It 'fails readers in other runspaces with the documented error when the heap is dismounted under them' {
         1..2000 | ForEach-Object { [pscustomobject]@{ Id = $_; Name = "n$_" } } | Set-AncientObject -Heap $heap -Key rows
         $rows = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
