@@ -180,6 +180,7 @@ Describe 'Copy-AncientHeap' {
         # The writer sets a, then b, to the same number, so every snapshot has a = b or a = b + 1;
         # a copy that read the keys at different moments could show b > a.
         $stop = Join-Path $TestDrive 'stop'
+        $readerReady = Join-Path $TestDrive 'reader-ready'
         $writer = Start-ChildPwsh @"
 `$h = Mount-AncientHeap -LiteralPath '$source'
 `$i = 0
@@ -195,6 +196,7 @@ while (-not (Test-Path '$stop')) {
         if (`$null -eq `$list) { continue }
         if (`$key -ne 'latest' -and ((`$list | Select-Object -Unique).Count -ne 1 -or `$list.Count -ne 500)) { `$bad++ }
         `$reads++
+        if (`$reads -eq 1) { Set-Content -LiteralPath '$readerReady' -Value 'ready' }
     }
 }
 "reads=`$reads bad=`$bad"
@@ -215,7 +217,12 @@ while (-not (Test-Path '$stop')) {
                 Dismount-AncientHeap -Heap $c
             }
         }
-        finally { Set-Content -LiteralPath $stop -Value 'stop' }
+        finally {
+            # A loaded machine can start the reader after the copies are done: let it read at least once first.
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while (-not (Test-Path -LiteralPath $readerReady) -and -not $reader.Process.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 50 }
+            Set-Content -LiteralPath $stop -Value 'stop'
+        }
         $writes = Receive-ChildPwsh $writer
         $reads = Receive-ChildPwsh $reader
         $reads | Should -Match '^reads=[1-9]\d* bad=0$'
@@ -376,16 +383,18 @@ Describe 'A list read before Dismount-AncientHeap' {
         Dismount-AncientHeap -Heap $heap
     }
 
-    # PowerShell's index binder swallows any exception an indexer throws, whatever its type, unless strict mode is 3 or
-    # later (and its property binder swallows a getter's even then), so $rows[0] and $rows.Count cannot report the
-    # dismount; every other way of reading does. docs/en-US/Dismount-AncientHeap.md says so.
+    # PowerShell's own binding of an indexer or a property turns any exception into $null (outside strict mode 3); the
+    # list binds [int] and .Count itself so that they report the dismount like every other way of reading.
     It 'reports ObjectDisposedException from foreach, the pipeline and .Item() in any mode' {
         { foreach ($row in $rows) { } } | Should -Throw -ExceptionType ([ObjectDisposedException])
         { $rows | ForEach-Object { $_ } } | Should -Throw '*dismounted*'
         { $rows.Item(0) } | Should -Throw '*dismounted*'
     }
 
-    It 'reports it from $rows[0] under Set-StrictMode -Version 3, and from .get_Count() in any mode' {
+    It 'reports it from $rows[0], $rows[-1] and $rows.Count in any mode' {
+        { $rows[0] } | Should -Throw -ExceptionType ([ObjectDisposedException])
+        { $rows[-1] } | Should -Throw -ExceptionType ([ObjectDisposedException])
+        { $rows.Count } | Should -Throw -ExceptionType ([ObjectDisposedException])
         { $rows.get_Count() } | Should -Throw '*dismounted*'
         Set-StrictMode -Version 3.0
         { $rows[0] } | Should -Throw -ExceptionType ([ObjectDisposedException])

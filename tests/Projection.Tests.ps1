@@ -104,6 +104,20 @@ Describe 'The read-only projection' {
             $names | Should -Be $original.Name
         }
 
+        It 'index and count like arrays: negative, out of range, ranges, [long] and string indexes, strict mode' {
+            $list = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
+            $list[1].Name | Should -Be $original[1].Name
+            $list[-1].Name | Should -Be $original[-1].Name
+            $list[[long]2].Name | Should -Be $original[2].Name
+            $list['3'].Name | Should -Be $original[3].Name
+            @($list[0..2]).Name | Should -Be @($original[0..2]).Name
+            @($list[0, 5]).Name | Should -Be @($original[0, 5]).Name
+            $list[100] | Should -BeNullOrEmpty
+            $list.Count | Should -Be $original.Count
+            $list.COUNT | Should -Be $original.Count
+            { Set-StrictMode -Version Latest; $list[100] } | Should -Throw
+        }
+
         It 'support member enumeration and pipeline unrolling' {
             $rows.Name | Should -Be $original.Name
             ($rows | Measure-Object).Count | Should -Be 6

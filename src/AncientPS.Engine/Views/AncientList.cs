@@ -1,4 +1,5 @@
 using System;
+using System.Dynamic;
 using System.Collections;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -12,7 +13,7 @@ namespace AncientPS.Engine
     /// Elements are read on access; nested lists, dictionaries and records come back as views.
     /// Packed arrays of primitives (byte[], int[], double[] ...) copy out in bulk with <see cref="ToArray"/> and <see cref="CopyTo"/>.
     /// </summary>
-    public sealed unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode
+    public sealed unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode, IDynamicMetaObjectProvider
     {
         private readonly NodeContext _context;
         private readonly long _offset;
@@ -69,6 +70,11 @@ namespace AncientPS.Engine
                 return _count;
             }
         }
+
+        internal int StoredCount => _count;
+
+        /// <summary>Dynamic languages bind <c>list[i]</c> and <c>list.Count</c> to direct calls: see <see cref="ListMetaObject"/>.</summary>
+        DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) => new ListMetaObject(parameter, this);
 
         /// <summary>True when the elements are stored packed as raw primitives.</summary>
         public bool IsPacked => _elementTag != 0;

@@ -27,7 +27,9 @@ namespace AncientPS
         public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
         {
             var handle = (AncientRecordHandle)Value;
-            if (IsPowerShellMember(binder.Name) || handle.Heap.IsDisposed)
+            // A rule bound here serves later records too (rules are shared between call sites), so it is bound the same
+            // way whether or not this record's heap is still mounted: reading through it reports a dismount.
+            if (IsPowerShellMember(binder.Name))
                 return binder.FallbackGetMember(this);
 
             var reader = Expression.Constant(new StoredPropertyReader(binder.Name));
