@@ -31,10 +31,15 @@ namespace AncientPS.Engine
             _context = context;
             _offset = offset;
             _shape = shape;
-            int n = _shape.Count;
-            byte* p = context.Space.Pointer(offset, 8 + NodeTags.Align8(n) + 8L * n);
-            _tags = p + 8;
-            _payloads = (ulong*)(p + 8 + NodeTags.Align8(n));
+            _tags = Slots(context, offset, shape.Count, out _payloads);
+        }
+
+        /// <summary>A record node's slots: its tag bytes (returned) and its payloads, after the 8-byte header.</summary>
+        internal static byte* Slots(NodeContext context, long offset, int count, out ulong* payloads)
+        {
+            byte* p = context.Space.Pointer(offset, 8 + NodeTags.Align8(count) + 8L * count);
+            payloads = (ulong*)(p + 8 + NodeTags.Align8(count));
+            return p + 8;
         }
 
         public AncientHeap Heap => _context.Space.Heap;

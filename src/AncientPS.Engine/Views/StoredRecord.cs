@@ -57,8 +57,8 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
-                byte* p = space.Pointer(_offset, 8 + NodeTags.Align8(n) + 8L * n);
-                return context.ReadSlot(p[8 + index], ((ulong*)(p + 8 + NodeTags.Align8(n)))[index], true);
+                byte* tags = AncientRecord.Slots(context, _offset, n, out ulong* payloads);
+                return context.ReadSlot(tags[index], payloads[index], true);
             }
             finally { space.ExitRead(); }
         }
