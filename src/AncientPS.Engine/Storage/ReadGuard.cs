@@ -11,7 +11,9 @@ namespace AncientPS.Engine.Storage
     {
         private const int Stripes = 16;
         private const int Stride = 16; // 16 ints = 64 bytes between counters
-        private readonly int[] _counts = new int[Stripes * Stride];
+        // Counter k lives at (k + 1) * Stride: the array's first line also holds its length, which every reader's bounds
+        // check reads, so no counter shares it (a thread writing there slowed every other reader).
+        private readonly int[] _counts = new int[(Stripes + 1) * Stride];
         private volatile bool _closing;
 
         public bool IsClosing => _closing;
@@ -27,7 +29,7 @@ namespace AncientPS.Engine.Storage
             {
                 int s = t_stripe;
                 if (s == 0) t_stripe = s = (Interlocked.Increment(ref s_nextStripe) & (Stripes - 1)) + 1;
-                return (s - 1) * Stride;
+                return s * Stride;
             }
         }
 
@@ -56,7 +58,7 @@ namespace AncientPS.Engine.Storage
             {
                 bool idle = true;
                 for (int i = 0; i < Stripes; i++)
-                    if (Volatile.Read(ref _counts[i * Stride]) != 0) { idle = false; break; }
+                    if (Volatile.Read(ref _counts[(i + 1) * Stride]) != 0) { idle = false; break; }
                 if (idle) return true;
                 if (DateTime.UtcNow > deadline) return false;
                 spin.SpinOnce();
