@@ -51,6 +51,41 @@ try {
     }
     Dismount-AncientHeap -Heap $heap
 
+    # The machine's own ceiling for that ratio, in the same run: plain C# threads that only allocate small objects (as a
+    # PowerShell loop does, one boxed number per step), 2 threads against 1. Every allocation-heavy loop meets the same
+    # garbage collector, which stops all threads while it runs; pure arithmetic scales about 2x on 2 cores.
+    Add-Type -TypeDefinition @'
+public static class AncientBenchAllocationLoop
+{
+    public static object Sink;
+    public static double Total;
+    public static void Run(long steps) { object last = null; for (long i = 0; i < steps; i++) last = (double)i; Sink = last; }
+    public static void Compute(long steps) { double s = 0; for (long i = 0; i < steps; i++) s += System.Math.Sqrt(i); Total = s; }
+    public static double StepsPerSecond(int threads, long steps, bool allocate)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var all = new System.Threading.Thread[threads];
+        for (int t = 0; t < threads; t++) { all[t] = allocate ? new System.Threading.Thread(() => Run(steps)) : new System.Threading.Thread(() => Compute(steps)); all[t].Start(); }
+        foreach (var t in all) t.Join();
+        return threads * steps / clock.Elapsed.TotalSeconds;
+    }
+}
+'@
+    [AncientBenchAllocationLoop]::Run(20000000)
+    [AncientBenchAllocationLoop]::Compute(20000000)
+    foreach ($allocate in $true, $false) {
+        $rate = @{ 1 = 0.0; 2 = 0.0 }
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            foreach ($n in 1, 2) { $rate[$n] = [Math]::Max($rate[$n], [AncientBenchAllocationLoop]::StepsPerSecond($n, 30000000, $allocate)) }
+        }
+        $results.Add([pscustomobject]@{
+                Measure = if ($allocate) { 'reference: C# threads allocating, 2 vs 1' } else { 'reference: C# threads computing, 2 vs 1' }
+                Value   = '{0:N0} steps/s' -f $rate[2]
+                Ratio   = '{0:N2}x of one' -f ($rate[2] / $rate[1])
+                Goal    = ''
+            })
+    }
+
     # ---------------------------------------------------------------- the cost of a small Set
     # Through the engine's API, so that only the lock, the copy and the publish are timed, not the cmdlet.
     function Measure-Set([AncientPS.Engine.AncientHeap] $Target) {
