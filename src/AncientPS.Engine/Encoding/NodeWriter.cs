@@ -68,7 +68,14 @@ namespace AncientPS.Engine.Encoding
         private readonly Action<long> _progress;
         private readonly int _depth;
 
-        private readonly Dictionary<object, Slot> _memo = new Dictionary<object, Slot>(IdentityComparer.Instance);
+        private Dictionary<object, Slot> _memo = new Dictionary<object, Slot>(IdentityComparer.Instance);
+        private bool _memoSized;
+
+        // The identity map grows by doubling, and at 100,000 records its growth was half of what a write allocated (and
+        // a write of 1,000,000 records cost more per record than one of 100,000). Once the first element of a long root
+        // list is written, the map is sized for all of them at that rate (up to a bound), so it is allocated once.
+        private const int MemoSizingMinimumCount = 4096;
+        private const int MemoSizingLimit = 1 << 21;
         private readonly Dictionary<string, long> _names = new Dictionary<string, long>(StringComparer.Ordinal);
         private readonly Dictionary<ShapeKey, long> _shapes = new Dictionary<ShapeKey, long>();
         private readonly List<Frame> _stack = new List<Frame>();
@@ -123,6 +130,7 @@ namespace AncientPS.Engine.Encoding
                     _pool.Push(f);
                     continue;
                 }
+                if (f.Next == 1 && !_memoSized && _stack.Count == 1 && f.Kind == FrameKind.Slots) SizeMemo(f.Count);
                 int i = f.Next++;
                 byte* tag = f.Tags + i;
                 ulong* payload = f.Payloads + i;
@@ -144,6 +152,17 @@ namespace AncientPS.Engine.Encoding
                 }
                 Tick();
             }
+        }
+
+        private void SizeMemo(int elements)
+        {
+            _memoSized = true;
+            if (elements < MemoSizingMinimumCount || _memo.Count == 0) return;
+            long expected = Math.Min((long)_memo.Count * elements + (elements >> 3), MemoSizingLimit);
+            if (expected <= _memo.Count * 2L) return;
+            var sized = new Dictionary<object, Slot>((int)expected, IdentityComparer.Instance);
+            foreach (var entry in _memo) sized.Add(entry.Key, entry.Value);
+            _memo = sized;
         }
 
         private void Tick()

@@ -91,6 +91,26 @@ namespace AncientPS
         private bool ReadNoteProperties(OrderedDictionary members, out string[] names, out object[] values)
         {
             int n = members.Count;
+            // Records of one layout share one name array: the common case (the same names as the last object) allocates
+            // only the values.
+            var last = _lastNames;
+            if (last != null && last.Length == n)
+            {
+                values = new object[n];
+                int j = 0;
+                for (; j < n; j++)
+                {
+                    if (!(members[j] is PSNoteProperty same)) break;
+                    string name = same.Name;
+                    if (!ReferenceEquals(name, last[j]) && !string.Equals(name, last[j], StringComparison.Ordinal)) break;
+                    values[j] = same.Value;
+                }
+                if (j == n)
+                {
+                    names = last;
+                    return true;
+                }
+            }
             names = new string[n];
             values = new object[n];
             int k = 0;
@@ -110,8 +130,6 @@ namespace AncientPS
                 Array.Resize(ref names, k);
                 Array.Resize(ref values, k);
             }
-            // Records of one layout share one name array.
-            var last = _lastNames;
             if (last != null && last.Length == k)
             {
                 int i = 0;
