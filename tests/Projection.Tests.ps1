@@ -54,6 +54,21 @@ Describe 'The read-only projection' {
             $seen | Should -Be @('1|x', '|y', '2|', '4|')
         }
 
+        It 'stores each record''s own names when consecutive records share a layout, differ in one name or carry a method' {
+            # The writer reuses the previous record's name list while the names match: every change must still show.
+            $withMethod = [pscustomobject]@{ Id = 3; Name = 'c' } | Add-Member -MemberType ScriptMethod -Name Hello -Value { 'hi' } -PassThru
+            @(
+                [pscustomobject]@{ Id = 1; Name = 'a' }
+                [pscustomobject]@{ Id = 2; Other = 'b' }
+                $withMethod
+                [pscustomobject]@{ Id = 4; Name = 'd' }
+                [pscustomobject]@{ Id = 5; name = 'e' }
+            ) | Set-AncientObject -Heap $heap -Key layouts
+            $back = Get-AncientObject -Heap $heap -Key layouts -NoEnumerate
+            $shown = foreach ($r in $back) { ($r.PSObject.Properties.Name -join ',') + '=' + ($r.PSObject.Properties.Value -join ',') }
+            $shown | Should -Be @('Id,Name=1,a', 'Id,Other=2,b', 'Id,Name=3,c', 'Id,Name=4,d', 'Id,name=5,e')
+        }
+
         It 'gives $null for a missing property, and the strict-mode error under Set-StrictMode' {
             $rows[0].NoSuchProperty | Should -BeNullOrEmpty
             { Set-StrictMode -Version Latest; $rows[0].NoSuchProperty } | Should -Throw -ErrorId 'PropertyNotFoundStrict'

@@ -40,6 +40,29 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
+        public void Sharing_across_the_rows_of_a_long_list_is_kept_when_the_identity_map_is_sized_from_its_first_row()
+        {
+            // The writer sizes its identity map after the first row of a long root list: what the first row stored
+            // (the shared array, the root itself) must still be recognised by the rows after it.
+            var shared = new object[] { "shared-by-every-row" };
+            var rows = new object[10_000];
+            for (int i = 0; i < rows.Length; i++) rows[i] = new object[] { i, shared, "row-name-" + i, i % 2 == 0 ? rows : null };
+            using var heap = AncientHeap.Open(_dir.File("rows.heap"));
+            heap.Set("rows", rows);
+            var stored = (AncientList)heap.Get("rows");
+            long sharedOffset = ((AncientList)((AncientList)stored[0])[1]).Offset;
+            for (int i = 0; i < rows.Length; i += 997)
+            {
+                var row = (AncientList)stored[i];
+                Assert.Equal(i, row[0]);
+                Assert.Equal(sharedOffset, ((AncientList)row[1]).Offset);
+                Assert.Equal("row-name-" + i, row[2]);
+                if (i % 2 == 0) Assert.Equal(stored.Offset, ((AncientList)row[3]).Offset);
+                else Assert.Null(row[3]);
+            }
+        }
+
+        [Fact]
         public void Sharing_and_cycles_are_kept_in_a_heap_file()
         {
             var shared = new object[] { "shared" };
