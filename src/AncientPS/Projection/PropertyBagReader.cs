@@ -102,7 +102,7 @@ namespace AncientPS
                 {
                     if (!(members[j] is PSNoteProperty same)) break;
                     string name = same.Name;
-                    if (!ReferenceEquals(name, last[j]) && !string.Equals(name, last[j], StringComparison.Ordinal)) break;
+                    if (!string.Equals(name, last[j], StringComparison.Ordinal)) break;
                     values[j] = same.Value;
                 }
                 if (j == n)
