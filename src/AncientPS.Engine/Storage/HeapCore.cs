@@ -142,10 +142,12 @@ namespace AncientPS.Engine.Storage
             try
             {
                 if (!exists) Platform.SetUnixCreateMode(full, options.UnixCreateMode);
-                if (stream.Length == 0)
+                if (stream.Length == 0 || IsUnfinishedHeap(stream))
                 {
                     if (!writable || !options.CreateIfMissing || options.ReadOnly)
-                        throw new AncientHeapFormatException(HeapFormatProblem.NotAHeap, $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one.");
+                        throw new AncientHeapFormatException(HeapFormatProblem.NotAHeap, stream.Length == 0
+                            ? $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one."
+                            : $"'{full}' is a heap whose creation was interrupted. Mount it without -ReadOnly to finish creating it.");
                     var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true));
                     created.Initialize(stream);
                     return created;
@@ -161,6 +163,44 @@ namespace AncientPS.Engine.Storage
                 throw;
             }
         }
+
+        /// <summary>
+        /// True for a file a creator was killed while initialising: exactly the size of an empty heap, its magic not yet (or
+        /// only partly) written, and no byte set outside the fields <see cref="Initialize"/> writes before the magic. Any
+        /// other file keeps being refused as not a heap. Read through the stream, like <see cref="CheckHeader"/>.
+        /// </summary>
+        private static bool IsUnfinishedHeap(FileStream stream)
+        {
+            if (stream.Length != HeapLayout.DataStart) return false;
+            var bytes = new byte[HeapLayout.DataStart];
+            stream.Position = 0;
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = stream.Read(bytes, read, bytes.Length - read);
+                if (n <= 0) return false;
+                read += n;
+            }
+            int magic = HeapLayout.Magic.Length;
+            bool complete = true;
+            for (int i = 0; i < magic; i++)
+            {
+                if (bytes[i] == HeapLayout.Magic[i]) continue;
+                if (bytes[i] != 0) return false;
+                complete = false;
+            }
+            if (complete) return false; // the magic is whole: a heap, checked as any other
+            for (int i = magic; i < bytes.Length; i++)
+            {
+                if (bytes[i] != 0 && !WrittenBeforeMagic(i)) return false;
+            }
+            return true;
+        }
+
+        private static bool WrittenBeforeMagic(int offset) =>
+            (offset >= 16 && offset < 56)
+            || (offset >= HeapLayout.HeaderChecksumOffset && offset < HeapLayout.HeaderChecksumOffset + 8)
+            || (offset >= HeapLayout.MetaOffsets[1] && offset < HeapLayout.MetaOffsets[1] + HeapLayout.MetaSize);
 
         /// <summary>Reads and checks the header through the stream, before anything is mapped, so a non-heap file is never touched.</summary>
         private static void CheckHeader(FileStream stream, string path)
@@ -193,27 +233,37 @@ namespace AncientPS.Engine.Storage
                 throw new AncientHeapCorruptException($"The header of '{path}' describes a layout this version does not know; the file is damaged.");
         }
 
-        /// <summary>Writes the header, an empty committed state and an empty reader table into a new, empty file.</summary>
+        /// <summary>
+        /// Writes the header, an empty committed state and an empty reader table into a new, empty file (or one whose
+        /// creation was interrupted). The magic goes in last, after a flush, so that a creator killed at any instant
+        /// leaves either a heap or a file <see cref="IsUnfinishedHeap"/> recognises, never a file that mounts refuse.
+        /// </summary>
         private void Initialize(FileStream stream)
         {
             stream.Lock(HeapLayout.WriterLockOffset, 1);
             try
             {
-                if (stream.Length != 0) { CheckHeader(stream, Path); Attach(); return; }
+                if (stream.Length != 0 && !IsUnfinishedHeap(stream)) { CheckHeader(stream, Path); Attach(); return; }
                 stream.SetLength(HeapLayout.DataStart);
                 byte* p = Memory.Pointer(0, HeapLayout.DataStart);
-                for (int i = 0; i < HeapLayout.Magic.Length; i++) p[i] = HeapLayout.Magic[i];
-                *(ushort*)(p + 16) = HeapLayout.MajorVersion;
-                *(ushort*)(p + 18) = HeapLayout.MinorVersion;
-                *(uint*)(p + 20) = HeapLayout.HeaderSize;
-                *(uint*)(p + 24) = 0;
-                *(uint*)(p + 28) = HeapLayout.ReaderSlotCount;
-                *(long*)(p + 32) = HeapLayout.ReaderTableOffset;
-                *(long*)(p + 40) = HeapLayout.DataStart;
-                *(long*)(p + 48) = DateTime.UtcNow.Ticks;
-                *(ulong*)(p + HeapLayout.HeaderChecksumOffset) = Checksum64.Compute(p, HeapLayout.HeaderChecksummedBytes);
+                var header = stackalloc byte[HeapLayout.HeaderChecksummedBytes];
+                for (int i = 0; i < HeapLayout.HeaderChecksummedBytes; i++) header[i] = 0;
+                for (int i = 0; i < HeapLayout.Magic.Length; i++) header[i] = HeapLayout.Magic[i];
+                *(ushort*)(header + 16) = HeapLayout.MajorVersion;
+                *(ushort*)(header + 18) = HeapLayout.MinorVersion;
+                *(uint*)(header + 20) = HeapLayout.HeaderSize;
+                *(uint*)(header + 24) = 0;
+                *(uint*)(header + 28) = HeapLayout.ReaderSlotCount;
+                *(long*)(header + 32) = HeapLayout.ReaderTableOffset;
+                *(long*)(header + 40) = HeapLayout.DataStart;
+                *(long*)(header + 48) = DateTime.UtcNow.Ticks;
+                int magic = HeapLayout.Magic.Length;
+                for (int i = magic; i < HeapLayout.HeaderChecksummedBytes; i++) p[i] = header[i];
+                *(ulong*)(p + HeapLayout.HeaderChecksumOffset) = Checksum64.Compute(header, HeapLayout.HeaderChecksummedBytes);
                 var meta = new MetaPage { TransactionId = 1, CommittedSize = HeapLayout.DataStart, CommitTicks = DateTime.UtcNow.Ticks };
                 meta.WriteTo(p + HeapLayout.MetaOffsets[1]);
+                Memory.Flush();
+                for (int i = 0; i < magic; i++) p[i] = header[i];
                 Memory.Flush();
             }
             finally

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using AncientPS.Engine;
 
@@ -27,6 +28,8 @@ namespace AncientPS.HeapProbe
     ///       "still VERSION" and exits, dismounting the heap.
     ///   get PATH KEY
     ///       prints the value's text (a list as its items joined by commas).
+    ///   create FOLDER
+    ///       creates new heaps FOLDER/0.heap, 1.heap, ... one after another until killed, printing "created N" after each.
     /// </summary>
     public static class Program
     {
@@ -44,6 +47,7 @@ namespace AncientPS.HeapProbe
                     case "read": return Read(args[1], Int(args[2]), double.Parse(args[3], CultureInfo.InvariantCulture), Int(args[4]));
                     case "hold": return Hold(args[1], args[2]);
                     case "get": return Get(args[1], args[2]);
+                    case "create": return Create(args[1]);
                     default: Console.Error.WriteLine("unknown command " + args[0]); return 2;
                 }
             }
@@ -117,6 +121,15 @@ namespace AncientPS.HeapProbe
             var value = heap.Get(key);
             Say(value is AncientList list ? string.Join(",", list.Cast<object>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))) : Convert.ToString(value, CultureInfo.InvariantCulture));
             return 0;
+        }
+
+        private static int Create(string folder)
+        {
+            for (int i = 0; ; i++)
+            {
+                using (AncientHeap.Open(Path.Combine(folder, i.ToString(CultureInfo.InvariantCulture) + ".heap"))) { }
+                Say("created " + i.ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         private static int HoldLock(string path)

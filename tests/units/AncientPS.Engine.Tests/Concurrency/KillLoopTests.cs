@@ -111,5 +111,38 @@ namespace AncientPS.Engine.Tests.Concurrency
             // the margin is for the writers' own short-lived pins, which last until their garbage collector runs).
             Assert.InRange(largestFile, 0, 8L * Keys * LargestValue);
         }
+
+        [Fact]
+        public void A_process_killed_while_creating_heaps_leaves_files_that_all_mount()
+        {
+            // A child creates new heap files back to back and is killed at random moments, so some kills land inside a
+            // creation. Every file it leaves is a heap, or a creation that a writable mount finishes: none is refused.
+            int seed = Setting("ANCIENTPS_STRESS_SEED", Environment.TickCount & 0xFFFFFF);
+            var random = new Random(seed);
+            int files = 0;
+            for (int round = 0; round < 6; round++)
+            {
+                string folder = Path.Combine(_dir.Path, "created-" + round);
+                Directory.CreateDirectory(folder);
+                using (var creator = ChildProbe.HeapProbe("create", folder))
+                {
+                    creator.WaitForLine("created");
+                    Thread.Sleep(random.Next(0, 60));
+                    creator.Kill();
+                    Assert.DoesNotContain(creator.Lines, l => l.StartsWith("error", StringComparison.Ordinal) || l.StartsWith("stderr", StringComparison.Ordinal));
+                }
+                foreach (var file in Directory.GetFiles(folder))
+                {
+                    using (var heap = AncientHeap.Open(file))
+                    {
+                        heap.Set("k", file);
+                        Assert.Equal(file, heap.Get("k"));
+                    }
+                    Assert.Empty(HeapVerifier.Verify(file));
+                    files++;
+                }
+            }
+            _output.WriteLine($"{files} files created by killed processes all mount (seed {seed})");
+        }
     }
 }

@@ -276,6 +276,59 @@ namespace AncientPS.Engine.Tests.Storage
             Assert.Equal("old", heap.Get("k"));
         }
 
+        // What a creator killed during Initialize leaves: the file at its empty-heap size, the fields written before the
+        // magic present or not, the magic missing or partial (it is written last).
+        public static TheoryData<string, int> UnfinishedCreations => new TheoryData<string, int>
+        {
+            { "nothing written yet", 0 },
+            { "header fields and meta page, no magic", 0 },
+            { "header fields and meta page, half the magic", 8 },
+        };
+
+        [Theory]
+        [MemberData(nameof(UnfinishedCreations))]
+        public void A_heap_whose_creation_was_interrupted_is_refused_read_only_and_finished_by_a_writable_mount(string state, int magicBytes)
+        {
+            string path = _dir.File("unfinished.heap");
+            var image = new byte[HeapLayout.DataStart];
+            if (state != "nothing written yet")
+            {
+                // A finished empty heap's header page, with the magic cut back to what the creator got to write.
+                string donor = _dir.File("donor.heap");
+                using (AncientHeap.Open(donor)) { }
+                Array.Copy(File.ReadAllBytes(donor), image, HeapLayout.HeaderSize);
+                Array.Clear(image, magicBytes, HeapLayout.Magic.Length - magicBytes);
+            }
+            File.WriteAllBytes(path, image);
+
+            var refused = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path, new HeapOptions { ReadOnly = true }));
+            Assert.Equal(HeapFormatProblem.NotAHeap, refused.Problem);
+            Assert.Contains("creation was interrupted", refused.Message);
+            Assert.Equal(image, File.ReadAllBytes(path));
+
+            using (var heap = AncientHeap.Open(path))
+            {
+                heap.Set("k", "v");
+                Assert.Equal("v", heap.Get("k"));
+            }
+            using (var again = AncientHeap.Open(path, new HeapOptions { ReadOnly = true })) Assert.Equal("v", again.Get("k"));
+        }
+
+        [Theory]
+        [InlineData(5000)] // a byte in the reader table, which creation never writes
+        [InlineData(200)] // a byte in the header outside the fields creation writes
+        [InlineData(3)] // a magic byte that is neither zero nor the magic's
+        public void A_file_of_an_empty_heaps_size_that_creation_could_not_have_left_is_still_not_a_heap(int offset)
+        {
+            string path = _dir.File("zeros.heap");
+            var image = new byte[HeapLayout.DataStart];
+            image[offset] = 0x5A;
+            File.WriteAllBytes(path, image);
+            var ex = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path));
+            Assert.Equal(HeapFormatProblem.NotAHeap, ex.Problem);
+            Assert.Equal(image, File.ReadAllBytes(path));
+        }
+
         [Fact]
         public void A_non_heap_file_is_refused_and_left_byte_for_byte_unchanged()
         {
