@@ -30,7 +30,8 @@ $results = [Collections.Generic.List[object]]::new()
 $other = $null
 try {
     # ---------------------------------------------------------------- runspaces scanning one heap
-    $heap = Mount-AncientHeap -LiteralPath (Join-Path $work 'scan.heap')
+    $scanPath = Join-Path $work 'scan.heap'
+    $heap = Mount-AncientHeap -LiteralPath $scanPath
     $data = foreach ($i in 1..$Rows) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0) } }
     Set-AncientObject -Heap $heap -Key rows -InputObject $data
     $data = $null
@@ -50,6 +51,30 @@ try {
             })
     }
     Dismount-AncientHeap -Heap $heap
+
+    # The same scan in a new PowerShell started with the server garbage collector (DOTNET_gcServer=1: one heap and one
+    # collecting thread per core), a setting of the user's process that a module cannot make. The process only mounts
+    # the file, as a process that reads a shared heap would.
+    $pwsh = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    $serverInfo = if (Test-Path -LiteralPath $pwsh) { [Diagnostics.ProcessStartInfo]::new($pwsh) } else { $i = [Diagnostics.ProcessStartInfo]::new('dotnet'); $i.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')); $i }
+    $measureScan = Join-Path $PSScriptRoot 'tools/Measure-RunspaceScan.ps1'
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "& '$measureScan' -Manifest '$manifest' -Heap '$scanPath' -Key rows -Runspaces 1, 2 -Trials $Repeat | ConvertTo-Json -Compress") { $serverInfo.ArgumentList.Add($a) }
+    $serverInfo.Environment['DOTNET_gcServer'] = '1'
+    $serverInfo.RedirectStandardOutput = $true
+    $serverInfo.UseShellExecute = $false
+    $serverProcess = [Diagnostics.Process]::Start($serverInfo)
+    $serverOutput = $serverProcess.StandardOutput.ReadToEnd()
+    $serverProcess.WaitForExit()
+    if ($serverProcess.ExitCode -ne 0) { throw "The server-GC scan process failed (exit code $($serverProcess.ExitCode))." }
+    $serverTrials = @($serverOutput | ConvertFrom-Json)
+    $serverOne = ($serverTrials | Where-Object Runspaces -EQ 1 | Measure-Object RowsPerSecond -Maximum).Maximum
+    $serverTwo = ($serverTrials | Where-Object Runspaces -EQ 2 | Measure-Object RowsPerSecond -Maximum).Maximum
+    $results.Add([pscustomobject]@{
+            Measure = '2 runspaces, pwsh with server GC'
+            Value   = '{0:N0} rows/s' -f $serverTwo
+            Ratio   = ('{0:N2}x of one ({1:N0} rows/s)' -f ($serverTwo / $serverOne), $serverOne)
+            Goal    = ''
+        })
 
     # The machine's own ceiling for that ratio, in the same run: plain C# threads that only allocate small objects (as a
     # PowerShell loop does, one boxed number per step), 2 threads against 1. Every allocation-heavy loop meets the same

@@ -21,7 +21,8 @@ $trials = & ./tests/benchmarks/tools/Measure-RunspaceScan.ps1 -Manifest ./Ancien
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $Manifest,
-    # The heap and key of the stored rows; or -InMemory for the reference over ordinary objects.
+    # The heap (a mounted heap, or the path of a heap file each runspace mounts read-only) and key of the stored rows;
+    # or -InMemory for the reference over ordinary objects.
     [object] $Heap,
     [string] $Key = 'rows',
     [object[]] $InMemory,
@@ -37,6 +38,7 @@ $setup = {
     param($Manifest, $Heap, $Key, $InMemory)
     $ErrorActionPreference = 'Stop'
     Import-Module $Manifest
+    if ($Heap -is [string]) { $Heap = Mount-AncientHeap -LiteralPath $Heap -ReadOnly }
     $global:BenchRows = if ($InMemory) { $InMemory } else { Get-AncientObject -Heap $Heap -Key $Key -NoEnumerate }
     function global:Invoke-BenchScan($Rows) { $s = 0; foreach ($o in $Rows) { $s += $o.Cpu }; $s }
     # Warm up past .NET's tiered compilation (code called 30 times is recompiled optimised, after a short delay): at
