@@ -143,6 +143,23 @@ Describe 'Mount-AncientHeap' {
             $err.CategoryInfo.Category | Should -Be 'InvalidData'
         }
 
+        It 'finishes creating a heap whose creator was killed, and says so when mounted read-only' {
+            # A creator killed before it wrote the magic (written last) leaves the empty-heap size in zeros and fields.
+            $path = Join-Path $TestDrive 'unfinished.heap'
+            [IO.File]::WriteAllBytes($path, [byte[]]::new(20480))
+            $err = { Mount-AncientHeap -Path $path -ReadOnly -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'HeapNotCreated,*'
+            $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $err.Exception.Message | Should -BeLike '*not a heap yet*stopped before it finished*without -ReadOnly*'
+            [IO.File]::ReadAllBytes($path).Length | Should -Be 20480
+            $heap = Mount-AncientHeap -Path $path
+            Set-AncientObject -Heap $heap -Key k -InputObject 'finished'
+            Dismount-AncientHeap -Heap $heap
+            $again = Mount-AncientHeap -Path $path -ReadOnly
+            Get-AncientObject -Heap $again -Key k | Should -Be 'finished'
+            Dismount-AncientHeap -Heap $again
+        }
+
         It 'reports a heap of a newer format as NewerFormat' {
             $path = Join-Path $TestDrive 'newer.heap'
             Mount-AncientHeap -Path $path | Dismount-AncientHeap

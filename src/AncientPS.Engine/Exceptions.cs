@@ -12,6 +12,11 @@ namespace AncientPS.Engine
         NewerVersion,
         /// <summary>The heap's bytes fail a checksum or a bounds check.</summary>
         Corrupt,
+        /// <summary>
+        /// The file is empty, or a heap whose creator stopped before finishing it: a writable mount creates the heap, a
+        /// read-only mount cannot.
+        /// </summary>
+        NotCreated,
     }
 
     /// <summary>A heap file that is not a heap, is of a newer format, or is damaged.</summary>

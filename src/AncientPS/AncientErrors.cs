@@ -67,6 +67,9 @@ namespace AncientPS
                 case HeapFormatProblem.NotAHeap:
                     return Record(new InvalidDataException($"'{path}' is not an AncientPS heap. Give the path of a heap file, or a new path to create one.", e),
                         "NotAHeap", ErrorCategory.InvalidData, path);
+                case HeapFormatProblem.NotCreated:
+                    return Record(new InvalidOperationException($"'{path}' is not a heap yet: it is empty, or the process creating it stopped before it finished. Mount it without -ReadOnly to create the heap.", e),
+                        "HeapNotCreated", ErrorCategory.InvalidOperation, path);
                 case HeapFormatProblem.NewerVersion:
                     return Record(new InvalidDataException($"'{path}' was written by a newer version of AncientPS. Update the module to read it.", e),
                         "NewerFormat", ErrorCategory.InvalidData, path);

@@ -145,7 +145,7 @@ namespace AncientPS.Engine.Storage
                 if (stream.Length == 0 || IsUnfinishedHeap(stream))
                 {
                     if (!writable || !options.CreateIfMissing || options.ReadOnly)
-                        throw new AncientHeapFormatException(HeapFormatProblem.NotAHeap, stream.Length == 0
+                        throw new AncientHeapFormatException(HeapFormatProblem.NotCreated, stream.Length == 0
                             ? $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one."
                             : $"'{full}' is a heap whose creation was interrupted. Mount it without -ReadOnly to finish creating it.");
                     var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true));
@@ -169,7 +169,7 @@ namespace AncientPS.Engine.Storage
         /// only partly) written, and no byte set outside the fields <see cref="Initialize"/> writes before the magic. Any
         /// other file keeps being refused as not a heap. Read through the stream, like <see cref="CheckHeader"/>.
         /// </summary>
-        private static bool IsUnfinishedHeap(FileStream stream)
+        internal static bool IsUnfinishedHeap(FileStream stream)
         {
             if (stream.Length != HeapLayout.DataStart) return false;
             var bytes = new byte[HeapLayout.DataStart];

@@ -128,6 +128,10 @@ namespace AncientPS.Engine.Verification
 
         private static HeapProblem HeaderPrecheck(FileStream stream, string path)
         {
+            if (HeapCore.IsUnfinishedHeap(stream))
+                return new HeapProblem(path, HeapArea.Header, 0, null,
+                    "The heap's creation was interrupted before it wrote the magic number: mount it without -ReadOnly to finish creating it.");
+            stream.Position = 0;
             var head = new byte[HeapLayout.HeaderSize];
             int read = 0;
             while (read < head.Length)

@@ -302,8 +302,10 @@ namespace AncientPS.Engine.Tests.Storage
             File.WriteAllBytes(path, image);
 
             var refused = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path, new HeapOptions { ReadOnly = true }));
-            Assert.Equal(HeapFormatProblem.NotAHeap, refused.Problem);
+            Assert.Equal(HeapFormatProblem.NotCreated, refused.Problem);
             Assert.Contains("creation was interrupted", refused.Message);
+            var problem = Assert.Single(HeapVerifier.Verify(path));
+            Assert.Contains("creation was interrupted", problem.Message);
             Assert.Equal(image, File.ReadAllBytes(path));
 
             using (var heap = AncientHeap.Open(path))
