@@ -10,10 +10,17 @@ module, gets the rows (Get-AncientObject, or the in-memory array given) and defi
 PowerShell compiles as it does any function or script. Each then scans until warm (at least 40 scans and 1.5 s:
 .NET recompiles code called 30 times, optimised, after a short delay; before that a scan takes up to 5 times as long),
 so that the trials measure the steady state. A trial starts the scan in the first N runspaces at once (they wait at a barrier) and times -Passes scans
-in each. Trials interleave the runspace counts, so that a slow moment on a shared machine hits every count alike; the
-caller takes the best trial of each count.
+in each. Trials interleave the runspace counts, so that a slow moment on a shared machine hits every count alike.
 
-Returns one object per trial: Runspaces, Trial, Passes, RowsPerSecond.
+The speed of this shared build machine drifts in phases of a fraction of a second to seconds: one thread's scans took
+10-11 ms for a while, then 17-19 ms, then 10-11 again, within one trial (memory-heavy code only; arithmetic does not
+drift). A ratio of the best trial of each count compares moments that may lie in different phases; each trial
+therefore also carries RatioToOne, its rate over the rate of the one-runspace trial of the same round (seconds
+apart), and callers report the median of those paired ratios beside the best rates. Trials last about 1.5 seconds of
+one runspace's scanning, long enough to span such phases (at 0.5 seconds, two runspaces measured 1.26x of one where
+1.5-second trials measured 1.47-1.72x in the same hour).
+
+Returns one object per trial: Runspaces, Trial, Passes, RowsPerSecond, RatioToOne (when 1 is among -Runspaces).
 
 .EXAMPLE
 $trials = & ./tests/benchmarks/tools/Measure-RunspaceScan.ps1 -Manifest ./AncientPS.psd1 -Heap $h -Key rows -Runspaces 1, 2 -Trials 5
@@ -28,7 +35,7 @@ param(
     [object[]] $InMemory,
     [int[]] $Runspaces = @(1, 2),
     [int] $Trials = 5,
-    # Scans per runspace per trial; by default enough for about half a second of scanning in one runspace.
+    # Scans per runspace per trial; by default enough for about 1.5 seconds of scanning in one runspace.
     [int] $Passes = 0
 )
 
@@ -77,9 +84,10 @@ try {
         if ($w.Shell.HadErrors) { throw "A scanning runspace failed to start: $($w.Shell.Streams.Error[0])" }
         $warmRate = [Math]::Max($warmRate, [double]$rate)
     }
-    if ($Passes -le 0) { $Passes = [Math]::Max(2, [int][Math]::Ceiling(0.5 * $warmRate)) }
+    if ($Passes -le 0) { $Passes = [Math]::Max(2, [int][Math]::Ceiling(1.5 * $warmRate)) }
 
     for ($t = 1; $t -le $Trials; $t++) {
+        $oneRate = $null
         foreach ($count in $Runspaces) {
             $barrier = [Threading.Barrier]::new($count)
             try {
@@ -93,7 +101,9 @@ try {
             }
             finally { $barrier.Dispose() }
             $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [Diagnostics.Stopwatch]::Frequency
-            [pscustomobject]@{ Runspaces = $count; Trial = $t; Passes = $Passes; RowsPerSecond = ($spans.Rows | Measure-Object -Sum).Sum / $seconds }
+            $rate = ($spans.Rows | Measure-Object -Sum).Sum / $seconds
+            if ($count -eq 1) { $oneRate = $rate }
+            [pscustomobject]@{ Runspaces = $count; Trial = $t; Passes = $Passes; RowsPerSecond = $rate; RatioToOne = if ($oneRate) { $rate / $oneRate } else { $null } }
         }
     }
 }
