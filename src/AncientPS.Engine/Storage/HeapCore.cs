@@ -173,14 +173,7 @@ namespace AncientPS.Engine.Storage
         {
             if (stream.Length != HeapLayout.DataStart) return false;
             var bytes = new byte[HeapLayout.DataStart];
-            stream.Position = 0;
-            int read = 0;
-            while (read < bytes.Length)
-            {
-                int n = stream.Read(bytes, read, bytes.Length - read);
-                if (n <= 0) return false;
-                read += n;
-            }
+            if (ReadFromStart(stream, bytes) < bytes.Length) return false;
             int magic = HeapLayout.Magic.Length;
             bool complete = true;
             for (int i = 0; i < magic; i++)
@@ -197,6 +190,20 @@ namespace AncientPS.Engine.Storage
             return true;
         }
 
+        /// <summary>Reads the file's first bytes into <paramref name="buffer"/> through the stream; returns how many there were.</summary>
+        internal static int ReadFromStart(FileStream stream, byte[] buffer)
+        {
+            stream.Position = 0;
+            int read = 0;
+            while (read < buffer.Length)
+            {
+                int n = stream.Read(buffer, read, buffer.Length - read);
+                if (n <= 0) break;
+                read += n;
+            }
+            return read;
+        }
+
         private static bool WrittenBeforeMagic(int offset) =>
             (offset >= 16 && offset < 56)
             || (offset >= HeapLayout.HeaderChecksumOffset && offset < HeapLayout.HeaderChecksumOffset + 8)
@@ -206,14 +213,7 @@ namespace AncientPS.Engine.Storage
         private static void CheckHeader(FileStream stream, string path)
         {
             var header = new byte[HeapLayout.HeaderSize];
-            stream.Position = 0;
-            int read = 0;
-            while (read < header.Length)
-            {
-                int n = stream.Read(header, read, header.Length - read);
-                if (n <= 0) break;
-                read += n;
-            }
+            int read = ReadFromStart(stream, header);
             for (int i = 0; i < HeapLayout.Magic.Length; i++)
             {
                 if (i >= read || header[i] != HeapLayout.Magic[i])

@@ -131,15 +131,8 @@ namespace AncientPS.Engine.Verification
             if (HeapCore.IsUnfinishedHeap(stream))
                 return new HeapProblem(path, HeapArea.Header, 0, null,
                     "The heap's creation was interrupted before it wrote the magic number: mount it without -ReadOnly to finish creating it.");
-            stream.Position = 0;
             var head = new byte[HeapLayout.HeaderSize];
-            int read = 0;
-            while (read < head.Length)
-            {
-                int n = stream.Read(head, read, head.Length - read);
-                if (n <= 0) break;
-                read += n;
-            }
+            int read = HeapCore.ReadFromStart(stream, head);
             for (int i = 0; i < HeapLayout.Magic.Length; i++)
                 if (i >= read || head[i] != HeapLayout.Magic[i])
                     return new HeapProblem(path, HeapArea.Header, 0, null, "The file is not an AncientPS heap: its first bytes are not the heap's magic number.");
