@@ -76,8 +76,9 @@ Describe 'The read-only projection' {
 
         It 'leaves PowerShell''s own members (PSObject, PSTypeNames) and methods to PowerShell' {
             $rows[1].PSObject.Properties['Name'].Value | Should -Be 'host2'
-            $rows[1].PSTypeNames | Should -Contain 'AncientPS.AncientRecordHandle'
-            $rows[1].ToString() | Should -Be "$($original[1])"
+            $rows[1].PSTypeNames | Should -Be $original[1].PSTypeNames
+            $rows[1].ToString() | Should -Be $original[1].ToString()
+            "$($rows[1])" | Should -Be "$($original[1])"
         }
 
         It 'a stored property named like a type-data member reads the stored value, as a note property would' {
@@ -94,19 +95,27 @@ Describe 'The read-only projection' {
         }
 
         It 'sees members added with Add-Member beside the stored ones' {
-            $row = $rows[2]
+            $row = (Get-AncientObject -Heap $heap -Key rows -NoEnumerate)[2]
             $added = $row | Add-Member -NotePropertyName Extra -NotePropertyValue 42 -PassThru
             $added.Extra | Should -Be 42
             $added.Name | Should -Be 'host3'
         }
 
-        It 'reports a dismounted heap as an error, not as $null' {
+        It 'keeps what was read before a dismount, and reports the dismount where PowerShell reports a failed read' {
             $gone = Mount-AncientHeap -Anonymous
-            Set-AncientObject -Heap $gone -Key r -InputObject ([pscustomobject]@{ Name = 'n' })
+            Set-AncientObject -Heap $gone -Key r -InputObject ([pscustomobject]@{ Name = 'n'; Other = 'o'; List = 1, 2 })
             $record = Get-AncientObject -Heap $gone -Key r
             $record.Name | Should -Be 'n'
+            $list = $record.List
             Dismount-AncientHeap -Heap $gone
-            { $record.Name } | Should -Throw '*dismounted*'
+            # What was read before the dismount is an ordinary value by then.
+            $record.Name | Should -Be 'n'
+            # What was not cannot be read any more: PowerShell shows a property whose getter fails as $null...
+            $record.Other | Should -BeNullOrEmpty
+            # ...and the heap's lists and Get-AncientObject report it.
+            { $list[0] } | Should -Throw '*dismounted*'
+            { $list.Count } | Should -Throw '*dismounted*'
+            { Get-AncientObject -Heap $gone -Key r -ErrorAction Stop } | Should -Throw
         }
     }
 

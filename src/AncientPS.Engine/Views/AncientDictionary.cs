@@ -26,6 +26,8 @@ namespace AncientPS.Engine
         private string _typeName;
         private KeyCollection _keys;
         private ValueCollection _values;
+        // Composite keys and values are projected once per view (see AncientList): two reads give the same object.
+        private object[] _projected;
 
         internal AncientDictionary(NodeContext context, long offset)
         {
@@ -103,7 +105,7 @@ namespace AncientPS.Engine
             {
                 int entry = Find(key);
                 if (entry < 0) return false;
-                value = _context.ReadSlot(_tags[2 * entry + 1], _payloads[2 * entry + 1], true);
+                value = ProjectSlot(2 * entry + 1);
                 return true;
             }
             finally { space.ExitRead(); }
@@ -216,14 +218,25 @@ namespace AncientPS.Engine
 
         internal NodeContext Context => _context;
 
+        /// <summary>Reads slot <paramref name="slot"/> projected; the caller holds a read.</summary>
+        private object ProjectSlot(int slot)
+        {
+            byte tag = _tags[slot];
+            if (!NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[slot], true);
+            var projected = _projected ?? System.Threading.Interlocked.CompareExchange(ref _projected, new object[2 * _count], null) ?? _projected;
+            var known = System.Threading.Volatile.Read(ref projected[slot]);
+            if (known != null) return known;
+            var made = _context.ReadSlot(tag, _payloads[slot], true);
+            return System.Threading.Interlocked.CompareExchange(ref projected[slot], made, null) ?? made;
+        }
+
         private object ReadEntry(int entry, bool value)
         {
             var space = _context.Space;
             space.EnterRead();
             try
             {
-                int slot = 2 * entry + (value ? 1 : 0);
-                return _context.ReadSlot(_tags[slot], _payloads[slot], true);
+                return ProjectSlot(2 * entry + (value ? 1 : 0));
             }
             finally { space.ExitRead(); }
         }

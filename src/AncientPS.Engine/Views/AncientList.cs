@@ -25,6 +25,9 @@ namespace AncientPS.Engine
         private readonly ushort _code;
         private readonly long _nameOffset;
         private string _typeName;
+        // Each composite element (record, list, dictionary) is projected once per view, so that two reads of one element
+        // give the same object, as two reads of an array's element do. Allocated on the first such read.
+        private object[] _projected;
 
         internal AncientList(NodeContext context, long offset, byte kind)
         {
@@ -123,7 +126,16 @@ namespace AncientPS.Engine
         /// <summary>Reads element <paramref name="index"/>; the caller holds a read and has checked the index.</summary>
         internal object GetCore(int index, bool project)
         {
-            if (_elementTag == 0) return _context.ReadSlot(_tags[index], _payloads[index], project);
+            if (_elementTag == 0)
+            {
+                byte tag = _tags[index];
+                if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[index], project);
+                var projected = _projected ?? System.Threading.Interlocked.CompareExchange(ref _projected, new object[_count], null) ?? _projected;
+                var known = System.Threading.Volatile.Read(ref projected[index]);
+                if (known != null) return known;
+                var made = _context.ReadSlot(tag, _payloads[index], true);
+                return System.Threading.Interlocked.CompareExchange(ref projected[index], made, null) ?? made;
+            }
             byte* d = _data;
             switch (_elementTag)
             {

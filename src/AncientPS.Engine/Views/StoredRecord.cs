@@ -44,6 +44,9 @@ namespace AncientPS.Engine
         /// <summary>The type names, most derived first. Records of one shape (in one read) return the same list instance.</summary>
         public IReadOnlyList<string> TypeNames => _shape.TypeNamesView;
 
+        /// <summary>True for a record stored from a property bag (a PSCustomObject); false for a .NET object stored as its properties.</summary>
+        public bool IsPropertyBag => _shape.IsPropertyBag;
+
         /// <summary>The index of the property named <paramref name="name"/> (ignoring case), or -1.</summary>
         public int IndexOf(string name) => _shape.IndexOf(name);
 

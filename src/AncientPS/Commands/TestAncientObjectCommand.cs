@@ -16,7 +16,12 @@ namespace AncientPS.Commands
 
         protected override void ProcessRecord()
         {
-            object value = InputObject is PSObject pso ? pso.BaseObject : InputObject;
+            if (InputObject is StoredRecordObject)
+            {
+                WriteObject(true);
+                return;
+            }
+            object value = InputObject is PSObject wrapper ? wrapper.BaseObject : InputObject;
             WriteObject(AncientPS.Engine.AncientHeap.IsAncient(value));
         }
     }

@@ -24,8 +24,8 @@ namespace AncientPS
             if (value is PSObject pso)
             {
                 object baseObject = pso.BaseObject;
-                if (baseObject is PSCustomObject) return pso;
-                if (baseObject is AncientRecordHandle handle) return handle.Record;
+                if (baseObject is PSCustomObject)
+                    return pso is StoredRecordObject stored && stored.IsUnchanged() ? stored.Stored.Open() : (object)pso;
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
                     _wrappers.Remove(baseObject);
@@ -33,7 +33,6 @@ namespace AncientPS
                 }
                 return baseObject;
             }
-            if (value is AncientRecordHandle bare) return bare.Record;
             return value;
         }
 

@@ -3,9 +3,8 @@ using AncientPS.Engine;
 namespace AncientPS
 {
     /// <summary>
-    /// Hands every stored record out as a bare <see cref="AncientRecordHandle"/>: at the root, in lists, in dictionaries and in
-    /// fields. PowerShell wraps it in a PSObject (with the record adapter) wherever it needs one; left bare, a loop
-    /// allocates one object less per record and member access takes the compiled path of <see cref="RecordMetaObject"/>.
+    /// Hands every stored record out as a PSCustomObject with lazily read note properties (<see cref="StoredRecordObject"/>):
+    /// at the root, in lists, in dictionaries and in properties. Lists and dictionaries stay the engine's lazy views.
     /// </summary>
     internal sealed class PowerShellProjection : ValueProjection
     {
@@ -13,8 +12,8 @@ namespace AncientPS
 
         private PowerShellProjection() { }
 
-        public override object ProjectRecord(StoredRecord record) => new AncientRecordHandle(record);
+        public override object ProjectRecord(StoredRecord record) => StoredRecordObject.Project(record);
 
-        public override object ProjectRecord(AncientRecord record) => new AncientRecordHandle(record);
+        public override object ProjectRecord(AncientRecord record) => StoredRecordObject.Project(new StoredRecord(record));
     }
 }

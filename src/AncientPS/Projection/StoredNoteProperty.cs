@@ -1,0 +1,78 @@
+using System;
+using System.Management.Automation;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// One stored property of a projected record: a note property, as on the original PSCustomObject, whose value is read
+    /// from the mapping the first time something asks for it and kept from then on (so two reads of <c>$x.Child</c> give
+    /// the same object, as they do on the original). Setting it fails with the read-only error; a copy of it
+    /// (<c>$x.PSObject.Copy()</c>) is an ordinary note property holding the value, which can be changed.
+    /// </summary>
+    internal sealed class StoredNoteProperty : PSNoteProperty
+    {
+        // PSObject.Properties.Add stores a Copy() of the member it is given; while the projection adds its own members, the
+        // copy is the member itself, so a record costs one member object per property.
+        [ThreadStatic] private static bool t_adding;
+
+        private readonly StoredRecordObject _owner;
+        private readonly int _index;
+        private object _value;
+        private bool _read;
+
+        internal StoredNoteProperty(string name, StoredRecordObject owner, int index)
+            : base(name, null)
+        {
+            _owner = owner;
+            _index = index;
+        }
+
+        internal StoredRecordObject Owner => _owner;
+
+        /// <summary>
+        /// The value, read from the mapping the first time and kept. A value read before a dismount stays readable (it is an
+        /// ordinary object by then); one first asked for after it fails with the dismount error, which PowerShell, as for
+        /// any property getter that throws, shows as $null. Lists and dictionaries of a dismounted heap report the error.
+        /// </summary>
+        public override object Value
+        {
+            get => Read();
+            set => throw new SetValueException(ReadOnly.PropertyMessage(Name));
+        }
+
+        internal object Read()
+        {
+            if (_read) return _value;
+            var value = _owner.Read(_index);
+            _value = value;
+            _read = true;
+            return value;
+        }
+
+        public override bool IsSettable => false;
+
+        /// <summary>Get-Member's definition: PowerShell's own text for a note property with this value.</summary>
+        public override string ToString() => new PSNoteProperty(Name, Value).ToString();
+
+        public override PSMemberInfo Copy() => t_adding ? (PSMemberInfo)this : new PSNoteProperty(Name, Value);
+
+        internal static void AddTo(PSObject owner, StoredNoteProperty[] members)
+        {
+            var properties = owner.Properties;
+            t_adding = true;
+            try
+            {
+                foreach (var member in members) properties.Add(member, true);
+            }
+            finally { t_adding = false; }
+        }
+    }
+
+    /// <summary>The read-only messages every attempt to change a stored value gives.</summary>
+    internal static class ReadOnly
+    {
+        public const string Advice = "Values read from a heap are read-only. Use Get-AncientObject -Materialize for a copy you can change, then store it again with Set-AncientObject.";
+
+        public static string PropertyMessage(string name) => $"'{name}' cannot be changed: values read from a heap are read-only. Use Get-AncientObject -Materialize for a copy you can change, then store it again with Set-AncientObject.";
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using AncientPS.Engine;
+using EngineHeap = AncientPS.Engine.AncientHeap;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// A stored record as PowerShell sees it: a PSCustomObject whose note properties are the stored ones, in their stored
+    /// order, each read from the mapping when first asked for (<see cref="StoredNoteProperty"/>). Being a PSCustomObject, it
+    /// takes every path PowerShell has for one: ConvertTo-Json at any depth, Export-Clixml, Select-Object, Format-*, "$x",
+    /// Get-Member's NoteProperty, Start-Job arguments. A record stored from a PSCustomObject keeps its type names; a .NET
+    /// object stored as its properties comes back as Import-Clixml gives it back, with each type name prefixed by
+    /// "Deserialized.", so that the original type's script and code properties do not run against the stored copy.
+    /// <para>
+    /// The class derives from PSObject so that a stored record is known as one (<c>Test-AncientObject</c>,
+    /// <c>[AncientPS.Engine.IAncientValue]</c>, storing it again shares the stored node) and so that
+    /// <c>.PSObject.Copy()</c> gives an ordinary, changeable PSCustomObject. PowerShell sees a PSObject around a
+    /// PSCustomObject in every way (GetType(), -is, serialization, formatting).
+    /// </para>
+    /// </summary>
+    public sealed class StoredRecordObject : PSObject, IAncientValue
+    {
+        private const string CustomObjectTypeName = "System.Management.Automation.PSCustomObject";
+        private const string DeserializedPrefix = "Deserialized.";
+        private const int AncestorsSearched = 64;
+
+        // One list of type names per stored shape; the code runs in every runspace at once.
+        private static readonly PerShapeMemo<string[]> s_typeNames = new PerShapeMemo<string[]>(32);
+
+        // Set while a property value is read, so that a record read from it can find its parents.
+        [ThreadStatic] private static StoredRecordObject t_reading;
+
+        private readonly StoredRecord _stored;
+        private readonly StoredRecordObject _parent;
+        private readonly StoredNoteProperty[] _members;
+
+        private StoredRecordObject(StoredRecord stored, StoredRecordObject parent)
+        {
+            _stored = stored;
+            _parent = parent;
+            var typeNames = TypeNamesFor(stored);
+            if (typeNames != null)
+            {
+                var names = TypeNames;
+                names.Clear();
+                foreach (var name in typeNames) names.Add(name);
+            }
+            var storedNames = stored.Names;
+            _members = new StoredNoteProperty[storedNames.Count];
+            for (int i = 0; i < _members.Length; i++) _members[i] = new StoredNoteProperty(storedNames[i], this, i);
+            StoredNoteProperty.AddTo(this, _members);
+        }
+
+        internal StoredRecord Stored => _stored;
+
+        internal bool IsDismounted => _stored.Heap.IsDisposed;
+
+        /// <summary>The PSObject for a record read now: the reading record's parent at the same node (a cycle), or a new object.</summary>
+        internal static StoredRecordObject Project(StoredRecord stored)
+        {
+            var parent = t_reading;
+            int searched = 0;
+            for (var a = parent; a != null && searched < AncestorsSearched; a = a._parent, searched++)
+            {
+                if (a._stored.Equals(stored)) return a;
+            }
+            return new StoredRecordObject(stored, parent);
+        }
+
+        /// <summary>Reads stored property <paramref name="index"/>; a record in it becomes an object that knows this one as its parent.</summary>
+        internal object Read(int index)
+        {
+            if (IsDismounted) throw Dismounted(_stored.Heap);
+            var previous = t_reading;
+            t_reading = this;
+            try { return _stored.GetValue(index); }
+            finally { t_reading = previous; }
+        }
+
+        internal StoredNoteProperty Member(int index) => _members[index];
+
+        /// <summary>A copy is an ordinary PSCustomObject with the same properties and values, which can be changed.</summary>
+        public override PSObject Copy()
+        {
+            var copy = new PSObject();
+            var names = copy.TypeNames;
+            names.Clear();
+            foreach (var name in TypeNames) names.Add(name);
+            foreach (var property in Properties)
+            {
+                if (property is StoredNoteProperty || property is PSNoteProperty)
+                    copy.Properties.Add(new PSNoteProperty(property.Name, property.Value));
+            }
+            return copy;
+        }
+
+        /// <summary>True when no property was added to or removed from the object since it was read.</summary>
+        internal bool IsUnchanged()
+        {
+            int count = 0;
+            foreach (var property in Properties)
+            {
+                if (!(property is StoredNoteProperty note) || !ReferenceEquals(note.Owner, this)) return false;
+                count++;
+            }
+            return count == _members.Length;
+        }
+
+        /// <summary>The type names to give the object, or null where a new PSCustomObject's own are right.</summary>
+        private static string[] TypeNamesFor(StoredRecord stored)
+        {
+            var storedNames = stored.TypeNames;
+            if (s_typeNames.TryGet(storedNames, out var known)) return known;
+            string[] result;
+            if (storedNames.Count == 2 && storedNames[0] == CustomObjectTypeName && storedNames[1] == "System.Object")
+                result = null;
+            else if (stored.IsPropertyBag || Contains(storedNames, CustomObjectTypeName))
+            {
+                result = new string[storedNames.Count];
+                for (int i = 0; i < result.Length; i++) result[i] = storedNames[i];
+            }
+            else
+            {
+                result = new string[storedNames.Count];
+                for (int i = 0; i < result.Length; i++)
+                {
+                    string name = storedNames[i];
+                    result[i] = name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name;
+                }
+            }
+            s_typeNames.Add(storedNames, result);
+            return result;
+        }
+
+        private static bool Contains(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++) if (names[i] == name) return true;
+            return false;
+        }
+
+        internal static ObjectDisposedException Dismounted(EngineHeap heap)
+            => new ObjectDisposedException(
+                $"The heap '{heap.Path ?? "(anonymous)"}' this value was read from has been dismounted. Mount it again, then call Get-AncientObject again to read the value anew.", (Exception)null);
+    }
+}
