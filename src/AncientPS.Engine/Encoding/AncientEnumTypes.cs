@@ -6,8 +6,9 @@ using System.IO;
 namespace AncientPS.Engine
 {
     /// <summary>
-    /// The enum types a read may return as enums. A stored enum whose type name is not listed here comes back as its
-    /// underlying number: the reader never loads a type because a file names it.
+    /// The enum types a read may return as enums: the listed ones, and any enum type of an assembly the process has
+    /// already loaded (PowerShell's ActionPreference, CommandTypes...). A stored enum whose type is neither comes back as
+    /// its underlying number: the reader never loads an assembly because a file names a type.
     /// </summary>
     public static class AncientEnumTypes
     {
@@ -49,6 +50,42 @@ namespace AncientPS.Engine
         /// <summary>The names currently allowed, as stored (namespace-qualified, no assembly).</summary>
         public static IReadOnlyCollection<string> Names => s_allowed.Keys;
 
-        internal static bool TryGet(string typeName, out Type type) => s_allowed.TryGetValue(typeName, out type);
+        internal static bool TryGet(string typeName, out Type type)
+        {
+            if (s_allowed.TryGetValue(typeName, out type)) return true;
+            return TryFindLoaded(typeName, out type);
+        }
+
+        // Names looked up among the loaded assemblies and not found, with the number of assemblies loaded at the time:
+        // a name is looked up again only once more assemblies are loaded.
+        private static volatile Dictionary<string, int> s_missing = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        private static bool TryFindLoaded(string typeName, out Type type)
+        {
+            type = null;
+            var assemblies = AppDomain.CurrentDomain.GetAssemblies();
+            if (s_missing.TryGetValue(typeName, out int seen) && seen == assemblies.Length) return false;
+            // Generic arguments or assembly qualification would make GetType resolve (and load) further types.
+            if (typeName.IndexOf('[') < 0 && typeName.IndexOf(',') < 0)
+            {
+                foreach (var assembly in assemblies)
+                {
+                    Type candidate;
+                    try { candidate = assembly.GetType(typeName, false); }
+                    catch (Exception e) when (e is ArgumentException || e is IOException || e is TypeLoadException || e is BadImageFormatException) { continue; }
+                    if (candidate != null && candidate.IsEnum && Encoding.TypeNames.Of(candidate) == typeName)
+                    {
+                        Allow(candidate);
+                        type = candidate;
+                        return true;
+                    }
+                }
+            }
+            lock (s_lock)
+            {
+                s_missing = new Dictionary<string, int>(s_missing, StringComparer.Ordinal) { [typeName] = assemblies.Length };
+            }
+            return false;
+        }
     }
 }

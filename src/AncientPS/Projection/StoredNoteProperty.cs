@@ -51,8 +51,20 @@ namespace AncientPS
 
         public override bool IsSettable => false;
 
-        /// <summary>Get-Member's definition: PowerShell's own text for a note property with this value.</summary>
-        public override string ToString() => new PSNoteProperty(Name, Value).ToString();
+        /// <summary>The value's type name, the original collection's for a stored list or dictionary (System.Object[]).</summary>
+        public override string TypeNameOfValue => new PSNoteProperty(Name, StoredCollectionAdapter.StandInFor(Value)).TypeNameOfValue;
+
+        /// <summary>Get-Member's definition: PowerShell's own text for a note property with this value ("Object[] Tags=...").</summary>
+        public override string ToString()
+        {
+            object value = Value;
+            object standIn = StoredCollectionAdapter.StandInFor(value);
+            if (ReferenceEquals(standIn, value)) return new PSNoteProperty(Name, value).ToString();
+            // The stand-in names the type; the text after '=' is the value's own, as PowerShell writes it.
+            string text = new PSNoteProperty(Name, standIn).ToString();
+            int equals = text.IndexOf('=');
+            return (equals < 0 ? text : text.Substring(0, equals + 1)) + value;
+        }
 
         public override PSMemberInfo Copy() => t_adding ? (PSMemberInfo)this : new PSNoteProperty(Name, Value);
 

@@ -1,0 +1,184 @@
+<#
+The differential fidelity suite's data and operations (dot-sourced by tests/Fidelity.Tests.ps1).
+
+Every case puts the original value and its stored copy through one operation in the same process and compares the
+text the two give. Nothing here states an expected output: the original decides. For .NET objects stored at a depth,
+the original is what the serializer gives back at that depth (Import-Clixml's reference).
+
+Access modes:
+- Piped      Get-AncientObject -Key k | op              against  $original | op
+- NoEnumerate (Get-AncientObject -Key k -NoEnumerate)    against  $original, as one value
+- Property   the value read as a stored parent's property against  the original parent's property
+- Element    the value read as a stored list's element    against  the original list's element
+#>
+
+Set-StrictMode -Off
+
+function New-FidelityShapes {
+    # Each shape: Name, Value (what Set-AncientObject gets), Reference (what the stored copy must behave like: the value
+    # itself, or its serialized round trip at the same depth for live .NET objects), Depth.
+    $shapes = [System.Collections.Generic.List[object]]::new()
+    function Add-Shape($Name, $Value, $Reference = $Value, [int] $Depth = 2, [switch] $NoNesting) {
+        $shapes.Add([pscustomobject]@{ Name = $Name; Value = $Value; Reference = $Reference; Depth = $Depth; NoNesting = [bool]$NoNesting })
+    }
+    # Some cmdlets change the objects they are given (Select-Object adds a Selected.* type name to a PSCustomObject),
+    # so every operation gets the shapes anew: New-FidelityShapes is called once per operation.
+
+    Add-Shape 'flat rows' @(foreach ($i in 1..4) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', "t$i") } })
+    Add-Shape 'differing rows' @([pscustomobject]@{ n = 'A' }, [pscustomobject]@{ n = 'B'; g = 2 }, [pscustomobject]@{ n = 'C'; g = 1 }, [pscustomobject]@{ n = 'D'; g = 2; x = 'extra' })
+    Add-Shape 'nested record' ([pscustomobject]@{ Id = 1; C = [pscustomobject]@{ A = [pscustomobject]@{ Z = 1; W = 'deep' }; B = 2 }; After = 'x' })
+    Add-Shape 'record holding rows' ([pscustomobject]@{ Name = 'pool'; Items = @([pscustomobject]@{ k = 1; v = 'one' }, [pscustomobject]@{ k = 2; v = 'two' }); Count = 2 })
+    Add-Shape 'hashtable' @{ alpha = 1; beta = 'two'; gamma = 3.5 }
+    Add-Shape 'ordered' ([ordered]@{ zeta = 1; alpha = 'two'; mid = $true })
+    Add-Shape 'dictionary of records' ([ordered]@{ web01 = [pscustomobject]@{ Ip = '10.0.0.1'; Up = $true }; web02 = [pscustomobject]@{ Ip = '10.0.0.2'; Up = $false } })
+    $list = [System.Collections.Generic.List[int]]::new(); 3, 1, 2 | ForEach-Object { $list.Add($_) }
+    Add-Shape 'generic list' $list
+    $dict = [System.Collections.Generic.Dictionary[string, int]]::new(); $dict['one'] = 1; $dict['two'] = 2
+    Add-Shape 'generic dictionary' $dict
+    Add-Shape 'jagged array' @(@(1, 2), @(3, @(4, 5)), @())
+    Add-Shape 'json document' ('{"name":"svc","ports":[80,443],"owner":{"team":"ops","tags":["a","b"]},"rows":[{"k":1},{"k":2,"extra":null}]}' | ConvertFrom-Json)
+    Add-Shape 'csv rows' @("Name,Size,When`nalpha,10,2024-01-02`nbeta,,2024-02-03`ngamma,30," | ConvertFrom-Csv)
+    Add-Shape 'scalar edges' ([pscustomobject]@{ Emoji = 'a😀b'; Nan = [double]::NaN; Big = [bigint]::Parse('123456789012345678901234567890'); Utc = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Utc); Local = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Local); Dec = [decimal]'1.10'; Char = [char]'q'; Guid = [guid]'01234567-89ab-cdef-0123-456789abcdef'; Null = $null; Empty = ''; Neg = -0.0; Enum = [System.DayOfWeek]::Friday })
+    Add-Shape 'typed record' ([pscustomobject]@{ PSTypeName = 'Fidelity.Server'; Name = 'web'; Port = 8080 })
+    Add-Shape 'empty list' @()
+    Add-Shape 'list of scalars' @(3, 'two', 1.5, $true, $null, 'z')
+
+    # Live .NET objects: the reference is what PowerShell's serializer gives back at the same depth.
+    $files = @(Get-ChildItem -LiteralPath $PSHOME -File | Sort-Object Name | Select-Object -First 3)
+    Add-Shape 'Get-ChildItem' $files (Get-SerializedCopy $files 1) -Depth 1 -NoNesting
+    # A sleeping process, so that its values do not change between the reference's copy and the stored one.
+    $process = @(Get-Process -Id $script:FidelitySleeper.Id)
+    Add-Shape 'Get-Process' $process (Get-SerializedCopy $process 1) -Depth 1 -NoNesting
+    $commands = @(Get-Command -Name Get-Item, Set-Item -CommandType Cmdlet)
+    Add-Shape 'Get-Command' $commands (Get-SerializedCopy $commands 1) -Depth 1 -NoNesting
+    $shapes
+}
+
+function Get-SerializedCopy($Value, [int] $Depth) {
+    $text = [System.Management.Automation.PSSerializer]::Serialize($Value, $Depth)
+    , [System.Management.Automation.PSSerializer]::Deserialize($text)
+}
+
+# The first property names of a value's first element, from the original: the operations that need a property name use them.
+function Get-ShapeProperties($Value) {
+    $first = @($Value)[0]
+    if ($null -eq $first) { return @('Name', 'Id') }
+    if ($first -is [System.Collections.IDictionary]) { return @($first.Keys | Select-Object -First 2 | ForEach-Object { "$_" }) + @('Count') }
+    $names = @($first.PSObject.Properties | Where-Object { $_.MemberType -in 'NoteProperty', 'Property' } | Select-Object -First 2 -ExpandProperty Name)
+    if ($names.Count -eq 0) { $names = @('Length') }
+    if ($names.Count -eq 1) { $names += $names[0] }
+    $names
+}
+
+# Each operation: a name and a script block that takes a producer (a script block whose output is the value, enumerated
+# or not) and the property names, and returns text. An error becomes text too, so that the error is compared as well.
+function Get-FidelityOperations {
+    [ordered]@{
+        'ConvertTo-Json piped'          = { param($p, $n) & $p | ConvertTo-Json -Compress -WarningAction Ignore }
+        'ConvertTo-Json -Depth 1'       = { param($p, $n) & $p | ConvertTo-Json -Depth 1 -Compress -WarningAction Ignore }
+        'ConvertTo-Json -Depth 6'       = { param($p, $n) & $p | ConvertTo-Json -Depth 6 -Compress -WarningAction Ignore }
+        'ConvertTo-Json -InputObject'   = { param($p, $n) ConvertTo-Json -InputObject (& $p) -Depth 4 -Compress -WarningAction Ignore }
+        'ConvertTo-Json in a hashtable' = { param($p, $n) ConvertTo-Json -InputObject @{ x = (& $p) } -Depth 4 -Compress -WarningAction Ignore }
+        'ConvertTo-Csv'                 = { param($p, $n) & $p | ConvertTo-Csv }
+        'ConvertTo-Csv -InputObject'    = { param($p, $n) ConvertTo-Csv -InputObject (& $p) }
+        'ConvertTo-Html -Fragment'      = { param($p, $n) & $p | ConvertTo-Html -Fragment }
+        'ConvertTo-Xml'                 = { param($p, $n) (& $p | ConvertTo-Xml -As String -Depth 2) }
+        'Clixml text'                   = { param($p, $n) [System.Management.Automation.PSSerializer]::Serialize((& $p), 2) }
+        'Clixml round trip'             = { param($p, $n) [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((& $p), 3)) | ConvertTo-Json -Depth 4 -Compress -WarningAction Ignore }
+        'Format-Table'                  = { param($p, $n) & $p | Format-Table | Out-String -Width 200 }
+        'Format-List'                   = { param($p, $n) & $p | Format-List | Out-String -Width 200 }
+        'Format-Wide'                   = { param($p, $n) & $p | Format-Wide | Out-String -Width 200 }
+        'Format-Custom'                 = { param($p, $n) & $p | Format-Custom -Depth 3 | Out-String -Width 200 }
+        'Out-String'                    = { param($p, $n) & $p | Out-String -Width 200 }
+        'ToString()'                    = { param($p, $n) foreach ($x in & $p) { if ($null -eq $x) { '<null>' } else { $x.ToString() } } }
+        'string interpolation'          = { param($p, $n) $v = & $p; "[$v]" }
+        '[string] cast'                 = { param($p, $n) [string](& $p) }
+        '-join'                         = { param($p, $n) (& $p) -join '|' }
+        'Join-String'                   = { param($p, $n) & $p | Join-String -Separator '|' }
+        '-f'                            = { param($p, $n) '{0}' -f (& $p) }
+        'Sort-Object one property'      = { param($p, $n) & $p | Sort-Object -Property $n[0] | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Sort-Object two properties'    = { param($p, $n) & $p | Sort-Object -Property $n[1], $n[0] | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Sort-Object -Unique'           = { param($p, $n) @(& $p | Sort-Object -Unique).Count }
+        'Group-Object'                  = { param($p, $n) & $p | Group-Object -Property $n[0] | ForEach-Object { "$($_.Name)=$($_.Count)" } }
+        'Group-Object -AsHashTable'     = { param($p, $n) $g = & $p | Group-Object -Property $n[0] -AsHashTable -AsString; if ($g) { @($g.Keys | Sort-Object) -join ',' } }
+        'Measure-Object'                = { param($p, $n) $m = & $p | Measure-Object -Property $n[0] -ErrorAction SilentlyContinue; "$($m.Count)" }
+        'Select-Object -Property'       = { param($p, $n) & $p | Select-Object -Property $n | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Select-Object type names'      = { param($p, $n) & $p | Select-Object -Property $n[0] | ForEach-Object { $_.PSObject.TypeNames -join ',' } }
+        'Select-Object -ExpandProperty' = { param($p, $n) & $p | Select-Object -ExpandProperty $n[0] -ErrorAction SilentlyContinue | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        'Select-Object calculated'      = { param($p, $n) & $p | Select-Object @{ Name = 'X'; Expression = { "$($_.($n[0]))!" } } | ConvertTo-Json -Compress -WarningAction Ignore }
+        'Select-Object -Unique'         = { param($p, $n) @(& $p | Select-Object -Unique).Count }
+        'Where-Object'                  = { param($p, $n) @(& $p | Where-Object { $null -ne $_.($n[0]) }).Count }
+        'Compare-Object'                = { param($p, $n) $a = @(& $p); @(Compare-Object $a $a -IncludeEqual | ForEach-Object SideIndicator) -join ',' }
+        'ForEach-Object -MemberName'    = { param($p, $n) & $p | ForEach-Object -MemberName $n[0] -ErrorAction SilentlyContinue | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        'member enumeration'            = { param($p, $n) (& $p).($n[0]) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        '-contains'                     = { param($p, $n) $v = & $p; $first = @($v)[0]; ($v -contains $first), ($v -contains 'nothing-like-it') -join ',' }
+        '-in'                           = { param($p, $n) $v = & $p; ('two' -in $v), (3 -in $v) -join ',' }
+        '-match'                        = { param($p, $n) @((& $p) -match 'o') | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        '[array] cast'                  = { param($p, $n) ([array](& $p)).Count }
+        '.Count'                        = { param($p, $n) (& $p).Count }
+        '.Length'                       = { param($p, $n) (& $p).Length | ConvertTo-Json -Compress -WarningAction Ignore }
+        'index [0]'                     = { param($p, $n) (& $p)[0] | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'index [-1]'                    = { param($p, $n) (& $p)[-1] | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'slice [0..1]'                  = { param($p, $n) (& $p)[0..1] | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Get-Member'                    = { param($p, $n) & $p | Get-Member | ForEach-Object { "$($_.TypeName) $($_.Name) $($_.MemberType) $($_.Definition)" } }
+        'Get-Member -InputObject'       = { param($p, $n) Get-Member -InputObject (& $p) | ForEach-Object { "$($_.TypeName) $($_.Name) $($_.MemberType)" } }
+        'PSObject.Properties'           = { param($p, $n) foreach ($x in & $p) { if ($null -ne $x) { $x.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType):$($_.TypeNameOfValue)" } } } }
+        'PSTypeNames'                   = { param($p, $n) foreach ($x in & $p) { if ($null -ne $x) { $x.PSTypeNames -join ',' } } }
+        'GetType()'                     = { param($p, $n) (& $p).GetType().FullName }
+        '-is [pscustomobject]'          = { param($p, $n) foreach ($x in & $p) { $x -is [pscustomobject] } }
+        '.Keys and .Values'             = { param($p, $n) $v = & $p; if ($v -is [System.Collections.IDictionary]) { (@($v.Keys) -join ','), (@($v.Values) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore) } else { 'not a dictionary' } }
+        '.ContainsKey'                  = { param($p, $n) $v = & $p; if ($v -is [System.Collections.IDictionary]) { $v.Contains($n[0]), $v.Contains('nothing') -join ',' } else { 'not a dictionary' } }
+        'key as property'               = { param($p, $n) (& $p).($n[0]) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+    }
+}
+
+# Runs one operation over a producer; an error is part of the result.
+function Invoke-FidelityOperation($Operation, $Producer, $Names) {
+    try {
+        $out = & $Operation $Producer $Names 2>&1
+        (@($out | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "ERROR: $($_.FullyQualifiedErrorId)" } else { "$_" } }) -join "`n")
+    }
+    catch { "THROWN: $($_.FullyQualifiedErrorId)" }
+}
+
+# Stores every shape in $Heap and compares every operation in every access mode; returns one row per case. The originals
+# are made anew for every operation, and the stored values are read anew for every case.
+function Invoke-FidelityComparison($Heap, $Operations, [string[]] $OnlyShape, [string[]] $OnlyOperation) {
+    $stored = $false
+    foreach ($op in $Operations.Keys) {
+        if ($OnlyOperation -and $op -notin $OnlyOperation) { continue }
+        $shapes = New-FidelityShapes
+        $i = 0
+        foreach ($shape in $shapes) {
+            $i++
+            if ($OnlyShape -and $shape.Name -notin $OnlyShape) { continue }
+            $key = "shape$i"
+            $ref = $shape.Reference
+            $refParent = [pscustomobject]@{ Before = 1; Child = $ref }
+            $refList = @(, $ref)
+            if (-not $stored) {
+                Set-AncientObject -Heap $Heap -Key $key -InputObject $shape.Value -Depth $shape.Depth -WarningAction SilentlyContinue
+                if (-not $shape.NoNesting) {
+                    Set-AncientObject -Heap $Heap -Key "$key.parent" -InputObject $refParent
+                    Set-AncientObject -Heap $Heap -Key "$key.list" -InputObject $refList
+                }
+            }
+            $names = Get-ShapeProperties $ref
+            $modes = [ordered]@{
+                'Piped'       = @({ Get-AncientObject -Heap $Heap -Key $key }.GetNewClosure(), { $ref }.GetNewClosure())
+                'NoEnumerate' = @({ , (Get-AncientObject -Heap $Heap -Key $key -NoEnumerate) }.GetNewClosure(), { , $ref }.GetNewClosure())
+            }
+            if (-not $shape.NoNesting) {
+                $modes['Property'] = @({ , (Get-AncientObject -Heap $Heap -Key "$key.parent").Child }.GetNewClosure(), { , $refParent.Child }.GetNewClosure())
+                $modes['Element'] = @({ , (Get-AncientObject -Heap $Heap -Key "$key.list" -NoEnumerate)[0] }.GetNewClosure(), { , $refList[0] }.GetNewClosure())
+            }
+            foreach ($mode in $modes.Keys) {
+                $fromHeap, $original = $modes[$mode]
+                $a = Invoke-FidelityOperation $Operations[$op] $original $names
+                $b = Invoke-FidelityOperation $Operations[$op] $fromHeap $names
+                [pscustomobject]@{ Shape = $shape.Name; Mode = $mode; Operation = $op; Same = ($a -ceq $b); Original = $a; Stored = $b }
+            }
+        }
+        $stored = $true
+    }
+}
