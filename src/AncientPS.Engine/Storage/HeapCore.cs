@@ -76,7 +76,7 @@ namespace AncientPS.Engine.Storage
             try
             {
                 if (!Platform.IsWindows) File.Delete(path); // nothing outlives the process, even when it is killed
-                var core = new HeapCore(null, anonymous: true, new FileHeapMemory(stream, writable: true));
+                var core = new HeapCore(null, anonymous: true, new FileHeapMemory(stream, writable: true, null));
                 core.Initialize(stream);
                 core._handles = 1;
                 return core;
@@ -148,12 +148,13 @@ namespace AncientPS.Engine.Storage
                         throw new AncientHeapFormatException(HeapFormatProblem.NotCreated, stream.Length == 0
                             ? $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one."
                             : $"'{full}' is a heap whose creation was interrupted. Mount it without -ReadOnly to finish creating it.");
-                    var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true));
+                    var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true, $"'{full}'"));
                     created.Initialize(stream);
                     return created;
                 }
                 CheckHeader(stream, full);
-                var core = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable));
+                var core = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable, $"'{full}'"));
+                if (writable) claimReaderSlot &= core.ReserveWholeFile(options);
                 core.Attach(claimReaderSlot);
                 return core;
             }
@@ -243,8 +244,10 @@ namespace AncientPS.Engine.Storage
             stream.Lock(HeapLayout.WriterLockOffset, 1);
             try
             {
-                if (stream.Length != 0 && !IsUnfinishedHeap(stream)) { CheckHeader(stream, Path); Attach(); return; }
-                stream.SetLength(HeapLayout.DataStart);
+                if (stream.Length != 0 && !IsUnfinishedHeap(stream)) { CheckHeader(stream, Path); Attach(ReserveWholeFile(null)); return; }
+                // Allocated on disk, not just lengthened: the header and reader table are written through the mapping.
+                ReserveWholeFile(null);
+                Memory.Grow(HeapLayout.DataStart);
                 byte* p = Memory.Pointer(0, HeapLayout.DataStart);
                 var header = stackalloc byte[HeapLayout.HeaderChecksummedBytes];
                 for (int i = 0; i < HeapLayout.HeaderChecksummedBytes; i++) header[i] = 0;
@@ -271,6 +274,26 @@ namespace AncientPS.Engine.Storage
                 stream.Unlock(HeapLayout.WriterLockOffset, 1);
             }
             Attach();
+        }
+
+        /// <summary>
+        /// Before anything is written through the mapping of an existing file, allocates its holes (<see cref="FileHeapMemory.ReserveExisting"/>).
+        /// When the file system has no room for them, a writable mount fails with <see cref="AncientHeapDiskFullException"/>;
+        /// a read-only one (<paramref name="options"/>.ReadOnly) still mounts, but publishes no reader slot unless the
+        /// header's pages (the reader table) are allocated. Returns whether a reader slot may be claimed.
+        /// </summary>
+        private bool ReserveWholeFile(HeapOptions options)
+        {
+            var memory = (FileHeapMemory)Memory;
+            long length = memory.StorageLength;
+            int errno = memory.ReserveExisting(length);
+            if (errno == 0) return true;
+            if (options != null && options.ReadOnly) return memory.ReserveExisting(Math.Min(length, HeapLayout.DataStart)) == 0;
+            if (Platform.IsNoSpace(errno))
+                throw new AncientHeapDiskFullException(
+                    $"The file system holding '{Path}' is full, and the heap file has {length} bytes not yet allocated on it. Free some space on it, or mount the heap with -ReadOnly.",
+                    length);
+            return true; // another failure of fallocate: the file system does not support it, and writes take their chance
         }
 
         private void Attach(bool claimReaderSlot = true)
