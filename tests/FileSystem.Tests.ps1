@@ -127,3 +127,191 @@ for (`$i = 0; `$i -lt `$stored; `$i++) { if ((Get-AncientObject -Heap `$heap -Ke
         $Matches[2] | Should -Be $Matches[1]
     }
 }
+
+Describe 'A heap file replaced or deleted while it is mounted' {
+    AfterEach { Dismount-AllHeaps }
+
+    It 'a new mount of a path whose file was replaced opens the new file; a Set into the old one fails with HeapFileReplaced' {
+        if (-not $IsLinux) { Set-ItResult -Skipped -Because 'files are identified by device and inode on Linux'; return }
+        $a = Join-Path $TestDrive 'replaced-a.heap'
+        $b = Join-Path $TestDrive 'replaced-b.heap'
+        $old = Mount-AncientHeap -LiteralPath $a
+        Set-AncientObject -Heap $old -Key 'fromA' -InputObject 'A'
+        $other = Mount-AncientHeap -LiteralPath $b
+        Set-AncientObject -Heap $other -Key 'fromB' -InputObject 'B'
+        Dismount-AncientHeap -Heap $other
+        Move-Item -LiteralPath $b -Destination $a -Force
+
+        $new = Mount-AncientHeap -LiteralPath $a
+        @(Get-AncientObject -Heap $new -ListAvailable).Key | Should -Be @('fromB')
+        Get-AncientObject -Heap $new -Key 'fromB' | Should -Be 'B'
+
+        $failure = $null
+        Set-AncientObject -Heap $old -Key 'lost' -InputObject 1 -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HeapFileReplaced,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'WriteError'
+        $failure = $null
+        Remove-AncientObject -Heap $old -Key 'fromA' -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HeapFileReplaced,*'
+        # The old handle still reads what it had; the new file is untouched.
+        Get-AncientObject -Heap $old -Key 'fromA' | Should -Be 'A'
+        Set-AncientObject -Heap $new -Key 'more' -InputObject 2
+        @(Get-AncientObject -Heap $new -ListAvailable).Count | Should -Be 2
+        Test-AncientHeap -LiteralPath $a -Quiet | Should -BeTrue
+    }
+
+    It 'a Set into a heap whose file was deleted fails with HeapFileReplaced; mounting the path again creates a new heap' {
+        if (-not $IsLinux) { Set-ItResult -Skipped -Because 'files are identified by device and inode on Linux'; return }
+        $path = Join-Path $TestDrive 'deleted.heap'
+        $heap = Mount-AncientHeap -LiteralPath $path
+        Set-AncientObject -Heap $heap -Key 'k' -InputObject 'v'
+        Remove-Item -LiteralPath $path
+        $failure = $null
+        Set-AncientObject -Heap $heap -Key 'k2' -InputObject 'v2' -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HeapFileReplaced,*'
+        $failure[0].Exception.Message | Should -Match 'deleted or replaced'
+        $again = Mount-AncientHeap -LiteralPath $path
+        @(Get-AncientObject -Heap $again -ListAvailable) | Should -HaveCount 0
+        Set-AncientObject -Heap $again -Key 'k3' -InputObject 'v3'
+        Get-AncientObject -Heap $again -Key 'k3' | Should -Be 'v3'
+    }
+
+    It 'one file reached through two hard links is one heap in this process' {
+        if (-not $IsLinux) { Set-ItResult -Skipped -Because 'files are identified by device and inode on Linux'; return }
+        $path = Join-Path $TestDrive 'linked.heap'
+        $link = Join-Path $TestDrive 'link.heap'
+        $first = Mount-AncientHeap -LiteralPath $path
+        Set-AncientObject -Heap $first -Key 'k' -InputObject 1
+        $null = New-Item -ItemType HardLink -Path $link -Target $path
+        $second = Mount-AncientHeap -LiteralPath $link
+        Set-AncientObject -Heap $second -Key 'k2' -InputObject 2
+        Get-AncientObject -Heap $first -Key 'k2' | Should -Be 2
+        # One mapping: dismounting one handle leaves the other writing under the same lock.
+        Dismount-AncientHeap -Heap $second
+        Set-AncientObject -Heap $first -Key 'k3' -InputObject 3
+        Test-AncientHeap -LiteralPath $link -Quiet | Should -BeTrue
+    }
+}
+
+Describe 'Paths that are not regular files, and read-only file systems' {
+    AfterEach { Dismount-AllHeaps }
+
+    It 'a named pipe is refused at once with NotARegularFile by Mount, Test and Copy (no hang)' {
+        if (-not $IsLinux -or -not (Get-Command mkfifo -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'needs mkfifo on Linux'; return }
+        $fifo = Join-Path $TestDrive 'pipe.heap'
+        & mkfifo $fifo
+        # In a child process with a time limit, so that a regression hangs the child, not the suite.
+        $pwsh = Get-TestPwsh
+        $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
+        $copy = Join-Path $TestDrive 'pipe-copy.heap'
+        $script = @"
+Import-Module '$manifest'
+foreach (`$command in @(
+    { Mount-AncientHeap -LiteralPath '$fifo' -ErrorAction SilentlyContinue -ErrorVariable e; `$e },
+    { Mount-AncientHeap -LiteralPath '$fifo' -ReadOnly -ErrorAction SilentlyContinue -ErrorVariable e; `$e },
+    { Test-AncientHeap -LiteralPath '$fifo' -ErrorAction SilentlyContinue -ErrorVariable e; `$e },
+    { Copy-AncientHeap -LiteralPath '$fifo' -Destination '$copy' -ErrorAction SilentlyContinue -ErrorVariable e; `$e },
+    { Copy-AncientHeap -LiteralPath '$fifo' -Destination '$copy' -Compact -ErrorAction SilentlyContinue -ErrorVariable e; `$e })) {
+    `$record = @(& `$command)[0]
+    "`$(`$record.FullyQualifiedErrorId)|`$(`$record.TargetObject)"
+}
+"@
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+        $job = Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) `
+            -RedirectStandardOutput (Join-Path $TestDrive 'fifo.out') -PassThru -NoNewWindow
+        if (-not $job.WaitForExit(60000)) { $job.Kill($true); throw 'A cmdlet hung on a named pipe.' }
+        $lines = @(Get-Content (Join-Path $TestDrive 'fifo.out') | Where-Object { $_ -match '\|' })
+        $lines | Should -HaveCount 5
+        foreach ($line in $lines) {
+            $id, $target = $line -split '\|'
+            $id | Should -BeLike 'NotARegularFile,*'
+            $target | Should -Be $fifo
+        }
+        Test-Path -LiteralPath $copy | Should -BeFalse
+    }
+
+    It 'a heap on a read-only file system mounts with -ReadOnly, copies, and refuses a writable mount naming -ReadOnly' {
+        if (-not $IsLinuxRoot) { Set-ItResult -Skipped -Because 'a read-only bind mount needs root on Linux'; return }
+        $dir = Join-Path $TestDrive 'rw'
+        $ro = Join-Path $TestDrive 'ro'
+        $null = New-Item -ItemType Directory -Path $dir, $ro
+        $heap = Mount-AncientHeap -LiteralPath (Join-Path $dir 'data.heap')
+        Set-AncientObject -Heap $heap -Key 'k' -InputObject @{ A = 1 }
+        Dismount-AncientHeap -Heap $heap
+        & mount --bind $dir $ro
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'mount --bind failed'; return }
+        $script:Mounted += @($ro)
+        & mount -o remount,bind,ro $ro
+        $path = Join-Path $ro 'data.heap'
+
+        $reader = Mount-AncientHeap -LiteralPath $path -ReadOnly
+        (Get-AncientObject -Heap $reader -Key 'k').A | Should -Be 1
+        Dismount-AncientHeap -Heap $reader
+
+        $failure = $null
+        Mount-AncientHeap -LiteralPath $path -ErrorAction SilentlyContinue -ErrorVariable failure | Should -BeNullOrEmpty
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'AccessDenied,*'
+        $failure[0].Exception.Message | Should -Match 'ReadOnly'
+
+        Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
+        $copy = Join-Path $TestDrive 'from-ro.heap'
+        Copy-AncientHeap -LiteralPath $path -Destination $copy
+        Copy-AncientHeap -LiteralPath $path -Destination (Join-Path $TestDrive 'from-ro-compact.heap') -Compact
+        Test-AncientHeap -LiteralPath $copy -Quiet | Should -BeTrue
+
+        # Copying into the read-only file system names the destination.
+        $failure = $null
+        Copy-AncientHeap -LiteralPath $copy -Destination (Join-Path $ro 'new.heap') -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].TargetObject | Should -Be (Join-Path $ro 'new.heap')
+        & umount $ro
+    }
+}
+
+Describe 'Copy-AncientHeap -Compact of a damaged heap' {
+    BeforeAll {
+        # A heap with one value whose stored bytes changed after it was written (its checksum fails).
+        function New-DamagedHeap([string] $Name) {
+            $path = Join-Path $TestDrive $Name
+            $heap = Mount-AncientHeap -LiteralPath $path
+            Set-AncientObject -Heap $heap -Key 'good' -InputObject @{ Name = 'fine'; Values = 1..20 }
+            Set-AncientObject -Heap $heap -Key 'bad' -InputObject ('MARKER' + ('x' * 300))
+            Dismount-AncientHeap -Heap $heap
+            $bytes = [IO.File]::ReadAllBytes($path)
+            $marker = [Text.Encoding]::UTF8.GetBytes('MARKER')
+            $at = -1
+            for ($i = 0; $i -lt $bytes.Length - $marker.Length -and $at -lt 0; $i++) {
+                if ($bytes[$i] -eq $marker[0] -and [Linq.Enumerable]::SequenceEqual([byte[]]$bytes[$i..($i + $marker.Length - 1)], $marker)) { $at = $i }
+            }
+            if ($at -lt 0) { throw 'The marker was not found in the heap file.' }
+            $bytes[$at + 1] = [byte][char]'Y'
+            [IO.File]::WriteAllBytes($path, $bytes)
+            $path
+        }
+    }
+    AfterEach { Dismount-AllHeaps }
+
+    It 'refuses a value that fails its checksum with an error naming the key, and writes nothing' {
+        $path = New-DamagedHeap 'damaged-a.heap'
+        $copy = Join-Path $TestDrive 'damaged-a-copy.heap'
+        $failure = $null
+        Copy-AncientHeap -LiteralPath $path -Destination $copy -Compact -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HeapCorrupt,*'
+        $failure[0].Exception.Message | Should -Match "'bad'"
+        $failure[0].Exception.Message | Should -Match 'SkipDamaged'
+        Test-Path -LiteralPath $copy | Should -BeFalse
+        @(Get-ChildItem -LiteralPath $TestDrive -Force -Filter '.damaged-a-copy.heap*') | Should -HaveCount 0
+    }
+
+    It 'with -SkipDamaged leaves the damaged value out with a warning, and the copy verifies and holds the rest' {
+        $path = New-DamagedHeap 'damaged-b.heap'
+        $copy = Join-Path $TestDrive 'damaged-b-copy.heap'
+        $warnings = $null
+        Copy-AncientHeap -LiteralPath $path -Destination $copy -Compact -SkipDamaged -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings) | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match "'bad' was left out"
+        Test-AncientHeap -LiteralPath $copy -Quiet | Should -BeTrue
+        $heap = Mount-AncientHeap -LiteralPath $copy -ReadOnly
+        @(Get-AncientObject -Heap $heap -ListAvailable).Key | Should -Be @('good')
+        (Get-AncientObject -Heap $heap -Key 'good').Name | Should -Be 'fine'
+    }
+}

@@ -17,6 +17,8 @@ namespace AncientPS.Engine
         /// read-only mount cannot.
         /// </summary>
         NotCreated,
+        /// <summary>The path names something other than a regular file: a named pipe (FIFO), a device, a socket.</summary>
+        NotARegularFile,
     }
 
     /// <summary>A heap file that is not a heap, is of a newer format, or is damaged.</summary>

@@ -70,6 +70,8 @@ namespace AncientPS
                 case HeapFormatProblem.NotCreated:
                     return Record(new InvalidOperationException($"'{path}' is not a heap yet: it is empty, or the process creating it stopped before it finished. Mount it without -ReadOnly to create the heap.", e),
                         "HeapNotCreated", ErrorCategory.InvalidOperation, path);
+                case HeapFormatProblem.NotARegularFile:
+                    return NotAFile(path, e);
                 case HeapFormatProblem.NewerVersion:
                     return Record(new InvalidDataException($"'{path}' was written by a newer version of AncientPS. Update the module to read it.", e),
                         "NewerFormat", ErrorCategory.InvalidData, path);
@@ -99,8 +101,12 @@ namespace AncientPS
             "HeapFileReplaced", ErrorCategory.WriteError, target);
 
         public static ErrorRecord NotAFile(string path, Exception e) => Record(
-            new ArgumentException($"'{path}' is not a regular file: {FirstSentence(e.Message)} A heap is a regular file; give the path of one, or of a new file to create one.", e),
+            new ArgumentException($"{e.Message} A heap is a regular file: give the path of one, or of a new file to create one.", e),
             "NotARegularFile", ErrorCategory.InvalidArgument, path);
+
+        public static ErrorRecord CopySourceFailed(string path, Exception inner) => Record(
+            new IOException($"Cannot read the heap '{path}' to copy it: {inner.Message} The destination was left as it was.", inner),
+            "CopySourceFailed", ErrorCategory.ReadError, path);
 
         public static ErrorRecord HeapBusy(string key, Exception e) => Record(
             new TimeoutException($"Another writer held the heap for too long, so '{key}' was not written. Try again.", e),

@@ -48,12 +48,13 @@ namespace AncientPS.Engine.Storage
         public static HeapCore OpenFile(string path, HeapOptions options)
         {
             string full = System.IO.Path.GetFullPath(path);
-            // One file reached by two paths (a symbolic link) must still be one mapping with one write gate: the byte-range
-            // lock belongs to the process, so it cannot keep two mappings' writers apart.
-            string key = Platform.CanonicalPath(full);
             lock (s_open)
             {
-                if (s_open.TryGetValue(key, out var existing))
+                // The file is identified by device and inode where stat is available (so that a path whose file was
+                // replaced or deleted opens the new file, and hard links share one mapping), else by its resolved path.
+                // The byte-range lock belongs to the process, so one file must be one mapping with one write gate.
+                string key = OpenKeyOf(full);
+                if (key != null && s_open.TryGetValue(key, out var existing))
                 {
                     if (!options.ReadOnly && !existing.CanWrite)
                         throw new UnauthorizedAccessException($"'{full}' is already mounted read-only in this process because the file is not writable; it cannot also be mounted for writing.");
@@ -62,10 +63,36 @@ namespace AncientPS.Engine.Storage
                 }
                 var core = OpenNew(full, options);
                 core._handles = 1;
+                // A file created just now has an identity only once it exists.
+                key = core.OpenKeyOfStream() ?? key ?? Platform.CanonicalPath(full);
                 core._openKey = key;
-                s_open.Add(key, core);
+                s_open[key] = core;
                 return core;
             }
+        }
+
+        /// <summary>The key of an existing file in <see cref="s_open"/>: "dev:inode" where stat works, else the resolved path; null for a missing file where stat works.</summary>
+        private static string OpenKeyOf(string fullPath)
+        {
+            if (!Platform.HasStat) return Platform.CanonicalPath(fullPath);
+            return Platform.TryStat(fullPath, out var id) ? id.Key : null;
+        }
+
+        private string OpenKeyOfStream()
+            => Platform.HasStat && Memory is FileHeapMemory file && Platform.TryStat(file.Stream, out var id) ? id.Key : null;
+
+        /// <summary>
+        /// Before a write: fails when the mounted file was deleted or replaced by another file at its path since it was
+        /// opened, as SQLite does (SQLITE_READONLY_DBMOVED): what is written to it would be lost with the last handle.
+        /// </summary>
+        private void CheckFileNotReplaced()
+        {
+            if (IsAnonymous || Path == null || !Platform.HasStat || !(Memory is FileHeapMemory file)) return;
+            if (!Platform.TryStat(file.Stream, out var mine)) return;
+            if (mine.Links == 0)
+                throw new AncientHeapFileReplacedException($"The heap file '{Path}' was deleted while it was mounted; what is written to it would be lost. Nothing was changed. Dismount it and mount the path again.");
+            if (!Platform.TryStat(Path, out var now) || !now.SameFile(mine))
+                throw new AncientHeapFileReplacedException($"The heap file '{Path}' was replaced by another file (or moved away) while it was mounted; what is written to the old file would be lost. Nothing was changed. Dismount it and mount the path again.");
         }
 
         public static HeapCore CreateAnonymous(HeapOptions options)
@@ -95,10 +122,10 @@ namespace AncientPS.Engine.Storage
         /// </summary>
         internal static bool TryAddRefOpen(string fullPath, out HeapCore core)
         {
-            string key = Platform.CanonicalPath(fullPath);
             lock (s_open)
             {
-                if (s_open.TryGetValue(key, out core) && core._handles > 0)
+                string key = OpenKeyOf(fullPath);
+                if (key != null && s_open.TryGetValue(key, out core) && core._handles > 0)
                 {
                     core._handles++;
                     return true;
@@ -126,6 +153,8 @@ namespace AncientPS.Engine.Storage
             bool exists = File.Exists(full);
             if (!exists && (options.ReadOnly || !options.CreateIfMissing))
                 throw new FileNotFoundException($"The heap file '{full}' does not exist.", full);
+            // Before opening: opening a named pipe for reading blocks until a writer comes, for ever.
+            if (exists) RefuseNonRegularFile(full);
 
             FileStream stream;
             bool writable = true;
@@ -138,9 +167,25 @@ namespace AncientPS.Engine.Storage
                 stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 writable = false;
             }
+            catch (IOException e) when (exists && !(e is FileNotFoundException) && !(e is DirectoryNotFoundException))
+            {
+                // A read-only file system (EROFS) and the like refuse writing with an IOException, not an access error.
+                FileStream readOnly;
+                try { readOnly = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+                catch (Exception) { throw e; }
+                if (!options.ReadOnly)
+                {
+                    readOnly.Dispose();
+                    throw new UnauthorizedAccessException($"'{full}' can be read but not written ({e.Message.TrimEnd('.')}); mount it with -ReadOnly to read it.", e);
+                }
+                stream = readOnly;
+                writable = false;
+            }
 
             try
             {
+                if (!stream.CanSeek)
+                    throw new AncientHeapFormatException(HeapFormatProblem.NotARegularFile, $"'{full}' is not a regular file, so it cannot be a heap.");
                 if (!exists) Platform.SetUnixCreateMode(full, options.UnixCreateMode);
                 if (stream.Length == 0 || IsUnfinishedHeap(stream))
                 {
@@ -163,6 +208,16 @@ namespace AncientPS.Engine.Storage
                 stream.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// Refuses a path that names a named pipe, a device or a socket (Linux: <c>stat</c>; elsewhere the opened stream's
+        /// CanSeek is the test), with <see cref="HeapFormatProblem.NotARegularFile"/>.
+        /// </summary>
+        internal static void RefuseNonRegularFile(string full)
+        {
+            if (Platform.TryStat(full, out var id) && !id.IsRegular && (id.Mode & 0xF000) != 0x4000)
+                throw new AncientHeapFormatException(HeapFormatProblem.NotARegularFile, $"'{full}' is {id.Kind}, not a regular file, so it cannot be a heap.");
         }
 
         /// <summary>
@@ -561,6 +616,7 @@ namespace AncientPS.Engine.Storage
             Guard.Enter();
             try
             {
+                CheckFileNotReplaced();
                 var meta = ReadLatestMeta();
                 var space = new BoundedSpace(Memory, meta.CommittedSize);
                 FreeSpace free;
