@@ -315,3 +315,62 @@ Describe 'Copy-AncientHeap -Compact of a damaged heap' {
         (Get-AncientObject -Heap $heap -Key 'good').Name | Should -Be 'fine'
     }
 }
+
+Describe 'Simultaneous first mounts of a new heap' {
+    It 'four processes creating one new heap at the same instant all end mounted, over 30 rounds' {
+        $rounds = 30
+        $workers = 4
+        $dir = Join-Path $TestDrive 'race'
+        $null = New-Item -ItemType Directory -Path $dir
+        $pwsh = Get-TestPwsh
+        $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
+        $processes = foreach ($w in 1..$workers) {
+            # Each worker says it is ready for a round, waits for the round's go file, mounts the round's new heap,
+            # writes its own key and reports the outcome.
+            $script = @"
+Import-Module '$manifest'
+`$ErrorActionPreference = 'Continue'; `$ProgressPreference = 'SilentlyContinue'
+for (`$r = 0; `$r -lt $rounds; `$r++) {
+    [IO.File]::WriteAllText((Join-Path '$dir' "ready-`$r-$w"), '')
+    `$limit = [Diagnostics.Stopwatch]::StartNew()
+    while (-not (Test-Path -LiteralPath (Join-Path '$dir' "go-`$r"))) { if (`$limit.Elapsed.TotalSeconds -gt 60) { 'TIMEOUT'; exit 3 }; [Threading.Thread]::SpinWait(200) }
+    `$e = `$null
+    `$heap = Mount-AncientHeap -LiteralPath (Join-Path '$dir' "round-`$r.heap") -ErrorAction SilentlyContinue -ErrorVariable e
+    if (`$heap) {
+        Set-AncientObject -Heap `$heap -Key 'w$w' -InputObject `$r
+        Dismount-AncientHeap -Heap `$heap
+        "round `$r ok"
+    } else { "round `$r FAILED `$(`$e[0].FullyQualifiedErrorId): `$(`$e[0])" }
+}
+"@
+            $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+            Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) `
+                -RedirectStandardOutput (Join-Path $dir "out-$w.txt") -PassThru -NoNewWindow
+        }
+        try {
+            for ($r = 0; $r -lt $rounds; $r++) {
+                $limit = [Diagnostics.Stopwatch]::StartNew()
+                while (@(1..$workers | Where-Object { -not (Test-Path -LiteralPath (Join-Path $dir "ready-$r-$_")) }).Count -gt 0) {
+                    if ($limit.Elapsed.TotalSeconds -gt 60 -or @($processes | Where-Object HasExited).Count -gt 0) { throw "The workers did not get ready for round $r." }
+                    Start-Sleep -Milliseconds 5
+                }
+                [IO.File]::WriteAllText((Join-Path $dir "go-$r"), '')
+            }
+            foreach ($p in $processes) { if (-not $p.WaitForExit(120000)) { throw 'A worker did not finish.' } }
+        }
+        finally {
+            foreach ($p in $processes) { if (-not $p.HasExited) { $p.Kill($true) } }
+        }
+        $lines = foreach ($w in 1..$workers) { Get-Content (Join-Path $dir "out-$w.txt") }
+        $failed = @($lines | Where-Object { $_ -notmatch '^round \d+ ok$' })
+        $failed | Should -BeNullOrEmpty
+        @($lines) | Should -HaveCount ($rounds * $workers)
+        for ($r = 0; $r -lt $rounds; $r++) {
+            $path = Join-Path $dir "round-$r.heap"
+            Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
+            $heap = Mount-AncientHeap -LiteralPath $path -ReadOnly
+            @(Get-AncientObject -Heap $heap -ListAvailable) | Should -HaveCount $workers
+            Dismount-AncientHeap -Heap $heap
+        }
+    }
+}

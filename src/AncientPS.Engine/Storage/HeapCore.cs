@@ -104,7 +104,7 @@ namespace AncientPS.Engine.Storage
             {
                 if (!Platform.IsWindows) File.Delete(path); // nothing outlives the process, even when it is killed
                 var core = new HeapCore(null, anonymous: true, new FileHeapMemory(stream, writable: true, null));
-                core.Initialize(stream);
+                core.Initialize(stream, options.LockTimeout);
                 core._handles = 1;
                 return core;
             }
@@ -194,7 +194,7 @@ namespace AncientPS.Engine.Storage
                             ? $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one."
                             : $"'{full}' is a heap whose creation was interrupted. Mount it without -ReadOnly to finish creating it.");
                     var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true, $"'{full}'"));
-                    created.Initialize(stream);
+                    created.Initialize(stream, options.LockTimeout);
                     return created;
                 }
                 CheckHeader(stream, full);
@@ -294,9 +294,27 @@ namespace AncientPS.Engine.Storage
         /// creation was interrupted). The magic goes in last, after a flush, so that a creator killed at any instant
         /// leaves either a heap or a file <see cref="IsUnfinishedHeap"/> recognises, never a file that mounts refuse.
         /// </summary>
-        private void Initialize(FileStream stream)
+        private void Initialize(FileStream stream, TimeSpan timeout)
         {
-            stream.Lock(HeapLayout.WriterLockOffset, 1);
+            // Another process creating the same new file at the same instant holds the lock for a moment: wait for it
+            // (then the heap it made is found below), rather than fail a mount that would succeed a millisecond later.
+            var clock = Stopwatch.StartNew();
+            for (int sleep = 1; ; sleep = Math.Min(sleep * 2, 20))
+            {
+                try
+                {
+                    stream.Lock(HeapLayout.WriterLockOffset, 1);
+                    break;
+                }
+                catch (IOException) when (clock.Elapsed < timeout)
+                {
+                    Thread.Sleep(sleep);
+                }
+                catch (IOException e)
+                {
+                    throw new AncientHeapBusyException($"Another process held '{Path ?? "(anonymous heap)"}' for longer than {timeout.TotalSeconds:0.#} s while creating it ({e.Message}). Try again later.");
+                }
+            }
             try
             {
                 if (stream.Length != 0 && !IsUnfinishedHeap(stream)) { CheckHeader(stream, Path); Attach(ReserveWholeFile(null)); return; }
