@@ -65,7 +65,13 @@ namespace AncientPS.Engine
             if (!File.Exists(from)) throw new FileNotFoundException($"The heap file '{from}' does not exist.", from);
 
             string folder = Path.GetDirectoryName(to);
-            string temporary = Path.Combine(folder, "." + Path.GetFileName(to) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+            // The temporary file's name says which process writes it, so that the next copy to this destination can
+            // delete what a killed copy left behind (its process is gone), and never a running copy's file.
+            string prefix = "." + Path.GetFileName(to) + ".";
+            RemoveStaleTemporaries(folder, prefix);
+            string temporary = Path.Combine(folder, prefix + Guid.NewGuid().ToString("N").Substring(0, 12)
+                + ".p" + Platform.CurrentProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + "-" + Platform.CurrentProcessStartTicks.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + ".tmp");
             bool done = false;
             try
             {
@@ -276,6 +282,36 @@ namespace AncientPS.Engine
             }
             progress?.Invoke(total, total);
             GC.KeepAlive(state);
+        }
+
+        /// <summary>
+        /// Deletes the temporary files that copies to this destination left when their process was killed: names of the
+        /// form <c>.NAME.ID.pPID-START.tmp</c> whose process (pid and start time) no longer runs. Anything else, and any
+        /// file that cannot be deleted, is left alone; this never fails a copy.
+        /// </summary>
+        internal static void RemoveStaleTemporaries(string folder, string prefix)
+        {
+            try
+            {
+                foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+                {
+                    string name = Path.GetFileName(file);
+                    if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                    string rest = name.Substring(prefix.Length, name.Length - prefix.Length - ".tmp".Length);
+                    // ID.pPID-START
+                    int dot = rest.IndexOf(".p", StringComparison.Ordinal);
+                    if (dot != 12 || rest.IndexOf('.', dot + 1) >= 0) continue;
+                    string[] owner = rest.Substring(dot + 2).Split('-');
+                    if (owner.Length != 2
+                        || !int.TryParse(owner[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                        || !long.TryParse(owner[1], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out long start))
+                        continue;
+                    if (pid == Platform.CurrentProcessId && start == Platform.CurrentProcessStartTicks) continue; // a copy running in this process
+                    if (!Platform.IsProcessAlive(pid, start)) TryDelete(file);
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         private static void TryDelete(string path)
