@@ -84,11 +84,16 @@ namespace AncientPS.Engine.Storage
         /// <summary>
         /// Before a write: fails when the mounted file was deleted or replaced by another file at its path since it was
         /// opened, as SQLite does (SQLITE_READONLY_DBMOVED): what is written to it would be lost with the last handle.
+        /// Also fails, with the same fstat, when another program truncated the file below the committed data (writing
+        /// into the mapping past the file's end would raise SIGBUS).
         /// </summary>
-        private void CheckFileNotReplaced()
+        private void CheckFileNotReplaced(long committed)
         {
             if (IsAnonymous || Path == null || !Platform.HasStat || !(Memory is FileHeapMemory file)) return;
             if (!Platform.TryStat(file.Stream, out var mine)) return;
+            if (mine.Size < committed)
+                throw new AncientHeapCorruptException(
+                    $"'{Path}' has {mine.Size} bytes but its committed data reaches byte {committed}: another program truncated the file while it was mounted. Nothing was written; restore it from a copy.");
             if (mine.Links == 0)
                 throw new AncientHeapFileReplacedException($"The heap file '{Path}' was deleted while it was mounted; what is written to it would be lost. Nothing was changed. Dismount it and mount the path again.");
             if (!Platform.TryStat(Path, out var now) || !now.SameFile(mine))
@@ -429,6 +434,28 @@ namespace AncientPS.Engine.Storage
             return Volatile.Read(ref *(long*)Memory.Pointer(HeapLayout.ReuseHorizonOffset, 8));
         }
 
+        private long _lengthCheckedAt = long.MinValue;
+        private long _lengthSeen;
+
+        /// <summary>
+        /// Fails cleanly when the file is shorter than its header or than the committed data a snapshot is about to read:
+        /// another program truncated it, and touching the mapping past the file's end would raise SIGBUS. Asking the file
+        /// system costs a system call, so the length seen is trusted for 50 ms: within that time only a snapshot that
+        /// reaches past it asks again.
+        /// </summary>
+        private void CheckNotTruncated(long committed)
+        {
+            if (IsAnonymous) return;
+            long now = Stopwatch.GetTimestamp();
+            if (committed <= Volatile.Read(ref _lengthSeen) && now - Volatile.Read(ref _lengthCheckedAt) < Stopwatch.Frequency / 20) return;
+            long length = Memory.StorageLength;
+            if (length < Math.Max(committed, HeapLayout.DataStart))
+                throw new AncientHeapCorruptException(
+                    $"'{Path}' has {length} bytes but its committed data reaches byte {committed}: another program truncated the file while it was mounted. Nothing more is read from it; restore it from a copy.");
+            Volatile.Write(ref _lengthSeen, length);
+            Volatile.Write(ref _lengthCheckedAt, now);
+        }
+
         /// <summary>Pins the latest committed state for reading (the LMDB reader protocol: publish the pin, then check it is still the latest).</summary>
         public SnapshotState AcquireSnapshot()
         {
@@ -438,7 +465,9 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
+                    CheckNotTruncated(HeapLayout.DataStart);
                     var meta = ReadLatestMeta();
+                    CheckNotTruncated(meta.CommittedSize);
                     if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
                     Readers.Pin(meta.TransactionId);
                     var again = ReadLatestMeta();
@@ -469,7 +498,9 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
+                    CheckNotTruncated(HeapLayout.DataStart);
                     var meta = ReadLatestMeta();
+                    CheckNotTruncated(meta.CommittedSize);
                     Readers.Pin(meta.TransactionId);
                     if (ReadLatestMeta().TransactionId == meta.TransactionId) return meta;
                     Readers.Unpin(meta.TransactionId);
@@ -491,6 +522,22 @@ namespace AncientPS.Engine.Storage
         // ---------------------------------------------------------------- reading
 
         public bool TryGet(AncientHeap handle, string key, ValueProjection projection, out object value)
+        {
+            // A process that cannot publish a pin reads at its own risk of a writer reusing the snapshot's space; when that
+            // happens during the lookup itself, look up again on the newer snapshot (bounded) instead of failing the Get.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return TryGetOnce(handle, key, projection, out value);
+                }
+                catch (AncientSnapshotExpiredException) when (attempt < 20 && !Readers.IsPublished)
+                {
+                }
+            }
+        }
+
+        private bool TryGetOnce(AncientHeap handle, string key, ValueProjection projection, out object value)
         {
             var state = AcquireSnapshot();
             var space = new SnapshotSpace(handle, this, state);
@@ -634,8 +681,9 @@ namespace AncientPS.Engine.Storage
             Guard.Enter();
             try
             {
-                CheckFileNotReplaced();
+                CheckNotTruncated(HeapLayout.DataStart);
                 var meta = ReadLatestMeta();
+                CheckFileNotReplaced(meta.CommittedSize);
                 var space = new BoundedSpace(Memory, meta.CommittedSize);
                 FreeSpace free;
                 if (_cachedFree != null && _cachedFreeTransaction == meta.TransactionId) free = _cachedFree;

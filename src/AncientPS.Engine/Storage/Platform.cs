@@ -185,6 +185,7 @@ namespace AncientPS.Engine.Storage
             public ulong Inode;
             public uint Mode;
             public ulong Links;
+            public long Size;
             public bool IsRegular => (Mode & 0xF000) == 0x8000;
             public bool IsFifo => (Mode & 0xF000) == 0x1000;
             public bool SameFile(FileIdentity other) => Device == other.Device && Inode == other.Inode;
@@ -250,8 +251,8 @@ namespace AncientPS.Engine.Storage
         private static unsafe FileIdentity Decode(byte* b)
         {
             // struct stat: x86_64 has st_nlink (8 bytes) before st_mode; the generic layout (Arm64) has st_mode, then a
-            // 4-byte st_nlink. Both start with st_dev and st_ino.
-            var id = new FileIdentity { Device = *(ulong*)b, Inode = *(ulong*)(b + 8) };
+            // 4-byte st_nlink. Both start with st_dev and st_ino, and have st_size at byte 48.
+            var id = new FileIdentity { Device = *(ulong*)b, Inode = *(ulong*)(b + 8), Size = *(long*)(b + 48) };
             if (RuntimeInformation.ProcessArchitecture == Architecture.X64)
             {
                 id.Links = *(ulong*)(b + 16);
