@@ -93,7 +93,7 @@ namespace AncientPS.Engine.Storage
             if (!Platform.TryStat(file.Stream, out var mine)) return;
             if (mine.Size < committed)
                 throw new AncientHeapCorruptException(
-                    $"'{Path}' has {mine.Size} bytes but its committed data reaches byte {committed}: another program truncated the file while it was mounted. Nothing was written; restore it from a copy.");
+                    $"'{Path}' has {mine.Size} bytes but its committed data reaches byte {committed}: another program truncated the file while it was mounted. Nothing was written.");
             if (mine.Links == 0)
                 throw new AncientHeapFileReplacedException($"The heap file '{Path}' was deleted while it was mounted; what is written to it would be lost. Nothing was changed. Dismount it and mount the path again.");
             if (!Platform.TryStat(Path, out var now) || !now.SameFile(mine))
@@ -434,24 +434,41 @@ namespace AncientPS.Engine.Storage
             return Volatile.Read(ref *(long*)Memory.Pointer(HeapLayout.ReuseHorizonOffset, 8));
         }
 
-        private long _lengthCheckedAt = long.MinValue;
+        private long _lengthCheckedAt; // 0: never
         private long _lengthSeen;
 
         /// <summary>
-        /// Fails cleanly when the file is shorter than its header or than the committed data a snapshot is about to read:
-        /// another program truncated it, and touching the mapping past the file's end would raise SIGBUS. Asking the file
-        /// system costs a system call, so the length seen is trusted for 50 ms: within that time only a snapshot that
-        /// reaches past it asks again.
+        /// Before the meta pages are read: fails cleanly when the file is shorter than its header, asking the file system
+        /// at most every 50 ms (a system call per read would cost more than the read). Returns whether it asked.
         /// </summary>
-        private void CheckNotTruncated(long committed)
+        private bool CheckHeaderNotTruncated()
         {
-            if (IsAnonymous) return;
+            if (IsAnonymous) return false;
             long now = Stopwatch.GetTimestamp();
-            if (committed <= Volatile.Read(ref _lengthSeen) && now - Volatile.Read(ref _lengthCheckedAt) < Stopwatch.Frequency / 20) return;
+            long last = Volatile.Read(ref _lengthCheckedAt);
+            if (last != 0 && now - last < Stopwatch.Frequency / 20) return false;
+            RefreshLength(HeapLayout.DataStart, now);
+            return true;
+        }
+
+        /// <summary>
+        /// After the meta pages are read: fails cleanly when the file is shorter than the committed data the snapshot is
+        /// about to read (another program truncated it: touching the mapping past the file's end raises SIGBUS). Asks the
+        /// file system only when the committed size reaches past the length last seen.
+        /// </summary>
+        private void CheckCommittedNotTruncated(long committed)
+        {
+            if (IsAnonymous || committed <= Volatile.Read(ref _lengthSeen)) return;
+            RefreshLength(committed, Stopwatch.GetTimestamp());
+        }
+
+        private void RefreshLength(long needed, long now)
+        {
             long length = Memory.StorageLength;
-            if (length < Math.Max(committed, HeapLayout.DataStart))
-                throw new AncientHeapCorruptException(
-                    $"'{Path}' has {length} bytes but its committed data reaches byte {committed}: another program truncated the file while it was mounted. Nothing more is read from it; restore it from a copy.");
+            if (length < Math.Max(needed, HeapLayout.DataStart))
+                throw new AncientHeapCorruptException(needed <= HeapLayout.DataStart
+                    ? $"'{Path}' has {length} bytes, fewer than its header: another program truncated the file while it was mounted. Nothing more is read from it."
+                    : $"'{Path}' has {length} bytes but its committed data reaches byte {needed}: another program truncated the file while it was mounted. Nothing more is read from it.");
             Volatile.Write(ref _lengthSeen, length);
             Volatile.Write(ref _lengthCheckedAt, now);
         }
@@ -465,9 +482,9 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
-                    CheckNotTruncated(HeapLayout.DataStart);
+                    CheckHeaderNotTruncated();
                     var meta = ReadLatestMeta();
-                    CheckNotTruncated(meta.CommittedSize);
+                    CheckCommittedNotTruncated(meta.CommittedSize);
                     if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
                     Readers.Pin(meta.TransactionId);
                     var again = ReadLatestMeta();
@@ -498,9 +515,9 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
-                    CheckNotTruncated(HeapLayout.DataStart);
+                    CheckHeaderNotTruncated();
                     var meta = ReadLatestMeta();
-                    CheckNotTruncated(meta.CommittedSize);
+                    CheckCommittedNotTruncated(meta.CommittedSize);
                     Readers.Pin(meta.TransactionId);
                     if (ReadLatestMeta().TransactionId == meta.TransactionId) return meta;
                     Readers.Unpin(meta.TransactionId);
@@ -681,7 +698,7 @@ namespace AncientPS.Engine.Storage
             Guard.Enter();
             try
             {
-                CheckNotTruncated(HeapLayout.DataStart);
+                CheckHeaderNotTruncated();
                 var meta = ReadLatestMeta();
                 CheckFileNotReplaced(meta.CommittedSize);
                 var space = new BoundedSpace(Memory, meta.CommittedSize);
