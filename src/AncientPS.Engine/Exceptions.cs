@@ -17,6 +17,8 @@ namespace AncientPS.Engine
         /// read-only mount cannot.
         /// </summary>
         NotCreated,
+        /// <summary>The path names something other than a regular file: a named pipe (FIFO), a device, a socket.</summary>
+        NotARegularFile,
     }
 
     /// <summary>A heap file that is not a heap, is of a newer format, or is damaged.</summary>
@@ -44,6 +46,27 @@ namespace AncientPS.Engine
         }
         public long MaximumSize { get; }
         public long RequiredSize { get; }
+    }
+
+    /// <summary>
+    /// The file system holding the heap has no room for the space a write needs (or the user's quota is used up). The
+    /// space is reserved before a byte of it is written, so nothing was changed: every committed value stays, and writes
+    /// go in again once space is freed.
+    /// </summary>
+    public sealed class AncientHeapDiskFullException : IOException
+    {
+        public AncientHeapDiskFullException(string message, long requiredSize) : base(message) { RequiredSize = requiredSize; }
+        /// <summary>The file size the write needed.</summary>
+        public long RequiredSize { get; }
+    }
+
+    /// <summary>
+    /// The heap file was deleted or replaced (renamed over, or a new file put at its path) while it was mounted: writing to
+    /// the old file would be lost. Nothing was changed. Dismount it and mount the path again.
+    /// </summary>
+    public sealed class AncientHeapFileReplacedException : IOException
+    {
+        public AncientHeapFileReplacedException(string message) : base(message) { }
     }
 
     /// <summary>The writer lock could not be taken within the lock timeout: another writer holds it.</summary>

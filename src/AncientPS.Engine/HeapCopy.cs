@@ -28,6 +28,12 @@ namespace AncientPS.Engine
         private const int ChunkSize = 1 << 20;
 
         /// <summary>
+        /// The key of <see cref="Exception.Data"/> that holds the source's full path when an exception came from opening
+        /// the source heap (not from writing the destination).
+        /// </summary>
+        public const string SourceFailedKey = "AncientPS.CopySource";
+
+        /// <summary>
         /// Copies the heap file <paramref name="source"/> to <paramref name="destination"/>. <paramref name="progress"/> is called
         /// now and then with (bytes done, bytes in all): stored bytes of values for a compacting copy, file bytes for a plain one.
         /// Throws <see cref="IOException"/> when the destination exists and <paramref name="overwrite"/> is false,
@@ -35,6 +41,18 @@ namespace AncientPS.Engine
         /// </summary>
         public static void Copy(string source, string destination, bool compact, bool overwrite = false,
             Action<long, long> progress = null, CancellationToken cancellationToken = default)
+            => Copy(source, destination, compact, overwrite, progress, cancellationToken, skipDamaged: false, damaged: null);
+
+        /// <summary>
+        /// As <see cref="Copy(string, string, bool, bool, Action{long, long}, CancellationToken)"/>. A compacting copy checks
+        /// each value's checksum (and each key entry's) as it reads it: a damaged value is never re-encoded into a heap that
+        /// would verify clean. By default the copy then fails with <see cref="AncientHeapCorruptException"/> naming the key;
+        /// with <paramref name="skipDamaged"/> it leaves that key out and calls <paramref name="damaged"/> with the key (or
+        /// "entry at offset N" for an entry too damaged to name its key) and what is wrong. A plain copy is byte for byte,
+        /// damage included, and ignores <paramref name="skipDamaged"/>.
+        /// </summary>
+        public static void Copy(string source, string destination, bool compact, bool overwrite,
+            Action<long, long> progress, CancellationToken cancellationToken, bool skipDamaged, Action<string, string> damaged)
         {
             if (source == null) throw new ArgumentNullException(nameof(source));
             if (destination == null) throw new ArgumentNullException(nameof(destination));
@@ -47,13 +65,30 @@ namespace AncientPS.Engine
             if (!File.Exists(from)) throw new FileNotFoundException($"The heap file '{from}' does not exist.", from);
 
             string folder = Path.GetDirectoryName(to);
-            string temporary = Path.Combine(folder, "." + Path.GetFileName(to) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+            // The temporary file's name says which process writes it, so that the next copy to this destination can
+            // delete what a killed copy left behind (its process is gone), and never a running copy's file.
+            string prefix = "." + Path.GetFileName(to) + ".";
+            RemoveStaleTemporaries(folder, prefix);
+            string temporary = Path.Combine(folder, prefix + Guid.NewGuid().ToString("N").Substring(0, 12)
+                + ".p" + Platform.CurrentProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + "-" + Platform.CurrentProcessStartTicks.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + ".tmp");
             bool done = false;
             try
             {
-                using (var heap = AncientHeap.Open(from, new HeapOptions { ReadOnly = true, CreateIfMissing = false }))
+                AncientHeap opened;
+                try
                 {
-                    if (compact) CopyCompacted(heap, temporary, progress, cancellationToken);
+                    opened = AncientHeap.Open(from, new HeapOptions { ReadOnly = true, CreateIfMissing = false });
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // Callers tell a source they cannot read from a destination they cannot write by this mark.
+                    e.Data[SourceFailedKey] = from;
+                    throw;
+                }
+                using (var heap = opened)
+                {
+                    if (compact) CopyCompacted(heap, temporary, progress, cancellationToken, skipDamaged, damaged);
                     else CopySnapshot(heap, temporary, progress, cancellationToken);
                 }
                 cancellationToken.ThrowIfCancellationRequested();
@@ -67,17 +102,36 @@ namespace AncientPS.Engine
             }
         }
 
-        private static void CopyCompacted(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel)
+        private static void CopyCompacted(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel,
+            bool skipDamaged, Action<string, string> damaged)
         {
             var core = heap.Core;
             var state = core.AcquireSnapshot();
             var space = new SnapshotSpace(heap, core, state);
             var bounded = new BoundedSpace(core.Memory, state.Meta.CommittedSize);
             var entries = new List<KeyEntry>();
+            var skipped = new List<KeyValuePair<string, string>>();
             space.EnterRead();
             try
             {
-                KeyDirectory.ForEach(bounded, state.Meta.DirectoryRoot, offset => entries.Add(KeyEntry.Read(bounded, offset)));
+                KeyDirectory.ForEach(bounded, state.Meta.DirectoryRoot, offset =>
+                {
+                    KeyEntry entry;
+                    try
+                    {
+                        entry = KeyEntry.Read(bounded, offset);
+                    }
+                    catch (AncientHeapCorruptException e) when (skipDamaged)
+                    {
+                        skipped.Add(new KeyValuePair<string, string>($"entry at offset {offset}", e.Message));
+                        return;
+                    }
+                    string problem = ValueDamage(bounded, entry);
+                    if (problem == null) { entries.Add(entry); return; }
+                    if (!skipDamaged)
+                        throw new AncientHeapCorruptException($"The value of '{entry.Key}' is damaged: {problem} Nothing was copied. Write that value again, or copy with -SkipDamaged to leave it out.");
+                    skipped.Add(new KeyValuePair<string, string>(entry.Key, problem));
+                });
             }
             finally
             {
@@ -111,6 +165,41 @@ namespace AncientPS.Engine
             // Without a published pin, a writer may have reused what was read; the copy would then be wrong, so fail.
             space.CheckNotExpired();
             GC.KeepAlive(state);
+            // The copy is checked whole before it replaces anything: damage the checksums cannot see (in the directory's
+            // structure, say) must not come out as a heap that reads differently from its source.
+            var problems = HeapVerifier.Verify(temporary, null, cancel);
+            if (problems.Count > 0)
+                throw new AncientHeapCorruptException($"The compacted copy fails its own check ({problems[0].Message}); the source heap is damaged in a way the copy cannot repair. Nothing was copied. Test-AncientHeap reports what is wrong with the source.");
+            foreach (var s in skipped) damaged?.Invoke(s.Key, s.Value);
+        }
+
+        /// <summary>
+        /// Why the value of <paramref name="entry"/> cannot be trusted (its extent list is malformed, or its bytes fail the
+        /// checksum written with them), or null when it is intact. A value held in its key entry alone (a small scalar) is
+        /// covered by the entry's own checksum, checked when the entry was read.
+        /// </summary>
+        private static unsafe string ValueDamage(BoundedSpace space, KeyEntry entry)
+        {
+            if (entry.Extents == 0) return null;
+            try
+            {
+                int count = ExtentList.CountAt(space, entry.Extents, out _);
+                if (count <= 0) return "its extent list is empty.";
+                ulong checksum = 0;
+                long previousEnd = HeapLayout.DataStart;
+                for (int i = 0; i < count; i++)
+                {
+                    ExtentList.Read(space, entry.Extents, i, out long offset, out long length);
+                    if (length <= 0 || offset < previousEnd) return "its extent list is out of order.";
+                    checksum = Checksum64.Compute(space.At(offset, length), length, checksum);
+                    previousEnd = offset + length;
+                }
+                return checksum == entry.ValueChecksum ? null : "it fails its checksum (some of its bytes changed after it was written).";
+            }
+            catch (AncientHeapCorruptException e)
+            {
+                return e.Message;
+            }
         }
 
         private static unsafe void CopySnapshot(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel)
@@ -193,6 +282,36 @@ namespace AncientPS.Engine
             }
             progress?.Invoke(total, total);
             GC.KeepAlive(state);
+        }
+
+        /// <summary>
+        /// Deletes the temporary files that copies to this destination left when their process was killed: names of the
+        /// form <c>.NAME.ID.pPID-START.tmp</c> whose process (pid and start time) no longer runs. Anything else, and any
+        /// file that cannot be deleted, is left alone; this never fails a copy.
+        /// </summary>
+        internal static void RemoveStaleTemporaries(string folder, string prefix)
+        {
+            try
+            {
+                foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+                {
+                    string name = Path.GetFileName(file);
+                    if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                    string rest = name.Substring(prefix.Length, name.Length - prefix.Length - ".tmp".Length);
+                    // ID.pPID-START
+                    int dot = rest.IndexOf(".p", StringComparison.Ordinal);
+                    if (dot != 12 || rest.IndexOf('.', dot + 1) >= 0) continue;
+                    string[] owner = rest.Substring(dot + 2).Split('-');
+                    if (owner.Length != 2
+                        || !int.TryParse(owner[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                        || !long.TryParse(owner[1], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out long start))
+                        continue;
+                    if (pid == Platform.CurrentProcessId && start == Platform.CurrentProcessStartTicks) continue; // a copy running in this process
+                    if (!Platform.IsProcessAlive(pid, start)) TryDelete(file);
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         private static void TryDelete(string path)

@@ -70,6 +70,8 @@ namespace AncientPS
                 case HeapFormatProblem.NotCreated:
                     return Record(new InvalidOperationException($"'{path}' is not a heap yet: it is empty, or the process creating it stopped before it finished. Mount it without -ReadOnly to create the heap.", e),
                         "HeapNotCreated", ErrorCategory.InvalidOperation, path);
+                case HeapFormatProblem.NotARegularFile:
+                    return NotAFile(path, e);
                 case HeapFormatProblem.NewerVersion:
                     return Record(new InvalidDataException($"'{path}' was written by a newer version of AncientPS. Update the module to read it.", e),
                         "NewerFormat", ErrorCategory.InvalidData, path);
@@ -89,6 +91,22 @@ namespace AncientPS
         public static ErrorRecord HeapFull(string key, AncientHeapFullException e) => Record(
             new IOException($"The value for '{key}' does not fit: the heap may grow to {e.MaximumSize} bytes and would need {e.RequiredSize}. Nothing was changed. Mount it with a larger -MaximumSize, or remove values.", e),
             "HeapFull", ErrorCategory.LimitsExceeded, key);
+
+        public static ErrorRecord HeapDiskFull(string what, object target, AncientHeapDiskFullException e) => Record(
+            new IOException($"{what}: the file system holding the heap is full (the heap file needs {e.RequiredSize} bytes). Nothing was changed; every value already stored is kept. Free some space on that file system, then try again (a full file system still mounts with -ReadOnly).", e),
+            "HeapDiskFull", ErrorCategory.WriteError, target);
+
+        public static ErrorRecord HeapFileReplaced(AncientHeap heap, object target, Exception e) => Record(
+            new IOException($"The file of the heap {Describe(heap)} was deleted or replaced by another file since it was mounted, so what is written to it would be lost. Nothing was changed. Dismount it and mount the path again.", e),
+            "HeapFileReplaced", ErrorCategory.WriteError, target);
+
+        public static ErrorRecord NotAFile(string path, Exception e) => Record(
+            new ArgumentException($"{e.Message} A heap is a regular file: give the path of one, or of a new file to create one.", e),
+            "NotARegularFile", ErrorCategory.InvalidArgument, path);
+
+        public static ErrorRecord CopySourceFailed(string path, Exception inner) => Record(
+            new IOException($"Cannot read the heap '{path}' to copy it: {inner.Message} The destination was left as it was.", inner),
+            "CopySourceFailed", ErrorCategory.ReadError, path);
 
         public static ErrorRecord HeapBusy(string key, Exception e) => Record(
             new TimeoutException($"Another writer held the heap for too long, so '{key}' was not written. Try again.", e),
@@ -130,6 +148,8 @@ namespace AncientPS
                 case ObjectDisposedException _: return HeapNotMounted(heap);
                 case AncientHeapReadOnlyException _: return HeapReadOnly(heap, e);
                 case AncientHeapFullException full: return HeapFull(key, full);
+                case AncientHeapDiskFullException diskFull: return HeapDiskFull(key == null ? "The heap was not changed" : $"'{key}' was not written", key, diskFull);
+                case AncientHeapFileReplacedException _: return HeapFileReplaced(heap, key, e);
                 case AncientHeapBusyException _: return HeapBusy(key, e);
                 case AncientUnsupportedTypeException unsupported: return UnsupportedType(key, unsupported);
                 case AncientHeapFormatException _: return HeapCorrupt(key, e);

@@ -48,12 +48,13 @@ namespace AncientPS.Engine.Storage
         public static HeapCore OpenFile(string path, HeapOptions options)
         {
             string full = System.IO.Path.GetFullPath(path);
-            // One file reached by two paths (a symbolic link) must still be one mapping with one write gate: the byte-range
-            // lock belongs to the process, so it cannot keep two mappings' writers apart.
-            string key = Platform.CanonicalPath(full);
             lock (s_open)
             {
-                if (s_open.TryGetValue(key, out var existing))
+                // The file is identified by device and inode where stat is available (so that a path whose file was
+                // replaced or deleted opens the new file, and hard links share one mapping), else by its resolved path.
+                // The byte-range lock belongs to the process, so one file must be one mapping with one write gate.
+                string key = OpenKeyOf(full);
+                if (key != null && s_open.TryGetValue(key, out var existing))
                 {
                     if (!options.ReadOnly && !existing.CanWrite)
                         throw new UnauthorizedAccessException($"'{full}' is already mounted read-only in this process because the file is not writable; it cannot also be mounted for writing.");
@@ -62,10 +63,41 @@ namespace AncientPS.Engine.Storage
                 }
                 var core = OpenNew(full, options);
                 core._handles = 1;
+                // A file created just now has an identity only once it exists.
+                key = core.OpenKeyOfStream() ?? key ?? Platform.CanonicalPath(full);
                 core._openKey = key;
-                s_open.Add(key, core);
+                s_open[key] = core;
                 return core;
             }
+        }
+
+        /// <summary>The key of an existing file in <see cref="s_open"/>: "dev:inode" where stat works, else the resolved path; null for a missing file where stat works.</summary>
+        private static string OpenKeyOf(string fullPath)
+        {
+            if (!Platform.HasStat) return Platform.CanonicalPath(fullPath);
+            return Platform.TryStat(fullPath, out var id) ? id.Key : null;
+        }
+
+        private string OpenKeyOfStream()
+            => Platform.HasStat && Memory is FileHeapMemory file && Platform.TryStat(file.Stream, out var id) ? id.Key : null;
+
+        /// <summary>
+        /// Before a write: fails when the mounted file was deleted or replaced by another file at its path since it was
+        /// opened, as SQLite does (SQLITE_READONLY_DBMOVED): what is written to it would be lost with the last handle.
+        /// Also fails, with the same fstat, when another program truncated the file below the committed data (writing
+        /// into the mapping past the file's end would raise SIGBUS).
+        /// </summary>
+        private void CheckFileNotReplaced(long committed)
+        {
+            if (IsAnonymous || Path == null || !Platform.HasStat || !(Memory is FileHeapMemory file)) return;
+            if (!Platform.TryStat(file.Stream, out var mine)) return;
+            if (mine.Size < committed)
+                throw new AncientHeapCorruptException(
+                    $"'{Path}' has {mine.Size} bytes but its committed data reaches byte {committed}: another program truncated the file while it was mounted. Nothing was written.");
+            if (mine.Links == 0)
+                throw new AncientHeapFileReplacedException($"The heap file '{Path}' was deleted while it was mounted; what is written to it would be lost. Nothing was changed. Dismount it and mount the path again.");
+            if (!Platform.TryStat(Path, out var now) || !now.SameFile(mine))
+                throw new AncientHeapFileReplacedException($"The heap file '{Path}' was replaced by another file (or moved away) while it was mounted; what is written to the old file would be lost. Nothing was changed. Dismount it and mount the path again.");
         }
 
         public static HeapCore CreateAnonymous(HeapOptions options)
@@ -76,8 +108,8 @@ namespace AncientPS.Engine.Storage
             try
             {
                 if (!Platform.IsWindows) File.Delete(path); // nothing outlives the process, even when it is killed
-                var core = new HeapCore(null, anonymous: true, new FileHeapMemory(stream, writable: true));
-                core.Initialize(stream);
+                var core = new HeapCore(null, anonymous: true, new FileHeapMemory(stream, writable: true, null));
+                core.Initialize(stream, options.LockTimeout);
                 core._handles = 1;
                 return core;
             }
@@ -95,10 +127,10 @@ namespace AncientPS.Engine.Storage
         /// </summary>
         internal static bool TryAddRefOpen(string fullPath, out HeapCore core)
         {
-            string key = Platform.CanonicalPath(fullPath);
             lock (s_open)
             {
-                if (s_open.TryGetValue(key, out core) && core._handles > 0)
+                string key = OpenKeyOf(fullPath);
+                if (key != null && s_open.TryGetValue(key, out core) && core._handles > 0)
                 {
                     core._handles++;
                     return true;
@@ -126,6 +158,8 @@ namespace AncientPS.Engine.Storage
             bool exists = File.Exists(full);
             if (!exists && (options.ReadOnly || !options.CreateIfMissing))
                 throw new FileNotFoundException($"The heap file '{full}' does not exist.", full);
+            // Before opening: opening a named pipe for reading blocks until a writer comes, for ever.
+            if (exists) RefuseNonRegularFile(full);
 
             FileStream stream;
             bool writable = true;
@@ -138,9 +172,25 @@ namespace AncientPS.Engine.Storage
                 stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 writable = false;
             }
+            catch (IOException e) when (exists && !(e is FileNotFoundException) && !(e is DirectoryNotFoundException))
+            {
+                // A read-only file system (EROFS) and the like refuse writing with an IOException, not an access error.
+                FileStream readOnly;
+                try { readOnly = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+                catch (Exception) { throw e; }
+                if (!options.ReadOnly)
+                {
+                    readOnly.Dispose();
+                    throw new UnauthorizedAccessException($"'{full}' can be read but not written ({e.Message.TrimEnd('.')}); mount it with -ReadOnly to read it.", e);
+                }
+                stream = readOnly;
+                writable = false;
+            }
 
             try
             {
+                if (!stream.CanSeek)
+                    throw new AncientHeapFormatException(HeapFormatProblem.NotARegularFile, $"'{full}' is not a regular file, so it cannot be a heap.");
                 if (!exists) Platform.SetUnixCreateMode(full, options.UnixCreateMode);
                 if (stream.Length == 0 || IsUnfinishedHeap(stream))
                 {
@@ -148,12 +198,13 @@ namespace AncientPS.Engine.Storage
                         throw new AncientHeapFormatException(HeapFormatProblem.NotCreated, stream.Length == 0
                             ? $"'{full}' is empty, so it is not a heap yet. Mount it without -ReadOnly to create one."
                             : $"'{full}' is a heap whose creation was interrupted. Mount it without -ReadOnly to finish creating it.");
-                    var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true));
-                    created.Initialize(stream);
+                    var created = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable: true, $"'{full}'"));
+                    created.Initialize(stream, options.LockTimeout);
                     return created;
                 }
                 CheckHeader(stream, full);
-                var core = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable));
+                var core = new HeapCore(full, anonymous: false, new FileHeapMemory(stream, writable, $"'{full}'"));
+                if (writable) claimReaderSlot &= core.ReserveWholeFile(options);
                 core.Attach(claimReaderSlot);
                 return core;
             }
@@ -162,6 +213,16 @@ namespace AncientPS.Engine.Storage
                 stream.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// Refuses a path that names a named pipe, a device or a socket (Linux: <c>stat</c>; elsewhere the opened stream's
+        /// CanSeek is the test), with <see cref="HeapFormatProblem.NotARegularFile"/>.
+        /// </summary>
+        internal static void RefuseNonRegularFile(string full)
+        {
+            if (Platform.TryStat(full, out var id) && !id.IsRegular && (id.Mode & 0xF000) != 0x4000)
+                throw new AncientHeapFormatException(HeapFormatProblem.NotARegularFile, $"'{full}' is {id.Kind}, not a regular file, so it cannot be a heap.");
         }
 
         /// <summary>
@@ -238,13 +299,33 @@ namespace AncientPS.Engine.Storage
         /// creation was interrupted). The magic goes in last, after a flush, so that a creator killed at any instant
         /// leaves either a heap or a file <see cref="IsUnfinishedHeap"/> recognises, never a file that mounts refuse.
         /// </summary>
-        private void Initialize(FileStream stream)
+        private void Initialize(FileStream stream, TimeSpan timeout)
         {
-            stream.Lock(HeapLayout.WriterLockOffset, 1);
+            // Another process creating the same new file at the same instant holds the lock for a moment: wait for it
+            // (then the heap it made is found below), rather than fail a mount that would succeed a millisecond later.
+            var clock = Stopwatch.StartNew();
+            for (int sleep = 1; ; sleep = Math.Min(sleep * 2, 20))
+            {
+                try
+                {
+                    stream.Lock(HeapLayout.WriterLockOffset, 1);
+                    break;
+                }
+                catch (IOException) when (clock.Elapsed < timeout)
+                {
+                    Thread.Sleep(sleep);
+                }
+                catch (IOException e)
+                {
+                    throw new AncientHeapBusyException($"Another process held '{Path ?? "(anonymous heap)"}' for longer than {timeout.TotalSeconds:0.#} s while creating it ({e.Message}). Try again later.");
+                }
+            }
             try
             {
-                if (stream.Length != 0 && !IsUnfinishedHeap(stream)) { CheckHeader(stream, Path); Attach(); return; }
-                stream.SetLength(HeapLayout.DataStart);
+                if (stream.Length != 0 && !IsUnfinishedHeap(stream)) { CheckHeader(stream, Path); Attach(ReserveWholeFile(null)); return; }
+                // Allocated on disk, not just lengthened: the header and reader table are written through the mapping.
+                ReserveWholeFile(null);
+                Memory.Grow(HeapLayout.DataStart);
                 byte* p = Memory.Pointer(0, HeapLayout.DataStart);
                 var header = stackalloc byte[HeapLayout.HeaderChecksummedBytes];
                 for (int i = 0; i < HeapLayout.HeaderChecksummedBytes; i++) header[i] = 0;
@@ -271,6 +352,26 @@ namespace AncientPS.Engine.Storage
                 stream.Unlock(HeapLayout.WriterLockOffset, 1);
             }
             Attach();
+        }
+
+        /// <summary>
+        /// Before anything is written through the mapping of an existing file, allocates its holes (<see cref="FileHeapMemory.ReserveExisting"/>).
+        /// When the file system has no room for them, a writable mount fails with <see cref="AncientHeapDiskFullException"/>;
+        /// a read-only one (<paramref name="options"/>.ReadOnly) still mounts, but publishes no reader slot unless the
+        /// header's pages (the reader table) are allocated. Returns whether a reader slot may be claimed.
+        /// </summary>
+        private bool ReserveWholeFile(HeapOptions options)
+        {
+            var memory = (FileHeapMemory)Memory;
+            long length = memory.StorageLength;
+            int errno = memory.ReserveExisting(length);
+            if (errno == 0) return true;
+            if (options != null && options.ReadOnly) return memory.ReserveExisting(Math.Min(length, HeapLayout.DataStart)) == 0;
+            if (Platform.IsNoSpace(errno))
+                throw new AncientHeapDiskFullException(
+                    $"The file system holding '{Path}' is full, and the heap file has {length} bytes not yet allocated on it. Free some space on it, or mount the heap with -ReadOnly.",
+                    length);
+            return true; // another failure of fallocate: the file system does not support it, and writes take their chance
         }
 
         private void Attach(bool claimReaderSlot = true)
@@ -333,6 +434,45 @@ namespace AncientPS.Engine.Storage
             return Volatile.Read(ref *(long*)Memory.Pointer(HeapLayout.ReuseHorizonOffset, 8));
         }
 
+        private long _lengthCheckedAt; // 0: never
+        private long _lengthSeen;
+
+        /// <summary>
+        /// Before the meta pages are read: fails cleanly when the file is shorter than its header, asking the file system
+        /// at most every 50 ms (a system call per read would cost more than the read). Returns whether it asked.
+        /// </summary>
+        private bool CheckHeaderNotTruncated()
+        {
+            if (IsAnonymous) return false;
+            long now = Stopwatch.GetTimestamp();
+            long last = Volatile.Read(ref _lengthCheckedAt);
+            if (last != 0 && now - last < Stopwatch.Frequency / 20) return false;
+            RefreshLength(HeapLayout.DataStart, now);
+            return true;
+        }
+
+        /// <summary>
+        /// After the meta pages are read: fails cleanly when the file is shorter than the committed data the snapshot is
+        /// about to read (another program truncated it: touching the mapping past the file's end raises SIGBUS). Asks the
+        /// file system only when the committed size reaches past the length last seen.
+        /// </summary>
+        private void CheckCommittedNotTruncated(long committed)
+        {
+            if (IsAnonymous || committed <= Volatile.Read(ref _lengthSeen)) return;
+            RefreshLength(committed, Stopwatch.GetTimestamp());
+        }
+
+        private void RefreshLength(long needed, long now)
+        {
+            long length = Memory.StorageLength;
+            if (length < Math.Max(needed, HeapLayout.DataStart))
+                throw new AncientHeapCorruptException(needed <= HeapLayout.DataStart
+                    ? $"'{Path}' has {length} bytes, fewer than its header: another program truncated the file while it was mounted. Nothing more is read from it."
+                    : $"'{Path}' has {length} bytes but its committed data reaches byte {needed}: another program truncated the file while it was mounted. Nothing more is read from it.");
+            Volatile.Write(ref _lengthSeen, length);
+            Volatile.Write(ref _lengthCheckedAt, now);
+        }
+
         /// <summary>Pins the latest committed state for reading (the LMDB reader protocol: publish the pin, then check it is still the latest).</summary>
         public SnapshotState AcquireSnapshot()
         {
@@ -342,7 +482,9 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
+                    CheckHeaderNotTruncated();
                     var meta = ReadLatestMeta();
+                    CheckCommittedNotTruncated(meta.CommittedSize);
                     if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
                     Readers.Pin(meta.TransactionId);
                     var again = ReadLatestMeta();
@@ -373,7 +515,9 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
+                    CheckHeaderNotTruncated();
                     var meta = ReadLatestMeta();
+                    CheckCommittedNotTruncated(meta.CommittedSize);
                     Readers.Pin(meta.TransactionId);
                     if (ReadLatestMeta().TransactionId == meta.TransactionId) return meta;
                     Readers.Unpin(meta.TransactionId);
@@ -395,6 +539,22 @@ namespace AncientPS.Engine.Storage
         // ---------------------------------------------------------------- reading
 
         public bool TryGet(AncientHeap handle, string key, ValueProjection projection, out object value)
+        {
+            // A process that cannot publish a pin reads at its own risk of a writer reusing the snapshot's space; when that
+            // happens during the lookup itself, look up again on the newer snapshot (bounded) instead of failing the Get.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return TryGetOnce(handle, key, projection, out value);
+                }
+                catch (AncientSnapshotExpiredException) when (attempt < 20 && !Readers.IsPublished)
+                {
+                }
+            }
+        }
+
+        private bool TryGetOnce(AncientHeap handle, string key, ValueProjection projection, out object value)
         {
             var state = AcquireSnapshot();
             var space = new SnapshotSpace(handle, this, state);
@@ -538,7 +698,9 @@ namespace AncientPS.Engine.Storage
             Guard.Enter();
             try
             {
+                CheckHeaderNotTruncated();
                 var meta = ReadLatestMeta();
+                CheckFileNotReplaced(meta.CommittedSize);
                 var space = new BoundedSpace(Memory, meta.CommittedSize);
                 FreeSpace free;
                 if (_cachedFree != null && _cachedFreeTransaction == meta.TransactionId) free = _cachedFree;

@@ -121,13 +121,17 @@ namespace AncientPS.Engine.Storage
     {
         private readonly FileStream _stream;
         private readonly bool _writable;
+        private readonly string _name;
         private AcquiredView _latestView;
 
-        public FileHeapMemory(FileStream stream, bool writable)
+        public FileHeapMemory(FileStream stream, bool writable, string name)
         {
             _stream = stream;
             _writable = writable;
+            _name = name ?? "(anonymous heap)";
         }
+
+        public FileStream Stream => _stream;
 
         public override bool CanWrite => _writable;
         public override long StorageLength => _stream.Length;
@@ -158,7 +162,33 @@ namespace AncientPS.Engine.Storage
             return new Region(acquired.Start, length);
         }
 
-        protected override void ExtendStorage(long length) => _stream.SetLength(length);
+        /// <summary>
+        /// Lengthens the file with its new bytes allocated on disk (<see cref="Platform.Reserve"/>): a sparse file would
+        /// get its pages only when first written through the mapping, and on a full file system that write kills the
+        /// process with SIGBUS. When the space is not there the file keeps its length and the write fails cleanly.
+        /// </summary>
+        protected override void ExtendStorage(long length)
+        {
+            long old = _stream.Length;
+            if (length <= old) return;
+            int errno = Platform.Reserve(_stream, old, length - old, zeroFill: true);
+            if (errno != 0)
+            {
+                try { if (_stream.Length != old) _stream.SetLength(old); } catch (IOException) { }
+                if (Platform.IsNoSpace(errno))
+                    throw new AncientHeapDiskFullException(
+                        $"The file system holding {_name} is full: the heap needs to grow from {old} to {length} bytes. Nothing was changed. Free some space on it, then write again.",
+                        length);
+                throw new IOException($"Cannot grow {_name} from {old} to {length} bytes (error {errno}). Nothing was changed.");
+            }
+            if (_stream.Length < length) _stream.SetLength(length);
+        }
+
+        /// <summary>
+        /// Makes sure every byte of the existing file is allocated on disk (a file written by an earlier version, or by a
+        /// plain copy, may have holes that a write through the mapping would fill). Returns 0 or the errno.
+        /// </summary>
+        public int ReserveExisting(long length) => Platform.Reserve(_stream, 0, length, zeroFill: false);
 
         public override void Flush()
         {

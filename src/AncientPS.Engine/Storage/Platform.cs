@@ -98,6 +98,186 @@ namespace AncientPS.Engine.Storage
         [DllImport("libc")]
         private static extern void free(IntPtr p);
 
+        // ------------------------------------------------------------ reserving file space
+
+        private const int ENOSPC = 28, EDQUOT = 122, EFBIG = 27, EINTR = 4;
+
+        /// <summary>True for the errno values that mean the file system has no room (or the user no quota) left.</summary>
+        public static bool IsNoSpace(int errno) => errno == ENOSPC || errno == EDQUOT || errno == EFBIG;
+
+        /// <summary>
+        /// Allocates the bytes [offset, offset+length) of the file on disk, growing it when they lie past its end, so that
+        /// writing them through a mapping can never fail for want of space (which Unix reports with SIGBUS, killing the
+        /// process). Returns 0, or the errno of the failure. Where the file system has no <c>fallocate</c> and
+        /// <paramref name="zeroFill"/> is true, the range is written with zeros instead: only for bytes that nobody else
+        /// writes meanwhile (past the end of the file, under the write lock). Windows allocates when a file is lengthened,
+        /// so there it only sets the length.
+        /// </summary>
+        public static int Reserve(FileStream stream, long offset, long length, bool zeroFill)
+        {
+            if (length <= 0) return 0;
+            if (IsWindows)
+            {
+                if (stream.Length < offset + length) stream.SetLength(offset + length);
+                return 0;
+            }
+            int fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+            if (IsLinux)
+            {
+                try
+                {
+                    int rc;
+                    do { rc = fallocate(fd, 0, offset, length); } while (rc != 0 && Marshal.GetLastWin32Error() == EINTR);
+                    if (rc == 0) return 0;
+                    int errno = Marshal.GetLastWin32Error();
+                    if (IsNoSpace(errno) || !zeroFill) return errno;
+                    // EOPNOTSUPP and the like: fall through to writing zeros.
+                }
+                catch (Exception e) when (e is EntryPointNotFoundException || e is DllNotFoundException)
+                {
+                    if (!zeroFill) return 0;
+                }
+            }
+            else if (!zeroFill)
+            {
+                return 0;
+            }
+            return WriteZeros(fd, offset, length);
+        }
+
+        private static unsafe int WriteZeros(int fd, long offset, long length)
+        {
+            var zeros = new byte[64 * 1024];
+            fixed (byte* z = zeros)
+            {
+                while (length > 0)
+                {
+                    int n = (int)Math.Min(zeros.Length, length);
+                    long written = (long)pwrite(fd, z, (UIntPtr)n, offset);
+                    if (written < 0)
+                    {
+                        int errno = Marshal.GetLastWin32Error();
+                        if (errno == EINTR) continue;
+                        return errno;
+                    }
+                    if (written == 0) return ENOSPC;
+                    offset += written;
+                    length -= written;
+                }
+            }
+            return 0;
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int fallocate(int fd, int mode, long offset, long length);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern unsafe IntPtr pwrite(int fd, byte* buffer, UIntPtr count, long offset);
+
+        // ------------------------------------------------------------ file identity
+
+        public static readonly bool IsLinux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+
+        /// <summary>What <c>stat</c> says of a file: its device and inode (its identity), its type and link count.</summary>
+        public struct FileIdentity
+        {
+            public ulong Device;
+            public ulong Inode;
+            public uint Mode;
+            public ulong Links;
+            public long Size;
+            public bool IsRegular => (Mode & 0xF000) == 0x8000;
+            public bool IsFifo => (Mode & 0xF000) == 0x1000;
+            public bool SameFile(FileIdentity other) => Device == other.Device && Inode == other.Inode;
+            public string Key => Device.ToString("x") + ":" + Inode.ToString("x");
+
+            /// <summary>The kind of a file that is not a regular file, in words.</summary>
+            public string Kind
+            {
+                get
+                {
+                    switch (Mode & 0xF000)
+                    {
+                        case 0x1000: return "a named pipe (FIFO)";
+                        case 0x2000: return "a character device";
+                        case 0x6000: return "a block device";
+                        case 0xC000: return "a socket";
+                        case 0x4000: return "a folder";
+                        case 0xA000: return "a symbolic link";
+                        default: return "not a regular file";
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether this platform's <c>stat</c> layout is known here (Linux on x64 and Arm64). Elsewhere files are
+        /// identified by their resolved path, and the checks that need <c>stat</c> are skipped.
+        /// </summary>
+        public static readonly bool HasStat = IsLinux
+            && (RuntimeInformation.ProcessArchitecture == Architecture.X64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
+
+        /// <summary><c>stat</c> of a path (following symbolic links); false when the file does not exist or cannot be looked at.</summary>
+        public static unsafe bool TryStat(string path, out FileIdentity identity)
+        {
+            identity = default;
+            if (!HasStat) return false;
+            byte* buffer = stackalloc byte[256];
+            int rc;
+            try { rc = stat(path, buffer); }
+            catch (EntryPointNotFoundException) { rc = __xstat(StatVersion, path, buffer); }
+            if (rc != 0) return false;
+            identity = Decode(buffer);
+            return true;
+        }
+
+        /// <summary><c>fstat</c> of an open file; false when it cannot be looked at.</summary>
+        public static unsafe bool TryStat(FileStream stream, out FileIdentity identity)
+        {
+            identity = default;
+            if (!HasStat) return false;
+            int fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+            byte* buffer = stackalloc byte[256];
+            int rc;
+            try { rc = fstat(fd, buffer); }
+            catch (EntryPointNotFoundException) { rc = __fxstat(StatVersion, fd, buffer); }
+            if (rc != 0) return false;
+            identity = Decode(buffer);
+            return true;
+        }
+
+        private static int StatVersion => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 1 : 0;
+
+        private static unsafe FileIdentity Decode(byte* b)
+        {
+            // struct stat: x86_64 has st_nlink (8 bytes) before st_mode; the generic layout (Arm64) has st_mode, then a
+            // 4-byte st_nlink. Both start with st_dev and st_ino, and have st_size at byte 48.
+            var id = new FileIdentity { Device = *(ulong*)b, Inode = *(ulong*)(b + 8), Size = *(long*)(b + 48) };
+            if (RuntimeInformation.ProcessArchitecture == Architecture.X64)
+            {
+                id.Links = *(ulong*)(b + 16);
+                id.Mode = *(uint*)(b + 24);
+            }
+            else
+            {
+                id.Mode = *(uint*)(b + 16);
+                id.Links = *(uint*)(b + 20);
+            }
+            return id;
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern unsafe int stat(string path, byte* buffer);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern unsafe int fstat(int fd, byte* buffer);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern unsafe int __xstat(int version, string path, byte* buffer);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern unsafe int __fxstat(int version, int fd, byte* buffer);
+
         private static long StartTicksOf(Process p)
         {
             try { return p.StartTime.ToUniversalTime().Ticks; }

@@ -163,7 +163,15 @@ namespace AncientPS.Engine.Storage
             long grown = Math.Max(needed, have + Math.Max(have / 4, 1L << 20));
             grown = (grown + 0xFFFF) & ~0xFFFFL;
             if (_maximumSize > 0) grown = Math.Min(grown, _maximumSize);
-            _memory.Grow(grown);
+            try
+            {
+                _memory.Grow(grown);
+            }
+            catch (AncientHeapDiskFullException) when (grown > needed)
+            {
+                // No room for the growth ahead of need: take just what this write needs, if that much is there.
+                _memory.Grow(needed);
+            }
         }
 
         /// <summary>Gives the unused end of the current run back to the free space.</summary>

@@ -12,7 +12,7 @@ namespace AncientPS.Engine
     /// String keys compare ignoring case when the source dictionary did (PowerShell's @{} and [ordered]@{}).
     /// Entries enumerate in the order the source enumerated them.
     /// </summary>
-    public sealed unsafe class AncientDictionary : IDictionary, IReadOnlyDictionary<object, object>, IAncientNode
+    public sealed unsafe class AncientDictionary : IDictionary, IReadOnlyDictionary<object, object>, IAncientNode, System.Dynamic.IDynamicMetaObjectProvider
     {
         private readonly NodeContext _context;
         private readonly long _offset;
@@ -80,6 +80,9 @@ namespace AncientPS.Engine
                 return _typeName = name;
             }
         }
+
+        System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter)
+            => new DictionaryMetaObject(parameter, this);
 
         /// <summary>The value under <paramref name="key"/>, or null when there is none. Setting throws: stored values are read-only.</summary>
         public object this[object key]

@@ -35,6 +35,13 @@ namespace AncientPS.Engine
         public bool IsValid => _shape != null;
 
         public AncientHeap Heap => _shape.Context.Space.Heap;
+
+        /// <summary>
+        /// True when the record was read by a process that could not publish a pin for its snapshot (the file is not
+        /// writable here, or every reader slot was taken): reading it later may fail with
+        /// <see cref="AncientSnapshotExpiredException"/> once a writer reuses the snapshot's space.
+        /// </summary>
+        public bool IsUnpinned => _shape.Context.Space is Storage.SnapshotSpace space && !space.IsPinned;
         public long Offset => _offset;
         public int Count => _shape.Count;
 

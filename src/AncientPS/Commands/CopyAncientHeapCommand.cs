@@ -47,6 +47,13 @@ namespace AncientPS.Commands
         [Parameter]
         public SwitchParameter Compact { get; set; }
 
+        /// <summary>
+        /// With -Compact: leaves out values that fail their checksum (each reported with a warning) instead of refusing the
+        /// copy. Without it a damaged value stops the copy with an error naming its key.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter SkipDamaged { get; set; }
+
         /// <summary>Replaces an existing destination file.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -109,7 +116,8 @@ namespace AncientPS.Commands
             string activity = $"Copy-AncientHeap {System.IO.Path.GetFileName(source)}";
             try
             {
-                HeapCopy.Copy(source, destination, Compact, overwrite: exists, (done, total) => ShowProgress(activity, done, total), _cancel.Token);
+                HeapCopy.Copy(source, destination, Compact, exists, (done, total) => ShowProgress(activity, done, total), _cancel.Token,
+                    SkipDamaged, (key, problem) => WriteWarning($"'{key}' was left out of the copy: {problem}"));
             }
             catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
             {
@@ -122,12 +130,17 @@ namespace AncientPS.Commands
             }
             catch (UnauthorizedAccessException e)
             {
-                WriteError(AncientErrors.AccessDenied(destination, e));
+                WriteError(AncientErrors.AccessDenied(e.Data.Contains(HeapCopy.SourceFailedKey) ? source : destination, e));
                 return;
             }
             catch (AncientSnapshotExpiredException e)
             {
                 WriteError(AncientErrors.CopyFailed(destination, e));
+                return;
+            }
+            catch (IOException e) when (e.Data.Contains(HeapCopy.SourceFailedKey))
+            {
+                WriteError(AncientErrors.CopySourceFailed(source, e));
                 return;
             }
             catch (IOException e)

@@ -55,7 +55,17 @@ namespace AncientPS.Commands
 
             if (Anonymous)
             {
-                Publish(EngineHeap.CreateAnonymous(options));
+                EngineHeap anonymous;
+                try
+                {
+                    anonymous = EngineHeap.CreateAnonymous(options);
+                }
+                catch (AncientHeapDiskFullException e)
+                {
+                    WriteError(AncientErrors.HeapDiskFull("Cannot create the anonymous heap", null, e));
+                    return;
+                }
+                Publish(anonymous);
                 return;
             }
 
@@ -106,6 +116,11 @@ namespace AncientPS.Commands
             catch (AncientHeapBusyException e)
             {
                 WriteError(AncientErrors.HeapBusy(path, e));
+                return;
+            }
+            catch (AncientHeapDiskFullException e)
+            {
+                WriteError(AncientErrors.HeapDiskFull($"Cannot mount '{path}' for writing", path, e));
                 return;
             }
             catch (IOException e)

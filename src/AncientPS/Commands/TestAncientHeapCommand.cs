@@ -72,6 +72,11 @@ namespace AncientPS.Commands
             {
                 throw new PipelineStoppedException();
             }
+            catch (AncientHeapFormatException e) when (e.Problem == HeapFormatProblem.NotARegularFile)
+            {
+                WriteError(AncientErrors.NotAFile(file, e));
+                return;
+            }
             catch (UnauthorizedAccessException e)
             {
                 WriteError(AncientErrors.AccessDenied(file, e));

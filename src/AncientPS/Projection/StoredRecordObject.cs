@@ -66,7 +66,42 @@ namespace AncientPS
             {
                 if (a._stored.Equals(stored)) return a;
             }
-            return new StoredRecordObject(stored, parent);
+            var created = new StoredRecordObject(stored, parent);
+            if (stored.IsUnpinned) ReadEagerly(created);
+            return created;
+        }
+
+        // Records waiting to have their properties read, while an unpinned read is under way on this thread.
+        [ThreadStatic] private static Queue<StoredRecordObject> t_eager;
+
+        /// <summary>
+        /// For a process that could not publish a pin (docs/concurrency.md, "Readers that cannot pin"): reads every
+        /// property of the record, and of the records in them, now, while the read that found the record can still fail
+        /// with the snapshot-expired error. A property read later would fail the same way, and PowerShell shows an
+        /// exception in a property getter as $null: a wrong value. Lists and dictionaries stay lazy (they report the
+        /// error themselves). Records met on the way are queued, not recursed into, so depth costs no stack.
+        /// </summary>
+        private static void ReadEagerly(StoredRecordObject record)
+        {
+            if (t_eager != null)
+            {
+                t_eager.Enqueue(record);
+                return;
+            }
+            var queue = t_eager = new Queue<StoredRecordObject>();
+            try
+            {
+                queue.Enqueue(record);
+                while (queue.Count > 0)
+                {
+                    var next = queue.Dequeue();
+                    foreach (var member in next._members) member.Read();
+                }
+            }
+            finally
+            {
+                t_eager = null;
+            }
         }
 
         /// <summary>Reads stored property <paramref name="index"/>; a record in it becomes an object that knows this one as its parent.</summary>

@@ -9,6 +9,7 @@ namespace AncientPS.HostileProbe
     /// hostileprobe mutate WORKDIR COUNT SEED: writes the sample heaps, then mounts, reads, writes to and verifies COUNT
     /// damaged copies, printing one line per case. A line starting with FAIL is an undocumented exception; a crash ends
     /// the process before "done".
+    /// hostileprobe copy WORKDIR COUNT SEED: compacting copies of COUNT damaged heaps (<see cref="CopyCases"/>).
     /// hostileprobe seeds DIR: writes the sample heaps (the fuzzer's seed corpus) into DIR.
     /// </summary>
     public static class Program
@@ -23,7 +24,8 @@ namespace AncientPS.HostileProbe
                 return 0;
             }
             if (args.Length >= 4 && args[0] == "mutate") return Mutate(args[1], int.Parse(args[2]), int.Parse(args[3]));
-            Console.Error.WriteLine("usage: HostileProbe mutate WORKDIR COUNT SEED | seeds DIR");
+            if (args.Length >= 4 && args[0] == "copy") return CopyCases.Run(args[1], int.Parse(args[2]), int.Parse(args[3]));
+            Console.Error.WriteLine("usage: HostileProbe mutate WORKDIR COUNT SEED | copy WORKDIR COUNT SEED | seeds DIR");
             return 2;
         }
 

@@ -1,0 +1,56 @@
+using System;
+using System.Collections;
+using System.Dynamic;
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace AncientPS.Engine
+{
+    /// <summary>
+    /// Binds <c>dictionary[key]</c> (one key that is not a collection) and <c>dictionary.Name</c> (a key, as PowerShell
+    /// reads a dictionary's keys as members) on an <see cref="AncientDictionary"/> to direct calls, for dynamic languages:
+    /// PowerShell's own binding of a dictionary's indexer or members turns any exception into <c>$null</c>, so a lookup
+    /// whose snapshot was dismounted or expired (a reader that cannot pin) would give <c>$null</c> where it must give the
+    /// error. A member name that is not a key goes to the language's binder (<c>.Count</c>, <c>.Keys</c>, methods), as do
+    /// several indexes and collection indexes (slicing).
+    /// </summary>
+    internal sealed class DictionaryMetaObject : DynamicMetaObject
+    {
+        private static readonly PropertyInfo s_item = typeof(AncientDictionary).GetProperty("Item", new[] { typeof(object) });
+        private static readonly MethodInfo s_tryGetValue = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.TryGetValue), new[] { typeof(object), typeof(object).MakeByRefType() });
+
+        public DictionaryMetaObject(Expression expression, AncientDictionary value)
+            : base(expression, BindingRestrictions.Empty, value)
+        {
+        }
+
+        private BindingRestrictions IsDictionary => BindingRestrictions.GetTypeRestriction(Expression, typeof(AncientDictionary));
+
+        private Expression Dictionary => Expression.Convert(Expression, typeof(AncientDictionary));
+
+        public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
+        {
+            // The key first, as PowerShell does for a dictionary; when there is no such key, the language's own rule.
+            var fallback = binder.FallbackGetMember(this);
+            var value = Expression.Variable(typeof(object), "value");
+            var body = Expression.Block(new[] { value },
+                Expression.Condition(
+                    Expression.Call(Dictionary, s_tryGetValue, Expression.Constant(binder.Name, typeof(object)), value),
+                    Expression.Convert(value, binder.ReturnType),
+                    Expression.Convert(fallback.Expression, binder.ReturnType)));
+            return new DynamicMetaObject(body, IsDictionary.Merge(fallback.Restrictions));
+        }
+
+        public override DynamicMetaObject BindGetIndex(GetIndexBinder binder, DynamicMetaObject[] indexes)
+        {
+            if (indexes.Length != 1 || indexes[0].Value == null || (indexes[0].Value is IEnumerable && !(indexes[0].Value is string)))
+                return binder.FallbackGetIndex(this, indexes);
+            var type = indexes[0].LimitType;
+            var restrictions = IsDictionary.Merge(BindingRestrictions.GetTypeRestriction(indexes[0].Expression, type));
+            var body = Expression.Convert(
+                Expression.Property(Dictionary, s_item, Expression.Convert(indexes[0].Expression, typeof(object))),
+                binder.ReturnType);
+            return new DynamicMetaObject(body, restrictions);
+        }
+    }
+}
