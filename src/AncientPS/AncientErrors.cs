@@ -24,8 +24,9 @@ namespace AncientPS
             new InvalidOperationException($"{count} heaps are mounted; say which one with -Heap (Get-AncientHeap lists them)."),
             "HeapAmbiguous", ErrorCategory.InvalidArgument, null);
 
-        public static ErrorRecord KeyNotFound(string key, AncientHeap heap) => Record(
-            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. Get-AncientObject -ListAvailable lists its keys."),
+        public static ErrorRecord KeyNotFound(string key, AncientHeap heap, bool suggestLiteralKey = false) => Record(
+            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. Get-AncientObject -ListAvailable lists its keys."
+                + (suggestLiteralKey ? $" '{key}' is not a valid wildcard pattern, so it was taken as a key; to name keys that hold * ? [ or ] exactly, use -LiteralKey." : "")),
             "KeyNotFound", ErrorCategory.ObjectNotFound, key);
 
         public static ErrorRecord InvalidKey(string key, Exception reason) => Record(
