@@ -167,7 +167,7 @@ namespace AncientPS.Engine
 
         internal void ThrowIfDisposed()
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(AncientHeap), "The heap has been dismounted. Mount it again to read its values.");
+            if (_disposed) throw new AncientHeapDismountedException(IsAnonymous ? null : Path);
         }
 
         public override string ToString() => IsAnonymous ? "(anonymous heap)" : Path;

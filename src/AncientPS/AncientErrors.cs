@@ -13,7 +13,9 @@ namespace AncientPS
     internal static class AncientErrors
     {
         public static ErrorRecord HeapNotMounted(object target) => Record(
-            new InvalidOperationException("The heap has been dismounted. Mount it again with Mount-AncientHeap."),
+            new InvalidOperationException(target is AncientHeap heap && !heap.IsAnonymous
+                ? $"The heap '{heap.Path}' has been dismounted. Mount it again with Mount-AncientHeap and use the heap that returns; values read before the dismount stay unreadable, so call Get-AncientObject again to read them."
+                : "The anonymous heap has been dismounted, and its values went with it. Mount a new one with Mount-AncientHeap -Anonymous."),
             "HeapNotMounted", ErrorCategory.ResourceUnavailable, target);
 
         public static ErrorRecord NoHeapMounted() => Record(

@@ -33,7 +33,7 @@ namespace AncientPS.Engine.Storage
             IsAnonymous = anonymous;
             Memory = memory;
             Readers = new ReaderRegistry(memory);
-            Guard = new ReadGuard();
+            Guard = new ReadGuard(anonymous ? null : path);
         }
 
         public string Path { get; }
