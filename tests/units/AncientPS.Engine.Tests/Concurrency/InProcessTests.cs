@@ -129,7 +129,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                 foreach (var t in threads) Assert.True(t.Join(ChildProbe.Patience), "a reader hung after the dismount");
             }
             // Every thread of every cycle ended with the documented error, and the file is sound.
-            Assert.Equal(typeof(ObjectDisposedException).FullName, Assert.Single(outcomes.Keys));
+            Assert.Equal(typeof(AncientHeapDismountedException).FullName, Assert.Single(outcomes.Keys));
             Assert.Equal(200, outcomes.Values.Sum());
             Assert.Empty(HeapVerifier.Verify(path));
         }
