@@ -31,7 +31,11 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags = @('memory-mapped', 'mmap', 'heap', 'cache', 'shared-memory', 'serialization', 'runspace', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('memory-mapped', 'mmap', 'heap', 'cache', 'shared-memory', 'serialization', 'runspace', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/AncientPS/AncientPS'
+            LicenseUri   = 'https://github.com/AncientPS/AncientPS/blob/main/LICENSE'
+            # build/New-ModulePackage.ps1 puts the CHANGELOG.md section of ModuleVersion here in the package.
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }
