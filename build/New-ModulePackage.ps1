@@ -12,7 +12,9 @@ Writes the module folder's path and the .nupkg's path (or $null) as an object.
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $Root,
-    [Parameter(Mandatory)] [string] $OutputPath
+    [Parameter(Mandatory)] [string] $OutputPath,
+    # Lay out the module folder only (build/Install-Module.ps1): no .nupkg.
+    [switch] $NoNupkg
 )
 
 $ErrorActionPreference = 'Stop'
@@ -37,17 +39,19 @@ $releaseNotes = $section.Groups[1].Value.Trim()
 
 # In the package the manifest sits beside the binaries, so its 'AncientPS/' prefixes go, and it carries the notes.
 $text = Get-Content -LiteralPath $manifestPath -Raw
+$text = $text -replace "(?m)^\s*RequiredModules\s*=\s*@\('AncientPS/AncientPS\.Preflight\.psm1'\)\s*\r?\n", ''
 $text = $text -replace "'AncientPS/", "'"
 $notesPattern = "(?m)^(\s*ReleaseNotes\s*=\s*)'(?:[^']|'')*'"
 if ($text -notmatch $notesPattern) { throw "AncientPS.psd1 has no ReleaseNotes = '...' line in PrivateData.PSData to fill." }
 $quotedNotes = "'" + ($releaseNotes -replace "'", "''") + "'"
 $text = [regex]::Replace($text, $notesPattern, { param($m) $m.Groups[1].Value + $quotedNotes })
 Set-Content -LiteralPath (Join-Path $target 'AncientPS.psd1') -Value $text -NoNewline -Encoding utf8
-Copy-Item -Path (Join-Path $moduleFolder '*') -Destination $target -Recurse -Exclude *.pdb
+Copy-Item -Path (Join-Path $moduleFolder '*') -Destination $target -Recurse -Exclude *.pdb, AncientPS.Preflight.psm1
 foreach ($name in 'README.md', 'LICENSE', 'CHANGELOG.md') {
     Copy-Item -LiteralPath (Join-Path $Root $name) -Destination $target
 }
 
+if ($NoNupkg) { return [pscustomobject]@{ ModuleFolder = $target; Version = $version; Nupkg = $null } }
 $nupkgFolder = Join-Path $OutputPath 'nupkg'
 New-Item -ItemType Directory -Path $nupkgFolder -Force | Out-Null
 Get-ChildItem -LiteralPath $nupkgFolder -Filter 'AncientPS.*.nupkg' | Where-Object Name -NotLike 'AncientPS.Engine.*' | Remove-Item -Force
