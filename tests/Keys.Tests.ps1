@@ -85,7 +85,7 @@ Describe 'Keys with wildcard characters' {
     }
 
     It 'Remove-AncientObject -LiteralKey -WhatIf changes nothing' {
-        Remove-AncientObject -Heap $heap -LiteralKey 'web[1]' -Confirm:$false -WhatIf
+        Invoke-WithoutHost { param($heap) Remove-AncientObject -Heap $heap -LiteralKey 'web[1]' -WhatIf } $heap
         Get-AncientObject -Heap $heap -LiteralKey 'web[1]' | Should -Be 'bracketed'
     }
 }
