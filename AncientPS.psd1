@@ -9,6 +9,10 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
 
+    # A clone that has not been built has no binaries: this check, loaded before the assemblies, says to run ./build.ps1
+    # (build/New-ModulePackage.ps1 leaves it out of the package, which always has its binaries).
+    RequiredModules      = @('AncientPS/AncientPS.Preflight.psm1')
+
     # Types.ps1xml names AncientPS.AncientRecordAdapter, and it is processed before the root module loads.
     RequiredAssemblies   = @('AncientPS/AncientPS.Engine.dll', 'AncientPS/AncientPS.dll')
     TypesToProcess       = @('AncientPS/AncientPS.Types.ps1xml')
@@ -31,7 +35,11 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags = @('memory-mapped', 'mmap', 'heap', 'cache', 'shared-memory', 'serialization', 'runspace', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('memory-mapped', 'mmap', 'heap', 'cache', 'shared-memory', 'serialization', 'runspace', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/AncientPS/AncientPS'
+            LicenseUri   = 'https://github.com/AncientPS/AncientPS/blob/main/LICENSE'
+            # build/New-ModulePackage.ps1 puts the CHANGELOG.md section of ModuleVersion here in the package.
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

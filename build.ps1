@@ -14,6 +14,9 @@ Needs only the .NET SDK: run `dotnet tool restore` once, then `dotnet pwsh ./bui
   Fuzz     runs the AFL++ fuzzer over the heap reader for -Minutes minutes (default 10).
   Clean    removes build output.
   Package  builds out/AncientPS/<version>/ and a .nupkg of it, and packs the engine as a NuGet library.
+  Install  builds and puts the module on PSModulePath: in -Destination, or by default in the current user's module
+           folder (~/.local/share/powershell/Modules, Documents\PowerShell\Modules on Windows), as AncientPS/<version>/.
+           Runspaces, jobs and new processes then load it by name, as the cookbook's recipes do.
 
 A task that fails exits non-zero.
 
@@ -23,7 +26,7 @@ dotnet tool restore && dotnet pwsh ./build.ps1 Test
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Stress', 'Fuzz', 'Clean', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Stress', 'Fuzz', 'Clean', 'Package', 'Install')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -36,7 +39,10 @@ param(
     [int] $Kills = 10000,
 
     # Fuzz: how long AFL++ runs (build/Fuzz.ps1, default 10). Stress: the most minutes to kill for (default 60).
-    [int] $Minutes = 10
+    [int] $Minutes = 10,
+
+    # Install: the PSModulePath folder to install into (default: the current user's module folder).
+    [string] $Destination
 )
 
 $ErrorActionPreference = 'Stop'
@@ -258,6 +264,13 @@ function Invoke-PackageTask {
     Write-Host "Module folder: $($package.ModuleFolder)"
 }
 
+function Invoke-InstallTask {
+    Invoke-BuildTask
+    $parameters = @{ Root = $Root }
+    if ($Destination) { $parameters.Destination = $Destination }
+    $null = & (Join-Path $Root 'build/Install-Module.ps1') @parameters
+}
+
 try {
     switch ($Task) {
         'Build' { Invoke-BuildTask }
@@ -268,6 +281,7 @@ try {
         'Fuzz' { & (Join-Path $Root 'build/Fuzz.ps1') -Minutes $Minutes -ArtifactsPath $ArtifactsPath }
         'Clean' { Invoke-CleanTask }
         'Package' { Invoke-PackageTask }
+        'Install' { Invoke-InstallTask }
     }
 }
 catch {

@@ -197,14 +197,25 @@ function Format-AboutTable([string] $Text) {
     $lines -join "`n"
 }
 
+# An about topic is plain text in Get-Help: inline markdown goes (`code` and **bold** keep their text, a link
+# [text](https://...) becomes "text (https://...)"), while code blocks stay as written.
+function ConvertTo-PlainInline([string] $Text) {
+    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\((https?://[^)\s]+)\)', '$1 ($2)')
+    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\([^)]*\)', '$1')
+    $Text = [regex]::Replace($Text, '\*\*([^*]+)\*\*', '$1')
+    [regex]::Replace($Text, '(`+)(.+?)\1', '$2')
+}
+
 function Format-AboutBlock($Block) {
     switch ($Block.Kind) {
         'Heading' {
             # Sub-headings of the about topic sit at 4 columns, like its paragraphs, and are underlined.
-            "    $($Block.Text)`n    $('-' * $Block.Text.Length)"
+            $title = ConvertTo-PlainInline $Block.Text
+            "    $title`n    $('-' * $title.Length)"
         }
         'Fence' { ($Block.Text -split "`n" | ForEach-Object { if ($_) { "        $_" } else { '' } }) -join "`n" }
         'Text' {
+            $Block = [pscustomobject]@{ Text = ConvertTo-PlainInline $Block.Text; IsTable = $Block.IsTable; IsList = $Block.IsList }
             if ($Block.IsTable) { Format-AboutTable $Block.Text }
             elseif ($Block.IsList) {
                 $items = $Block.Text -split "`n(?=\s*(?:[-*]|\d+\.)\s)"

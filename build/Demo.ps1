@@ -23,6 +23,13 @@ function Measure-Step([scriptblock] $Step) {
     [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Result = $result }
 }
 
+# Bytes as a person reads them: 512 bytes, 79.3 KB, 35.8 MB.
+function Format-Size([double] $Bytes) {
+    if ($Bytes -ge 1MB) { '{0:N1} MB' -f ($Bytes / 1MB) }
+    elseif ($Bytes -ge 1KB) { '{0:N1} KB' -f ($Bytes / 1KB) }
+    else { '{0:N0} bytes' -f $Bytes }
+}
+
 function Get-ChildPwsh {
     $apphost = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
     if (Test-Path -LiteralPath $apphost) { return @{ FilePath = $apphost; Prefix = @() } }
@@ -40,23 +47,28 @@ try {
     Write-Host "2. Storing them under the key 'rows' in $heapPath"
     $heap = Mount-AncientHeap -Path $heapPath
     $store = Measure-Step { $data | Set-AncientObject -Heap $heap -Key rows }
-    Get-AncientObject -Heap $heap -ListAvailable | Format-Table | Out-String | Write-Host
-    $heap | Format-Table | Out-String | Write-Host
+    Write-Host ("   stored in {0:N2} s" -f $store.Seconds)
+    Get-AncientObject -Heap $heap -ListAvailable |
+        Format-Table Key, Type, @{ Label = 'Size'; Expression = { Format-Size $_.Size }; Align = 'Right' },
+        @{ Label = 'Written'; Expression = { $_.Written.ToString('yyyy-MM-dd HH:mm:ss') + ' UTC' } } |
+        Out-String | Write-Host
+    $stats = $heap.GetStatistics()
+    Write-Host ("   the heap file is {0}, of which {1} in use, for {2} key(s)" -f (Format-Size $stats.Size), (Format-Size $stats.Used), $stats.Count)
 
     Write-Host '3. Reading them back in this process: -NoEnumerate is O(1), then a full pass over every record'
     $open = Measure-Step { Get-AncientObject -Heap $heap -Key rows -NoEnumerate }
     $rows = $open.Result
     $scan = Measure-Step { ($rows | Where-Object Up | Measure-Object -Property Cpu -Sum).Sum }
-    Write-Host ("   Count={0:N0}  last=$($rows[-1].Name)  sum of Cpu where Up={1}" -f $rows.Count, $scan.Result)
+    Write-Host ("   {0:N0} records, the last named $($rows[-1].Name); the records whose Up is True have a total Cpu of {1:N1}" -f $rows.Count, $scan.Result)
 
     Write-Host '4. Reading them from a second pwsh process'
     $pwsh = Get-ChildPwsh
     $childScript = "Import-Module '$manifest'; `$c = [Diagnostics.Stopwatch]::StartNew(); `$h = Mount-AncientHeap -LiteralPath '$heapPath' -ReadOnly; `$r = Get-AncientObject -Heap `$h -Key rows -NoEnumerate; `$s = (`$r | Where-Object Up | Measure-Object -Property Cpu -Sum).Sum; `$c.Stop(); '{0}|{1}|{2}|{3}' -f `$PID, `$r.Count, `$s, `$c.Elapsed.TotalSeconds"
     $child = Measure-Step { & $pwsh.FilePath @($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-Command', $childScript)) }
     $childPid, $childCount, $childSum, $childSeconds = ($child.Result | Select-Object -Last 1) -split '\|'
-    Write-Host ("   process {0} saw {1:N0} records, sum {2}; its mount+scan took {3:N2} s ({4:N2} s with pwsh start-up)" -f $childPid, [int]$childCount, $childSum, [double]$childSeconds, $child.Seconds)
+    Write-Host ("   process {0} saw {1:N0} records, and the same total Cpu where Up is True, {2:N1}; its mount and scan took {3:N2} s ({4:N2} s with pwsh start-up)" -f $childPid, [int]$childCount, [double]$childSum, [double]$childSeconds, $child.Seconds)
 
-    Write-Host '5. Reading them from four ForEach-Object -Parallel runspaces at once'
+    Write-Host '5. Reading them from four ForEach-Object -Parallel runspaces at once, each summing the Cpu of a quarter of all the records'
     $parallel = Measure-Step {
         1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
             Import-Module $using:manifest
@@ -68,7 +80,8 @@ try {
             $sum
         }
     }
-    Write-Host ("   quarters summed to {0} (expected {1})" -f ($parallel.Result | Measure-Object -Sum).Sum, ($data | Measure-Object -Property Cpu -Sum).Sum)
+    # Every record this time, Up or not: a larger total than in steps 3 and 4.
+    Write-Host ("   the four quarters add up to a total Cpu of {0:N1} over all the records, Up or not (the in-memory records give {1:N1})" -f ($parallel.Result | Measure-Object -Sum).Sum, ($data | Measure-Object -Property Cpu -Sum).Sum)
 
     Write-Host '6. The same data through Export-Clixml / Import-Clixml'
     $export = Measure-Step { $data | Export-Clixml -LiteralPath $xmlPath }
@@ -76,13 +89,13 @@ try {
     $importScan = Measure-Step { ($import.Result | Where-Object Up | Measure-Object -Property Cpu -Sum).Sum }
 
     $table = @(
-        [pscustomobject]@{ Step = 'write 100,000 records'; AncientPS = $store.Seconds; Clixml = $export.Seconds }
+        [pscustomobject]@{ Step = "write $($Count.ToString('N0')) records"; AncientPS = $store.Seconds; Clixml = $export.Seconds }
         [pscustomobject]@{ Step = 'open for reading'; AncientPS = $open.Seconds; Clixml = $import.Seconds }
         [pscustomobject]@{ Step = 'scan (Where-Object | Measure-Object)'; AncientPS = $scan.Seconds; Clixml = $importScan.Seconds }
         [pscustomobject]@{ Step = 'file size (MB)'; AncientPS = (Get-Item $heapPath).Length / 1MB; Clixml = (Get-Item $xmlPath).Length / 1MB }
     )
     Write-Host ''
-    Write-Host 'Timings in seconds (file sizes in MB):'
+    Write-Host 'Timings in seconds, file sizes in MB:'
     $table | Format-Table Step, @{ Label = 'AncientPS'; Expression = { '{0:N3}' -f $_.AncientPS }; Align = 'Right' }, @{ Label = 'Export/Import-Clixml'; Expression = { '{0:N3}' -f $_.Clixml }; Align = 'Right' } | Out-String | Write-Host
     Write-Host ("Also: a second process mounted and scanned the heap in {0:N2} s; four runspaces read it in parallel in {1:N2} s." -f [double]$childSeconds, $parallel.Seconds)
 

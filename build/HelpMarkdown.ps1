@@ -279,13 +279,16 @@ function Get-MarkdownExample {
 
     $file = Split-Path -Leaf $Path
     $blocks = @(ConvertTo-MarkdownBlock -Path $Path)
+    # Section: the level-2 heading an example is under (a cookbook recipe); empty before the first one.
+    $section = ''
     for ($i = 0; $i -lt $blocks.Count; $i++) {
         $block = $blocks[$i]
+        if ($block.Kind -eq 'Heading' -and $block.Level -eq 2) { $section = $block.Text; continue }
         if ($block.Kind -ne 'Fence' -or $block.Info -ne 'powershell') { continue }
         if ($block.Text -match '^\s*# not run') { continue }
         $next = if ($i + 1 -lt $blocks.Count) { $blocks[$i + 1] }
         $output = if ($next -and $next.Kind -eq 'Fence' -and $next.Info -eq 'Output') { $next.Text }
-        [pscustomobject]@{ File = $file; Line = $block.Line; Code = $block.Text; Output = $output }
+        [pscustomobject]@{ File = $file; Line = $block.Line; Code = $block.Text; Output = $output; Section = $section }
     }
 }
 
@@ -318,9 +321,17 @@ function Split-ExampleOutput([string] $Text) {
 
 # The markdown files whose examples the help tests run: the pages of the given cmdlets (the exported ones),
 # the about topics, the cookbook and the README.
+# The cmdlet pages, whose examples tests/Help.Tests.ps1 runs with the module imported, as Get-Help readers have it.
 function Get-ExampleSourceFile([string] $RepoRoot, [string[]] $Cmdlet) {
     $docs = Join-Path $RepoRoot 'docs/en-US'
-    @(Get-ChildItem -LiteralPath $docs -Filter '*.md' | Where-Object { $_.BaseName -in $Cmdlet -or $_.Name -like 'about_*' }).FullName +
-        @(Join-Path $RepoRoot 'docs/cookbook.md') + @(Join-Path $RepoRoot 'README.md') |
+    @(Get-ChildItem -LiteralPath $docs -Filter '*.md' | Where-Object { $_.BaseName -in $Cmdlet }).FullName |
+        Where-Object { Test-Path -LiteralPath $_ }
+}
+
+# The recipes that readers run from a clone, which tests/Recipes.Tests.ps1 runs as they would: the cookbook, the
+# README and the about topics.
+function Get-RecipeSourceFile([string] $RepoRoot) {
+    @(Join-Path $RepoRoot 'README.md') + @(Join-Path $RepoRoot 'docs/cookbook.md') +
+        @(Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'docs/en-US') -Filter 'about_*.md').FullName |
         Where-Object { Test-Path -LiteralPath $_ }
 }

@@ -3,9 +3,10 @@
 Runs the examples of one markdown file, in order, in this session, and shows what each one shows.
 
 .DESCRIPTION
-tests/Help.Tests.ps1 starts this script in a fresh pwsh process for each markdown file, with the module on
-PSModulePath and an empty working directory, so examples run as a reader would run them: one session per
-file, each example seeing what the earlier ones set up.
+tests/Help.Tests.ps1 starts this script in a fresh pwsh process for each cmdlet page, with the module on
+PSModulePath and imported, and an empty working directory; tests/Recipes.Tests.ps1 starts it for each cookbook
+recipe (-Section) and for the README and about topics, with -NoImport, as a reader would run them from a built
+clone. Within one run, each example sees what the earlier ones set up.
 
 Each example's output goes to the host, between two marker lines naming the example's line, so that the
 caller reads from this process's standard output what a console shows: formatted objects, -WhatIf
@@ -14,13 +15,17 @@ messages, Write-Host, warnings and errors. Whether an example threw, and the err
 #>
 param(
     [Parameter(Mandatory)] [string] $Path,
-    [Parameter(Mandatory)] [string] $ResultPath
+    [Parameter(Mandatory)] [string] $ResultPath,
+    # Only the examples under this level-2 heading (one cookbook recipe).
+    [string] $Section,
+    # Import nothing first: the examples load the module themselves, by path or by name, as a reader's would.
+    [switch] $NoImport
 )
 
 . (Join-Path $PSScriptRoot 'HelpMarkdown.ps1')
-$__examples = @(Get-MarkdownExample -Path $Path)
+$__examples = @(Get-MarkdownExample -Path $Path | Where-Object { -not $PSBoundParameters.ContainsKey('Section') -or $_.Section -eq $Section })
 if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
-Import-Module AncientPS -ErrorAction Stop
+if (-not $NoImport) { Import-Module AncientPS -ErrorAction Stop }
 
 # Errors are shown in the console's concise form: '<Command>: <message>', or '<Reason>: <message>' for an
 # error that no command wrote. (The console also shows where the error happened, for errors past the

@@ -46,7 +46,7 @@ Describe 'Set-AncientObject' {
     }
 
     It 'stores nothing with -WhatIf' {
-        Set-AncientObject -Heap $heap -Key k -InputObject 1 -WhatIf
+        Invoke-WithoutHost { param($heap) Set-AncientObject -Heap $heap -Key k -InputObject 1 -WhatIf } $heap
         Get-AncientObject -Heap $heap -ListAvailable | Should -BeNullOrEmpty
     }
 
@@ -265,7 +265,7 @@ Describe 'Remove-AncientObject' {
     }
 
     It 'removes nothing with -WhatIf' {
-        Remove-AncientObject -Heap $heap -Key '*' -WhatIf
+        Invoke-WithoutHost { param($heap) Remove-AncientObject -Heap $heap -Key '*' -WhatIf } $heap
         (Get-AncientObject -Heap $heap -ListAvailable).Count | Should -Be 3
     }
 

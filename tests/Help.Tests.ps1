@@ -8,8 +8,9 @@
 # - Output is compared modulo whitespace (lines trimmed, blank runs collapsed, empty lines dropped).
 #   A value that changes from run to run is written as a placeholder: a lower-case word in angle brackets,
 #   such as <path>, <size> or <time>, which matches any text within one line.
-# - The examples of one file run in order in one fresh pwsh process, with AncientPS on PSModulePath and
-#   imported, so an example may use what an earlier one in the file set up. They run in a temporary folder
+# - The examples of one cmdlet page run in order in one fresh pwsh process, with AncientPS on PSModulePath and
+#   imported (README.md, docs/cookbook.md and the about topics run as readers run them from a clone, in
+#   tests/Recipes.Tests.ps1), so an example may use what an earlier one in the file set up. They run in a temporary folder
 #   that holds nothing but ./AncientPS.psd1 and ./AncientPS, as a clone does after a build. What an example
 #   shows is what a 120-column console shows, -WhatIf messages and Write-Host included; an error shows in
 #   the console's concise form, '<Command>: <message>'.
@@ -273,6 +274,13 @@ Describe 'The about_AncientPS topic' {
         $about = Read-AboutHelpMarkdown -Path (Join-Path $repoRoot 'docs/en-US/about_AncientPS.md')
         $text = (Get-Help -Name about_AncientPS | Out-String) -replace '\s+', ' '
         $text.Trim().StartsWith("TOPIC about_AncientPS SHORT DESCRIPTION $($about.Synopsis -replace '\s+', ' ') LONG DESCRIPTION") | Should -BeTrue
+    }
+
+    It 'shows plain text in Get-Help, not markdown: no backticks, bold marks or link syntax outside its code' {
+        $lines = @((Get-Help -Name about_AncientPS | Out-String) -split "`r?`n" | Where-Object { $_ -notmatch '^ {8}' })
+        $lines.Count | Should -BeGreaterThan 50
+        @($lines | Where-Object { $_ -match '`|\*\*|\]\(' }) | Should -BeNullOrEmpty
+        ($lines -join ' ') | Should -Match 'A heap is mounted with Mount-AncientHeap\.'
     }
 }
 

@@ -274,7 +274,7 @@ Describe 'Dismount-AncientHeap' {
 
     It 'does nothing with -WhatIf' {
         $heap = Mount-AncientHeap -Anonymous
-        Dismount-AncientHeap $heap -WhatIf
+        Invoke-WithoutHost { param($heap) Dismount-AncientHeap $heap -WhatIf } $heap
         $heap.IsMounted | Should -BeTrue
     }
 

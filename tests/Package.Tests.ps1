@@ -249,3 +249,106 @@ Remove-Item -LiteralPath $path
         $output | Should -Contain 'done'
     }
 }
+
+Describe 'What the package tells its users' {
+    BeforeAll {
+        $out = Join-Path $TestDrive 'out'
+        $package = & (Join-Path $repoRoot 'build/New-ModulePackage.ps1') -Root $repoRoot -OutputPath $out
+        $packaged = Import-PowerShellDataFile -LiteralPath (Join-Path $package.ModuleFolder 'AncientPS.psd1')
+        $psData = $packaged.PrivateData.PSData
+        $changelog = Get-Content -LiteralPath (Join-Path $repoRoot 'CHANGELOG.md') -Raw
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        # The .nuspec inside a .nupkg, as XML.
+        function Read-Nuspec([string] $Nupkg) {
+            $zip = [IO.Compression.ZipFile]::OpenRead($Nupkg)
+            try {
+                $entry = $zip.Entries | Where-Object FullName -Like '*.nuspec' | Select-Object -First 1
+                $reader = [IO.StreamReader]::new($entry.Open())
+                try { [xml] $reader.ReadToEnd() } finally { $reader.Dispose() }
+            }
+            finally { $zip.Dispose() }
+        }
+        function Get-NupkgEntry([string] $Nupkg) {
+            $zip = [IO.Compression.ZipFile]::OpenRead($Nupkg)
+            try { @($zip.Entries.FullName) } finally { $zip.Dispose() }
+        }
+    }
+
+    It 'ships LICENSE, the MIT license the manifest names, with README.md and CHANGELOG.md' {
+        $license = Join-Path $package.ModuleFolder 'LICENSE'
+        $license | Should -Exist
+        (Get-Content -LiteralPath $license -TotalCount 1) | Should -Be 'MIT License'
+        Get-Content -LiteralPath $license -Raw | Should -BeLike '*Copyright (c) AncientPS contributors*'
+        $packaged.Copyright | Should -BeLike '*MIT License*'
+        (Get-Content -LiteralPath (Join-Path $repoRoot 'LICENSE') -Raw) | Should -Be (Get-Content -LiteralPath $license -Raw)
+        Join-Path $package.ModuleFolder 'README.md' | Should -Exist
+        Join-Path $package.ModuleFolder 'CHANGELOG.md' | Should -Exist
+    }
+
+    It 'fills PSData: <Name> is an absolute https address' -TestCases @(@{ Name = 'ProjectUri' }, @{ Name = 'LicenseUri' }) {
+        $uri = $null
+        [uri]::TryCreate($psData[$Name], [UriKind]::Absolute, [ref] $uri) | Should -BeTrue
+        $uri.Scheme | Should -Be 'https'
+    }
+
+    It 'points LicenseUri at the LICENSE file of the project' {
+        $psData.LicenseUri | Should -BeLike "$($psData.ProjectUri)/*/LICENSE"
+    }
+
+    It 'takes its release notes from the CHANGELOG.md section of its version' {
+        $section = [regex]::Match($changelog, "(?ms)^## $([regex]::Escape($version))\b[^\r\n]*\r?\n(.*?)(?=^## |\z)")
+        $section.Success | Should -BeTrue -Because "CHANGELOG.md must have a '## $version' section"
+        $psData.ReleaseNotes | Should -Be $section.Groups[1].Value.Trim()
+        $psData.ReleaseNotes.Length | Should -BeGreaterThan 100
+        (Test-ModuleManifest -Path (Join-Path $package.ModuleFolder 'AncientPS.psd1')).ReleaseNotes | Should -Be $psData.ReleaseNotes
+    }
+
+    It 'refuses to package a version that CHANGELOG.md does not describe' {
+        $root = Join-Path $TestDrive 'unreleased'
+        $null = New-Item -ItemType Directory -Path $root
+        Copy-Item -LiteralPath (Join-Path $repoRoot 'AncientPS') -Destination $root -Recurse
+        foreach ($name in 'README.md', 'LICENSE') { Copy-Item -LiteralPath (Join-Path $repoRoot $name) -Destination $root }
+        (Get-Content -LiteralPath (Join-Path $repoRoot 'AncientPS.psd1') -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '9.9.9'" |
+            Set-Content -LiteralPath (Join-Path $root 'AncientPS.psd1') -NoNewline
+        Set-Content -LiteralPath (Join-Path $root 'CHANGELOG.md') -Value "# Changelog`n`n## 0.1.0`n`n- old`n"
+        { & (Join-Path $repoRoot 'build/New-ModulePackage.ps1') -Root $root -OutputPath (Join-Path $root 'out') } | Should -Throw "*no '## 9.9.9' section*"
+    }
+
+    It 'links each cmdlet''s help online, to its page in the project' {
+        $maml = [xml](Get-Content -Raw -LiteralPath (Join-Path $package.ModuleFolder 'en-US/AncientPS.dll-Help.xml'))
+        $ns = [System.Xml.XmlNamespaceManager]::new($maml.NameTable)
+        $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
+        $ns.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
+        $commands = @($maml.SelectNodes('//command:command', $ns))
+        $commands.Count | Should -Be @($packaged.CmdletsToExport).Count
+        foreach ($node in $commands) {
+            $name = $node.SelectSingleNode('command:details/command:name', $ns).InnerText
+            $online = $node.SelectSingleNode('command:relatedLinks/maml:navigationLink[1]/maml:uri', $ns).InnerText
+            $online | Should -Be "$($psData.ProjectUri)/blob/main/docs/en-US/$name.md"
+            Join-Path $repoRoot "docs/en-US/$name.md" | Should -Exist
+        }
+    }
+
+    It 'carries the project, license and release notes into the .nupkg' -Skip:(-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+        $nuspec = Read-Nuspec $package.Nupkg
+        $metadata = $nuspec.package.metadata
+        $metadata.projectUrl | Should -Be $psData.ProjectUri
+        $metadata.licenseUrl | Should -Be $psData.LicenseUri
+        $metadata.releaseNotes | Should -Not -BeNullOrEmpty
+        (Get-NupkgEntry $package.Nupkg) | Should -Contain 'LICENSE'
+    }
+
+    It 'packs the AncientPS.Engine library with its readme, without a warning' {
+        $nupkgs = Join-Path $TestDrive 'engine'
+        $output = & dotnet pack (Join-Path $repoRoot 'src/AncientPS.Engine/AncientPS.Engine.csproj') -c Release -nologo -o $nupkgs 2>&1 | ForEach-Object { "$_" }
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        @($output | Where-Object { $_ -match 'warn|missing a readme' }) | Should -BeNullOrEmpty
+        $nupkg = Get-ChildItem -LiteralPath $nupkgs -Filter "AncientPS.Engine.$version.nupkg" | Select-Object -First 1
+        $nupkg | Should -Not -BeNullOrEmpty
+        (Get-NupkgEntry $nupkg.FullName) | Should -Contain 'README.md'
+        $metadata = (Read-Nuspec $nupkg.FullName).package.metadata
+        $metadata.readme | Should -Be 'README.md'
+        $metadata.license.InnerText | Should -Be 'MIT'
+        $metadata.projectUrl | Should -Be $psData.ProjectUri
+    }
+}

@@ -154,7 +154,7 @@ Describe 'Copy-AncientHeap' {
 
     It 'writes nothing with -WhatIf, and asks at ConfirmImpact Medium' {
         $copy = Join-Path $TestDrive 'whatif.heap'
-        Copy-AncientHeap -Path $source -Destination $copy -WhatIf
+        Invoke-WithoutHost { param($source, $copy) Copy-AncientHeap -Path $source -Destination $copy -WhatIf } $source, $copy
         Test-Path -LiteralPath $copy | Should -BeFalse
         $attribute = (Get-Command Copy-AncientHeap).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
         $attribute.ConfirmImpact | Should -Be 'Medium'

@@ -28,3 +28,19 @@ function Get-SampleRows([int] $Count = 5) {
 }
 
 function Dismount-AllHeaps { Get-AncientHeap | Dismount-AncientHeap -Confirm:$false }
+
+# Runs $Script in a runspace of this process that has no host, and returns its output. For -WhatIf: PowerShell writes
+# "What if:" lines to the host, in no stream, and they would litter the test log. Errors the script writes are thrown.
+function Invoke-WithoutHost([scriptblock] $Script, [object[]] $ArgumentList = @()) {
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module '$((Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path)'").Invoke()
+        $ps.Commands.Clear()
+        $null = $ps.AddScript($Script.ToString())
+        foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
+        $output = $ps.Invoke()
+        if ($ps.Streams.Error.Count -gt 0) { throw $ps.Streams.Error[0] }
+        $output
+    }
+    finally { $ps.Dispose() }
+}

@@ -145,6 +145,9 @@ namespace AncientPS.Engine
         /// <see cref="MaxKeyLength"/>, or containing control characters or lone surrogates.</summary>
         public static void ValidateKey(string key) => KeyRules.Validate(key);
 
+        /// <summary>Whether two keys name the same entry: ordinal, ignoring case in ASCII letters only.</summary>
+        public static bool KeysEqual(string a, string b) => a != null && b != null && KeyRules.KeyEquals(a, b);
+
         /// <summary>True when <paramref name="value"/> is a view of a value stored in a heap (OCaml ancient's is_ancient): an
         /// <see cref="IAncientValue"/>, which every view and a host's wrapper of one is.</summary>
         public static bool IsAncient(object value) => value is IAncientValue;
@@ -164,7 +167,7 @@ namespace AncientPS.Engine
 
         internal void ThrowIfDisposed()
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(AncientHeap), "The heap has been dismounted. Mount it again to read its values.");
+            if (_disposed) throw new AncientHeapDismountedException(IsAnonymous ? null : Path);
         }
 
         public override string ToString() => IsAnonymous ? "(anonymous heap)" : Path;

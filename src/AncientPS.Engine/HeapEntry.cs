@@ -19,7 +19,7 @@ namespace AncientPS.Engine
         /// <summary>The type name of the stored root value.</summary>
         public string TypeName { get; }
 
-        /// <summary>Bytes the value occupies in the heap.</summary>
+        /// <summary>Bytes the key takes in the heap: its directory entry and its value's nodes.</summary>
         public long StoredSize { get; }
 
         /// <summary>When the value was written (UTC).</summary>

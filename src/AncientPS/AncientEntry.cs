@@ -23,10 +23,10 @@ namespace AncientPS
         /// <summary>The type name of the stored value.</summary>
         public string TypeName { get; }
 
-        /// <summary>Bytes the value occupies in the heap.</summary>
+        /// <summary>Bytes the key takes in the heap: its directory entry and its value.</summary>
         public long StoredSize { get; }
 
-        /// <summary>When the value was written (UTC).</summary>
+        /// <summary>When the value was written, in UTC (DateTimeKind.Utc); the views show it with "UTC".</summary>
         public DateTime Written { get; }
 
         public override string ToString() => Key;

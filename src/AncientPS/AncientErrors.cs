@@ -13,7 +13,9 @@ namespace AncientPS
     internal static class AncientErrors
     {
         public static ErrorRecord HeapNotMounted(object target) => Record(
-            new InvalidOperationException("The heap has been dismounted. Mount it again with Mount-AncientHeap."),
+            new InvalidOperationException(target is AncientHeap heap && !heap.IsAnonymous
+                ? $"The heap '{heap.Path}' has been dismounted. Mount it again with Mount-AncientHeap and use the heap that returns; values read before the dismount stay unreadable, so call Get-AncientObject again to read them."
+                : "The anonymous heap has been dismounted, and its values went with it. Mount a new one with Mount-AncientHeap -Anonymous."),
             "HeapNotMounted", ErrorCategory.ResourceUnavailable, target);
 
         public static ErrorRecord NoHeapMounted() => Record(
@@ -24,8 +26,9 @@ namespace AncientPS
             new InvalidOperationException($"{count} heaps are mounted; say which one with -Heap (Get-AncientHeap lists them)."),
             "HeapAmbiguous", ErrorCategory.InvalidArgument, null);
 
-        public static ErrorRecord KeyNotFound(string key, AncientHeap heap) => Record(
-            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. Get-AncientObject -ListAvailable lists its keys."),
+        public static ErrorRecord KeyNotFound(string key, AncientHeap heap, bool suggestLiteralKey = false) => Record(
+            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. Get-AncientObject -ListAvailable lists its keys."
+                + (suggestLiteralKey ? $" '{key}' is not a valid wildcard pattern, so it was taken as a key; to name keys that hold * ? [ or ] exactly, use -LiteralKey." : "")),
             "KeyNotFound", ErrorCategory.ObjectNotFound, key);
 
         public static ErrorRecord InvalidKey(string key, Exception reason) => Record(

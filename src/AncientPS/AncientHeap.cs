@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using AncientPS.Engine;
 using EngineHeap = AncientPS.Engine.AncientHeap;
 
@@ -27,7 +28,7 @@ namespace AncientPS
         /// <summary>False once Dismount-AncientHeap has released the heap.</summary>
         public bool IsMounted => !Engine.IsDisposed;
 
-        /// <summary>The size of the heap in bytes.</summary>
+        /// <summary>The size of the heap in bytes. Each of Size, Used, Count and Pinned reads the heap now; GetStatistics() reads them all at once.</summary>
         public long Size => Engine.Size;
 
         /// <summary>Bytes in use by live values, the key directory and metadata.</summary>
@@ -38,6 +39,27 @@ namespace AncientPS
 
         /// <summary>Freed bytes that a live reader (in this or another process) still pins.</summary>
         public long Pinned => Engine.GetStatistics().Pinned;
+
+        /// <summary>Size, Used, Free, Pinned, Count and the rest, all from one snapshot of the heap.</summary>
+        public HeapStatistics GetStatistics() => Engine.GetStatistics();
+
+        // The format views show Size, Used, Count and Pinned of one row from one snapshot: the row's first column takes
+        // it (fresh), the others read it back. Columns of a row are formatted in turn on one thread.
+        [ThreadStatic] private static AncientHeap t_rowHeap;
+        [ThreadStatic] private static HeapStatistics t_rowStatistics;
+
+        /// <summary>For the format views: a new snapshot when <paramref name="fresh"/>, else the one the row took.</summary>
+        [Hidden]
+        public HeapStatistics GetRowStatistics(bool fresh)
+        {
+            if (!IsMounted) return null;
+            if (fresh || !ReferenceEquals(t_rowHeap, this) || t_rowStatistics == null)
+            {
+                t_rowStatistics = Engine.GetStatistics();
+                t_rowHeap = this;
+            }
+            return t_rowStatistics;
+        }
 
         /// <summary>The largest size the heap may grow to; 0 means no limit.</summary>
         public long MaximumSize => Engine.MaximumSize;

@@ -33,7 +33,7 @@ namespace AncientPS.Engine.Storage
             IsAnonymous = anonymous;
             Memory = memory;
             Readers = new ReaderRegistry(memory);
-            Guard = new ReadGuard();
+            Guard = new ReadGuard(anonymous ? null : path);
         }
 
         public string Path { get; }
@@ -611,7 +611,8 @@ namespace AncientPS.Engine.Storage
         }
 
         private static HeapEntry ToHeapEntry(KeyEntry e)
-            => new HeapEntry(e.Key, e.TypeName, e.StoredSize, new DateTime(e.WrittenTicks, DateTimeKind.Utc), e.Born);
+            // The size a listing shows counts the key's directory entry too: a small scalar lives in the entry alone.
+            => new HeapEntry(e.Key, e.TypeName, e.StoredSize + e.Size, new DateTime(e.WrittenTicks, DateTimeKind.Utc), e.Born);
 
         public HeapStatistics GetStatistics()
         {
@@ -696,11 +697,14 @@ namespace AncientPS.Engine.Storage
             CheckWritable(options);
             AcquireWriter(options.LockTimeout);
             Guard.Enter();
+            bool committed = false;
+            long committedSize = long.MaxValue;
             try
             {
                 CheckHeaderNotTruncated();
                 var meta = ReadLatestMeta();
                 CheckFileNotReplaced(meta.CommittedSize);
+                committedSize = meta.CommittedSize;
                 var space = new BoundedSpace(Memory, meta.CommittedSize);
                 FreeSpace free;
                 if (_cachedFree != null && _cachedFreeTransaction == meta.TransactionId) free = _cachedFree;
@@ -717,12 +721,24 @@ namespace AncientPS.Engine.Storage
                 };
                 // The in-memory free space is changed as the write goes; unless the write commits, reload it next time.
                 _cachedFree = null;
-                return body(scope);
+                var result = body(scope);
+                committed = true;
+                return result;
             }
             finally
             {
-                Guard.Exit();
-                ReleaseWriter();
+                try
+                {
+                    // A write that failed or was cancelled (Ctrl+C) after growing the file leaves nothing behind but that
+                    // growth: give it back now, still holding the lock, rather than at dismount (not on Windows).
+                    if (!committed && !IsAnonymous && Memory.StorageLength > committedSize) TrimWhileLocked();
+                }
+                catch (IOException) { }
+                finally
+                {
+                    Guard.Exit();
+                    ReleaseWriter();
+                }
             }
         }
 
@@ -899,14 +915,7 @@ namespace AncientPS.Engine.Storage
                 if (!Memory.TryLockWriter()) return;
                 try
                 {
-                    // Keep what both meta pages describe: the older one is the fallback if the newer is ever lost, so it
-                    // must not describe a longer file than there is. The next commit and dismount cut the rest.
-                    var meta = ReadLatestMeta();
-                    long keep = meta.CommittedSize;
-                    byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
-                    if (MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[(int)((meta.TransactionId + 1) & 1)], out var older))
-                        keep = Math.Max(keep, older.CommittedSize);
-                    Memory.TrimTo(Math.Max(keep, HeapLayout.DataStart));
+                    TrimWhileLocked();
                 }
                 finally
                 {
@@ -917,6 +926,19 @@ namespace AncientPS.Engine.Storage
             {
                 _writeGate.Release();
             }
+        }
+
+        /// <summary>Cuts the file back to what both meta pages describe; the caller holds the write gate and lock.</summary>
+        private void TrimWhileLocked()
+        {
+            // Keep what both meta pages describe: the older one is the fallback if the newer is ever lost, so it
+            // must not describe a longer file than there is. The next commit and dismount cut the rest.
+            var meta = ReadLatestMeta();
+            long keep = meta.CommittedSize;
+            byte* h = Memory.Pointer(0, HeapLayout.HeaderSize);
+            if (MetaPage.TryReadSlot(h + HeapLayout.MetaOffsets[(int)((meta.TransactionId + 1) & 1)], out var older))
+                keep = Math.Max(keep, older.CommittedSize);
+            Memory.TrimTo(Math.Max(keep, HeapLayout.DataStart));
         }
 
         public void Flush()

@@ -15,6 +15,10 @@ namespace AncientPS.Engine.Storage
         // check reads, so no counter shares it (a thread writing there slowed every other reader).
         private readonly int[] _counts = new int[(Stripes + 1) * Stride];
         private volatile bool _closing;
+        private readonly string _path;
+
+        /// <param name="path">The heap file's path, for the error after a dismount; null for an anonymous heap.</param>
+        public ReadGuard(string path) { _path = path; }
 
         public bool IsClosing => _closing;
 
@@ -40,7 +44,7 @@ namespace AncientPS.Engine.Storage
             if (_closing)
             {
                 Interlocked.Decrement(ref _counts[i]);
-                throw new ObjectDisposedException("AncientHeap", "The heap has been dismounted. Mount it again to read its values.");
+                throw new AncientHeapDismountedException(_path);
             }
         }
 

@@ -38,30 +38,75 @@ namespace AncientPS.Abstractions
         }
 
         /// <summary>
-        /// Expands -Key patterns: a wildcard pattern matches the heap's keys ignoring case and may match none; a literal key
+        /// Expands -Key patterns: a key that exists under exactly the name given is that key, wildcard characters and all;
+        /// otherwise a wildcard pattern matches the heap's keys ignoring case and may match none, and a literal key
         /// (wildcard characters escaped with a backtick) is returned as is, for the caller to report when it is missing.
-        /// Invalid literal keys are reported here.
+        /// A pattern that is not a valid wildcard pattern ('web[1') can only mean a key of that name, and is taken as one.
+        /// With <paramref name="literal"/> (-LiteralKey) every name is a key, never a pattern. Invalid keys are reported here.
         /// </summary>
-        protected List<KeyTarget> ResolveKeys(AncientHeap heap, IEnumerable<string> patterns)
+        protected List<KeyTarget> ResolveKeys(AncientHeap heap, IEnumerable<string> patterns, bool literal = false)
         {
             var result = new List<KeyTarget>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             IReadOnlyList<string> keys = null;
             foreach (var pattern in patterns)
             {
-                if (pattern != null && WildcardPattern.ContainsWildcardCharacters(pattern))
+                if (literal || IsExistingKey(heap, pattern))
                 {
-                    if (keys == null) keys = heap.Engine.Keys;
-                    var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                    foreach (var key in keys)
-                        if (wildcard.IsMatch(key) && seen.Add(key)) result.Add(new KeyTarget(key, isLiteral: false));
+                    if (!TryValidateKey(pattern)) continue;
+                    if (seen.Add(pattern)) result.Add(new KeyTarget(pattern, isLiteral: true, suggestLiteralKey: false));
                     continue;
                 }
-                var literal = pattern == null ? null : WildcardPattern.Unescape(pattern);
-                if (!TryValidateKey(literal)) continue;
-                if (seen.Add(literal)) result.Add(new KeyTarget(literal, isLiteral: true));
+                if (pattern != null && WildcardPattern.ContainsWildcardCharacters(pattern))
+                {
+                    var wildcard = TryCreatePattern(pattern);
+                    if (wildcard == null)
+                    {
+                        if (TryValidateKey(pattern) && seen.Add(pattern)) result.Add(new KeyTarget(pattern, isLiteral: true, suggestLiteralKey: true));
+                        continue;
+                    }
+                    if (keys == null) keys = heap.Engine.Keys;
+                    foreach (var key in keys)
+                        if (wildcard.IsMatch(key) && seen.Add(key)) result.Add(new KeyTarget(key, isLiteral: false, suggestLiteralKey: false));
+                    continue;
+                }
+                var unescaped = pattern == null ? null : WildcardPattern.Unescape(pattern);
+                if (!TryValidateKey(unescaped)) continue;
+                if (seen.Add(unescaped)) result.Add(new KeyTarget(unescaped, isLiteral: true, suggestLiteralKey: false));
             }
             return result;
+        }
+
+        /// <summary>
+        /// A test of whether a key matches <paramref name="pattern"/> as -Key means it: the very key, or a key the
+        /// wildcard pattern matches; a pattern that is not valid matches only the key of that name.
+        /// </summary>
+        internal static Func<string, bool> KeyMatcher(string pattern)
+        {
+            pattern = pattern ?? string.Empty;
+            var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern) ? TryCreatePattern(pattern) : null;
+            string unescaped = wildcard == null && !WildcardPattern.ContainsWildcardCharacters(pattern) ? WildcardPattern.Unescape(pattern) : pattern;
+            return key => Engine.AncientHeap.KeysEqual(key, pattern)
+                || (wildcard != null ? wildcard.IsMatch(key) : Engine.AncientHeap.KeysEqual(key, unescaped));
+        }
+
+        private static bool IsExistingKey(AncientHeap heap, string name)
+            => name != null && KeyProblem(name) == null && heap.Engine.ContainsKey(name);
+
+        /// <summary>The wildcard pattern, or null when <paramref name="pattern"/> is not a valid one (an unclosed '[').</summary>
+        internal static WildcardPattern TryCreatePattern(string pattern)
+        {
+            try
+            {
+                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                // The pattern is parsed on first use: a match is what finds out that it is not valid.
+                wildcard.IsMatch(string.Empty);
+                return wildcard;
+            }
+            catch (WildcardPatternException)
+            {
+                return null;
+            }
         }
 
         /// <summary>Writes a non-terminating InvalidKey error and returns false when <paramref name="key"/> is not a valid key.</summary>
@@ -111,13 +156,17 @@ namespace AncientPS.Abstractions
     /// <summary>A key to act on, and whether the user named it literally (a missing literal key is an error, a pattern that matches nothing is not).</summary>
     public readonly struct KeyTarget
     {
-        public KeyTarget(string key, bool isLiteral)
+        public KeyTarget(string key, bool isLiteral, bool suggestLiteralKey)
         {
             Key = key;
             IsLiteral = isLiteral;
+            SuggestLiteralKey = suggestLiteralKey;
         }
 
         public string Key { get; }
         public bool IsLiteral { get; }
+
+        /// <summary>An invalid wildcard pattern taken as a key: if it is missing, the error points to -LiteralKey.</summary>
+        public bool SuggestLiteralKey { get; }
     }
 }

@@ -12,7 +12,7 @@ namespace AncientPS.Commands
     /// (or, with -Materialize, ordinary copies); with -ListAvailable, or without -Key, lists the heap's entries.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AncientObject", DefaultParameterSetName = ValueSet)]
-    [OutputType(typeof(object), ParameterSetName = new[] { ValueSet, MountedSet })]
+    [OutputType(typeof(object), ParameterSetName = new[] { ValueSet, MountedSet, LiteralSet })]
     [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet })]
     public sealed class GetAncientObjectCommand : HeapCommandBase
     {
@@ -23,6 +23,8 @@ namespace AncientPS.Commands
         // -ListAvailable stays out of it: with the key in two complete sets, 'r* -ListAvailable' would leave the binder
         // undecided. Listing the one mounted heap takes -ListAvailable alone, or -Key r* -ListAvailable.
         private const string MountedSet = "MountedHeap";
+        // -LiteralKey is to -Key what -LiteralPath is to -Path: names taken as they are, never as patterns.
+        private const string LiteralSet = "LiteralKey";
 
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private const int ProgressActivityId = 0x41_4D;
@@ -33,6 +35,7 @@ namespace AncientPS.Commands
 
         [Parameter(ParameterSetName = ValueSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ListSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = LiteralSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNull]
         public AncientHeap Heap { get; set; }
 
@@ -44,14 +47,22 @@ namespace AncientPS.Commands
         [AllowEmptyString]
         public string[] Key { get; set; }
 
+        /// <summary>Keys taken exactly as written: wildcard characters in them are part of the key.</summary>
+        [Parameter(ParameterSetName = LiteralSet, Mandatory = true)]
+        [ArgumentCompleter(typeof(KeyCompleter))]
+        [AllowEmptyString]
+        public string[] LiteralKey { get; set; }
+
         /// <summary>Writes a stored list as one lazy object instead of enumerating it: O(1) whatever its size.</summary>
         [Parameter(ParameterSetName = ValueSet)]
         [Parameter(ParameterSetName = MountedSet)]
+        [Parameter(ParameterSetName = LiteralSet)]
         public SwitchParameter NoEnumerate { get; set; }
 
         /// <summary>Writes a deep, mutable copy: PSCustomObjects, hashtables and arrays, with sharing and cycles kept.</summary>
         [Parameter(ParameterSetName = ValueSet)]
         [Parameter(ParameterSetName = MountedSet)]
+        [Parameter(ParameterSetName = LiteralSet)]
         public SwitchParameter Materialize { get; set; }
 
         /// <summary>Lists the heap's entries (key, type, size, time written) instead of reading values.</summary>
@@ -73,6 +84,11 @@ namespace AncientPS.Commands
 
             try
             {
+                if (LiteralKey != null)
+                {
+                    foreach (var target in ResolveKeys(heap, LiteralKey, literal: true)) WriteKey(heap, target);
+                    return;
+                }
                 if (ListAvailable || Key == null)
                 {
                     ListEntries(heap);
@@ -88,10 +104,21 @@ namespace AncientPS.Commands
 
         private void ListEntries(AncientHeap heap)
         {
-            var wildcards = Key == null ? null : Array.ConvertAll(Key, k => new WildcardPattern(k ?? string.Empty, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant));
-            foreach (var entry in heap.Engine.GetEntries())
+            var entries = heap.Engine.GetEntries();
+            Func<string, bool>[] matchers = null;
+            if (Key != null)
             {
-                if (wildcards != null && !Array.Exists(wildcards, w => w.IsMatch(entry.Key))) continue;
+                // As when reading: a name that is a key exactly lists that key only, wildcard characters and all.
+                matchers = Array.ConvertAll(Key, name =>
+                {
+                    foreach (var entry in entries)
+                        if (Engine.AncientHeap.KeysEqual(entry.Key, name)) return k => Engine.AncientHeap.KeysEqual(k, name);
+                    return KeyMatcher(name);
+                });
+            }
+            foreach (var entry in entries)
+            {
+                if (matchers != null && !Array.Exists(matchers, matches => matches(entry.Key))) continue;
                 WriteObject(new AncientEntry(heap, entry));
             }
         }
@@ -104,7 +131,7 @@ namespace AncientPS.Commands
                 var projection = Materialize ? ValueProjection.None : (ValueProjection)PowerShellProjection.Instance;
                 if (!heap.Engine.TryGet(target.Key, projection, out value))
                 {
-                    if (target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap));
+                    if (target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey));
                     return;
                 }
                 if (Materialize) value = MaterializeWithProgress(target.Key, value);

@@ -12,8 +12,11 @@ namespace AncientPS.Commands
         private const string HeapSet = "Heap";
         // Without -Heap the key moves to position 0: 'Remove-AncientObject old' acts on the one mounted heap.
         private const string MountedSet = "MountedHeap";
+        // -LiteralKey is to -Key what -LiteralPath is to -Path: names taken as they are, never as patterns.
+        private const string LiteralSet = "LiteralKey";
 
         [Parameter(ParameterSetName = HeapSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = LiteralSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNull]
         public AncientHeap Heap { get; set; }
 
@@ -24,17 +27,24 @@ namespace AncientPS.Commands
         [AllowEmptyString]
         public string[] Key { get; set; }
 
+        /// <summary>Keys taken exactly as written: wildcard characters in them are part of the key.</summary>
+        [Parameter(ParameterSetName = LiteralSet, Mandatory = true)]
+        [ArgumentCompleter(typeof(KeyCompleter))]
+        [AllowEmptyString]
+        public string[] LiteralKey { get; set; }
+
         protected override void ProcessRecord()
         {
             var heap = ResolveHeap(Heap);
             if (heap == null) return;
 
-            foreach (var target in ResolveKeys(heap, Key))
+            var targets = LiteralKey != null ? ResolveKeys(heap, LiteralKey, literal: true) : ResolveKeys(heap, Key);
+            foreach (var target in targets)
             {
                 if (!ShouldProcess($"{target.Key} in {heap}", "Remove key")) continue;
                 try
                 {
-                    if (!heap.Engine.Remove(target.Key) && target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap));
+                    if (!heap.Engine.Remove(target.Key) && target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey));
                 }
                 catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, target.Key) != null)
                 {

@@ -7,8 +7,10 @@ using System.Management.Automation.Language;
 namespace AncientPS
 {
     /// <summary>
-    /// Completes -Key from the heap in -Heap (or the only mounted heap). Keys are quoted when the shell would split or
-    /// expand them, and wildcard characters are escaped for the cmdlets whose -Key takes patterns.
+    /// Completes -Key and -LiteralKey from the heap in -Heap (or the only mounted heap). Keys are quoted when the shell
+    /// would split or expand them, and wildcard characters are escaped for the parameters that take patterns.
+    /// In the key-first form, 'Get-AncientObject pr&lt;Tab&gt;', PowerShell's trial binding puts the word in both -Heap
+    /// and -Key: a -Heap that is not a heap is ignored, and the keys come from the only mounted heap.
     /// </summary>
     public sealed class KeyCompleter : IArgumentCompleter
     {
@@ -19,8 +21,9 @@ namespace AncientPS
             if (heap == null || !heap.IsMounted) yield break;
 
             string typed = Unquote(wordToComplete ?? string.Empty);
-            var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-            bool takesPatterns = !string.Equals(commandName, "Set-AncientObject", StringComparison.OrdinalIgnoreCase);
+            var pattern = Abstractions.HeapCommandBase.TryCreatePattern(typed + "*");
+            bool takesPatterns = !string.Equals(commandName, "Set-AncientObject", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(parameterName, "LiteralKey", StringComparison.OrdinalIgnoreCase);
 
             IReadOnlyList<string> keys;
             try
@@ -33,7 +36,7 @@ namespace AncientPS
             }
             foreach (var key in keys)
             {
-                if (!pattern.IsMatch(key) && !key.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!(pattern != null && pattern.IsMatch(key)) && !key.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) continue;
                 string text = takesPatterns ? WildcardPattern.Escape(key) : key;
                 yield return new CompletionResult(Quote(text), key, CompletionResultType.ParameterValue, key);
             }
@@ -46,8 +49,8 @@ namespace AncientPS
                 object value = fakeBoundParameters["Heap"];
                 if (value is PSObject pso) value = pso.BaseObject;
                 if (value is AncientHeap given) return given;
-                if (value is object[] array && array.Length == 1) return (array[0] is PSObject p ? p.BaseObject : array[0]) as AncientHeap;
-                return null;
+                if (value is object[] array && array.Length == 1 && (array[0] is PSObject p ? p.BaseObject : array[0]) is AncientHeap first) return first;
+                // Anything else is not a heap: in the key-first form the word being completed lands here too.
             }
             var mounted = MountedHeaps.Snapshot();
             return mounted.Count == 1 ? mounted[0] : null;

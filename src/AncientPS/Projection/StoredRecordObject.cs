@@ -176,7 +176,7 @@ namespace AncientPS
         }
 
         internal static ObjectDisposedException Dismounted(EngineHeap heap)
-            => new ObjectDisposedException(
-                $"The heap '{heap.Path ?? "(anonymous)"}' this value was read from has been dismounted. Mount it again, then call Get-AncientObject again to read the value anew.", (Exception)null);
+            // The engine's error, as lists and dictionaries give it: it names the file and ends without a period of its own.
+            => new AncientHeapDismountedException(heap.IsAnonymous ? null : heap.Path);
     }
 }

@@ -118,7 +118,9 @@ namespace AncientPS.Engine.Tests.Concurrency
                         }
                         catch (Exception e)
                         {
-                            outcomes.AddOrUpdate(e.GetType().FullName + (e is ObjectDisposedException ? "" : ": " + e), 1, (_, c) => c + 1);
+                            // AncientHeapDismountedException (the path-naming kind) is an ObjectDisposedException too.
+                            string outcome = e is ObjectDisposedException ? typeof(ObjectDisposedException).FullName : e.GetType().FullName + ": " + e;
+                            outcomes.AddOrUpdate(outcome, 1, (_, c) => c + 1);
                         }
                     }) { IsBackground = true });
                 }

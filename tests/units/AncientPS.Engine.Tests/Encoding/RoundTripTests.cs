@@ -279,7 +279,7 @@ namespace AncientPS.Engine.Tests.Encoding
             var arena = new TestArena();
             var list = (AncientList)arena.Store(new object[] { 1 });
             arena.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => list[0]);
+            Assert.ThrowsAny<ObjectDisposedException>(() => list[0]);
         }
 
         [Fact]

@@ -37,8 +37,8 @@ namespace AncientPS.Engine.Tests.Views
                 Assert.Equal(3, (int)rows.IndexOf(30.5) + 1);   // other members: the language's binding
             }
             heap.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => (object)rows[0]);
-            Assert.Throws<ObjectDisposedException>(() => (object)rows.Count);
+            Assert.ThrowsAny<ObjectDisposedException>(() => (object)rows[0]);
+            Assert.ThrowsAny<ObjectDisposedException>(() => (object)rows.Count);
         }
     }
 }

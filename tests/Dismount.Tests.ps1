@@ -1,0 +1,67 @@
+# What a value read before Dismount-AncientHeap says when touched: the heap's path, that Get-AncientObject must be
+# called again after mounting (values read before stay dead), and no "Object name: 'AncientHeap'." tail.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    function Get-ThrownMessage([scriptblock] $Script) {
+        try { & $Script; $null } catch { "$($_.Exception.Message)" }
+    }
+}
+
+Describe 'Errors after a dismount' {
+    BeforeEach {
+        $path = Join-Path $TestDrive "gone-$([guid]::NewGuid().ToString('n').Substring(0, 8)).heap"
+        $heap = Mount-AncientHeap -Path $path
+        Set-AncientObject -Heap $heap -Key rows -InputObject @([pscustomobject]@{ Name = 'a' }, [pscustomobject]@{ Name = 'b' })
+        $rows = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
+        Dismount-AncientHeap -Heap $heap
+    }
+    AfterEach { Dismount-AllHeaps }
+
+    It 'names the path and says to call Get-AncientObject again: <Name>' -TestCases @(
+        @{ Name = 'a list count'; Script = { $rows.Count } }
+        @{ Name = 'indexing'; Script = { $rows[1] } }
+        @{ Name = 'foreach'; Script = { foreach ($r in $rows) { } } }
+        @{ Name = 'the pipeline'; Script = { $rows | ForEach-Object { $_ } } }
+    ) {
+        $message = Get-ThrownMessage $Script
+        $message | Should -Not -BeNullOrEmpty
+        $message | Should -BeLike "*'$path'*"
+        $message | Should -BeLike '*Get-AncientObject again*Mount-AncientHeap*'
+        $message | Should -Not -BeLike '*Object name*'
+        $message | Should -Not -BeLike '*..*'
+    }
+
+    It 'is an ObjectDisposedException that carries the path' {
+        try { $null = $rows.Count; throw 'no error' }
+        catch {
+            $exception = $_.Exception
+            while ($exception -and $exception -isnot [ObjectDisposedException]) { $exception = $exception.InnerException }
+            $exception | Should -BeOfType ([AncientPS.Engine.AncientHeapDismountedException])
+            $exception.Path | Should -Be $path
+        }
+    }
+
+    It 'names the path in the HeapNotMounted error of a cmdlet given the dismounted heap' {
+        $err = $null
+        try { Get-AncientObject -Heap $heap -Key rows } catch { $err = @($_) }
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'HeapNotMounted,*'
+        "$($err[0])" | Should -BeLike "*'$path'*Mount-AncientHeap*Get-AncientObject again*"
+        "$($err[0])" | Should -Not -BeLike '*..*'
+    }
+
+    It 'reading again after mounting again works' {
+        $heap = Mount-AncientHeap -Path $path
+        (Get-AncientObject -Heap $heap -Key rows -NoEnumerate).Count | Should -Be 2
+        { $rows.Count } | Should -Throw '*dismounted*'
+    }
+
+    It 'says an anonymous heap''s values are gone, and how to keep them' {
+        $anonymous = Mount-AncientHeap -Anonymous
+        Set-AncientObject -Heap $anonymous -Key rows -InputObject @(1, 2, 3)
+        $list = Get-AncientObject -Heap $anonymous -Key rows -NoEnumerate
+        Dismount-AncientHeap -Heap $anonymous
+        $message = Get-ThrownMessage { $list.Count }
+        $message | Should -BeLike '*anonymous heap*dismounted*-Materialize*'
+        $message | Should -Not -BeLike '*Object name*'
+    }
+}
