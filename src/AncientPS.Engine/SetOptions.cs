@@ -43,6 +43,12 @@ namespace AncientPS.Engine
             return false;
         }
 
+        /// <summary>
+        /// False when <see cref="TryDescribe"/> would not describe <paramref name="value"/> as a property bag: the engine then
+        /// stores a value beyond the depth as its string without describing it (reading all its properties) first.
+        /// </summary>
+        public virtual bool MayBePropertyBag(object value) => true;
+
         /// <summary>Throws when the value must never be stored (for example a credential). The default refuses nothing beyond the engine's own list.</summary>
         public virtual void CheckAllowed(object value) { }
     }

@@ -370,6 +370,7 @@ namespace AncientPS.Engine.Encoding
                 }
                 default:
                 {
+                    if (level >= _depth && (_converter == null || !_converter.MayBePropertyBag(value))) return EncodeAsString(value, tag, payload);
                     if (_converter != null && _converter.TryDescribe(value, out var description) && description != null)
                     {
                         if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);

@@ -36,6 +36,9 @@ namespace AncientPS
             return value;
         }
 
+        // Unwrap hands a PSCustomObject over as its PSObject, and every other object as its base object.
+        public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject;
+
         public override bool TryDescribe(object value, out RecordDescription description)
         {
             description = null;
