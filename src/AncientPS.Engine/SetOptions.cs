@@ -23,6 +23,13 @@ namespace AncientPS.Engine
         /// <summary>Lets a host (such as the PowerShell module) describe its own object kinds.</summary>
         public ObjectConverter Converter { get; set; }
 
+        /// <summary>
+        /// When set, a secret (SecureString, PSCredential, NetworkCredential) met below an object stored as a record of
+        /// its .NET properties (not below what the caller built: its collections, dictionaries and property bags) is stored
+        /// as null, and this is called with its path ([12].PSDrive.Credential) and type. Unset, every secret is refused.
+        /// </summary>
+        public Action<string, Type> SecretOmitted { get; set; }
+
         /// <summary>Called now and then with the number of nodes written so far.</summary>
         public Action<long> Progress { get; set; }
     }
