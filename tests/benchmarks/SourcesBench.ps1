@@ -4,11 +4,12 @@ Issue 14's table: Set-AncientObject against Export-Clixml and ConvertTo-Json + S
 same run, for each source real input comes from (rows a script built, rows other cmdlets read or wrote, live objects).
 
 .DESCRIPTION
-Expects the module laid out (build.ps1 Build). For each source the objects are made once, untimed; then Set (a new heap
-file mounted, the objects piped in; the dismount after it, which flushes the file, is left out), Export-Clixml and
-ConvertTo-Json + Set-Content run on those same objects, in that order, each -Repeat times (Set after one untimed pass,
-the other two after one only for the first source), and the best sample of each is kept. Set runs first, so 'fresh' rows are still untouched when Set reads them; the other
-sides then read every row, as a script that writes Clixml and JSON as well would.
+Expects the module laid out (build.ps1 Build). Each source is measured in -Repeat rounds after one untimed round. A
+round makes the objects anew with the source's history (untimed), then times Set (a new heap file mounted, the objects
+piped in; the dismount after it, which flushes the file, is left out), Export-Clixml and ConvertTo-Json + Set-Content of
+those same objects, in that order. Set runs first, so 'fresh' rows are untouched when Set reads them. The times shown
+are the best of the rounds; the ratios are the median of each round's paired ratio, since this machine's speed drifts
+in phases (and other work on a shared machine slows whole rounds).
 
 Two more rows put numbers on the limits:
   'fresh, public way'   Set with the note-property shortcut switched off (every row read through PSObject.Properties,
@@ -69,19 +70,22 @@ function Get-SourceObjects([string] $Source) {
     throw "No source '$Source'."
 }
 
-function Measure-Samples([int] $Times, [scriptblock] $Body, [scriptblock] $Setup, [int] $Warmup = 1) {
-    $__samples = [Collections.Generic.List[double]]::new()
-    for ($__i = 0; $__i -lt $Warmup + $Times; $__i++) {
-        if ($Setup) { $null = & $Setup }
-        [GC]::Collect()
-        [GC]::WaitForPendingFinalizers()
-        [GC]::Collect()
-        $__clock = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $Body
-        $__clock.Stop()
-        if ($__i -ge $Warmup) { $__samples.Add($__clock.Elapsed.TotalSeconds) }
-    }
-    , $__samples.ToArray()
+# One timed run of $Body after $Setup (untimed) and a full collection; seconds.
+function Measure-Once([scriptblock] $Body, [scriptblock] $Setup) {
+    if ($Setup) { $null = & $Setup }
+    [GC]::Collect()
+    [GC]::WaitForPendingFinalizers()
+    [GC]::Collect()
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $null = & $Body
+    $clock.Stop()
+    $clock.Elapsed.TotalSeconds
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $n = $sorted.Count
+    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
 
 function Format-Seconds([double] $s) {
@@ -100,54 +104,65 @@ try {
     'fresh, public way', 'Get-Process', 'Get-ChildItem', 'Get-Command'
     Write-Host "Set by source: $($Count.ToString('N0')) rows per PSCustomObject source, best of $Repeat"
     foreach ($source in $sources) {
-        $objects = Get-SourceObjects $source
         $live = $source -like 'Get-*'
-        $useInternal.SetValue($null, $source -ne 'fresh, public way')
-        try {
-            $set = Measure-Samples $Repeat -Setup $clearHeap -Body {
-                $script:SetHeap = Mount-AncientHeap -LiteralPath $heapPath
-                $objects | Set-AncientObject -Heap $script:SetHeap -Key objects -WarningAction SilentlyContinue
+        $set = [Collections.Generic.List[double]]::new()
+        $clixml = [Collections.Generic.List[double]]::new()
+        $json = [Collections.Generic.List[double]]::new()
+        $read = [Collections.Generic.List[double]]::new()
+        # Rounds, each on objects made anew with the source's history (untimed): Set, then Export-Clixml and JSON of the
+        # same objects. The machine's speed drifts in phases, so each round's ratios are paired and their median kept.
+        # The first round is an untimed pass (code .NET has not yet recompiled optimised).
+        for ($round = 0; $round -le $Repeat; $round++) {
+            $objects = Get-SourceObjects $source
+            $useInternal.SetValue($null, $source -ne 'fresh, public way')
+            try {
+                $setSample = Measure-Once -Setup $clearHeap -Body {
+                    $script:SetHeap = Mount-AncientHeap -LiteralPath $heapPath
+                    $objects | Set-AncientObject -Heap $script:SetHeap -Key objects -WarningAction SilentlyContinue
+                }
             }
-        }
-        finally { $useInternal.SetValue($null, $true) }
-        & $clearHeap
-        # Export-Clixml and JSON take seconds a sample: only their first run gets an untimed pass.
-        $warm = [int]($source -eq $sources[0])
-        $clixml = Measure-Samples $Repeat -Warmup $warm -Body { $objects | Export-Clixml -LiteralPath $xmlPath }
-        $json = Measure-Samples $Repeat -Warmup $warm -Body { $objects | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | Set-Content -LiteralPath $jsonPath }
-        $read = if ($live) {
-            Measure-Samples $Repeat -Body { foreach ($o in $objects) { foreach ($p in $o.psobject.Properties) { try { $null = $p.Value } catch { } } } }
+            finally { $useInternal.SetValue($null, $true) }
+            & $clearHeap
+            $clixmlSample = Measure-Once -Body { $objects | Export-Clixml -LiteralPath $xmlPath }
+            $jsonSample = Measure-Once -Body { $objects | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | Set-Content -LiteralPath $jsonPath }
+            $readSample = if ($live) { Measure-Once -Body { foreach ($o in $objects) { foreach ($p in $o.psobject.Properties) { try { $null = $p.Value } catch { } } } } }
+            if ($round -eq 0) { continue }
+            $set.Add($setSample); $clixml.Add($clixmlSample); $json.Add($jsonSample)
+            if ($live) { $read.Add($readSample) }
+            $count = $objects.Count
+            $objects = $null
         }
         $setBest = ($set | Measure-Object -Minimum).Minimum
         $clixmlBest = ($clixml | Measure-Object -Minimum).Minimum
         $jsonBest = ($json | Measure-Object -Minimum).Minimum
-        $readBest = if ($read) { ($read | Measure-Object -Minimum).Minimum } else { $null }
-        $vsClixml = $clixmlBest / $setBest
-        $vsJson = $jsonBest / $setBest
+        $readBest = if ($live) { ($read | Measure-Object -Minimum).Minimum } else { $null }
+        $vsClixml = Get-Median @(for ($i = 0; $i -lt $set.Count; $i++) { $clixml[$i] / $set[$i] })
+        $vsJson = Get-Median @(for ($i = 0; $i -lt $set.Count; $i++) { $json[$i] / $set[$i] })
         $goal = if ($live) { '>= 5x Export-Clixml' } elseif ($source -eq 'fresh, public way') { '(reference)' } else { '>= 10x Export-Clixml, >= 3x JSON' }
         $result = if ($live) { if ($vsClixml -ge 5) { 'PASS' } else { 'MISS' } }
         elseif ($source -eq 'fresh, public way') { '-' }
         elseif ($vsClixml -ge 10 -and $vsJson -ge 3) { 'PASS' } else { 'MISS' }
         $row = [pscustomobject]@{
             Source        = $source
-            Objects       = $objects.Count
+            Objects       = $count
             Set           = $setBest
             ExportClixml  = $clixmlBest
             Json          = $jsonBest
             ReadOnly      = $readBest
             VsClixml      = [math]::Round($vsClixml, 2)
             VsJson        = [math]::Round($vsJson, 2)
+            BestVsClixml  = [math]::Round($clixmlBest / $setBest, 2)
+            BestVsJson    = [math]::Round($jsonBest / $setBest, 2)
             Goal          = $goal
             Result        = $result
-            SetSamples    = $set
-            ClixmlSamples = $clixml
-            JsonSamples   = $json
+            SetSamples    = $set.ToArray()
+            ClixmlSamples = $clixml.ToArray()
+            JsonSamples   = $json.ToArray()
         }
         $rows.Add($row)
         $floor = if ($null -ne $readBest) { '; reading the properties alone {0} (Export-Clixml / that = {1:N1}x)' -f (Format-Seconds $readBest), ($clixmlBest / $readBest) } else { '' }
-        Write-Host ('  {0,-4} {1,-22} {2,7:N0} objects: Set {3}, Export-Clixml {4} ({5:N1}x), JSON {6} ({7:N1}x){8}' -f $result, $source, $objects.Count,
+        Write-Host ('  {0,-4} {1,-22} {2,7:N0} objects: Set {3}, Export-Clixml {4} ({5:N1}x), JSON {6} ({7:N1}x){8}' -f $result, $source, $count,
             (Format-Seconds $setBest), (Format-Seconds $clixmlBest), $vsClixml, (Format-Seconds $jsonBest), $vsJson, $floor)
-        $objects = $null
     }
     if ($ResultPath) {
         $folder = Split-Path -Parent $ResultPath

@@ -41,7 +41,7 @@ function Format-Side($row, [string] $which) {
 
 function Format-SourcesTable($sources) {
     $t = [Text.StringBuilder]::new()
-    $null = $t.AppendLine("| Objects from | Objects | Set | Export-Clixml | Set vs Clixml | ConvertTo-Json + Set-Content | Set vs JSON | Reading their properties alone | Goal | Result |")
+    $null = $t.AppendLine("| Objects from | Objects | Set | Export-Clixml | Set vs Clixml (paired median) | ConvertTo-Json + Set-Content | Set vs JSON (paired median) | Reading their properties alone | Goal | Result |")
     $null = $t.AppendLine('|---|---:|---:|---:|---:|---:|---:|---:|---|---|')
     foreach ($r in $sources.Sources) {
         $read = if ($null -ne $r.ReadOnly) { Format-Seconds $r.ReadOnly } else { '' }
