@@ -1,12 +1,13 @@
 <#
 .SYNOPSIS
-The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1 and ConcurrencyBench.ps1) in a fresh pwsh, then the
+The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1 and SourcesBench.ps1) in a fresh pwsh, then the
 engine's BenchmarkDotNet suite, then writes the scaling chart and the Markdown tables from their results.
 
 .DESCRIPTION
 Expects the module to be built and laid out already (build.ps1 Build). Everything goes to out/bench/:
   bench-results.json   every goal row with all samples, and the scaling points (PowerShell harness)
   concurrency-results.json   1, 2 and 4 runspaces scanning one heap; the small Set alone, attached, flushed
+  sources-results.json   Set against Export-Clixml and JSON of the same objects, per source (SourcesBench.ps1)
   engine/results/      BenchmarkDotNet reports, and engine-goals.json
   bench-tables.md      the tables for docs/performance.md
   performance-scaling.svg
@@ -78,6 +79,17 @@ if (-not $SkipPowerShell) {
     if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/ConcurrencyBench.ps1 failed with exit code $LASTEXITCODE." }
 }
 
+if (-not $SkipPowerShell) {
+    # Issue 14's table: Set against Export-Clixml and JSON of the same objects, one row per source of the objects.
+    $sources = Join-Path $out 'sources-results.json'
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/SourcesBench.ps1'),
+        '-ModulePath', $ModulePath, '-ResultPath', $sources)
+    if ($Quick) { $arguments += @('-Count', '20000', '-Repeat', '2') }
+    Write-Host '> pwsh tests/benchmarks/SourcesBench.ps1' -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/SourcesBench.ps1 failed with exit code $LASTEXITCODE." }
+}
+
 if (-not $SkipEngine) {
     $project = Join-Path $Root 'tests/benchmarks/AncientPS.Benchmarks/AncientPS.Benchmarks.csproj'
     $arguments = @('run', '-c', $Configuration, '--project', $project)
@@ -94,7 +106,7 @@ if (Test-Path -LiteralPath $results) {
     $report = Join-Path $PSScriptRoot '../tests/benchmarks/tools/Write-BenchReport.ps1'
     $svg = Join-Path $out 'performance-scaling.svg'
     $hasScaling = @((Get-Content -LiteralPath $results -Raw | ConvertFrom-Json).Scaling).Count -ge 2
-    $parameters = @{ ResultsPath = $results; MarkdownPath = (Join-Path $out 'bench-tables.md'); EngineGoalsPath = $engineGoals }
+    $parameters = @{ ResultsPath = $results; MarkdownPath = (Join-Path $out 'bench-tables.md'); EngineGoalsPath = $engineGoals; SourcesPath = (Join-Path $out 'sources-results.json') }
     if ($hasScaling) { $parameters.SvgPath = $svg }
     & $report @parameters
     if ($hasScaling -and $UpdateDocs) { Copy-Item -LiteralPath $svg -Destination (Join-Path $Root 'docs/performance-scaling.svg') -Force }

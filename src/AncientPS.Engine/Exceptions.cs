@@ -100,7 +100,17 @@ namespace AncientPS.Engine
     public sealed class AncientUnsupportedTypeException : NotSupportedException
     {
         public AncientUnsupportedTypeException(string message, Type type) : base(message) { Type = type; }
+
+        public AncientUnsupportedTypeException(string message, Type type, string path) : base(message)
+        {
+            Type = type;
+            Path = path;
+        }
+
         public Type Type { get; }
+
+        /// <summary>Where in the graph the value was met, as PowerShell would reach it ([12].PSDrive.Credential); empty for the value itself, null when unknown.</summary>
+        public string Path { get; }
     }
 
     /// <summary>An attempt to change a value that lives in a heap; stored values are read-only.</summary>

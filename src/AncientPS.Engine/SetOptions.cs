@@ -23,6 +23,13 @@ namespace AncientPS.Engine
         /// <summary>Lets a host (such as the PowerShell module) describe its own object kinds.</summary>
         public ObjectConverter Converter { get; set; }
 
+        /// <summary>
+        /// When set, a secret (SecureString, PSCredential, NetworkCredential) met below an object stored as a record of
+        /// its .NET properties (not below what the caller built: its collections, dictionaries and property bags) is stored
+        /// as null, and this is called with its path ([12].PSDrive.Credential) and type. Unset, every secret is refused.
+        /// </summary>
+        public Action<string, Type> SecretOmitted { get; set; }
+
         /// <summary>Called now and then with the number of nodes written so far.</summary>
         public Action<long> Progress { get; set; }
     }
@@ -42,6 +49,12 @@ namespace AncientPS.Engine
             description = null;
             return false;
         }
+
+        /// <summary>
+        /// False when <see cref="TryDescribe"/> would not describe <paramref name="value"/> as a property bag: the engine then
+        /// stores a value beyond the depth as its string without describing it (reading all its properties) first.
+        /// </summary>
+        public virtual bool MayBePropertyBag(object value) => true;
 
         /// <summary>Throws when the value must never be stored (for example a credential). The default refuses nothing beyond the engine's own list.</summary>
         public virtual void CheckAllowed(object value) { }

@@ -119,6 +119,15 @@ namespace AncientPS
             new NotSupportedException($"The value for '{key}' cannot be stored: {e.Message} Nothing was stored.", e),
             "UnsupportedType", ErrorCategory.InvalidType, e.Type?.FullName ?? (object)key);
 
+        /// <summary>The warning for a secret left out below a live object (a credential of a drive, a password of a start info).</summary>
+        public static string SecretOmitted(string key, string path, Type type) =>
+            $"'{key}': {(path.Length == 0 ? "the value" : path)} holds a {type.FullName}, a secret, inside an object you did not build yourself; it is stored as $null. Secrets never reach a heap file.";
+
+        public static string SecretsOmittedBeyond(string key, int more) =>
+            $"'{key}': {more} more secrets below live objects are stored as $null (only the first {SecretWarningLimit} are named).";
+
+        public const int SecretWarningLimit = 20;
+
         public static ErrorRecord SourceNotFound(string path) => Record(
             new ItemNotFoundException($"The heap file '{path}' does not exist. Give the path of an existing heap to copy."),
             "PathNotFound", ErrorCategory.ObjectNotFound, path);

@@ -46,9 +46,14 @@ namespace AncientPS.Engine.Encoding
             public byte* Index;
             public int Capacity;
             public bool IgnoreCase;
+            /// <summary>A record's property names (for paths); null for a list or dictionary.</summary>
+            public IReadOnlyList<string> Names;
+            /// <summary>Its values lie below an object stored as a record of its .NET properties.</summary>
+            public bool Adapted;
 
             public void Clear()
             {
+                Names = null;
                 Items = null;
                 Keys = null;
                 Values = null;
@@ -66,7 +71,11 @@ namespace AncientPS.Engine.Encoding
         private readonly ObjectConverter _converter;
         private readonly CancellationToken _cancel;
         private readonly Action<long> _progress;
+        private readonly Action<string, Type> _secretOmitted;
         private readonly int _depth;
+
+        // The frame whose slot is being encoded lies below an adapted .NET object (set by Drain before each slot).
+        private bool _adapted;
 
         private Dictionary<object, Slot> _memo = new Dictionary<object, Slot>(IdentityComparer.Instance);
         private bool _memoSized;
@@ -97,6 +106,7 @@ namespace AncientPS.Engine.Encoding
             _converter = options.Converter;
             _cancel = options.CancellationToken;
             _progress = options.Progress;
+            _secretOmitted = options.SecretOmitted;
             _depth = options.Depth;
         }
 
@@ -105,6 +115,7 @@ namespace AncientPS.Engine.Encoding
             _cancel.ThrowIfCancellationRequested();
             byte tag;
             ulong payload;
+            _adapted = false;
             object effective = Encode(value, 0, false, &tag, &payload);
             Drain();
             string name;
@@ -132,6 +143,7 @@ namespace AncientPS.Engine.Encoding
                 }
                 if (f.Next == 1 && !_memoSized && _stack.Count == 1 && f.Kind == FrameKind.Slots) SizeMemo(f.Count);
                 int i = f.Next++;
+                _adapted = f.Adapted;
                 byte* tag = f.Tags + i;
                 ulong* payload = f.Payloads + i;
                 if (f.Kind == FrameKind.Slots)
@@ -233,9 +245,17 @@ namespace AncientPS.Engine.Encoding
                     EncodeString((string)value, tag, payload);
                     return value;
                 case StoredKind.RefusedSecret:
-                    throw new AncientUnsupportedTypeException(profile.Refusal, type);
+                    if (_adapted && _secretOmitted != null)
+                    {
+                        // Not something the caller put there: a property of a live object (such as a drive's credential).
+                        _secretOmitted(CurrentPath(), type);
+                        *tag = NodeTags.Null;
+                        *payload = 0;
+                        return null;
+                    }
+                    throw Refusal(profile.Refusal, type);
                 case StoredKind.RefusedUnrepresentable:
-                    if (!lenient) throw new AncientUnsupportedTypeException(profile.Refusal, type);
+                    if (!lenient) throw Refusal(profile.Refusal, type);
                     return EncodeAsString(value, tag, payload);
             }
 
@@ -370,6 +390,7 @@ namespace AncientPS.Engine.Encoding
                 }
                 default:
                 {
+                    if (level >= _depth && (_converter == null || !_converter.MayBePropertyBag(value))) return EncodeAsString(value, tag, payload);
                     if (_converter != null && _converter.TryDescribe(value, out var description) && description != null)
                     {
                         if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);
@@ -397,6 +418,47 @@ namespace AncientPS.Engine.Encoding
             *payload = (ulong)offset;
             if (!profile.IsValueType) _memo[value] = new Slot { Tag = t, Payload = (ulong)offset };
             return value;
+        }
+
+        private AncientUnsupportedTypeException Refusal(string reason, Type type)
+        {
+            string path = CurrentPath();
+            return new AncientUnsupportedTypeException(path.Length == 0 ? reason : $"{path}: {reason}", type, path);
+        }
+
+        /// <summary>
+        /// The path of the slot being encoded, as PowerShell reaches it: [12].PSDrive.Credential. The stack holds exactly
+        /// the composites above it, each at the slot after the one being filled.
+        /// </summary>
+        private string CurrentPath()
+        {
+            var path = new System.Text.StringBuilder();
+            foreach (var f in _stack)
+            {
+                int i = f.Next - 1;
+                if (i < 0) continue;
+                if (f.Kind == FrameKind.Dictionary)
+                {
+                    if ((i & 1) == 0)
+                    {
+                        path.Append(".Keys[").Append(i >> 1).Append(']');
+                        continue;
+                    }
+                    object key = f.Keys[i >> 1];
+                    string text;
+                    try { text = key?.ToString() ?? ""; }
+                    catch (Exception) { text = "?"; }
+                    if (key is string) text = "'" + text.Replace("'", "''") + "'";
+                    path.Append('[').Append(text).Append(']');
+                }
+                else if (f.Names != null)
+                {
+                    if (path.Length > 0) path.Append('.');
+                    path.Append(i < f.Names.Count ? f.Names[i] : "?");
+                }
+                else path.Append('[').Append(i).Append(']');
+            }
+            return path.ToString();
         }
 
         private object EncodeAsString(object value, byte* tag, ulong* payload)
@@ -566,6 +628,7 @@ namespace AncientPS.Engine.Encoding
             f.Next = 0;
             f.Level = level;
             f.Lenient = lenient;
+            f.Adapted = _adapted;
             _stack.Add(f);
             return f;
         }
@@ -663,6 +726,8 @@ namespace AncientPS.Engine.Encoding
                 f.Payloads = (ulong*)(p + 8 + NodeTags.Align8(count));
                 f.Count = count;
                 f.Items = values;
+                f.Names = names;
+                if (!isPropertyBag) f.Adapted = true;
             }
             return offset;
         }

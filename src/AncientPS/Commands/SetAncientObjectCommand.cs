@@ -89,16 +89,27 @@ namespace AncientPS.Commands
             object value = _fromArgument ? _argument : _items.Count == 1 ? _items[0] : _items.ToArray();
             if (!ShouldProcess($"{Key} in {_heap}", "Store value")) return;
 
+            // Secrets below live objects are left out; the warnings go out once the value is stored, one per path.
+            var omitted = new List<KeyValuePair<string, Type>>();
+            var omittedPaths = new HashSet<string>(StringComparer.Ordinal);
             var options = new SetOptions
             {
                 Depth = Depth,
                 CancellationToken = _cancel.Token,
                 Converter = new PowerShellObjectConverter(),
                 Progress = written => ShowProgress($"Storing '{Key}': {written:N0} nodes written", -1),
+                SecretOmitted = (path, type) =>
+                {
+                    if (omittedPaths.Add(path)) omitted.Add(new KeyValuePair<string, Type>(path, type));
+                },
             };
             try
             {
                 _heap.Engine.Set(Key, value, options);
+                for (int i = 0; i < omitted.Count && i < AncientErrors.SecretWarningLimit; i++)
+                    WriteWarning(AncientErrors.SecretOmitted(Key, omitted[i].Key, omitted[i].Value));
+                if (omitted.Count > AncientErrors.SecretWarningLimit)
+                    WriteWarning(AncientErrors.SecretsOmittedBeyond(Key, omitted.Count - AncientErrors.SecretWarningLimit));
             }
             catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
             {

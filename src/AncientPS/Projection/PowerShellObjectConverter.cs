@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
-using System.Security;
 using AncientPS.Engine;
 
 namespace AncientPS
@@ -19,13 +18,24 @@ namespace AncientPS
         private readonly ConditionalWeakTable<object, PSObject> _wrappers = new ConditionalWeakTable<object, PSObject>();
         private readonly PropertyBagReader _bags = new PropertyBagReader();
 
+        /// <summary>
+        /// The one place that recognises a value Get-AncientObject handed out, to store the stored node again: a stored
+        /// record nobody has changed. Lists and dictionaries read from a heap are engine views, which the engine knows.
+        /// </summary>
+        private static bool TryGetStored(object value, out object stored)
+        {
+            stored = value is StoredRecordObject record && record.IsUnchanged() ? record.Stored.Open() : null;
+            return stored != null;
+        }
+
         public override object Unwrap(object value)
         {
+            if (TryGetStored(value, out object stored)) return stored;
             if (value is PSObject pso)
             {
                 object baseObject = pso.BaseObject;
-                if (baseObject is PSCustomObject)
-                    return pso is StoredRecordObject stored && stored.IsUnchanged() ? stored.Stored.Open() : (object)pso;
+                if (baseObject is PSCustomObject) return pso;
+                if (baseObject is PSCredential) return WithoutEmptyCredential(baseObject);
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
                     _wrappers.Remove(baseObject);
@@ -33,8 +43,11 @@ namespace AncientPS
                 }
                 return baseObject;
             }
-            return value;
+            return WithoutEmptyCredential(value);
         }
+
+        // Unwrap hands a PSCustomObject over as its PSObject, and every other object as its base object.
+        public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject;
 
         public override bool TryDescribe(object value, out RecordDescription description)
         {
@@ -84,13 +97,17 @@ namespace AncientPS
             }
         }
 
-        public override void CheckAllowed(object value)
+        /// <summary>
+        /// An empty credential (such as [PSCredential]::Empty, which every file's PSDrive carries) holds no secret: it is
+        /// stored as null. Every other secret is the engine's to refuse, or to leave out below a live object.
+        /// </summary>
+        private static object WithoutEmptyCredential(object value) => value is PSCredential credential && IsEmpty(credential) ? null : value;
+
+        internal static bool IsEmpty(PSCredential credential)
         {
-            if (value is PSObject pso) value = pso.BaseObject;
-            if (value is PSCredential || value is SecureString)
-                throw new AncientUnsupportedTypeException(
-                    $"a {value.GetType().Name} is a secret, and a heap file is readable by anyone who can read the file. Store a reference to the secret (for example a SecretManagement vault name) instead.",
-                    value.GetType());
+            if (ReferenceEquals(credential, PSCredential.Empty)) return true;
+            var password = credential.Password;
+            return string.IsNullOrEmpty(credential.UserName) && (password == null || password.Length == 0);
         }
     }
 }

@@ -10,11 +10,14 @@ namespace AncientPS
 {
     /// <summary>
     /// Reads a PSCustomObject's note properties straight from its own member table. Enumerating PSObject.Properties
-    /// instead merges type-table and adapter members and builds the reserved member sets (psbase, psextended...) anew for
-    /// every object: in a profile of Set-AncientObject over 100,000 records that was 90% of the time.
+    /// instead merges instance, type-table and adapter members into a new collection for every object (about 1.3 KB and
+    /// several microseconds each): in a profile of Set-AncientObject over 100,000 records that was 90% of the time.
     /// The shortcut is taken for a list of type names only once its first object gave the same property names both ways,
-    /// so type-table members (types.ps1xml, Update-TypeData) keep going the full way. Records of one layout share one
-    /// type-name list and one name list, which the engine then recognises as one shape without comparing strings.
+    /// so type-table members (types.ps1xml, Update-TypeData) keep going the full way. It skips what PSObject.Properties
+    /// skips (the hidden reserved members that enumerating an object's members once adds to it, as Export-Clixml,
+    /// ConvertTo-Json and Get-Member do), and takes the full way for any other kind of property on the instance.
+    /// Records of one layout share one type-name list and one name list, which the engine then recognises as one shape
+    /// without comparing strings.
     /// Without the internal members it reads (another PowerShell version), nothing changes: every object goes the full way.
     /// </summary>
     internal sealed class PropertyBagReader
@@ -53,19 +56,30 @@ namespace AncientPS
             }
         }
 
+        /// <summary>
+        /// False makes every object take the public way (PSObject.Properties), as on a PowerShell without the internal
+        /// members: tests compare the two ways, and the Bench task measures what the public way costs.
+        /// </summary>
+        internal static bool UseInternalMembers { get; set; } = true;
+
+        /// <summary>True when this PowerShell has the internal members the shortcut reads.</summary>
+        internal static bool IsAvailable => s_members != null && s_typeNames != null;
+
         /// <summary>Describes a PSCustomObject, or returns false for the caller to enumerate PSObject.Properties.</summary>
         public bool TryRead(PSObject pso, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names, out IReadOnlyList<object> values)
         {
             typeNames = null;
             names = null;
             values = null;
-            if (s_members == null || s_typeNames == null) return false;
+            if (!IsAvailable || !UseInternalMembers) return false;
             try
             {
                 var source = s_typeNames(pso);
+                if (source == null) return false;
                 bool? verdict = Verdict(source, out string[] typeCopy);
                 if (verdict == false) return false;
-                if (!ReadNoteProperties(s_members(pso), out string[] nameArray, out object[] valueArray)) return false;
+                var members = s_members(pso);
+                if (members == null || !ReadNoteProperties(members, out string[] nameArray, out object[] valueArray)) return false;
                 if (verdict == null && !(verdict = SameAsProperties(pso, nameArray)).Value)
                 {
                     Remember(source, typeCopy, false);
@@ -87,6 +101,23 @@ namespace AncientPS
             }
         }
 
+        /// <summary>
+        /// What an instance member is to PSObject.Properties: 1 a note property (read), 0 not a property or PowerShell's own
+        /// hidden reserved member (skipped, as PSObject.Properties skips them), -1 any other property (the full way).
+        /// Enumerating PSObject.Properties or PSObject.Members once (as Export-Clixml, ConvertTo-Json and Get-Member do) adds
+        /// the reserved members psbase, psadapted, psextended, psobject (member sets) and pstypenames (a code property) to
+        /// the object's own members; no script can add a member of those names.
+        /// </summary>
+        private static int Classify(object member)
+        {
+            if (member is PSNoteProperty) return 1;
+            if (!(member is PSPropertyInfo property)) return 0;
+            if (property is PSCodeProperty && string.Equals(property.Name, PSTypeNamesMember, StringComparison.OrdinalIgnoreCase)) return 0;
+            return -1;
+        }
+
+        private const string PSTypeNamesMember = "PSTypeNames";
+
         /// <summary>False when the object has a property other than a note property (a script or alias property added to the instance).</summary>
         private bool ReadNoteProperties(OrderedDictionary members, out string[] names, out object[] values)
         {
@@ -94,48 +125,44 @@ namespace AncientPS
             // Records of one layout share one name array: the common case (the same names as the last object) allocates
             // only the values.
             var last = _lastNames;
-            if (last != null && last.Length == n)
+            if (last != null)
             {
-                values = new object[n];
-                int j = 0;
-                for (; j < n; j++)
+                int k = 0;
+                bool same = true;
+                for (int i = 0; i < n; i++)
                 {
-                    if (!(members[j] is PSNoteProperty same)) break;
-                    string name = same.Name;
-                    if (!string.Equals(name, last[j], StringComparison.Ordinal)) break;
-                    values[j] = same.Value;
+                    object member = members[i];
+                    int kind = Classify(member);
+                    if (kind == 0) continue;
+                    if (kind < 0) { names = null; values = null; return false; }
+                    if (k >= last.Length || !string.Equals(((PSNoteProperty)member).Name, last[k], StringComparison.Ordinal)) { same = false; break; }
+                    k++;
                 }
-                if (j == n)
+                if (same && k == last.Length)
                 {
+                    values = new object[k];
+                    int j = 0;
+                    for (int i = 0; i < n && j < k; i++)
+                        if (members[i] is PSNoteProperty note) values[j++] = note.Value;
+                    if (j != k) throw new InvalidOperationException(); // changed meanwhile: the caller takes the full way
                     names = last;
                     return true;
                 }
             }
-            names = new string[n];
-            values = new object[n];
-            int k = 0;
+            var nameList = new List<string>(n);
+            var valueList = new List<object>(n);
             for (int i = 0; i < n; i++)
             {
                 object member = members[i];
-                if (member is PSNoteProperty note)
-                {
-                    names[k] = note.Name;
-                    values[k] = note.Value;
-                    k++;
-                }
-                else if (member is PSPropertyInfo) return false;
+                int kind = Classify(member);
+                if (kind == 0) continue;
+                if (kind < 0) { names = null; values = null; return false; }
+                var note = (PSNoteProperty)member;
+                nameList.Add(note.Name);
+                valueList.Add(note.Value);
             }
-            if (k != n)
-            {
-                Array.Resize(ref names, k);
-                Array.Resize(ref values, k);
-            }
-            if (last != null && last.Length == k)
-            {
-                int i = 0;
-                while (i < k && string.Equals(last[i], names[i], StringComparison.Ordinal)) i++;
-                if (i == k) names = last;
-            }
+            names = nameList.ToArray();
+            values = valueList.ToArray();
             _lastNames = names;
             return true;
         }
@@ -158,20 +185,20 @@ namespace AncientPS
             copy = null;
             // PowerShell shares one type-name list between the objects of one kind until a script changes an object's list.
             if (ReferenceEquals(source, _lastSource)) return _lastVerdict;
-            copy = new string[source.Count];
-            source.CopyTo(copy, 0);
+            // Import-Clixml and Select-Object give each object a list of its own: compare it with the last one in place.
             var last = _lastTypeNames;
-            if (last != null && last.Length == copy.Length)
+            if (last != null && last.Length == source.Count)
             {
                 int i = 0;
-                while (i < last.Length && string.Equals(last[i], copy[i], StringComparison.Ordinal)) i++;
+                while (i < last.Length && string.Equals(last[i], source[i], StringComparison.Ordinal)) i++;
                 if (i == last.Length)
                 {
                     _lastSource = source;
-                    copy = last;
                     return _lastVerdict;
                 }
             }
+            copy = new string[source.Count];
+            source.CopyTo(copy, 0);
             if (!_verdicts.TryGetValue(string.Join("\n", copy), out bool verdict)) return null;
             _lastSource = source;
             _lastTypeNames = copy;

@@ -15,7 +15,9 @@ param(
     [Parameter(Mandatory)] [string] $ResultsPath,
     [string] $EngineGoalsPath,
     [string] $SvgPath,
-    [string] $MarkdownPath
+    [string] $MarkdownPath,
+    # SourcesBench.ps1's results: Set against Export-Clixml and JSON per source of the objects.
+    [string] $SourcesPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -35,6 +37,19 @@ function Format-Side($row, [string] $which) {
         'bytes' { '{0:N1} MB' -f ($value / 1MB) }
         default { '' }
     }
+}
+
+function Format-SourcesTable($sources) {
+    $t = [Text.StringBuilder]::new()
+    $null = $t.AppendLine("| Objects from | Objects | Set | Export-Clixml | Set vs Clixml (paired median) | ConvertTo-Json + Set-Content | Set vs JSON (paired median) | Reading their properties alone | Goal | Result |")
+    $null = $t.AppendLine('|---|---:|---:|---:|---:|---:|---:|---:|---|---|')
+    foreach ($r in $sources.Sources) {
+        $read = if ($null -ne $r.ReadOnly) { Format-Seconds $r.ReadOnly } else { '' }
+        $verdict = if ($r.Result -in 'PASS', 'MISS') { "**$($r.Result)**" } else { $r.Result }
+        $null = $t.AppendLine(('| {0} | {1:N0} | {2} | {3} | {4:N1}x | {5} | {6:N1}x | {7} | {8} | {9} |' -f $r.Source, [double]$r.Objects, (Format-Seconds $r.Set),
+            (Format-Seconds $r.ExportClixml), [double]$r.VsClixml, (Format-Seconds $r.Json), [double]$r.VsJson, $read, $r.Goal, $verdict))
+    }
+    $t.ToString().TrimEnd()
 }
 
 # ------------------------------------------------------------------ SVG
@@ -117,6 +132,10 @@ if (@($results.Scaling).Count -gt 0) {
     foreach ($p in $results.Scaling) {
         $null = $md.AppendLine(('| {0:N0} | {1} | {2} | {3} | {4} | {5:N1} MB |' -f [double]$p.Records, (Format-Seconds $p.Set), (Format-Seconds $p.MountGet), (Format-Seconds $p.Scan), (Format-Seconds $p.ScanInMemory), ($p.FileBytes / 1MB)))
     }
+    $null = $md.AppendLine()
+}
+if ($SourcesPath -and (Test-Path -LiteralPath $SourcesPath)) {
+    $null = $md.AppendLine((Format-SourcesTable (Get-Content -LiteralPath $SourcesPath -Raw | ConvertFrom-Json)))
     $null = $md.AppendLine()
 }
 if ($EngineGoalsPath -and (Test-Path -LiteralPath $EngineGoalsPath)) {

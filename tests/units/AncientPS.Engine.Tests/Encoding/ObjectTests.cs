@@ -144,6 +144,36 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void A_refusal_names_the_path_of_the_secret()
+        {
+            var value = new object[] { 1, new Hashtable { ["login"] = new object[] { "x", new HasSecret() } } };
+            var e = Assert.Throws<AncientUnsupportedTypeException>(() => _arena.Store(value));
+            Assert.Equal("[1]['login'][1].Secret", e.Path);
+            Assert.StartsWith("[1]['login'][1].Secret: ", e.Message);
+            var top = Assert.Throws<AncientUnsupportedTypeException>(() => _arena.Store(new SecureString()));
+            Assert.Equal("", top.Path);
+        }
+
+        [Fact]
+        public void A_secret_below_an_ordinary_object_is_left_out_and_reported_when_the_host_asks()
+        {
+            var omitted = new List<string>();
+            var options = new SetOptions { SecretOmitted = (path, type) => omitted.Add(path + " " + type.Name) };
+            var list = (AncientList)_arena.Store(new object[] { "a", new HasSecret(), new Hashtable { ["h"] = new HasSecret() } }, options);
+            Assert.Null(((AncientRecord)list[1]).GetValue("Secret"));
+            Assert.Equal(0, ((AncientRecord)list[1]).IndexOf("Secret"));
+            Assert.Equal(new[] { "[1].Secret SecureString", "[2]['h'].Secret SecureString" }, omitted);
+        }
+
+        [Fact]
+        public void A_secret_the_caller_put_in_the_graph_is_refused_even_when_the_host_asks()
+        {
+            var options = new SetOptions { SecretOmitted = (path, type) => throw new InvalidOperationException("not below an object") };
+            var e = Assert.Throws<AncientUnsupportedTypeException>(() => _arena.Store(new object[] { 1, new Hashtable { ["pw"] = new SecureString() } }, options));
+            Assert.Equal("[1]['pw']", e.Path);
+        }
+
+        [Fact]
         public void A_type_named_like_a_powershell_credential_is_refused_by_name()
         {
             var e = Assert.Throws<AncientUnsupportedTypeException>(() => _arena.Store(new System.Management.Automation.PSCredential()));

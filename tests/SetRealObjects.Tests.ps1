@@ -1,0 +1,155 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+
+    # The note-property shortcut of Set reads two internal members of PSObject (src/AncientPS/Projection/PropertyBagReader.cs);
+    # these tests switch it off to compare with the public way, and call it to see that it is taken.
+    $script:Reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.PropertyBagReader', $true)
+    $script:UseInternal = $script:Reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
+
+    function Test-Shortcut([object[]] $Rows) {
+        $reader = [Activator]::CreateInstance($script:Reader, $true)
+        $method = $script:Reader.GetMethod('TryRead')
+        foreach ($row in $Rows) {
+            $arguments = [object[]]@($row, $null, $null, $null)
+            if (-not $method.Invoke($reader, $arguments)) { return $false }
+        }
+        $true
+    }
+
+    # What a stored record looks like to a script: type names, then each property and its value.
+    function Format-Stored($Value) {
+        @(foreach ($row in @($Value)) {
+                ($row.PSTypeNames -join ',') + ' | ' + (@($row.psobject.Properties | ForEach-Object { '{0}={1}' -f $_.Name, ($_.Value -join '+') }) -join '; ')
+            }) -join "`n"
+    }
+
+    function New-Rows([int] $Count = 4) {
+        foreach ($i in 1..$Count) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') } }
+    }
+
+    # Rows from each source, as a script would have them.
+    function Get-SourceRows([string] $Source) {
+        $rows = @(New-Rows)
+        $file = Join-Path $TestDrive "rows-$([guid]::NewGuid())"
+        switch ($Source) {
+            'fresh' { }
+            'after ConvertTo-Json' { $null = $rows | ConvertTo-Json }
+            'after Export-Clixml' { $rows | Export-Clixml -LiteralPath $file }
+            'after Get-Member' { $null = $rows | Get-Member }
+            'Import-Clixml' { $rows | Export-Clixml -LiteralPath $file; $rows = @(Import-Clixml -LiteralPath $file) }
+            'Import-Csv' { $rows | Export-Csv -LiteralPath $file; $rows = @(Import-Csv -LiteralPath $file) }
+            'ConvertFrom-Json' { $rows = @($rows | ConvertTo-Json | ConvertFrom-Json) }
+            'Select-Object' { $rows = @($rows | Select-Object Id, Name, Tags) }
+            'a note property added after a read' { $null = $rows | ConvertTo-Json; $rows | Add-Member -NotePropertyName Extra -NotePropertyValue 'x' }
+            'a script method on the instance' { $rows | Add-Member -MemberType ScriptMethod -Name Twice -Value { 2 * $this.Id } }
+            'a script property on the instance' { $null = $rows | Get-Member; $rows | Add-Member -MemberType ScriptProperty -Name Double -Value { 2 * $this.Id } }
+            'a script property of its type name' {
+                $rows | ForEach-Object { $_.PSTypeNames.Insert(0, 'AncientPS.Tests.RealRow') }
+                Update-TypeData -TypeName 'AncientPS.Tests.RealRow' -MemberType ScriptProperty -MemberName Triple -Value { 3 * $this.Id } -Force
+            }
+            default { throw "no source $Source" }
+        }
+        , $rows
+    }
+}
+
+Describe 'Set-AncientObject on rows with a history' {
+    BeforeEach { $heap = Mount-AncientHeap -Path (Join-Path $TestDrive "real-$([guid]::NewGuid()).heap") }
+    AfterEach {
+        $script:UseInternal.SetValue($null, $true)
+        Dismount-AllHeaps
+    }
+    AfterAll { Remove-TypeData -TypeName 'AncientPS.Tests.RealRow' -ErrorAction SilentlyContinue }
+
+    It 'stores the same as the public way (PSObject.Properties) does: <Source>' -TestCases @(
+        @{ Source = 'fresh' }, @{ Source = 'after ConvertTo-Json' }, @{ Source = 'after Export-Clixml' }, @{ Source = 'after Get-Member' },
+        @{ Source = 'Import-Clixml' }, @{ Source = 'Import-Csv' }, @{ Source = 'ConvertFrom-Json' }, @{ Source = 'Select-Object' },
+        @{ Source = 'a note property added after a read' }, @{ Source = 'a script method on the instance' },
+        @{ Source = 'a script property on the instance' }, @{ Source = 'a script property of its type name' }
+    ) {
+        $rows = Get-SourceRows $Source
+        $rows | Set-AncientObject -Heap $heap -Key shortcut
+        $script:UseInternal.SetValue($null, $false)
+        $rows | Set-AncientObject -Heap $heap -Key public
+        $script:UseInternal.SetValue($null, $true)
+        $viaShortcut = Format-Stored (Get-AncientObject -Heap $heap -Key shortcut)
+        $viaPublic = Format-Stored (Get-AncientObject -Heap $heap -Key public)
+        $viaShortcut | Should -Be $viaPublic
+        $viaShortcut | Should -BeLike '*Id=1; Name=host1*'
+        if ($Source -like '*script property*') { $viaShortcut | Should -Match 'Double=2|Triple=3' }
+        if ($Source -eq 'Import-Clixml') { $viaShortcut | Should -BeLike 'Deserialized.System.Management.Automation.PSCustomObject,*' }
+    }
+
+    It 'reads rows from every source without PSObject.Properties (<Source>)' -TestCases @(
+        @{ Source = 'fresh' }, @{ Source = 'after ConvertTo-Json' }, @{ Source = 'after Export-Clixml' }, @{ Source = 'after Get-Member' },
+        @{ Source = 'Import-Clixml' }, @{ Source = 'Import-Csv' }, @{ Source = 'ConvertFrom-Json' }, @{ Source = 'Select-Object' },
+        @{ Source = 'a note property added after a read' }, @{ Source = 'a script method on the instance' }
+    ) {
+        Test-Shortcut (Get-SourceRows $Source) | Should -BeTrue
+    }
+
+    It 'takes the public way for a script property, on the instance or of the type name (<Source>)' -TestCases @(
+        @{ Source = 'a script property on the instance' }, @{ Source = 'a script property of its type name' }
+    ) {
+        Test-Shortcut (Get-SourceRows $Source) | Should -BeFalse
+    }
+}
+
+Describe 'Set-AncientObject and secrets' {
+    BeforeEach { $heap = Mount-AncientHeap -Path (Join-Path $TestDrive "secret-$([guid]::NewGuid()).heap") }
+    AfterEach { Dismount-AllHeaps }
+
+    It 'refuses a SecureString the user nested three levels deep, naming its path, and stores nothing' {
+        $secure = ConvertTo-SecureString 'hunter2' -AsPlainText -Force
+        $rows = @(New-Rows 12) + [pscustomobject]@{ Id = 13; Outer = [pscustomobject]@{ Middle = [pscustomobject]@{ Password = $secure } } }
+        $rows | Set-AncientObject -Heap $heap -Key nested -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -Be 'UnsupportedType,AncientPS.Commands.SetAncientObjectCommand'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidType'
+        $failure[0].Exception.Message | Should -Match ([regex]::Escape("'nested' cannot be stored: [12].Outer.Middle.Password: A System.Security.SecureString"))
+        Get-AncientObject -Heap $heap -ListAvailable | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a credential the user put in a hashtable, naming the key' {
+        $credential = [pscredential]::new('user', (ConvertTo-SecureString 'hunter2' -AsPlainText -Force))
+        Set-AncientObject -Heap $heap -Key h -InputObject @{ web = @{ login = $credential } } -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].Exception.Message | Should -Match ([regex]::Escape("['web']['login']: A System.Management.Automation.PSCredential"))
+    }
+
+    It 'stores a secret met inside a .NET object as $null, with one warning per property path' {
+        $credential = [pscredential]::new('user', (ConvertTo-SecureString 'hunter2' -AsPlainText -Force))
+        $rows = @(
+            [pscustomobject]@{ Site = 'a'; Login = [Tuple]::Create('web', $credential) }
+            [pscustomobject]@{ Site = 'b'; Login = [Tuple]::Create('db', $credential) }
+        )
+        $rows | Set-AncientObject -Heap $heap -Key logins -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings.Count | Should -Be 2
+        "$($warnings[0])" | Should -Match ('^' + [regex]::Escape("'logins': [0].Login.Item2 holds a System.Management.Automation.PSCredential"))
+        "$($warnings[1])" | Should -Match ('^' + [regex]::Escape("'logins': [1].Login.Item2 holds a "))
+        $stored = @(Get-AncientObject -Heap $heap -Key logins)
+        $stored[1].Login.Item1 | Should -Be 'db'
+        $stored[1].Login.Item2 | Should -BeNullOrEmpty
+        @($stored[1].Login.psobject.Properties.Name) | Should -Contain 'Item2'
+        [Text.Encoding]::Unicode.GetString([IO.File]::ReadAllBytes($heap.Path)) | Should -Not -BeLike '*hunter2*'
+    }
+
+    It 'stores an empty credential as $null, without error or warning' {
+        [pscustomobject]@{ Name = 'x'; Credential = [pscredential]::Empty } | Set-AncientObject -Heap $heap -Key empty -WarningVariable warnings -ErrorAction Stop
+        $warnings.Count | Should -Be 0
+        $stored = Get-AncientObject -Heap $heap -Key empty
+        $stored.Name | Should -Be 'x'
+        $stored.Credential | Should -BeNullOrEmpty
+    }
+
+    It 'stores Get-ChildItem -Recurse output at the default depth' {
+        $files = @(Get-ChildItem -Recurse -LiteralPath $PSHOME)
+        Get-ChildItem -Recurse -LiteralPath $PSHOME | Set-AncientObject -Heap $heap -Key files -WarningVariable warnings -ErrorAction Stop
+        $warnings.Count | Should -Be 0
+        $stored = Get-AncientObject -Heap $heap -Key files -NoEnumerate
+        $stored.Count | Should -Be $files.Count
+        $sample = $stored | Where-Object { $_.PSIsContainer -eq $false } | Select-Object -First 1
+        $sample.Name | Should -Not -BeNullOrEmpty
+        $sample.PSDrive.Name | Should -Not -BeNullOrEmpty
+        $sample.PSDrive.Credential | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,176 @@
+<#
+.SYNOPSIS
+Issue 14's table: Set-AncientObject against Export-Clixml and ConvertTo-Json + Set-Content on the same objects, in the
+same run, for each source real input comes from (rows a script built, rows other cmdlets read or wrote, live objects).
+
+.DESCRIPTION
+Expects the module laid out (build.ps1 Build). Each source is measured in -Repeat rounds after one untimed round. A
+round makes the objects anew with the source's history (untimed), then times Set (a new heap file mounted, the objects
+piped in; the dismount after it, which flushes the file, is left out), Export-Clixml and ConvertTo-Json + Set-Content of
+those same objects, in that order. Set runs first, so 'fresh' rows are untouched when Set reads them. The times shown
+are the best of the rounds; the ratios are the median of each round's paired ratio, since this machine's speed drifts
+in phases (and other work on a shared machine slows whole rounds).
+
+Two more rows put numbers on the limits:
+  'fresh, public way'   Set with the note-property shortcut switched off (every row read through PSObject.Properties,
+                        as on a PowerShell whose internals the shortcut does not know).
+  'read properties'     for live objects, reading each object's PowerShell properties once and nothing else: a floor
+                        under both Set and Export-Clixml, which both read them (script properties included).
+
+Goals (issue 14): PSCustomObject rows >= 10x Export-Clixml and >= 3x ConvertTo-Json + Set-Content; live .NET objects at
+the default depth >= 5x Export-Clixml. A MISS is a finding, not an error.
+
+.EXAMPLE
+dotnet pwsh ./tests/benchmarks/SourcesBench.ps1 -Count 20000 -Repeat 3
+#>
+[CmdletBinding()]
+param(
+    # PSCustomObject rows per source.
+    [int] $Count = 50000,
+    [ValidateRange(1, 50)]
+    [int] $Repeat = 3,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../AncientPS.psd1'),
+    # Also write the rows as JSON here, for build/Bench.ps1's report.
+    [string] $ResultPath
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$manifest = (Resolve-Path -LiteralPath $ModulePath).Path
+Import-Module $manifest
+$work = Join-Path ([IO.Path]::GetTempPath()) "ancientps-sources-bench-$([guid]::NewGuid().ToString('N'))"
+New-Item -ItemType Directory -Path $work | Out-Null
+$heapPath = Join-Path $work 'set.heap'
+$xmlPath = Join-Path $work 'objects.clixml'
+$jsonPath = Join-Path $work 'objects.json'
+$csvPath = Join-Path $work 'objects.csv'
+
+# The switch the Pester tests use too: PropertyBagReader.UseInternalMembers (internal).
+$reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.PropertyBagReader', $true)
+$useInternal = $reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
+
+function New-Rows([int] $N) {
+    , @(foreach ($i in 1..$N) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') } })
+}
+
+function Get-SourceObjects([string] $Source) {
+    switch ($Source) {
+        'fresh' { return New-Rows $Count }
+        'fresh, public way' { return New-Rows $Count }
+        'after ConvertTo-Json' { $rows = New-Rows $Count; $null = $rows | ConvertTo-Json -Compress; return , $rows }
+        'after Export-Clixml' { $rows = New-Rows $Count; $rows | Export-Clixml -LiteralPath $xmlPath; return , $rows }
+        'Import-Clixml' { (New-Rows $Count) | Export-Clixml -LiteralPath $xmlPath; return , @(Import-Clixml -LiteralPath $xmlPath) }
+        'Import-Csv' { (New-Rows $Count) | Export-Csv -LiteralPath $csvPath; return , @(Import-Csv -LiteralPath $csvPath) }
+        'ConvertFrom-Json' { return , @((New-Rows $Count) | ConvertTo-Json -Compress | ConvertFrom-Json) }
+        'Select-Object' { return , @((New-Rows $Count) | Select-Object Id, Name, Cpu, Up, Tags) }
+        'Get-Process' { return , @(Get-Process) }
+        'Get-ChildItem' { return , @(Get-ChildItem -Recurse -LiteralPath $PSHOME) }
+        'Get-Command' { return , @(Get-Command) }
+    }
+    throw "No source '$Source'."
+}
+
+# One timed run of $Body after $Setup (untimed) and a full collection; seconds.
+function Measure-Once([scriptblock] $Body, [scriptblock] $Setup) {
+    if ($Setup) { $null = & $Setup }
+    [GC]::Collect()
+    [GC]::WaitForPendingFinalizers()
+    [GC]::Collect()
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $null = & $Body
+    $clock.Stop()
+    $clock.Elapsed.TotalSeconds
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $n = $sorted.Count
+    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
+}
+
+function Format-Seconds([double] $s) {
+    if ($s -lt 1) { '{0:N0} ms' -f ($s * 1e3) } else { '{0:N2} s' -f $s }
+}
+
+$script:SetHeap = $null
+$clearHeap = {
+    if ($script:SetHeap) { Dismount-AncientHeap -Heap $script:SetHeap; $script:SetHeap = $null }
+    if (Test-Path -LiteralPath $heapPath) { Remove-Item -LiteralPath $heapPath -Force }
+}
+
+$rows = [Collections.Generic.List[object]]::new()
+try {
+    $sources = 'fresh', 'after ConvertTo-Json', 'after Export-Clixml', 'Import-Clixml', 'Import-Csv', 'ConvertFrom-Json', 'Select-Object',
+    'fresh, public way', 'Get-Process', 'Get-ChildItem', 'Get-Command'
+    Write-Host "Set by source: $($Count.ToString('N0')) rows per PSCustomObject source, best of $Repeat"
+    foreach ($source in $sources) {
+        $live = $source -like 'Get-*'
+        $set = [Collections.Generic.List[double]]::new()
+        $clixml = [Collections.Generic.List[double]]::new()
+        $json = [Collections.Generic.List[double]]::new()
+        $read = [Collections.Generic.List[double]]::new()
+        # Rounds, each on objects made anew with the source's history (untimed): Set, then Export-Clixml and JSON of the
+        # same objects. The machine's speed drifts in phases, so each round's ratios are paired and their median kept.
+        # The first round is an untimed pass (code .NET has not yet recompiled optimised).
+        for ($round = 0; $round -le $Repeat; $round++) {
+            $objects = Get-SourceObjects $source
+            $useInternal.SetValue($null, $source -ne 'fresh, public way')
+            try {
+                $setSample = Measure-Once -Setup $clearHeap -Body {
+                    $script:SetHeap = Mount-AncientHeap -LiteralPath $heapPath
+                    $objects | Set-AncientObject -Heap $script:SetHeap -Key objects -WarningAction SilentlyContinue
+                }
+            }
+            finally { $useInternal.SetValue($null, $true) }
+            & $clearHeap
+            $clixmlSample = Measure-Once -Body { $objects | Export-Clixml -LiteralPath $xmlPath }
+            $jsonSample = Measure-Once -Body { $objects | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | Set-Content -LiteralPath $jsonPath }
+            $readSample = if ($live) { Measure-Once -Body { foreach ($o in $objects) { foreach ($p in $o.psobject.Properties) { try { $null = $p.Value } catch { } } } } }
+            if ($round -eq 0) { continue }
+            $set.Add($setSample); $clixml.Add($clixmlSample); $json.Add($jsonSample)
+            if ($live) { $read.Add($readSample) }
+            $count = $objects.Count
+            $objects = $null
+        }
+        $setBest = ($set | Measure-Object -Minimum).Minimum
+        $clixmlBest = ($clixml | Measure-Object -Minimum).Minimum
+        $jsonBest = ($json | Measure-Object -Minimum).Minimum
+        $readBest = if ($live) { ($read | Measure-Object -Minimum).Minimum } else { $null }
+        $vsClixml = Get-Median @(for ($i = 0; $i -lt $set.Count; $i++) { $clixml[$i] / $set[$i] })
+        $vsJson = Get-Median @(for ($i = 0; $i -lt $set.Count; $i++) { $json[$i] / $set[$i] })
+        $goal = if ($live) { '>= 5x Export-Clixml' } elseif ($source -eq 'fresh, public way') { '(reference)' } else { '>= 10x Export-Clixml, >= 3x JSON' }
+        $result = if ($live) { if ($vsClixml -ge 5) { 'PASS' } else { 'MISS' } }
+        elseif ($source -eq 'fresh, public way') { '-' }
+        elseif ($vsClixml -ge 10 -and $vsJson -ge 3) { 'PASS' } else { 'MISS' }
+        $row = [pscustomobject]@{
+            Source        = $source
+            Objects       = $count
+            Set           = $setBest
+            ExportClixml  = $clixmlBest
+            Json          = $jsonBest
+            ReadOnly      = $readBest
+            VsClixml      = [math]::Round($vsClixml, 2)
+            VsJson        = [math]::Round($vsJson, 2)
+            BestVsClixml  = [math]::Round($clixmlBest / $setBest, 2)
+            BestVsJson    = [math]::Round($jsonBest / $setBest, 2)
+            Goal          = $goal
+            Result        = $result
+            SetSamples    = $set.ToArray()
+            ClixmlSamples = $clixml.ToArray()
+            JsonSamples   = $json.ToArray()
+        }
+        $rows.Add($row)
+        $floor = if ($null -ne $readBest) { '; reading the properties alone {0} (Export-Clixml / that = {1:N1}x)' -f (Format-Seconds $readBest), ($clixmlBest / $readBest) } else { '' }
+        Write-Host ('  {0,-4} {1,-22} {2,7:N0} objects: Set {3}, Export-Clixml {4} ({5:N1}x), JSON {6} ({7:N1}x){8}' -f $result, $source, $count,
+            (Format-Seconds $setBest), (Format-Seconds $clixmlBest), $vsClixml, (Format-Seconds $jsonBest), $vsJson, $floor)
+    }
+    if ($ResultPath) {
+        $folder = Split-Path -Parent $ResultPath
+        if ($folder) { New-Item -ItemType Directory -Path $folder -Force | Out-Null }
+        [ordered]@{ Count = $Count; Repeat = $Repeat; Sources = $rows } | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $ResultPath -Encoding utf8
+    }
+}
+finally {
+    & $clearHeap
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
