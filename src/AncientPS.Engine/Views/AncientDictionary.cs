@@ -221,6 +221,35 @@ namespace AncientPS.Engine
 
         internal NodeContext Context => _context;
 
+        private int _ordered; // 0 not known yet, 1 an OrderedDictionary, 2 any other dictionary
+
+        /// <summary>True for a dictionary stored from an OrderedDictionary (PowerShell's [ordered]), whose entries keep their order.</summary>
+        public bool IsOrdered
+        {
+            get
+            {
+                if (_ordered == 0) _ordered = DictionaryTypeName == typeof(System.Collections.Specialized.OrderedDictionary).FullName ? 1 : 2;
+                return _ordered == 1;
+            }
+        }
+
+        /// <summary>
+        /// The value an index gives, as on the original dictionary: an int on an ordered dictionary is a position
+        /// (<c>$ordered[0]</c>, as OrderedDictionary's own int indexer; a negative one counts from the end, as PowerShell
+        /// takes it), null out of range; any other index is a key.
+        /// </summary>
+        public object GetByIndex(object index)
+        {
+            if (index is int position && IsOrdered)
+            {
+                int count = Count;
+                if (position < 0) position += count;
+                if ((uint)position >= (uint)count) return null;
+                return ReadEntry(position, true);
+            }
+            return this[index];
+        }
+
         /// <summary>Reads slot <paramref name="slot"/> projected; the caller holds a read.</summary>
         private object ProjectSlot(int slot)
         {

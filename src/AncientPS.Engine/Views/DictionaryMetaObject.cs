@@ -16,7 +16,7 @@ namespace AncientPS.Engine
     /// </summary>
     internal sealed class DictionaryMetaObject : DynamicMetaObject
     {
-        private static readonly PropertyInfo s_item = typeof(AncientDictionary).GetProperty("Item", new[] { typeof(object) });
+        private static readonly MethodInfo s_getByIndex = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.GetByIndex));
         private static readonly MethodInfo s_tryGetValue = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.TryGetValue), new[] { typeof(object), typeof(object).MakeByRefType() });
 
         public DictionaryMetaObject(Expression expression, AncientDictionary value)
@@ -47,8 +47,9 @@ namespace AncientPS.Engine
                 return binder.FallbackGetIndex(this, indexes);
             var type = indexes[0].LimitType;
             var restrictions = IsDictionary.Merge(BindingRestrictions.GetTypeRestriction(indexes[0].Expression, type));
+            // An int on a stored [ordered] is a position, as OrderedDictionary's own int indexer takes it.
             var body = Expression.Convert(
-                Expression.Property(Dictionary, s_item, Expression.Convert(indexes[0].Expression, typeof(object))),
+                Expression.Call(Dictionary, s_getByIndex, Expression.Convert(indexes[0].Expression, typeof(object))),
                 binder.ReturnType);
             return new DynamicMetaObject(body, restrictions);
         }
