@@ -438,16 +438,14 @@ namespace AncientPS.Engine.Storage
         private long _lengthSeen;
 
         /// <summary>
-        /// Before the meta pages are read: fails cleanly when the file is shorter than its header, asking the file system
-        /// at most every 50 ms (a system call per read would cost more than the read). Returns whether it asked.
+        /// Before the meta pages are read: fails cleanly when the file is shorter than its header. Asked of the file system
+        /// (one fstat, a few microseconds) at every snapshot and write, so that a snapshot taken after another program
+        /// truncated the file always sees it. Returns whether it asked.
         /// </summary>
         private bool CheckHeaderNotTruncated()
         {
             if (IsAnonymous) return false;
-            long now = Stopwatch.GetTimestamp();
-            long last = Volatile.Read(ref _lengthCheckedAt);
-            if (last != 0 && now - last < Stopwatch.Frequency / 20) return false;
-            RefreshLength(HeapLayout.DataStart, now);
+            RefreshLength(HeapLayout.DataStart, Stopwatch.GetTimestamp());
             return true;
         }
 
