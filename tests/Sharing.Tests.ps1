@@ -60,4 +60,34 @@ Dismount-AncientHeap `$h
         }
         $names | Should -Be @('host2', 'host3')
     }
+
+    It 'with Start-Job: the heap passed as an argument mounts the same file in the job, and stored records arrive as the originals would' {
+        $rows = Get-AncientObject -Heap $heap -Key rows -NoEnumerate
+        $original = @(Get-SampleRows 100)
+        $job = Start-Job -ArgumentList $manifest, $heap, $rows[0], $original[0] -ScriptBlock {
+            param($manifest, $passedHeap, $storedRow, $originalRow)
+            Import-Module $manifest
+            (Get-AncientObject -Heap $passedHeap -Key rows -NoEnumerate)[99].Name
+            ($storedRow | ConvertTo-Json -Compress) -ceq ($originalRow | ConvertTo-Json -Compress)
+            $storedRow.PSTypeNames -join ','
+            $originalRow.PSTypeNames -join ','
+        }
+        $out = @($job | Wait-Job | Receive-Job)
+        $job | Remove-Job
+        $out[0] | Should -Be 'host100'
+        $out[1] | Should -BeTrue
+        $out[2] | Should -Be $out[3]
+    }
+
+    It 'with Start-Job: an anonymous heap cannot cross, and the error says what to do' {
+        $anonymous = Mount-AncientHeap -Anonymous
+        $job = Start-Job -ArgumentList $manifest, $anonymous -ScriptBlock {
+            param($manifest, $passedHeap)
+            Import-Module $manifest
+            try { Get-AncientObject -Heap $passedHeap -ListAvailable -ErrorAction Stop; 'no error' } catch { "$_" }
+        }
+        $message = "$(@($job | Wait-Job | Receive-Job))"
+        $job | Remove-Job
+        $message | Should -BeLike '*anonymous heap*Mount a heap file*'
+    }
 }

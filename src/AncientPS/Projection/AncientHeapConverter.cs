@@ -1,0 +1,56 @@
+using System;
+using System.Management.Automation;
+using AncientPS.Engine;
+using EngineHeap = AncientPS.Engine.AncientHeap;
+
+namespace AncientPS
+{
+    /// <summary>
+    /// Turns a heap that crossed into another process by serialization (Start-Job -ArgumentList $heap, remoting) back into
+    /// a mounted heap: the one of that path already mounted in the process, or the file mounted anew, read-only if the
+    /// original was. An anonymous heap lives in one process's memory and cannot cross; the error says to use a file heap.
+    /// Registered for AncientPS.AncientHeap in AncientPS.Types.ps1xml.
+    /// </summary>
+    public sealed class AncientHeapConverter : PSTypeConverter
+    {
+        private const string DeserializedTypeName = "Deserialized.AncientPS.AncientHeap";
+
+        public override bool CanConvertFrom(object sourceValue, Type destinationType)
+            => destinationType == typeof(AncientHeap) && sourceValue is PSObject pso && pso.TypeNames.Contains(DeserializedTypeName);
+
+        public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+        {
+            var pso = sourceValue as PSObject;
+            if (pso == null || !CanConvertFrom(sourceValue, destinationType))
+                throw new PSInvalidCastException($"Only a serialized AncientPS heap converts to {typeof(AncientHeap).FullName}.");
+            bool anonymous = pso.Properties["IsAnonymous"]?.Value is bool a && a;
+            string path = pso.Properties["Path"]?.Value as string;
+            if (anonymous || string.IsNullOrEmpty(path))
+                throw new PSInvalidCastException(
+                    "An anonymous heap lives in the memory of the process that mounted it and cannot be passed to another process (Start-Job, remoting). Mount a heap file instead (Mount-AncientHeap -Path <file>) and pass that, or use Start-ThreadJob or ForEach-Object -Parallel, which share the process.");
+            bool readOnly = pso.Properties["IsReadOnly"]?.Value is bool r && r;
+            foreach (var mounted in MountedHeaps.Snapshot())
+            {
+                if (mounted.IsMounted && !mounted.IsAnonymous && string.Equals(mounted.Path, path, StringComparison.Ordinal) && (!mounted.IsReadOnly || readOnly))
+                    return mounted;
+            }
+            EngineHeap engine;
+            try
+            {
+                engine = EngineHeap.Open(path, new HeapOptions { ReadOnly = readOnly, CreateIfMissing = false });
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                throw new PSInvalidCastException($"The heap '{path}' passed from another process could not be mounted here: {e.Message}", e);
+            }
+            var heap = new AncientHeap(engine);
+            MountedHeaps.Add(heap);
+            return heap;
+        }
+
+        public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
+
+        public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+            => throw new PSInvalidCastException($"A heap does not convert to {destinationType}.");
+    }
+}
