@@ -27,7 +27,7 @@ namespace AncientPS.Engine
         private KeyCollection _keys;
         private ValueCollection _values;
         // Composite keys and values are projected once per view (see AncientList): two reads give the same object.
-        private object[] _projected;
+        private ProjectionCache _projected;
 
         internal AncientDictionary(NodeContext context, long offset)
         {
@@ -255,11 +255,8 @@ namespace AncientPS.Engine
         {
             byte tag = _tags[slot];
             if (!NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[slot], true);
-            var projected = _projected ?? System.Threading.Interlocked.CompareExchange(ref _projected, new object[2 * _count], null) ?? _projected;
-            var known = System.Threading.Volatile.Read(ref projected[slot]);
-            if (known != null) return known;
-            var made = _context.ReadSlot(tag, _payloads[slot], true);
-            return System.Threading.Interlocked.CompareExchange(ref projected[slot], made, null) ?? made;
+            var projected = ProjectionCache.For(ref _projected, 2 * _count);
+            return projected.Get(slot) ?? projected.Keep(slot, _context.ReadSlot(tag, _payloads[slot], true));
         }
 
         private object ReadEntry(int entry, bool value)

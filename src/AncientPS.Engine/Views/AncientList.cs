@@ -27,7 +27,7 @@ namespace AncientPS.Engine
         private string _typeName;
         // Each composite element (record, list, dictionary) is projected once per view, so that two reads of one element
         // give the same object, as two reads of an array's element do. Allocated on the first such read.
-        private object[] _projected;
+        private ProjectionCache _projected;
 
         internal AncientList(NodeContext context, long offset, byte kind)
         {
@@ -130,11 +130,8 @@ namespace AncientPS.Engine
             {
                 byte tag = _tags[index];
                 if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[index], project);
-                var projected = _projected ?? System.Threading.Interlocked.CompareExchange(ref _projected, new object[_count], null) ?? _projected;
-                var known = System.Threading.Volatile.Read(ref projected[index]);
-                if (known != null) return known;
-                var made = _context.ReadSlot(tag, _payloads[index], true);
-                return System.Threading.Interlocked.CompareExchange(ref projected[index], made, null) ?? made;
+                var projected = ProjectionCache.For(ref _projected, _count);
+                return projected.Get(index) ?? projected.Keep(index, _context.ReadSlot(tag, _payloads[index], true));
             }
             byte* d = _data;
             switch (_elementTag)
