@@ -120,6 +120,17 @@ Describe 'The read-only projection' {
     }
 
     Context 'lists' {
+        It 'give the same object for one element read twice, as an array does, also far into a long list' {
+            [object]::ReferenceEquals($rows[0], $rows[0]) | Should -BeTrue
+            $long = 1..3000 | ForEach-Object { [pscustomobject]@{ N = $_ } }
+            Set-AncientObject -Heap $heap -Key long -InputObject $long
+            $stored = Get-AncientObject -Heap $heap -Key long -NoEnumerate
+            [object]::ReferenceEquals($stored[2500], $stored[2500]) | Should -BeTrue
+            $stored[2500].N | Should -Be 2501
+            $seen = foreach ($r in $stored) { if ($r.N -eq 2501) { $r } }
+            [object]::ReferenceEquals($seen, $stored[2500]) | Should -BeTrue
+        }
+
         It 'support indexing, negative indexing, .Count and foreach' {
             $rows.Count | Should -Be 6
             $rows[1].Name | Should -Be 'host2'
