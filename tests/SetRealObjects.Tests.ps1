@@ -153,3 +153,29 @@ Describe 'Set-AncientObject and secrets' {
         $sample.PSDrive.Credential | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Storing stored records again' {
+    BeforeAll { $heap = Mount-AncientHeap -Anonymous }
+    AfterAll { Dismount-AncientHeap -Heap $heap -Confirm:$false }
+
+    It 'stores what the records show, unchanged or with a member added, the shortcut <Shortcut>' -TestCases @(
+        @{ Shortcut = 'on'; Use = $true }, @{ Shortcut = 'off'; Use = $false }
+    ) {
+        param($Shortcut, $Use)
+        $script:UseInternal.SetValue($null, $Use)
+        try {
+            Get-SampleRows 5 | Set-AncientObject -Heap $heap -Key "source-$Shortcut"
+            $rows = Get-AncientObject -Heap $heap -Key "source-$Shortcut" -NoEnumerate
+            $rows | Set-AncientObject -Heap $heap -Key "copy-$Shortcut"
+            Format-Stored (Get-AncientObject -Heap $heap -Key "copy-$Shortcut") | Should -Be (Format-Stored (Get-SampleRows 5))
+            $changed = (Get-AncientObject -Heap $heap -Key "source-$Shortcut" -NoEnumerate)
+            $changed[1] | Add-Member -NotePropertyName Extra -NotePropertyValue 42
+            $changed | Set-AncientObject -Heap $heap -Key "changed-$Shortcut"
+            $expected = @(Get-SampleRows 5)
+            $expected[1] | Add-Member -NotePropertyName Extra -NotePropertyValue 42
+            Format-Stored (Get-AncientObject -Heap $heap -Key "changed-$Shortcut") | Should -Be (Format-Stored $expected)
+        }
+        finally { $script:UseInternal.SetValue($null, $true) }
+    }
+}
+

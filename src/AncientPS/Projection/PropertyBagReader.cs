@@ -118,6 +118,28 @@ namespace AncientPS
 
         private const string PSTypeNamesMember = "PSTypeNames";
 
+        /// <summary>
+        /// Whether a projected stored record still has exactly its stored properties (none added or removed), read from its
+        /// instance members without building PSObject.Properties; null where the shortcut is off or unavailable (the
+        /// caller takes the public way).
+        /// </summary>
+        internal static bool? HasOnlyStoredProperties(StoredRecordObject record, int storedCount)
+        {
+            if (!UseInternalMembers || !IsAvailable) return null;
+            OrderedDictionary members;
+            try { members = s_members(record); }
+            catch (Exception) { return null; }
+            if (members == null) return storedCount == 0;
+            int ours = 0;
+            for (int i = 0; i < members.Count; i++)
+            {
+                object member = members[i];
+                if (member is StoredNoteProperty note && ReferenceEquals(note.Owner, record)) { ours++; continue; }
+                if (Classify(member) != 0) return false;
+            }
+            return ours == storedCount;
+        }
+
         /// <summary>False when the object has a property other than a note property (a script or alias property added to the instance).</summary>
         private bool ReadNoteProperties(OrderedDictionary members, out string[] names, out object[] values)
         {
