@@ -10,10 +10,12 @@ using AncientPS.Engine;
 namespace AncientPS
 {
     /// <summary>
-    /// Shows a stored list or dictionary to PowerShell as the collection it was stored from: its type names (so Clixml,
-    /// Get-Member and formatting name System.Object[] or System.Collections.Hashtable, not the engine's view class) and
-    /// the properties that type has (Length, Count, Rank, Keys, Values...), with the stored collection's values. The view
-    /// classes' own members (Heap, Key, Offset...) stay out of sight. Registered for both views in AncientPS.Types.ps1xml.
+    /// Shows a stored dictionary to PowerShell as the dictionary it was stored from: its type names (so Clixml, Get-Member
+    /// and formatting name System.Collections.Hashtable, not the engine's view class) and that type's properties (Count,
+    /// Keys, Values...), with a key read before a property of the same name, as PowerShell reads a hashtable. PowerShell
+    /// still lists the view's own public members after them. Registered for AncientDictionary in AncientPS.Types.ps1xml;
+    /// not for lists, since PowerShell resolves method calls on an adapted collection against its elements. Its
+    /// <see cref="StandInFor"/> names a stored list's or dictionary's original type for note properties.
     /// </summary>
     public sealed class StoredCollectionAdapter : PSPropertyAdapter
     {
@@ -34,67 +36,35 @@ namespace AncientPS
             return result;
         }
 
-        // Tags of the properties that are not the original type's own.
+        // The tag of a property that is a key of the dictionary, not a property of its type.
         private static readonly object s_dictionaryKey = new object();
-        private static readonly object s_memberEnumeration = new object();
 
-        /// <summary>
-        /// One property by name: a dictionary's key first, as PowerShell reads <c>$hashtable.web01</c>; then the original
-        /// type's property; for a list, any other name reads the elements' properties, as PowerShell's member enumeration
-        /// (<c>$rows.Name</c>) does for an array.
-        /// </summary>
+        /// <summary>One property by name: a key first, as PowerShell reads <c>$hashtable.web01</c>; then the original type's property.</summary>
         public override PSAdaptedProperty GetProperty(object baseObject, string propertyName)
         {
-            object view = Unwrap(baseObject);
-            if (view is AncientDictionary dictionary && dictionary.Contains(propertyName))
+            if (Unwrap(baseObject) is AncientDictionary dictionary && dictionary.Contains(propertyName))
                 return new PSAdaptedProperty(propertyName, s_dictionaryKey);
             foreach (var name in OriginalOf(baseObject).Properties)
                 if (string.Equals(name, propertyName, StringComparison.OrdinalIgnoreCase)) return new PSAdaptedProperty(name, null);
-            if (view is AncientList) return new PSAdaptedProperty(propertyName, s_memberEnumeration);
             return null;
-        }
-
-        /// <summary>PowerShell's member enumeration: each element's value of the property, one level of collections flattened.</summary>
-        private static object EnumerateMember(AncientList list, string name)
-        {
-            var values = new List<object>();
-            foreach (var element in list)
-            {
-                if (element == null) continue;
-                var property = PSObject.AsPSObject(element).Properties[name];
-                if (property == null) continue;
-                object value = property.Value;
-                object bare = value is PSObject pso ? pso.BaseObject : value;
-                if (bare is IEnumerable items && !(bare is string) && !(bare is IDictionary))
-                {
-                    foreach (var item in items) values.Add(item);
-                }
-                else values.Add(value);
-            }
-            if (values.Count == 0) return null;
-            return values.Count == 1 ? values[0] : values.ToArray();
         }
 
         public override object GetPropertyValue(PSAdaptedProperty adaptedProperty)
         {
             object view = Unwrap(adaptedProperty.BaseObject);
             if (ReferenceEquals(adaptedProperty.Tag, s_dictionaryKey)) return ((IDictionary)view)[adaptedProperty.Name];
-            if (ReferenceEquals(adaptedProperty.Tag, s_memberEnumeration)) return EnumerateMember((AncientList)view, adaptedProperty.Name);
-            var collection = (ICollection)view;
+            var dictionary = (IDictionary)view;
             switch (adaptedProperty.Name)
             {
-                case "Count":
-                case "Length":
-                case "Capacity":
-                    return collection.Count;
-                case "LongLength": return (long)collection.Count;
-                case "Rank": return 1;
+                case "Count": return dictionary.Count;
+                case "Keys": return dictionary.Keys;
+                case "Values": return dictionary.Values;
                 case "SyncRoot": return view;
-                case "IsSynchronized": return false;
-                case "IsReadOnly": return false;
-                case "IsFixedSize": return view is AncientList list && list.CollectionTypeName.EndsWith("]", StringComparison.Ordinal) && !list.CollectionTypeName.Contains("`");
-                case "Keys": return (view as IDictionary)?.Keys;
-                case "Values": return (view as IDictionary)?.Values;
+                // The original's values: a Hashtable or OrderedDictionary is neither read-only, fixed-size nor synchronized.
+                case "IsReadOnly":
+                case "IsFixedSize":
+                case "IsSynchronized":
+                    return false;
                 default: return null;
             }
         }
@@ -107,7 +77,7 @@ namespace AncientPS
         public override bool IsSettable(PSAdaptedProperty adaptedProperty) => false;
 
         public override void SetPropertyValue(PSAdaptedProperty adaptedProperty, object value)
-            => throw new SetValueException($"'{adaptedProperty.Name}' cannot be changed: " + ReadOnly.Advice.Substring(0, 1).ToLowerInvariant() + ReadOnly.Advice.Substring(1));
+            => throw new SetValueException(ReadOnly.PropertyMessage(adaptedProperty.Name));
 
         public override Collection<string> GetTypeNameHierarchy(object baseObject) => OriginalOf(baseObject).TypeNames;
 
@@ -141,9 +111,7 @@ namespace AncientPS
         private static Original OriginalOf(object baseObject)
         {
             object view = Unwrap(baseObject);
-            string stored = view is AncientList list ? list.CollectionTypeName
-                : view is AncientDictionary dictionary ? dictionary.DictionaryTypeName
-                : view.GetType().FullName;
+            string stored = view is AncientDictionary dictionary ? dictionary.DictionaryTypeName : view.GetType().FullName;
             return s_originals.GetOrAdd(stored, Describe);
         }
 

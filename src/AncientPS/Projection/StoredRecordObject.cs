@@ -114,8 +114,6 @@ namespace AncientPS
             finally { t_reading = previous; }
         }
 
-        internal StoredNoteProperty Member(int index) => _members[index];
-
         /// <summary>A copy is an ordinary PSCustomObject with the same properties and values, which can be changed.</summary>
         public override PSObject Copy()
         {
@@ -125,7 +123,7 @@ namespace AncientPS
             foreach (var name in TypeNames) names.Add(name);
             foreach (var property in Properties)
             {
-                if (property is StoredNoteProperty || property is PSNoteProperty)
+                if (property is PSNoteProperty)
                     copy.Properties.Add(new PSNoteProperty(property.Name, property.Value));
             }
             return copy;
