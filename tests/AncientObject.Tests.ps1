@@ -294,7 +294,7 @@ Describe 'Test-AncientObject' {
         Test-AncientObject $rows | Should -BeTrue
         Test-AncientObject $rows[0] | Should -BeTrue
         Get-AncientObject -Heap $heap -Key map | Test-AncientObject | Should -BeTrue
-        [AncientPS.Engine.AncientHeap]::IsAncient($rows) | Should -BeTrue
+        [AncientPS.Engine.MappedHeap]::IsAncient($rows) | Should -BeTrue
     }
 
     It 'is false for ordinary objects, copies and $null' {

@@ -34,7 +34,7 @@ Describe 'The module' {
         $assembly = [AncientPS.AncientHeap].Assembly
         $references = $assembly.GetReferencedAssemblies().Name | Sort-Object -Unique
         $references | Should -BeIn @('netstandard', 'System.Management.Automation', 'AncientPS.Engine')
-        [AncientPS.Engine.AncientHeap].Assembly.GetReferencedAssemblies().Name | Should -BeIn @('netstandard')
+        [AncientPS.Engine.MappedHeap].Assembly.GetReferencedAssemblies().Name | Should -BeIn @('netstandard')
     }
 }
 

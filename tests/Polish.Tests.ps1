@@ -309,7 +309,7 @@ Describe 'Telling ancient values apart (is_ancient)' {
     It 'records, dictionaries and lists are [AncientPS.Engine.IAncientValue], in PowerShell and in C#' {
         foreach ($view in $mixed, $mixed[0], $mixed[1], $mixed[2]) {
             $view -is [AncientPS.Engine.IAncientValue] | Should -BeTrue
-            [AncientPS.Engine.AncientHeap]::IsAncient($view) | Should -BeTrue
+            [AncientPS.Engine.MappedHeap]::IsAncient($view) | Should -BeTrue
             Test-AncientObject -InputObject $view | Should -BeTrue
         }
     }
@@ -328,7 +328,7 @@ Describe 'Telling ancient values apart (is_ancient)' {
 
     It 'shows the seed''s max_key as the heap''s MaxKeyLength' {
         $heap.MaxKeyLength | Should -Be 1024
-        $heap.MaxKeyLength | Should -Be ([AncientPS.Engine.AncientHeap]::MaxKeyLength)
+        $heap.MaxKeyLength | Should -Be ([AncientPS.Engine.MappedHeap]::MaxKeyLength)
         { Set-AncientObject -Heap $heap -Key ('k' * 1025) -InputObject 1 } | Should -Throw -ErrorId 'InvalidKey,*'
     }
 }

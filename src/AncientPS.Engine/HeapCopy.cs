@@ -75,10 +75,10 @@ namespace AncientPS.Engine
             bool done = false;
             try
             {
-                AncientHeap opened;
+                MappedHeap opened;
                 try
                 {
-                    opened = AncientHeap.Open(from, new HeapOptions { ReadOnly = true, CreateIfMissing = false });
+                    opened = MappedHeap.Open(from, new HeapOptions { ReadOnly = true, CreateIfMissing = false });
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -102,7 +102,7 @@ namespace AncientPS.Engine
             }
         }
 
-        private static void CopyCompacted(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel,
+        private static void CopyCompacted(MappedHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel,
             bool skipDamaged, Action<string, string> damaged)
         {
             var core = heap.Core;
@@ -156,7 +156,7 @@ namespace AncientPS.Engine
                 }
             }
 
-            using (var target = AncientHeap.Open(temporary, new HeapOptions { CreateIfMissing = true }))
+            using (var target = MappedHeap.Open(temporary, new HeapOptions { CreateIfMissing = true }))
             {
                 if (entries.Count > 0)
                     target.SetMany(Values(), new SetOptions { CancellationToken = cancel, Depth = SetOptions.MaximumDepth });
@@ -202,7 +202,7 @@ namespace AncientPS.Engine
             }
         }
 
-        private static unsafe void CopySnapshot(AncientHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel)
+        private static unsafe void CopySnapshot(MappedHeap heap, string temporary, Action<long, long> progress, CancellationToken cancel)
         {
             var core = heap.Core;
             var state = core.AcquireSnapshot();

@@ -32,7 +32,7 @@ namespace AncientPS
             "KeyNotFound", ErrorCategory.ObjectNotFound, key);
 
         public static ErrorRecord InvalidKey(string key, Exception reason) => Record(
-            new ArgumentException($"'{key}' is not a valid key: {FirstSentence(reason.Message)} Keys are 1 to {AncientPS.Engine.AncientHeap.MaxKeyLength} characters without control characters.", reason),
+            new ArgumentException($"'{key}' is not a valid key: {FirstSentence(reason.Message)} Keys are 1 to {AncientPS.Engine.MappedHeap.MaxKeyLength} characters without control characters.", reason),
             "InvalidKey", ErrorCategory.InvalidArgument, key);
 
         public static ErrorRecord PathNotFound(string path, Exception inner = null) => Record(

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using AncientPS.Engine;
-using EngineHeap = AncientPS.Engine.AncientHeap;
 
 namespace AncientPS
 {
@@ -11,12 +10,12 @@ namespace AncientPS
     /// </summary>
     public sealed class AncientHeap
     {
-        internal AncientHeap(EngineHeap engine)
+        internal AncientHeap(MappedHeap engine)
         {
             Engine = engine ?? throw new ArgumentNullException(nameof(engine));
         }
 
-        internal EngineHeap Engine { get; }
+        internal MappedHeap Engine { get; }
 
         /// <summary>The full path of the heap file; null for an anonymous heap.</summary>
         public string Path => Engine.Path;
@@ -65,7 +64,7 @@ namespace AncientPS
         public long MaximumSize => Engine.MaximumSize;
 
         /// <summary>The longest key, in characters. The number of keys has no limit of its own.</summary>
-        public int MaxKeyLength => EngineHeap.MaxKeyLength;
+        public int MaxKeyLength => MappedHeap.MaxKeyLength;
 
         public Durability Durability => Engine.Durability;
 

@@ -125,7 +125,7 @@ public static class AncientBenchAllocationLoop
 
     # ---------------------------------------------------------------- the cost of a small Set
     # Through the engine's API, so that only the lock, the copy and the publish are timed, not the cmdlet.
-    function Measure-Set([AncientPS.Engine.AncientHeap] $Target) {
+    function Measure-Set([AncientPS.Engine.MappedHeap] $Target) {
         $value = [object[]]@(1, 'value')
         for ($i = 0; $i -lt 200; $i++) { $Target.Set('k', $value) }
         $best = [double]::MaxValue
@@ -136,13 +136,13 @@ public static class AncientBenchAllocationLoop
         }
         $best
     }
-    $fast = [AncientPS.Engine.AncientHeap]::Open((Join-Path $work 'fast.heap'))
+    $fast = [AncientPS.Engine.MappedHeap]::Open((Join-Path $work 'fast.heap'))
     $alone = Measure-Set $fast
     $fast.Dispose()
 
     # Another process mounts the heap, reads a value (its reader slot now pins a snapshot), and waits until stdin closes.
     $sharedPath = Join-Path $work 'shared.heap'
-    $shared = [AncientPS.Engine.AncientHeap]::Open($sharedPath)
+    $shared = [AncientPS.Engine.MappedHeap]::Open($sharedPath)
     $shared.Set('held', [object[]]@(1, 'value'))
     $pwsh = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
     $info = if (Test-Path -LiteralPath $pwsh) { [Diagnostics.ProcessStartInfo]::new($pwsh) } else { $i = [Diagnostics.ProcessStartInfo]::new('dotnet'); $i.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')); $i }
@@ -155,7 +155,7 @@ public static class AncientBenchAllocationLoop
     $attached = Measure-Set $shared
     $shared.Dispose()
 
-    $flushedHeap = [AncientPS.Engine.AncientHeap]::Open((Join-Path $work 'flushed.heap'), [AncientPS.Engine.HeapOptions]@{ Durability = 'Flushed' })
+    $flushedHeap = [AncientPS.Engine.MappedHeap]::Open((Join-Path $work 'flushed.heap'), [AncientPS.Engine.HeapOptions]@{ Durability = 'Flushed' })
     $savedSets = $Sets
     $Sets = [Math]::Max(50, [int]($Sets / 20)) # a flush is slow: fewer of them
     $flushed = Measure-Set $flushedHeap

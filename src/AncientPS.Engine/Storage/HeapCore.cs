@@ -536,7 +536,7 @@ namespace AncientPS.Engine.Storage
 
         // ---------------------------------------------------------------- reading
 
-        public bool TryGet(AncientHeap handle, string key, ValueProjection projection, out object value)
+        public bool TryGet(MappedHeap handle, string key, ValueProjection projection, out object value)
         {
             // A process that cannot publish a pin reads at its own risk of a writer reusing the snapshot's space; when that
             // happens during the lookup itself, look up again on the newer snapshot (bounded) instead of failing the Get.
@@ -552,7 +552,7 @@ namespace AncientPS.Engine.Storage
             }
         }
 
-        private bool TryGetOnce(AncientHeap handle, string key, ValueProjection projection, out object value)
+        private bool TryGetOnce(MappedHeap handle, string key, ValueProjection projection, out object value)
         {
             var state = AcquireSnapshot();
             var space = new SnapshotSpace(handle, this, state);

@@ -21,7 +21,7 @@ namespace AncientPS.Engine.Storage
     internal unsafe interface INodeSpace
     {
         /// <summary>The heap this snapshot belongs to.</summary>
-        AncientHeap Heap { get; }
+        MappedHeap Heap { get; }
 
         /// <summary>Returns a pointer to [offset, offset+length) or throws <see cref="AncientHeapCorruptException"/> when the range is outside the snapshot's data area.</summary>
         byte* Pointer(long offset, long length);

@@ -31,7 +31,7 @@ namespace AncientPS.Engine.Storage
         private readonly HeapCore _core;
         private readonly BoundedSpace _space;
 
-        public SnapshotSpace(AncientHeap heap, HeapCore core, SnapshotState state)
+        public SnapshotSpace(MappedHeap heap, HeapCore core, SnapshotState state)
         {
             Heap = heap;
             _core = core;
@@ -40,7 +40,7 @@ namespace AncientPS.Engine.Storage
             IsPinned = core.Readers.IsPublished;
         }
 
-        public AncientHeap Heap { get; }
+        public MappedHeap Heap { get; }
         public SnapshotState State { get; }
         public long TransactionId => State.Meta.TransactionId;
 

@@ -167,7 +167,7 @@ namespace AncientPS.Engine.Verification
                 }
             }
 
-            public AncientHeap Heap => null;
+            public MappedHeap Heap => null;
 
             public byte* Pointer(long offset, long length)
             {

@@ -50,7 +50,7 @@ namespace AncientPS.Engine
             _index = (uint*)(p + 24 + tagBytes + 16L * _count);
         }
 
-        public AncientHeap Heap => _context.Space.Heap;
+        public MappedHeap Heap => _context.Space.Heap;
         public string Key => _context.Key;
         public long Offset => _offset;
         /// <summary>The number of elements; like every other member, it fails once the heap is dismounted.</summary>

@@ -60,7 +60,7 @@ namespace AncientPS.Engine
             }
         }
 
-        public AncientHeap Heap => _context.Space.Heap;
+        public MappedHeap Heap => _context.Space.Heap;
         public string Key => _context.Key;
         public long Offset => _offset;
 

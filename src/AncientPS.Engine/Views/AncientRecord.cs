@@ -42,7 +42,7 @@ namespace AncientPS.Engine
             return p + 8;
         }
 
-        public AncientHeap Heap => _context.Space.Heap;
+        public MappedHeap Heap => _context.Space.Heap;
         public string Key => _context.Key;
         public long Offset => _offset;
 

@@ -14,7 +14,7 @@ namespace AncientPS.Engine
     public interface IAncientNode : IAncientValue
     {
         /// <summary>The heap the value lives in.</summary>
-        AncientHeap Heap { get; }
+        MappedHeap Heap { get; }
 
         /// <summary>The key the value was read through.</summary>
         string Key { get; }

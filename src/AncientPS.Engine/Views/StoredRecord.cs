@@ -34,7 +34,7 @@ namespace AncientPS.Engine
         /// <summary>False for the default value, which stands for no record.</summary>
         public bool IsValid => _shape != null;
 
-        public AncientHeap Heap => _shape.Context.Space.Heap;
+        public MappedHeap Heap => _shape.Context.Space.Heap;
 
         /// <summary>
         /// True when the record was read by a process that could not publish a pin for its snapshot (the file is not

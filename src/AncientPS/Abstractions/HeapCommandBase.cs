@@ -86,8 +86,8 @@ namespace AncientPS.Abstractions
             pattern = pattern ?? string.Empty;
             var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern) ? TryCreatePattern(pattern) : null;
             string unescaped = wildcard == null && !WildcardPattern.ContainsWildcardCharacters(pattern) ? WildcardPattern.Unescape(pattern) : pattern;
-            return key => Engine.AncientHeap.KeysEqual(key, pattern)
-                || (wildcard != null ? wildcard.IsMatch(key) : Engine.AncientHeap.KeysEqual(key, unescaped));
+            return key => Engine.MappedHeap.KeysEqual(key, pattern)
+                || (wildcard != null ? wildcard.IsMatch(key) : Engine.MappedHeap.KeysEqual(key, unescaped));
         }
 
         private static bool IsExistingKey(AncientHeap heap, string name)
@@ -123,7 +123,7 @@ namespace AncientPS.Abstractions
             try
             {
                 // The engine owns the key rules; checking up front lets a bad key be reported before any heap work.
-                Engine.AncientHeap.ValidateKey(key);
+                Engine.MappedHeap.ValidateKey(key);
                 return null;
             }
             catch (ArgumentException e)

@@ -112,7 +112,7 @@ namespace AncientPS.Commands
                 matchers = Array.ConvertAll(Key, name =>
                 {
                     foreach (var entry in entries)
-                        if (Engine.AncientHeap.KeysEqual(entry.Key, name)) return k => Engine.AncientHeap.KeysEqual(k, name);
+                        if (Engine.MappedHeap.KeysEqual(entry.Key, name)) return k => Engine.MappedHeap.KeysEqual(k, name);
                     return KeyMatcher(name);
                 });
             }

@@ -3,7 +3,6 @@ using System.IO;
 using System.Management.Automation;
 using AncientPS.Abstractions;
 using AncientPS.Engine;
-using EngineHeap = AncientPS.Engine.AncientHeap;
 
 namespace AncientPS.Commands
 {
@@ -55,10 +54,10 @@ namespace AncientPS.Commands
 
             if (Anonymous)
             {
-                EngineHeap anonymous;
+                MappedHeap anonymous;
                 try
                 {
-                    anonymous = EngineHeap.CreateAnonymous(options);
+                    anonymous = MappedHeap.CreateAnonymous(options);
                 }
                 catch (AncientHeapDiskFullException e)
                 {
@@ -88,10 +87,10 @@ namespace AncientPS.Commands
                 return;
             }
 
-            EngineHeap engine;
+            MappedHeap engine;
             try
             {
-                engine = EngineHeap.Open(path, options);
+                engine = MappedHeap.Open(path, options);
             }
             catch (AncientHeapFormatException e)
             {
@@ -131,7 +130,7 @@ namespace AncientPS.Commands
             Publish(engine);
         }
 
-        private void Publish(EngineHeap engine)
+        private void Publish(MappedHeap engine)
         {
             var heap = new AncientHeap(engine);
             MountedHeaps.Add(heap);

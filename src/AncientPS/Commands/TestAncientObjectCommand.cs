@@ -22,7 +22,7 @@ namespace AncientPS.Commands
                 return;
             }
             object value = InputObject is PSObject wrapper ? wrapper.BaseObject : InputObject;
-            WriteObject(AncientPS.Engine.AncientHeap.IsAncient(value));
+            WriteObject(AncientPS.Engine.MappedHeap.IsAncient(value));
         }
     }
 }

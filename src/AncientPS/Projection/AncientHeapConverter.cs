@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using AncientPS.Engine;
-using EngineHeap = AncientPS.Engine.AncientHeap;
 
 namespace AncientPS
 {
@@ -34,10 +33,10 @@ namespace AncientPS
                 if (mounted.IsMounted && !mounted.IsAnonymous && string.Equals(mounted.Path, path, StringComparison.Ordinal) && (!mounted.IsReadOnly || readOnly))
                     return mounted;
             }
-            EngineHeap engine;
+            MappedHeap engine;
             try
             {
-                engine = EngineHeap.Open(path, new HeapOptions { ReadOnly = readOnly, CreateIfMissing = false });
+                engine = MappedHeap.Open(path, new HeapOptions { ReadOnly = readOnly, CreateIfMissing = false });
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {

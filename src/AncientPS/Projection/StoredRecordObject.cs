@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using AncientPS.Engine;
-using EngineHeap = AncientPS.Engine.AncientHeap;
 
 namespace AncientPS
 {
@@ -177,7 +176,7 @@ namespace AncientPS
             return false;
         }
 
-        internal static ObjectDisposedException Dismounted(EngineHeap heap)
+        internal static ObjectDisposedException Dismounted(MappedHeap heap)
             // The engine's error, as lists and dictionaries give it: it names the file and ends without a period of its own.
             => new AncientHeapDismountedException(heap.IsAnonymous ? null : heap.Path);
     }

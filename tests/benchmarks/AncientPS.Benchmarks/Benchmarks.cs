@@ -14,7 +14,7 @@ namespace AncientPS.Benchmarks
         public const long Bytes = 100L * 1024 * 1024;
         private double[] _array;
         private byte* _target;
-        private AncientHeap _heap;
+        private MappedHeap _heap;
 
         [GlobalSetup]
         public void Setup()
@@ -23,7 +23,7 @@ namespace AncientPS.Benchmarks
             for (int i = 0; i < _array.Length; i++) _array[i] = i * 0.5;
             _target = (byte*)NativeMemory.Alloc((nuint)Bytes);
             new Span<byte>(_target, int.MaxValue > Bytes ? (int)Bytes : int.MaxValue).Fill(1); // fault the pages in, as the heap's are after the first write
-            _heap = AncientHeap.CreateAnonymous();
+            _heap = MappedHeap.CreateAnonymous();
             _heap.Set("array", _array); // the heap has grown to hold it once; each Set then reuses the space
         }
 
@@ -60,7 +60,7 @@ namespace AncientPS.Benchmarks
         public const int Count = 1_000_000;
         private SmallRecord[] _rows;
         private byte[] _json;
-        private AncientHeap _heap;
+        private MappedHeap _heap;
 
         [GlobalSetup]
         public void Setup()
@@ -68,7 +68,7 @@ namespace AncientPS.Benchmarks
             _rows = new SmallRecord[Count];
             for (int i = 0; i < Count; i++) _rows[i] = new SmallRecord { Id = i, Name = "host" + i, Cpu = i * 0.5, Up = i % 2 == 0 };
             _json = JsonSerializer.SerializeToUtf8Bytes(_rows);
-            _heap = AncientHeap.CreateAnonymous();
+            _heap = MappedHeap.CreateAnonymous();
             _heap.Set("rows", _rows);
             _heap.Set("write", _rows);
         }
@@ -114,7 +114,7 @@ namespace AncientPS.Benchmarks
         private const int Probes = 4096;
         private Dictionary<string, object> _memory;
         private AncientDictionary _stored;
-        private AncientHeap _heap;
+        private MappedHeap _heap;
         private string[] _keys;
 
         [GlobalSetup]
@@ -122,7 +122,7 @@ namespace AncientPS.Benchmarks
         {
             _memory = new Dictionary<string, object>(Count);
             for (int i = 0; i < Count; i++) _memory["key" + i] = i;
-            _heap = AncientHeap.CreateAnonymous();
+            _heap = MappedHeap.CreateAnonymous();
             _heap.Set("d", _memory);
             _stored = (AncientDictionary)_heap.Get("d");
             var random = new Random(42);
@@ -158,7 +158,7 @@ namespace AncientPS.Benchmarks
     public class RecordFieldRead
     {
         private const int Reads = 1024;
-        private AncientHeap _heap;
+        private MappedHeap _heap;
         private AncientRecord _record;
         private SmallRecord _object;
         private string _name;
@@ -167,7 +167,7 @@ namespace AncientPS.Benchmarks
         public void Setup()
         {
             _object = new SmallRecord { Id = 7, Name = "host7", Cpu = 3.5, Up = true };
-            _heap = AncientHeap.CreateAnonymous();
+            _heap = MappedHeap.CreateAnonymous();
             _heap.Set("row", _object);
             _record = (AncientRecord)_heap.Get("row");
             _name = new string("Cpu".ToCharArray());

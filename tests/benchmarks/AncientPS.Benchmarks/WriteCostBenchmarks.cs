@@ -14,7 +14,7 @@ namespace AncientPS.Benchmarks
     public class WriteCost
     {
         private string _folder;
-        private AncientHeap _fast, _flushed, _shared;
+        private MappedHeap _fast, _flushed, _shared;
         private Process _other;
         private int _i;
 
@@ -23,10 +23,10 @@ namespace AncientPS.Benchmarks
         {
             _folder = Path.Combine(Path.GetTempPath(), "ancientps-bench-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(_folder);
-            _fast = AncientHeap.Open(Path.Combine(_folder, "fast.heap"));
-            _flushed = AncientHeap.Open(Path.Combine(_folder, "flushed.heap"), new HeapOptions { Durability = Durability.Flushed });
+            _fast = MappedHeap.Open(Path.Combine(_folder, "fast.heap"));
+            _flushed = MappedHeap.Open(Path.Combine(_folder, "flushed.heap"), new HeapOptions { Durability = Durability.Flushed });
             string shared = Path.Combine(_folder, "shared.heap");
-            _shared = AncientHeap.Open(shared);
+            _shared = MappedHeap.Open(shared);
             _shared.Set("k0", AncientPS.HeapProbe.SelfCheckingValue.Make("k0", 1, 64));
             // Another process with the heap mounted and a snapshot pinned in its reader slot, idle until stdin closes.
             var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")

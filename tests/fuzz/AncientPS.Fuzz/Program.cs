@@ -39,7 +39,7 @@ namespace AncientPS.Fuzz
                 input.CopyTo(file);
             try
             {
-                using (var heap = AncientHeap.Open(work, new HeapOptions { CreateIfMissing = false, LockTimeout = TimeSpan.FromSeconds(1) }))
+                using (var heap = MappedHeap.Open(work, new HeapOptions { CreateIfMissing = false, LockTimeout = TimeSpan.FromSeconds(1) }))
                 {
                     HeapWalker.ReadEverything(heap);
                 }

@@ -69,7 +69,7 @@ namespace AncientPS.HeapProbe
         private static int Write(string path, int keys, int count, int seed, int minSize, int maxSize, Durability durability)
         {
             var random = new Random(seed * 7919 + Environment.ProcessId);
-            using var heap = AncientHeap.Open(path, new HeapOptions { Durability = durability });
+            using var heap = MappedHeap.Open(path, new HeapOptions { Durability = durability });
             for (int i = 0; i < count; i++)
             {
                 string key = $"w{seed}-k{random.Next(keys)}";
@@ -86,7 +86,7 @@ namespace AncientPS.HeapProbe
             var seen = new Dictionary<string, long>();
             var clock = Stopwatch.StartNew();
             long reads = 0;
-            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            using var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true });
             while (clock.Elapsed.TotalSeconds < seconds)
             {
                 string key = $"w{random.Next(writers)}-k{random.Next(keys)}";
@@ -103,7 +103,7 @@ namespace AncientPS.HeapProbe
 
         private static int Hold(string path, string key)
         {
-            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            using var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true });
             var value = heap.Get(key);
             string problem = SelfCheckingValue.Check(key, value, out long version);
             if (problem != null) { Say("error " + problem); return 1; }
@@ -117,7 +117,7 @@ namespace AncientPS.HeapProbe
 
         private static int Get(string path, string key)
         {
-            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            using var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true });
             var value = heap.Get(key);
             Say(value is AncientList list ? string.Join(",", list.Cast<object>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))) : Convert.ToString(value, CultureInfo.InvariantCulture));
             return 0;
@@ -127,14 +127,14 @@ namespace AncientPS.HeapProbe
         {
             for (int i = 0; ; i++)
             {
-                using (AncientHeap.Open(Path.Combine(folder, i.ToString(CultureInfo.InvariantCulture) + ".heap"))) { }
+                using (MappedHeap.Open(Path.Combine(folder, i.ToString(CultureInfo.InvariantCulture) + ".heap"))) { }
                 Say("created " + i.ToString(CultureInfo.InvariantCulture));
             }
         }
 
         private static int HoldLock(string path)
         {
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             heap.SetMany(ItemsAfterALine());
             Say("released");
             return 0;
@@ -150,7 +150,7 @@ namespace AncientPS.HeapProbe
 
         /// <summary>In a method of its own, so that no local of the command loop keeps a dropped view reachable.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static bool GetAndKeep(AncientHeap heap, string key, List<KeyValuePair<string, object>> held)
+        private static bool GetAndKeep(MappedHeap heap, string key, List<KeyValuePair<string, object>> held)
         {
             var value = heap.Get(key);
             string problem = SelfCheckingValue.Check(key, value, out long version);
@@ -174,7 +174,7 @@ namespace AncientPS.HeapProbe
 
         private static int Reader(string path)
         {
-            using var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+            using var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true });
             var held = new List<KeyValuePair<string, object>>();
             Say("mounted");
             string line;

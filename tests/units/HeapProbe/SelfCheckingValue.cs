@@ -13,7 +13,7 @@ namespace AncientPS.HeapProbe
             return new object[] { version, key, payload, Sum(version, key, payload) };
         }
 
-        public static long NextVersion(AncientHeap heap, string key)
+        public static long NextVersion(MappedHeap heap, string key)
             => heap.TryGet(key, out var old) && old is AncientList list && list.Count == 4 && list[0] is long v ? v + 1 : 1;
 
         /// <summary>Returns null when the value is intact, else what is wrong.</summary>

@@ -85,7 +85,7 @@ namespace AncientPS.HostileProbe
         public static Dictionary<string, string> DumpAll(string path)
         {
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            using (var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true, CreateIfMissing = false }))
+            using (var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true, CreateIfMissing = false }))
             {
                 foreach (var entry in heap.GetEntries())
                 {

@@ -15,7 +15,7 @@ namespace AncientPS.HostileProbe
         public static bool IsDocumented(Exception e) => e is AncientHeapFormatException || e is KeyNotFoundException;
 
         /// <summary>Reads every key; returns the first documented exception met (reading goes on with the next key), or null.</summary>
-        public static Exception ReadEverything(AncientHeap heap)
+        public static Exception ReadEverything(MappedHeap heap)
         {
             Exception first = null;
             IReadOnlyList<HeapEntry> entries = heap.GetEntries();

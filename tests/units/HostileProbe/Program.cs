@@ -60,7 +60,7 @@ namespace AncientPS.HostileProbe
             Exception readError = null;
             try
             {
-                using (var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = i % 3 == 0, CreateIfMissing = false, LockTimeout = TimeSpan.FromSeconds(5) }))
+                using (var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = i % 3 == 0, CreateIfMissing = false, LockTimeout = TimeSpan.FromSeconds(5) }))
                 {
                     readError = HeapWalker.ReadEverything(heap);
                     read = readError == null ? "read" : "damaged:" + readError.GetType().Name;

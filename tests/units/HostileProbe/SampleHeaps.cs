@@ -16,7 +16,7 @@ namespace AncientPS.HostileProbe
         public static void Write(string path, string kind)
         {
             if (File.Exists(path)) File.Delete(path);
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 switch (kind)
                 {

@@ -20,7 +20,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void Flushed_commits_read_back_in_this_process_in_another_process_and_after_a_new_mount()
         {
             string path = _dir.File("flushed.heap");
-            using (var heap = AncientHeap.Open(path, new HeapOptions { Durability = Durability.Flushed }))
+            using (var heap = MappedHeap.Open(path, new HeapOptions { Durability = Durability.Flushed }))
             {
                 Assert.Equal(Durability.Flushed, heap.Durability);
                 for (int i = 0; i < 40; i++) heap.Set("k" + (i % 8), SelfCheckingValue.Make("k" + (i % 8), i + 1, 70_000));
@@ -34,7 +34,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                 reader.SendLine("quit");
                 Assert.Equal(0, reader.WaitForExit());
             }
-            using (var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true }))
+            using (var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true }))
             {
                 Assert.Equal(7, heap.Count);
                 for (int k = 0; k < 7; k++)
@@ -50,7 +50,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void Flushed_and_fast_writers_in_several_processes_mix_on_one_file()
         {
             string path = _dir.File("mixed.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("created", true);
+            using (var heap = MappedHeap.Open(path)) heap.Set("created", true);
             var writers = new[]
             {
                 ChildProbe.HeapProbe("write", path, "5", "60", "0", "16", "50000", "flushed"),
@@ -58,7 +58,7 @@ namespace AncientPS.Engine.Tests.Concurrency
             };
             try
             {
-                using (var flushed = AncientHeap.Open(path, new HeapOptions { Durability = Durability.Flushed }))
+                using (var flushed = MappedHeap.Open(path, new HeapOptions { Durability = Durability.Flushed }))
                 {
                     // One file mounted twice in a process shares one mapping; each handle keeps its own durability.
                     using var fast = flushed.OpenAnother(readOnly: false);
@@ -69,7 +69,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                     }
                 }
                 foreach (var w in writers) Assert.True(w.WaitForExit() == 0, w.Transcript);
-                using var check = AncientHeap.Open(path, new HeapOptions { ReadOnly = true });
+                using var check = MappedHeap.Open(path, new HeapOptions { ReadOnly = true });
                 foreach (var c in writers.SelectMany(w => w.Committed()))
                 {
                     Assert.Null(SelfCheckingValue.Check(c.Key, check.Get(c.Key), out long version));

@@ -21,7 +21,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void Eight_threads_reading_and_writing_twenty_keys_only_ever_see_whole_values_in_order()
         {
             string path = _dir.File("threads.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             var problems = new ConcurrentQueue<string>();
             long reads = 0, writes = 0;
             var stop = DateTime.UtcNow + TimeSpan.FromSeconds(3);
@@ -70,7 +70,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void Threads_reading_while_the_heap_is_dismounted_get_ObjectDisposedException_and_nothing_else()
         {
             string path = _dir.File("dismount.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("rows", Enumerable.Range(0, 2000).Select(i => new object[] { i, "name" + i, (double)i }).ToArray());
                 heap.Set("table", Enumerable.Range(0, 500).ToDictionary(i => "k" + i, i => (object)("v" + i)));
@@ -80,7 +80,7 @@ namespace AncientPS.Engine.Tests.Concurrency
             var random = new Random(4);
             for (int cycle = 0; cycle < 40; cycle++)
             {
-                var heap = AncientHeap.Open(path);
+                var heap = MappedHeap.Open(path);
                 var rows = (AncientList)heap.Get("rows");
                 var table = (AncientDictionary)heap.Get("table");
                 var started = new CountdownEvent(5);
@@ -142,10 +142,10 @@ namespace AncientPS.Engine.Tests.Concurrency
             if (OperatingSystem.IsWindows()) return; // symbolic links need privileges there
             string real = _dir.File("real.heap");
             string link = _dir.File("link.heap");
-            using (var create = AncientHeap.Open(real)) create.Set("created", true);
+            using (var create = MappedHeap.Open(real)) create.Set("created", true);
             File.CreateSymbolicLink(link, real);
-            using var a = AncientHeap.Open(real);
-            using var b = AncientHeap.Open(link);
+            using var a = MappedHeap.Open(real);
+            using var b = MappedHeap.Open(link);
             var failures = new ConcurrentQueue<Exception>();
             var threads = new[] { a, b }.Select((h, t) => new Thread(() =>
             {
@@ -160,7 +160,7 @@ namespace AncientPS.Engine.Tests.Concurrency
             Assert.Equal(301, b.Count);
             b.Dispose();
             a.Set("after", 1);
-            using var c = AncientHeap.Open(link);
+            using var c = MappedHeap.Open(link);
             Assert.Equal(302, c.Count);
             Assert.Empty(HeapVerifier.Verify(real));
         }

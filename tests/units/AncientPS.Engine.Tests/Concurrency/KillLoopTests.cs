@@ -41,7 +41,7 @@ namespace AncientPS.Engine.Tests.Concurrency
             var clock = Stopwatch.StartNew();
 
             string path = _dir.File("killed.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("created", true);
+            using (var heap = MappedHeap.Open(path)) heap.Set("created", true);
             var committed = new Dictionary<string, long>();
             long largestFile = 0;
             int round = 0, killedBeforeAnyCommit = 0;
@@ -76,7 +76,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                 Assert.True(problems.Count == 0, $"round {round} (killed {moment}, seed {seed}): " + string.Join("; ", problems));
 
                 // The dead writer's lock is gone at once (the timeout is only there to fail rather than hang).
-                using (var heap = AncientHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromSeconds(30) }))
+                using (var heap = MappedHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromSeconds(30) }))
                 {
                     foreach (var c in committed)
                     {
@@ -95,7 +95,7 @@ namespace AncientPS.Engine.Tests.Concurrency
 
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("after-loop", round);
                 var stats = heap.GetStatistics();
@@ -133,7 +133,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                 }
                 foreach (var file in Directory.GetFiles(folder))
                 {
-                    using (var heap = AncientHeap.Open(file))
+                    using (var heap = MappedHeap.Open(file))
                     {
                         heap.Set("k", file);
                         Assert.Equal(file, heap.Get("k"));

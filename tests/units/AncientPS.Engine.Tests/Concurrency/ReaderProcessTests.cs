@@ -14,13 +14,13 @@ namespace AncientPS.Engine.Tests.Concurrency
 
         public void Dispose() => _dir.Dispose();
 
-        private static void Overwrite(AncientHeap heap, string key, long from, long to)
+        private static void Overwrite(MappedHeap heap, string key, long from, long to)
         {
             for (long v = from; v <= to; v++) heap.Set(key, SelfCheckingValue.Make(key, v, ValueSize));
         }
 
         /// <summary>Overwrites 1,000 times to let the reuse settle, then 1,000 more: the file must not grow in the second round.</summary>
-        private static void AssertTheFileStopsGrowing(AncientHeap heap, string key, long from)
+        private static void AssertTheFileStopsGrowing(MappedHeap heap, string key, long from)
         {
             Overwrite(heap, key, from, from + 999);
             long settled = heap.Size;
@@ -33,7 +33,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_heap_written_here_is_read_by_a_child_process()
         {
             string path = _dir.File("shared.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("greeting", new object[] { "hello", 42, 2.5 });
+            using (var heap = MappedHeap.Open(path)) heap.Set("greeting", new object[] { "hello", 42, 2.5 });
             using var child = ChildProbe.HeapProbe("get", path, "greeting");
             Assert.True(child.WaitForExit() == 0, child.Transcript);
             Assert.Contains("hello,42,2.5", child.Lines);
@@ -43,7 +43,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_reader_that_drops_its_old_view_stops_pinning_space_while_it_keeps_running()
         {
             string path = _dir.File("drop.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             heap.Set("k0", SelfCheckingValue.Make("k0", 1, ValueSize));
             using var reader = ChildProbe.HeapProbe("reader", path);
             reader.WaitForLine("mounted");
@@ -75,7 +75,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_reader_killed_while_holding_a_snapshot_stops_pinning_space()
         {
             string path = _dir.File("dead-reader.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             heap.Set("k0", SelfCheckingValue.Make("k0", 1, ValueSize));
             using (var reader = ChildProbe.HeapProbe("reader", path))
             {
@@ -104,7 +104,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_reader_in_another_process_maps_the_part_the_file_grew_by_when_it_first_needs_it()
         {
             string path = _dir.File("growing.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             heap.Set("g0", SelfCheckingValue.Make("g0", 1, 1000));
             long first = heap.Size;
             using var reader = ChildProbe.HeapProbe("reader", path);
@@ -130,7 +130,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void Three_writer_processes_and_three_reader_processes_share_one_file_without_errors()
         {
             string path = _dir.File("busy.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("created", true);
+            using (var heap = MappedHeap.Open(path)) heap.Set("created", true);
             var writers = Enumerable.Range(0, 3).Select(i => ChildProbe.HeapProbe("write", path, "20", "150", i.ToString(), "16", "20000")).ToList();
             // HeapProbe's read: random keys of writers 0..2 for 6 s, checking every checksum and that versions never go back.
             var readers = Enumerable.Range(0, 3).Select(_ => ChildProbe.HeapProbe("read", path, "20", "6", "3")).ToList();

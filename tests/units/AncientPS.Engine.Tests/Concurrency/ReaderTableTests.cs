@@ -56,7 +56,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         {
             string path = _dir.File("claims.heap");
             long pinnedTxn;
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("k", new byte[4096]);
                 pinnedTxn = heap.GetStatistics().TransactionId;
@@ -72,7 +72,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                 // Slot 6: a process that died between the two.
                 WriteSlot(path, 6, dead, 0, pinnedTxn, pinnedTxn);
 
-                using (var heap = AncientHeap.Open(path))
+                using (var heap = MappedHeap.Open(path))
                 {
                     var stats = heap.GetStatistics();
                     Assert.Equal(2, stats.Readers);          // this process and the sleeper
@@ -92,7 +92,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_released_slot_keeps_no_start_time_and_a_dead_readers_slot_is_freed_whole()
         {
             string path = _dir.File("release.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("k", 1);
                 heap.Set("k", 2);
@@ -101,7 +101,7 @@ namespace AncientPS.Engine.Tests.Concurrency
             WriteSlot(path, 3, dead, 637000000000000000, 1, 1);
 
             int mine;
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 Assert.Equal(1, heap.GetStatistics().Readers);
                 Assert.Equal((0, 0L), ReadSlot(path, 3));

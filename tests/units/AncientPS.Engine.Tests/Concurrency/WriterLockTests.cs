@@ -20,12 +20,12 @@ namespace AncientPS.Engine.Tests.Concurrency
         {
             string path = _dir.File("serial.heap");
             long before;
-            using (var heap = AncientHeap.Open(path)) before = heap.GetStatistics().TransactionId;
+            using (var heap = MappedHeap.Open(path)) before = heap.GetStatistics().TransactionId;
 
             var writers = Enumerable.Range(0, 3).Select(i => ChildProbe.HeapProbe("write", path, "10", "100", i.ToString(), "16", "3000")).ToList();
             try
             {
-                using (var heap = AncientHeap.Open(path))
+                using (var heap = MappedHeap.Open(path))
                 {
                     var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
                     var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
@@ -42,7 +42,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                 }
                 foreach (var w in writers) Assert.True(w.WaitForExit() == 0, w.Transcript);
 
-                using (var heap = AncientHeap.Open(path, new HeapOptions { ReadOnly = true }))
+                using (var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true }))
                 {
                     // Each commit takes the next transaction id: two writers that overlapped would have published the same
                     // id, and one of their commits would be missing.
@@ -74,7 +74,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_writer_killed_while_holding_the_lock_leaves_the_heap_unlocked_and_unchanged()
         {
             string path = _dir.File("held-lock.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("before", "kept");
+            using (var heap = MappedHeap.Open(path)) heap.Set("before", "kept");
 
             for (int round = 0; round < 3; round++)
             {
@@ -82,13 +82,13 @@ namespace AncientPS.Engine.Tests.Concurrency
                 {
                     holder.WaitForLine("locked");
                     // While the other process holds the lock, a writer here waits and then gives up: writers are serialised.
-                    using (var heap = AncientHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromMilliseconds(300) }))
+                    using (var heap = MappedHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromMilliseconds(300) }))
                         Assert.Throws<AncientHeapBusyException>(() => heap.Set("blocked", 1));
                     holder.Kill();
                 }
 
                 // The OS released the dead writer's lock: the next writer gets it without waiting out any timeout.
-                using (var heap = AncientHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromSeconds(30) }))
+                using (var heap = MappedHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromSeconds(30) }))
                 {
                     Assert.False(heap.ContainsKey("lock-holder"));
                     Assert.False(heap.ContainsKey("blocked"));
@@ -104,10 +104,10 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_writer_that_lets_go_of_the_lock_lets_the_waiting_writer_in()
         {
             string path = _dir.File("handover.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("before", "kept");
+            using (var heap = MappedHeap.Open(path)) heap.Set("before", "kept");
             using var holder = ChildProbe.HeapProbe("lock", path);
             holder.WaitForLine("locked");
-            using var heap2 = AncientHeap.Open(path);
+            using var heap2 = MappedHeap.Open(path);
             var waiting = new Thread(() => heap2.Set("waited", 1));
             waiting.Start();
             Assert.False(waiting.Join(200), "the writer here went ahead while another process held the lock");

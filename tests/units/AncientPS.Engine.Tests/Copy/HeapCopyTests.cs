@@ -13,7 +13,7 @@ namespace AncientPS.Engine.Tests.Copy
     {
         private static int[] Uniform(int n) => Enumerable.Repeat(n, 300).ToArray();
 
-        private static int ReadUniform(AncientHeap heap, string key)
+        private static int ReadUniform(MappedHeap heap, string key)
         {
             var list = (AncientList)heap.Get(key);
             int first = (int)list[0];
@@ -29,7 +29,7 @@ namespace AncientPS.Engine.Tests.Copy
         {
             using var folder = new TempFolder();
             string source = folder.File("source.heap");
-            using var writerHeap = AncientHeap.Open(source);
+            using var writerHeap = MappedHeap.Open(source);
             writerHeap.Set("a", Uniform(0));
             writerHeap.Set("b", Uniform(0));
             using var stop = new CancellationTokenSource();
@@ -49,7 +49,7 @@ namespace AncientPS.Engine.Tests.Copy
                     string copy = folder.File($"copy{round}.heap");
                     HeapCopy.Copy(source, copy, compact);
                     Assert.Empty(HeapVerifier.Verify(copy));
-                    using var copied = AncientHeap.Open(copy, new HeapOptions { ReadOnly = true });
+                    using var copied = MappedHeap.Open(copy, new HeapOptions { ReadOnly = true });
                     int a = ReadUniform(copied, "a"), b = ReadUniform(copied, "b");
                     Assert.InRange(a - b, 0, 1);
                 }
@@ -67,7 +67,7 @@ namespace AncientPS.Engine.Tests.Copy
             using var folder = new TempFolder();
             string source = folder.File("source.heap");
             var shared = new List<object> { "shared" };
-            using (var heap = AncientHeap.Open(source))
+            using (var heap = MappedHeap.Open(source))
             {
                 heap.Set("bulk", Enumerable.Range(0, 200_000).Select(i => (object)i).ToArray());
                 heap.Set("pair", new object[] { shared, shared });
@@ -77,7 +77,7 @@ namespace AncientPS.Engine.Tests.Copy
             HeapCopy.Copy(source, copy, compact: true);
             Assert.True(new FileInfo(copy).Length < new FileInfo(source).Length / 4);
             Assert.Empty(HeapVerifier.Verify(copy));
-            using var copied = AncientHeap.Open(copy, new HeapOptions { ReadOnly = true });
+            using var copied = MappedHeap.Open(copy, new HeapOptions { ReadOnly = true });
             var pair = (AncientList)copied.Get("pair");
             Assert.Equal(((IAncientNode)pair[0]).Offset, ((IAncientNode)pair[1]).Offset);
             Assert.False(copied.ContainsKey("bulk"));
@@ -88,7 +88,7 @@ namespace AncientPS.Engine.Tests.Copy
         {
             using var folder = new TempFolder();
             string source = folder.File("source.heap");
-            using (var heap = AncientHeap.Open(source)) heap.Set("k", Uniform(1));
+            using (var heap = MappedHeap.Open(source)) heap.Set("k", Uniform(1));
             string copy = folder.File("copy.heap");
             File.WriteAllText(copy, "keep");
             Assert.Throws<IOException>(() => HeapCopy.Copy(source, copy, false));

@@ -28,7 +28,7 @@ namespace AncientPS.Engine.Tests.Encoding
         public bool Disposed { get; private set; }
         public int ReadDepth { get; private set; }
 
-        public AncientHeap Heap => null;
+        public MappedHeap Heap => null;
 
         public long Allocate(long size, out byte* pointer)
         {

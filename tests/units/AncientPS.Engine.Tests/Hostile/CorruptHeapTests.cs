@@ -21,14 +21,14 @@ namespace AncientPS.Engine.Tests.Hostile
         private HeapPatcher Heap(object value, string name = "v.heap")
         {
             string path = _folder.File(name);
-            using (var heap = AncientHeap.Open(path)) heap.Set("v", value);
+            using (var heap = MappedHeap.Open(path)) heap.Set("v", value);
             return new HeapPatcher(path);
         }
 
         private HeapPatcher ManyKeys(int count)
         {
             string path = _folder.File("many.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
                 for (int i = 0; i < count; i++) heap.Set("key" + i, i);
             return new HeapPatcher(path);
         }
@@ -71,7 +71,7 @@ namespace AncientPS.Engine.Tests.Hostile
             var heap = Heap(new object[] { "some text that needs a node", 2, 3 });
             heap.Truncate((int)HeapLayout.DataStart + 16).Save();
             Assert.Null(HeapPatcher.ReadAll(heap.Path));
-            using (var h = AncientHeap.Open(heap.Path, new HeapOptions { ReadOnly = true })) Assert.Empty(h.Keys);
+            using (var h = MappedHeap.Open(heap.Path, new HeapOptions { ReadOnly = true })) Assert.Empty(h.Keys);
             Assert.Contains(HeapVerifier.Verify(heap.Path), p => p.Area == HeapArea.Meta);
         }
 
@@ -106,14 +106,14 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_torn_latest_meta_page_falls_back_to_the_previous_state()
         {
             string path = _folder.File("torn.heap");
-            using (var h = AncientHeap.Open(path))
+            using (var h = MappedHeap.Open(path))
             {
                 h.Set("first", 1);
                 h.Set("second", 2);
             }
             var heap = new HeapPatcher(path);
             heap.WriteInt64(heap.LatestMeta + 8, 12345).Save(); // checksum now fails
-            using (var h = AncientHeap.Open(path))
+            using (var h = MappedHeap.Open(path))
             {
                 Assert.Equal(1, h.Get("first"));
                 Assert.False(h.ContainsKey("second"));
@@ -127,10 +127,10 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_damaged_older_meta_page_is_never_used_and_is_no_problem()
         {
             string path = _folder.File("older.heap");
-            using (var h = AncientHeap.Open(path)) h.Set("first", 1);
+            using (var h = MappedHeap.Open(path)) h.Set("first", 1);
             var heap = new HeapPatcher(path);
             heap.WriteInt64(heap.OtherMeta + 8, 12345).Save();
-            using (var h = AncientHeap.Open(path)) Assert.Equal(1, h.Get("first"));
+            using (var h = MappedHeap.Open(path)) Assert.Equal(1, h.Get("first"));
             Assert.Empty(HeapVerifier.Verify(path));
         }
 
@@ -149,7 +149,7 @@ namespace AncientPS.Engine.Tests.Hostile
             var heap = Heap(new object[] { "a value", 1 });
             long list = heap.RootOf(heap.FindEntry("v"));
             heap.PatchMeta(32, list).PatchMeta(40, 64).KillOtherMeta().Save();
-            using (var h = AncientHeap.Open(heap.Path))
+            using (var h = MappedHeap.Open(heap.Path))
             {
                 Assert.NotNull(h.Get("v")); // reads do not need the free table
                 Assert.Throws<AncientHeapCorruptException>(() => h.Set("w", 2));
@@ -220,7 +220,7 @@ namespace AncientPS.Engine.Tests.Hostile
             for (int i = 0; i < 32; i++) heap.WriteInt64(root + 16 + 8 * i, root);
             heap.Save();
             HeapPatcher.AssertCorrupt(heap.Path);
-            using (var h = AncientHeap.Open(heap.Path))
+            using (var h = MappedHeap.Open(heap.Path))
             {
                 Assert.Throws<AncientHeapCorruptException>(() => h.GetEntries());
                 Assert.Throws<AncientHeapCorruptException>(() => h.Get("key1"));
@@ -338,7 +338,7 @@ namespace AncientPS.Engine.Tests.Hostile
             var heap = Heap(new object[] { "a string too long to travel inline", new object[] { 1 } });
             long list = heap.RootOf(heap.FindEntry("v"));
             heap.WriteInt64(list + 24, heap.ReadInt64(list + 16)).Save();
-            using (var h = AncientHeap.Open(heap.Path))
+            using (var h = MappedHeap.Open(heap.Path))
             {
                 var value = h.Get("v");
                 Assert.Throws<AncientHeapCorruptException>(() => AncientValue.Materialize(value));
@@ -350,7 +350,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_value_pointing_into_another_keys_data_reads_but_the_verifier_reports_it()
         {
             string path = _folder.File("two.heap");
-            using (var h = AncientHeap.Open(path))
+            using (var h = MappedHeap.Open(path))
             {
                 h.Set("a", new object[] { "text of the first key, long enough" });
                 h.Set("b", new object[] { "text of the second key, long enough" });
@@ -369,7 +369,7 @@ namespace AncientPS.Engine.Tests.Hostile
             var heap = Heap(new object[] { 1, 2, 3 });
             long list = heap.RootOf(heap.FindEntry("v"));
             heap.WriteByte(list + 8, 0x50).WriteInt64(list + 16, list).Save();
-            using (var h = AncientHeap.Open(heap.Path))
+            using (var h = MappedHeap.Open(heap.Path))
             {
                 var value = (AncientList)h.Get("v");
                 Assert.True(value.Equals(value[0]));
@@ -385,7 +385,7 @@ namespace AncientPS.Engine.Tests.Hostile
             object level = new object[] { "leaf" };
             for (int i = 0; i < 40; i++) level = new object[] { level, level };
             var heap = Heap(level);
-            using (var h = AncientHeap.Open(heap.Path))
+            using (var h = MappedHeap.Open(heap.Path))
             {
                 var value = h.Get("v");
                 Assert.True(HeapWalker.Traverse(value) < 1000);
@@ -401,7 +401,7 @@ namespace AncientPS.Engine.Tests.Hostile
             object chain = null;
             for (int i = 0; i < 200_000; i++) chain = new object[] { i, chain };
             var heap = Heap(chain);
-            using (var h = AncientHeap.Open(heap.Path))
+            using (var h = MappedHeap.Open(heap.Path))
             {
                 var value = h.Get("v");
                 Assert.Equal(400_001, HeapWalker.Traverse(value));

@@ -84,7 +84,7 @@ namespace AncientPS.Engine.Tests.Hostile
             Exception met = null;
             try
             {
-                using (var heap = AncientHeap.Open(path, new HeapOptions { CreateIfMissing = false }))
+                using (var heap = MappedHeap.Open(path, new HeapOptions { CreateIfMissing = false }))
                     met = HeapWalker.ReadEverything(heap);
             }
             catch (Exception e) when (HeapWalker.IsDocumented(e))

@@ -26,7 +26,7 @@ namespace AncientPS.Engine.Tests.Hostile
             byte[] before = File.ReadAllBytes(path);
             foreach (bool readOnly in new[] { false, true })
             {
-                var e = Assert.ThrowsAny<AncientHeapFormatException>(() => AncientHeap.Open(path, new HeapOptions { ReadOnly = readOnly }).Dispose());
+                var e = Assert.ThrowsAny<AncientHeapFormatException>(() => MappedHeap.Open(path, new HeapOptions { ReadOnly = readOnly }).Dispose());
                 Assert.Equal(expected, e.Problem);
             }
             var problems = HeapVerifier.Verify(path);
@@ -63,7 +63,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_heap_of_a_newer_major_version_is_refused_and_unchanged()
         {
             string path = _folder.File("newer.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("k", "v");
+            using (var heap = MappedHeap.Open(path)) heap.Set("k", "v");
             var patch = new HeapPatcher(path);
             patch.WriteUInt16(16, 2).Reseal().Save();
             File.SetLastWriteTimeUtc(path, Stamp);

@@ -20,7 +20,7 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             if (OperatingSystem.IsWindows()) return;
             string path = _folder.File("private.heap");
-            using (AncientHeap.Open(path)) { }
+            using (MappedHeap.Open(path)) { }
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
 
@@ -29,7 +29,7 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             if (OperatingSystem.IsWindows()) return;
             string path = _folder.File("shared.heap");
-            using (AncientHeap.Open(path, new HeapOptions { UnixCreateMode = Convert.ToInt32("640", 8) })) { }
+            using (MappedHeap.Open(path, new HeapOptions { UnixCreateMode = Convert.ToInt32("640", 8) })) { }
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(path));
         }
 
@@ -56,7 +56,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void Secrets_are_refused_and_nothing_is_written(string kind)
         {
             string path = _folder.File("secrets.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("before", "kept");
                 long txn = heap.GetStatistics().TransactionId;
@@ -76,7 +76,7 @@ namespace AncientPS.Engine.Tests.Hostile
             // The type is found among the assemblies already loaded; a name no loaded assembly defines stays a number and
             // loads nothing (the theory below).
             string path = _folder.File("enum.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("e", new object[] { LocalOnlyColor.Green, DayOfWeek.Friday });
                 var list = (AncientList)heap.Get("e");
@@ -92,7 +92,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_type_name_planted_in_the_file_is_never_loaded_or_instantiated(string planted)
         {
             string path = _folder.File("planted.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
                 heap.Set("v", new object[] { LocalOnlyColor.Red, HostileProbe.SampleHeaps.Records(1) });
             // Rewrite every stored copy of the type names with the planted one (same length, so offsets hold).
             var bytes = File.ReadAllBytes(path);
@@ -100,7 +100,7 @@ namespace AncientPS.Engine.Tests.Hostile
             Replace(bytes, "Sample.Row", planted);
             File.WriteAllBytes(path, bytes);
             var before = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.FullName).ToHashSet();
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 var list = (AncientList)heap.Get("v");
                 Assert.Equal(1, list[0]);

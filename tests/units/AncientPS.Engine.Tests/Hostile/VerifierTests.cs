@@ -34,7 +34,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_heap_mounted_in_this_process_is_verified_through_its_own_mapping_and_stays_writable()
         {
             string path = _folder.File("mounted.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("a", SampleHeaps.Mixed());
                 Assert.Empty(HeapVerifier.Verify(path));
@@ -67,7 +67,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_changed_value_byte_is_reported_with_its_key()
         {
             string path = _folder.File("flip.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("good", new object[] { "untouched text value" });
                 heap.Set("bad", new object[] { "this text will change" });
@@ -88,7 +88,7 @@ namespace AncientPS.Engine.Tests.Hostile
         public void A_damaged_key_entry_and_a_damaged_meta_page_are_reported_where_they_are()
         {
             string path = _folder.File("entry.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("k1", 1);
                 heap.Set("k2", 2);

@@ -19,13 +19,13 @@ namespace AncientPS.Engine.Tests.Storage
         public void A_missing_file_is_created_and_values_survive_reopening()
         {
             string path = _dir.File("a.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("answer", 42);
                 heap.Set("list", new object[] { "a", 1, null, 2.5 });
                 heap.Set("table", new Hashtable(StringComparer.OrdinalIgnoreCase) { ["Name"] = "x" });
             }
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 Assert.Equal(3, heap.Count);
                 Assert.Equal(42, heap.Get("answer"));
@@ -39,7 +39,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void Keys_ignore_ascii_case_and_keep_the_spelling_they_were_written_with()
         {
-            using var heap = AncientHeap.Open(_dir.File("k.heap"));
+            using var heap = MappedHeap.Open(_dir.File("k.heap"));
             heap.Set("Config", 1);
             heap.Set("CONFIG", 2);
             Assert.Equal(1, heap.Count);
@@ -50,7 +50,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void The_seeds_integer_keys_work_as_their_decimal_strings()
         {
-            using var heap = AncientHeap.Open(_dir.File("ints.heap"));
+            using var heap = MappedHeap.Open(_dir.File("ints.heap"));
             for (int key = 0; key <= 1023; key++) heap.SetMany(new[] { new KeyValuePair<string, object>(key.ToString(), key * 2) });
             Assert.Equal(1024, heap.Count);
             Assert.Equal(2046, heap.Get("1023"));
@@ -61,17 +61,17 @@ namespace AncientPS.Engine.Tests.Storage
         [InlineData("bad\nkey")]
         public void Invalid_keys_are_refused(string key)
         {
-            using var heap = AncientHeap.Open(_dir.File("bad.heap"));
+            using var heap = MappedHeap.Open(_dir.File("bad.heap"));
             Assert.Throws<ArgumentException>(() => heap.Set(key, 1));
-            Assert.Throws<ArgumentException>(() => heap.Set(new string('k', AncientHeap.MaxKeyLength + 1), 1));
-            heap.Set(new string('k', AncientHeap.MaxKeyLength), 1);
+            Assert.Throws<ArgumentException>(() => heap.Set(new string('k', MappedHeap.MaxKeyLength + 1), 1));
+            heap.Set(new string('k', MappedHeap.MaxKeyLength), 1);
             Assert.Equal(1, heap.Count);
         }
 
         [Fact]
         public void Remove_takes_the_key_away_and_reports_a_missing_one()
         {
-            using var heap = AncientHeap.Open(_dir.File("r.heap"));
+            using var heap = MappedHeap.Open(_dir.File("r.heap"));
             heap.Set("a", 1);
             heap.Set("b", 2);
             Assert.True(heap.Remove("A"));
@@ -84,7 +84,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void Listing_shows_type_size_and_time_written()
         {
-            using var heap = AncientHeap.Open(_dir.File("l.heap"));
+            using var heap = MappedHeap.Open(_dir.File("l.heap"));
             var before = DateTime.UtcNow.AddSeconds(-1);
             heap.Set("nums", new double[1000]);
             heap.Set("one", 1);
@@ -104,7 +104,7 @@ namespace AncientPS.Engine.Tests.Storage
             static Dictionary<string, object> Table(int tag) =>
                 Enumerable.Range(0, 20_000).ToDictionary(i => "k" + i, i => (object)(i + tag));
             string path = _dir.File("setmany-same-key.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             var write = System.Threading.Tasks.Task.Run(() => heap.SetMany(new[]
             {
                 new KeyValuePair<string, object>("k", Table(0)),
@@ -124,12 +124,12 @@ namespace AncientPS.Engine.Tests.Storage
         public void One_heap_holds_a_million_keys()
         {
             string path = _dir.File("million.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.SetMany(Enumerable.Range(0, 1_000_000).Select(i => new KeyValuePair<string, object>("key" + i, i)));
                 Assert.Equal(1_000_000, heap.Count);
             }
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 Assert.Equal(1_000_000, heap.Count);
                 Assert.Equal(999_999, heap.Get("key999999"));
@@ -142,7 +142,7 @@ namespace AncientPS.Engine.Tests.Storage
         public void Overwriting_a_key_a_thousand_times_with_256_KB_reuses_space()
         {
             string path = _dir.File("reuse.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 var value = new byte[256 * 1024];
                 for (int i = 0; i < 1000; i++)
@@ -159,7 +159,7 @@ namespace AncientPS.Engine.Tests.Storage
         public void Removing_values_makes_their_space_reusable()
         {
             string path = _dir.File("remove.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             for (int round = 0; round < 20; round++)
             {
                 for (int i = 0; i < 10; i++) heap.Set("v" + i, new long[16 * 1024]);
@@ -172,7 +172,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void A_view_keeps_reading_its_snapshot_after_overwrite_and_remove()
         {
-            using var heap = AncientHeap.Open(_dir.File("snap.heap"));
+            using var heap = MappedHeap.Open(_dir.File("snap.heap"));
             heap.Set("rows", new object[] { "old", 1 });
             var old = (AncientList)heap.Get("rows");
             heap.Set("rows", new object[] { "new", 2, 3 });
@@ -185,7 +185,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void Views_read_before_the_heap_grew_still_work()
         {
-            using var heap = AncientHeap.Open(_dir.File("grow.heap"));
+            using var heap = MappedHeap.Open(_dir.File("grow.heap"));
             heap.Set("first", Enumerable.Range(0, 1000).Select(i => (object)("item" + i)).ToArray());
             var first = (AncientList)heap.Get("first");
             long size0 = heap.Size;
@@ -198,7 +198,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void Reads_after_dispose_throw_ObjectDisposedException()
         {
-            var heap = AncientHeap.Open(_dir.File("disposed.heap"));
+            var heap = MappedHeap.Open(_dir.File("disposed.heap"));
             heap.Set("rows", new object[] { "a", "b" });
             var rows = (AncientList)heap.Get("rows");
             heap.Dispose();
@@ -211,8 +211,8 @@ namespace AncientPS.Engine.Tests.Storage
         public void Two_handles_on_one_file_share_the_mapping_and_close_separately()
         {
             string path = _dir.File("shared.heap");
-            using var a = AncientHeap.Open(path);
-            var b = AncientHeap.Open(path);
+            using var a = MappedHeap.Open(path);
+            var b = MappedHeap.Open(path);
             a.Set("x", "from a");
             Assert.Equal("from a", b.Get("x"));
             b.Dispose();
@@ -224,22 +224,22 @@ namespace AncientPS.Engine.Tests.Storage
         public void A_read_only_handle_refuses_writes_and_changes_nothing()
         {
             string path = _dir.File("ro.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("a", 1);
-            using (var ro = AncientHeap.Open(path, new HeapOptions { ReadOnly = true }))
+            using (var heap = MappedHeap.Open(path)) heap.Set("a", 1);
+            using (var ro = MappedHeap.Open(path, new HeapOptions { ReadOnly = true }))
             {
                 Assert.True(ro.IsReadOnly);
                 Assert.Throws<AncientHeapReadOnlyException>(() => ro.Set("a", 2));
                 Assert.Throws<AncientHeapReadOnlyException>(() => ro.Remove("a"));
                 Assert.Equal(1, ro.Get("a"));
             }
-            Assert.Throws<FileNotFoundException>(() => AncientHeap.Open(_dir.File("missing.heap"), new HeapOptions { ReadOnly = true }));
+            Assert.Throws<FileNotFoundException>(() => MappedHeap.Open(_dir.File("missing.heap"), new HeapOptions { ReadOnly = true }));
             Assert.False(File.Exists(_dir.File("missing.heap")));
         }
 
         [Fact]
         public void A_heap_full_at_its_maximum_size_is_left_as_it_was()
         {
-            using var heap = AncientHeap.Open(_dir.File("full.heap"), new HeapOptions { MaximumSize = 2L << 20 });
+            using var heap = MappedHeap.Open(_dir.File("full.heap"), new HeapOptions { MaximumSize = 2L << 20 });
             heap.Set("small", "kept");
             var ex = Assert.Throws<AncientHeapFullException>(() => heap.Set("huge", new byte[4 << 20]));
             Assert.Equal(2L << 20, ex.MaximumSize);
@@ -253,7 +253,7 @@ namespace AncientPS.Engine.Tests.Storage
         public void Refused_values_leave_the_heap_unchanged()
         {
             string path = _dir.File("refuse.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             heap.Set("keep", "value");
             long txn = heap.GetStatistics().TransactionId;
             using var secret = new SecureString();
@@ -267,7 +267,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void A_cancelled_write_leaves_the_heap_unchanged()
         {
-            using var heap = AncientHeap.Open(_dir.File("cancel.heap"));
+            using var heap = MappedHeap.Open(_dir.File("cancel.heap"));
             heap.Set("k", "old");
             using var cts = new System.Threading.CancellationTokenSource();
             cts.Cancel();
@@ -280,7 +280,7 @@ namespace AncientPS.Engine.Tests.Storage
         public void A_write_cancelled_after_growing_the_file_gives_the_growth_back_at_once()
         {
             string path = _dir.File("grow-cancel.heap");
-            using var heap = AncientHeap.Open(path);
+            using var heap = MappedHeap.Open(path);
             heap.Set("k", "old");
             long before = new FileInfo(path).Length;
             long grown = 0;
@@ -329,25 +329,25 @@ namespace AncientPS.Engine.Tests.Storage
             {
                 // A finished empty heap's header page, with the magic cut back to what the creator got to write.
                 string donor = _dir.File("donor.heap");
-                using (AncientHeap.Open(donor)) { }
+                using (MappedHeap.Open(donor)) { }
                 Array.Copy(File.ReadAllBytes(donor), image, HeapLayout.HeaderSize);
                 Array.Clear(image, magicBytes, HeapLayout.Magic.Length - magicBytes);
             }
             File.WriteAllBytes(path, image);
 
-            var refused = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path, new HeapOptions { ReadOnly = true }));
+            var refused = Assert.Throws<AncientHeapFormatException>(() => MappedHeap.Open(path, new HeapOptions { ReadOnly = true }));
             Assert.Equal(HeapFormatProblem.NotCreated, refused.Problem);
             Assert.Contains("creation was interrupted", refused.Message);
             var problem = Assert.Single(HeapVerifier.Verify(path));
             Assert.Contains("creation was interrupted", problem.Message);
             Assert.Equal(image, File.ReadAllBytes(path));
 
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("k", "v");
                 Assert.Equal("v", heap.Get("k"));
             }
-            using (var again = AncientHeap.Open(path, new HeapOptions { ReadOnly = true })) Assert.Equal("v", again.Get("k"));
+            using (var again = MappedHeap.Open(path, new HeapOptions { ReadOnly = true })) Assert.Equal("v", again.Get("k"));
         }
 
         [Theory]
@@ -360,7 +360,7 @@ namespace AncientPS.Engine.Tests.Storage
             var image = new byte[HeapLayout.DataStart];
             image[offset] = 0x5A;
             File.WriteAllBytes(path, image);
-            var ex = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path));
+            var ex = Assert.Throws<AncientHeapFormatException>(() => MappedHeap.Open(path));
             Assert.Equal(HeapFormatProblem.NotAHeap, ex.Problem);
             Assert.Equal(image, File.ReadAllBytes(path));
         }
@@ -373,7 +373,7 @@ namespace AncientPS.Engine.Tests.Storage
             var bytes = File.ReadAllBytes(path);
             var stamp = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
             File.SetLastWriteTimeUtc(path, stamp);
-            var ex = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path));
+            var ex = Assert.Throws<AncientHeapFormatException>(() => MappedHeap.Open(path));
             Assert.Equal(HeapFormatProblem.NotAHeap, ex.Problem);
             Assert.Equal(bytes, File.ReadAllBytes(path));
             Assert.Equal(stamp, File.GetLastWriteTimeUtc(path));
@@ -383,7 +383,7 @@ namespace AncientPS.Engine.Tests.Storage
         public void A_heap_of_a_newer_format_version_is_refused_and_left_unchanged()
         {
             string path = _dir.File("future.heap");
-            using (var heap = AncientHeap.Open(path)) heap.Set("a", 1);
+            using (var heap = MappedHeap.Open(path)) heap.Set("a", 1);
             using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
             {
                 fs.Position = 16;
@@ -392,7 +392,7 @@ namespace AncientPS.Engine.Tests.Storage
             var bytes = File.ReadAllBytes(path);
             var stamp = new DateTime(2002, 2, 3, 4, 5, 6, DateTimeKind.Utc);
             File.SetLastWriteTimeUtc(path, stamp);
-            var ex = Assert.Throws<AncientHeapFormatException>(() => AncientHeap.Open(path));
+            var ex = Assert.Throws<AncientHeapFormatException>(() => MappedHeap.Open(path));
             Assert.Equal(HeapFormatProblem.NewerVersion, ex.Problem);
             Assert.Equal(bytes, File.ReadAllBytes(path));
             Assert.Equal(stamp, File.GetLastWriteTimeUtc(path));
@@ -402,19 +402,19 @@ namespace AncientPS.Engine.Tests.Storage
         public void A_torn_meta_page_falls_back_to_the_previous_commit()
         {
             string path = _dir.File("torn.heap");
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("a", "first");
                 heap.Set("a", "second");
             }
             long latest;
-            using (var heap = AncientHeap.Open(path)) latest = heap.GetStatistics().TransactionId;
+            using (var heap = MappedHeap.Open(path)) latest = heap.GetStatistics().TransactionId;
             using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
             {
                 fs.Position = HeapLayout.MetaOffsets[(int)(latest & 1)] + 20;
                 fs.WriteByte(0xFF);
             }
-            using (var heap = AncientHeap.Open(path))
+            using (var heap = MappedHeap.Open(path))
             {
                 Assert.Equal(latest - 1, heap.GetStatistics().TransactionId);
                 Assert.Equal("first", heap.Get("a"));
@@ -426,20 +426,20 @@ namespace AncientPS.Engine.Tests.Storage
         {
             if (OperatingSystem.IsWindows()) return;
             string path = _dir.File("private.heap");
-            using (AncientHeap.Open(path)) { }
+            using (MappedHeap.Open(path)) { }
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
 
         [Fact]
         public void An_anonymous_heap_lives_outside_any_named_file()
         {
-            using var heap = AncientHeap.CreateAnonymous();
+            using var heap = MappedHeap.CreateAnonymous();
             Assert.True(heap.IsAnonymous);
             Assert.Null(heap.Path);
             heap.Set("x", new object[] { 1, "two" });
             var x = (AncientList)heap.Get("x");
-            Assert.True(AncientHeap.IsAncient(x));
-            Assert.False(AncientHeap.IsAncient(new object[] { 1 }));
+            Assert.True(MappedHeap.IsAncient(x));
+            Assert.False(MappedHeap.IsAncient(new object[] { 1 }));
             Assert.Equal("two", x[1]);
         }
     }

@@ -13,7 +13,7 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void A_million_element_list_is_stored_and_read_lazily()
         {
-            using var heap = AncientHeap.Open(_dir.File("list.heap"));
+            using var heap = MappedHeap.Open(_dir.File("list.heap"));
             heap.Set("list", Enumerable.Range(0, 1_000_000).Select(i => (object)("s" + i)).ToArray());
             var list = (AncientList)heap.Get("list");
             Assert.Equal(1_000_000, list.Count);
@@ -26,7 +26,7 @@ namespace AncientPS.Engine.Tests.Storage
         {
             object chain = null;
             for (int i = 0; i < 1_000_000; i++) chain = new object[] { i, chain };
-            using var heap = AncientHeap.Open(_dir.File("chain.heap"));
+            using var heap = MappedHeap.Open(_dir.File("chain.heap"));
             heap.Set("chain", chain);
             var node = (AncientList)heap.Get("chain");
             int depth = 0;
@@ -47,7 +47,7 @@ namespace AncientPS.Engine.Tests.Storage
             var shared = new object[] { "shared-by-every-row" };
             var rows = new object[10_000];
             for (int i = 0; i < rows.Length; i++) rows[i] = new object[] { i, shared, "row-name-" + i, i % 2 == 0 ? rows : null };
-            using var heap = AncientHeap.Open(_dir.File("rows.heap"));
+            using var heap = MappedHeap.Open(_dir.File("rows.heap"));
             heap.Set("rows", rows);
             var stored = (AncientList)heap.Get("rows");
             long sharedOffset = ((AncientList)((AncientList)stored[0])[1]).Offset;
@@ -68,7 +68,7 @@ namespace AncientPS.Engine.Tests.Storage
             var shared = new object[] { "shared" };
             var root = new object[] { shared, shared, null };
             root[2] = root;
-            using var heap = AncientHeap.Open(_dir.File("cycle.heap"));
+            using var heap = MappedHeap.Open(_dir.File("cycle.heap"));
             heap.Set("g", root);
             var g = (AncientList)heap.Get("g");
             Assert.Equal(((AncientList)g[0]).Offset, ((AncientList)g[1]).Offset);

@@ -16,11 +16,11 @@ namespace AncientPS.Engine.Tests.Storage
         public void An_unpinned_reader_gets_a_clear_error_once_its_snapshot_space_is_reused()
         {
             string path = _dir.File("unpinned.heap");
-            using var writer = AncientHeap.Open(path);
+            using var writer = MappedHeap.Open(path);
             writer.Set("rows", Enumerable.Range(0, 2000).Select(i => (object)("old" + i)).ToArray());
 
             var options = new HeapOptions { ReadOnly = true };
-            using var reader = AncientHeap.FromCore(HeapCore.OpenDetached(path, options, claimReaderSlot: false), options);
+            using var reader = MappedHeap.FromCore(HeapCore.OpenDetached(path, options, claimReaderSlot: false), options);
             var rows = (AncientList)reader.Get("rows");
             Assert.Equal("old1999", rows[1999]);
 
@@ -35,10 +35,10 @@ namespace AncientPS.Engine.Tests.Storage
         public void A_pinned_reader_keeps_its_snapshot_through_the_same_churn()
         {
             string path = _dir.File("pinned.heap");
-            using var writer = AncientHeap.Open(path);
+            using var writer = MappedHeap.Open(path);
             writer.Set("rows", Enumerable.Range(0, 2000).Select(i => (object)("old" + i)).ToArray());
             var options = new HeapOptions { ReadOnly = true };
-            using var reader = AncientHeap.FromCore(HeapCore.OpenDetached(path, options, claimReaderSlot: true), options);
+            using var reader = MappedHeap.FromCore(HeapCore.OpenDetached(path, options, claimReaderSlot: true), options);
             var rows = (AncientList)reader.Get("rows");
             for (int i = 0; i < 20; i++) writer.Set("rows", Enumerable.Range(0, 2000).Select(k => (object)("new" + k)).ToArray());
             Assert.Equal("old1999", rows[1999]);

@@ -14,7 +14,7 @@ namespace AncientPS.Engine.Tests.Views
         [Fact]
         public void A_list_indexes_and_counts_through_dynamic_binding_and_reports_a_dispose()
         {
-            var heap = AncientHeap.Open(_dir.File("dynamic.heap"));
+            var heap = MappedHeap.Open(_dir.File("dynamic.heap"));
             heap.Set("rows", new object[] { 10, "twenty", 30.5 });
             heap.Set("short", new object[] { 1 });
             dynamic rows = heap.Get("rows");

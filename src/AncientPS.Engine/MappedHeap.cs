@@ -10,7 +10,7 @@ namespace AncientPS.Engine
     /// An instance is a handle: opening one file twice in a process shares one mapping, and each handle is disposed on its own.
     /// All members are thread-safe.
     /// </summary>
-    public sealed class AncientHeap : IDisposable
+    public sealed class MappedHeap : IDisposable
     {
         /// <summary>The longest key, in UTF-16 characters.</summary>
         public const int MaxKeyLength = KeyRules.MaxKeyLength;
@@ -19,36 +19,36 @@ namespace AncientPS.Engine
         private readonly HeapOptions _options;
         private volatile bool _disposed;
 
-        private AncientHeap(HeapCore core, HeapOptions options)
+        private MappedHeap(HeapCore core, HeapOptions options)
         {
             _core = core;
             _options = options;
         }
 
         /// <summary>Opens a heap file, creating it when it is missing or empty (unless <see cref="HeapOptions.CreateIfMissing"/> is false).</summary>
-        public static AncientHeap Open(string path, HeapOptions options = null)
+        public static MappedHeap Open(string path, HeapOptions options = null)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             var copy = (options ?? new HeapOptions()).Clone();
-            return new AncientHeap(HeapCore.OpenFile(path, copy), copy);
+            return new MappedHeap(HeapCore.OpenFile(path, copy), copy);
         }
 
         /// <summary>Creates a heap in anonymous native memory, outside the GC heap, private to this process (OCaml ancient's mark).</summary>
-        public static AncientHeap CreateAnonymous(HeapOptions options = null)
+        public static MappedHeap CreateAnonymous(HeapOptions options = null)
         {
             var copy = (options ?? new HeapOptions()).Clone();
             copy.ReadOnly = false;
-            return new AncientHeap(HeapCore.CreateAnonymous(copy), copy);
+            return new MappedHeap(HeapCore.CreateAnonymous(copy), copy);
         }
 
         /// <summary>Opens another handle on the same mapping, with its own lifetime (and its own options).</summary>
-        public AncientHeap OpenAnother(bool readOnly)
+        public MappedHeap OpenAnother(bool readOnly)
         {
             ThrowIfDisposed();
             var copy = _options.Clone();
             copy.ReadOnly = readOnly;
             _core.AddRef();
-            return new AncientHeap(_core, copy);
+            return new MappedHeap(_core, copy);
         }
 
         /// <summary>The full path of the heap file; null for an anonymous heap.</summary>
@@ -163,7 +163,7 @@ namespace AncientPS.Engine
 
         internal HeapCore Core => _core;
 
-        internal static AncientHeap FromCore(HeapCore core, HeapOptions options) => new AncientHeap(core, options);
+        internal static MappedHeap FromCore(HeapCore core, HeapOptions options) => new MappedHeap(core, options);
 
         internal void ThrowIfDisposed()
         {
