@@ -1,5 +1,4 @@
 using System;
-using System.Dynamic;
 using System.Collections;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -13,7 +12,7 @@ namespace AncientPS.Engine
     /// Elements are read on access; nested lists, dictionaries and records come back as views.
     /// Packed arrays of primitives (byte[], int[], double[] ...) copy out in bulk with <see cref="ToArray"/> and <see cref="CopyTo"/>.
     /// </summary>
-    public sealed unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode, IDynamicMetaObjectProvider
+    public sealed unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode
     {
         private readonly NodeContext _context;
         private readonly long _offset;
@@ -60,9 +59,24 @@ namespace AncientPS.Engine
             }
         }
 
-        public MappedHeap Heap => _context.Space.Heap;
-        public string Key => _context.Key;
-        public long Offset => _offset;
+        // The public properties are an array's, in an array's order (Length, LongLength, Rank, SyncRoot, IsReadOnly,
+        // IsFixedSize, IsSynchronized, Count), so that hosts that list an object's properties (PowerShell's CSV, HTML and
+        // Format-List of a list taken as one object) show what they show for the original array. What describes the
+        // stored node (heap, key, offset, packing, collection type) is internal: AncientValue.Describe gives it.
+
+        /// <summary>The number of elements, as an array's Length; like every other member, it fails once the heap is dismounted.</summary>
+        public int Length => Count;
+
+        /// <summary>The number of elements as a long, as an array's LongLength.</summary>
+        public long LongLength => Count;
+
+        /// <summary>Always 1: a stored list has one dimension.</summary>
+        public int Rank => 1;
+
+        public object SyncRoot => this;
+        public bool IsReadOnly => true;
+        public bool IsFixedSize => true;
+        public bool IsSynchronized => false;
 
         /// <summary>The number of elements; like every other member, it fails once the heap is dismounted.</summary>
         public int Count
@@ -76,17 +90,18 @@ namespace AncientPS.Engine
 
         internal int StoredCount => _count;
 
-        /// <summary>Dynamic languages bind <c>list[i]</c> and <c>list.Count</c> to direct calls: see <see cref="ListMetaObject"/>.</summary>
-        DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) => new ListMetaObject(parameter, this);
+        MappedHeap IAncientNode.Heap => _context.Space.Heap;
+        string IAncientNode.Key => _context.Key;
+        long IAncientNode.Offset => _offset;
 
         /// <summary>True when the elements are stored packed as raw primitives.</summary>
-        public bool IsPacked => _elementTag != 0;
+        internal bool IsPacked => _elementTag != 0;
 
         /// <summary>The element type of a packed list; System.Object otherwise.</summary>
-        public Type ElementType => _elementTag != 0 ? NodeTags.ElementType(_elementTag) : typeof(object);
+        internal Type ElementType => _elementTag != 0 ? NodeTags.ElementType(_elementTag) : typeof(object);
 
         /// <summary>The type name of the stored collection, such as "System.Object[]" or "System.Collections.Generic.List`1[System.Int32]".</summary>
-        public string CollectionTypeName
+        internal string CollectionTypeName
         {
             get
             {
@@ -232,11 +247,6 @@ namespace AncientPS.Engine
             finally { space.ExitRead(); }
         }
 
-        public bool IsReadOnly => true;
-        public bool IsFixedSize => true;
-        public bool IsSynchronized => false;
-        public object SyncRoot => this;
-
         public int Add(object value) => throw ViewErrors.ReadOnly();
         public void Clear() => throw ViewErrors.ReadOnly();
         public void Insert(int index, object value) => throw ViewErrors.ReadOnly();
@@ -255,6 +265,7 @@ namespace AncientPS.Engine
         public override string ToString() => CollectionTypeName;
 
         internal NodeContext Context => _context;
+        internal long NodeOffset => _offset;
 
         private sealed class Enumerator : IEnumerator<object>
         {

@@ -10,6 +10,25 @@ namespace AncientPS.Engine
     public static class AncientValue
     {
         /// <summary>
+        /// Describes a view read from a heap (a list, dictionary or record): its heap, key, offset and stored type. Null for
+        /// anything else.
+        /// </summary>
+        public static AncientNodeInfo Describe(object value)
+        {
+            switch (value)
+            {
+                case AncientList list:
+                    return new AncientNodeInfo(list.Context.Space.Heap, list.Context.Key, list.NodeOffset, list.CollectionTypeName, list.IsPacked, list.ElementType);
+                case AncientDictionary dictionary:
+                    return new AncientNodeInfo(dictionary.Heap, dictionary.Key, dictionary.Offset, dictionary.DictionaryTypeName, false, null);
+                case AncientRecord record:
+                    return new AncientNodeInfo(record.Heap, record.Key, record.Offset, record.TypeNames.Count > 0 ? record.TypeNames[0] : null, false, null);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
         /// Deep-copies a view into ordinary mutable .NET objects: lists into their original collection type where it is an
         /// array, List or ArrayList of known element type (object[] otherwise), dictionaries into a Hashtable (keeping its
         /// case-insensitivity), OrderedDictionary or Dictionary&lt;object, object&gt;, and records into
@@ -194,14 +213,14 @@ namespace AncientPS.Engine
                             result = list.PackedCode == CollectionCodes.PackedGenericList
                                 ? Activator.CreateInstance(typeof(List<>).MakeGenericType(list.ElementType), array)
                                 : array;
-                            _memo[list.Offset] = result;
-                            _memoTags[list.Offset] = NodeTags.PackedList;
+                            _memo[list.NodeOffset] = result;
+                            _memoTags[list.NodeOffset] = NodeTags.PackedList;
                             return null;
                         }
-                        var f = new Frame { Kind = Kind.List, Offset = list.Offset, List = list, Count = list.Count };
+                        var f = new Frame { Kind = Kind.List, Offset = list.NodeOffset, List = list, Count = list.Count };
                         CreateListTarget(f);
-                        _memo[list.Offset] = f.Result;
-                        _memoTags[list.Offset] = NodeTags.List;
+                        _memo[list.NodeOffset] = f.Result;
+                        _memoTags[list.NodeOffset] = NodeTags.List;
                         return f;
                     }
                     case AncientDictionary dictionary:

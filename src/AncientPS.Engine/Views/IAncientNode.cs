@@ -10,8 +10,10 @@ namespace AncientPS.Engine
 
     /// <summary>
     /// A value read lazily from a heap. Two views with the same <see cref="Heap"/> and <see cref="Offset"/> are the same stored node.
+    /// Internal, so that hosts which list an object's properties (PowerShell shows explicitly implemented members of public
+    /// interfaces) never show these on a list; <see cref="AncientValue.Describe"/> is the public way to them.
     /// </summary>
-    public interface IAncientNode : IAncientValue
+    internal interface IAncientNode : IAncientValue
     {
         /// <summary>The heap the value lives in.</summary>
         MappedHeap Heap { get; }

@@ -92,7 +92,7 @@ namespace AncientPS
         /// </summary>
         internal static object StandInFor(object value)
         {
-            string name = value is AncientList list ? list.CollectionTypeName : value is AncientDictionary dictionary ? dictionary.DictionaryTypeName : null;
+            string name = value is AncientList list ? AncientValue.Describe(list).TypeName : value is AncientDictionary dictionary ? dictionary.DictionaryTypeName : null;
             if (name == null) return value;
             var standIn = s_standIns.GetOrAdd(name, n =>
             {

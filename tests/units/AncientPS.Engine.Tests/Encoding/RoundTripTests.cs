@@ -59,6 +59,27 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void Describe_names_a_views_node_and_stored_type_and_a_list_shows_only_an_arrays_properties()
+        {
+            var list = (AncientList)_arena.Store(new[] { 1, 2, 3 });
+            var info = AncientValue.Describe(list);
+            Assert.Equal(list.NodeOffset, info.Offset);
+            Assert.True(info.IsPacked);
+            Assert.Equal(typeof(int), info.ElementType);
+            Assert.Equal("System.Int32[]", info.TypeName);
+            var dictionary = (AncientDictionary)_arena.Store(new Dictionary<string, int> { ["a"] = 1 });
+            Assert.Equal(dictionary.DictionaryTypeName, AncientValue.Describe(dictionary).TypeName);
+            Assert.Null(AncientValue.Describe("not a view"));
+            // Hosts that list public properties (PowerShell's CSV and formatting) see an array's, in an array's order.
+            var arrayProperties = typeof(object[]).GetProperties().Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name);
+            var listProperties = typeof(AncientList).GetProperties().Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name);
+            Assert.Equal(arrayProperties.Concat(new[] { "Count" }), listProperties); // an array's Count is ICollection's, which PowerShell lists last
+            Assert.Equal(3, list.Length);
+            Assert.Equal(3L, list.LongLength);
+            Assert.Equal(1, list.Rank);
+        }
+
+        [Fact]
         public void Every_scalar_survives_inside_a_list_with_nulls_between()
         {
             var items = new List<object>();
@@ -173,10 +194,10 @@ namespace AncientPS.Engine.Tests.Encoding
             var a = (AncientList)list[0];
             var b = (AncientList)list[2];
             var r = (AncientRecord)list[1];
-            Assert.Equal(a.Offset, b.Offset);
+            Assert.Equal(a.NodeOffset, b.NodeOffset);
             Assert.Equal(a, b);
-            Assert.Equal(a.Offset, ((AncientList)r.GetValue("A")).Offset);
-            Assert.Equal(a.Offset, ((AncientList)r.GetValue("b")).Offset);
+            Assert.Equal(a.NodeOffset, ((AncientList)r.GetValue("A")).NodeOffset);
+            Assert.Equal(a.NodeOffset, ((AncientList)r.GetValue("b")).NodeOffset);
         }
 
         [Fact]
@@ -187,7 +208,7 @@ namespace AncientPS.Engine.Tests.Encoding
             root[1] = root;
             var list = (AncientList)_arena.Store(root);
             var again = (AncientList)list[1];
-            Assert.Equal(list.Offset, again.Offset);
+            Assert.Equal(list.NodeOffset, again.NodeOffset);
             Assert.Equal("root", ((AncientList)again[1])[0]);
 
             var table = new Hashtable();

@@ -50,14 +50,14 @@ namespace AncientPS.Engine.Tests.Storage
             using var heap = MappedHeap.Open(_dir.File("rows.heap"));
             heap.Set("rows", rows);
             var stored = (AncientList)heap.Get("rows");
-            long sharedOffset = ((AncientList)((AncientList)stored[0])[1]).Offset;
+            long sharedOffset = ((AncientList)((AncientList)stored[0])[1]).NodeOffset;
             for (int i = 0; i < rows.Length; i += 997)
             {
                 var row = (AncientList)stored[i];
                 Assert.Equal(i, row[0]);
-                Assert.Equal(sharedOffset, ((AncientList)row[1]).Offset);
+                Assert.Equal(sharedOffset, ((AncientList)row[1]).NodeOffset);
                 Assert.Equal("row-name-" + i, row[2]);
-                if (i % 2 == 0) Assert.Equal(stored.Offset, ((AncientList)row[3]).Offset);
+                if (i % 2 == 0) Assert.Equal(stored.NodeOffset, ((AncientList)row[3]).NodeOffset);
                 else Assert.Null(row[3]);
             }
         }
@@ -71,8 +71,8 @@ namespace AncientPS.Engine.Tests.Storage
             using var heap = MappedHeap.Open(_dir.File("cycle.heap"));
             heap.Set("g", root);
             var g = (AncientList)heap.Get("g");
-            Assert.Equal(((AncientList)g[0]).Offset, ((AncientList)g[1]).Offset);
-            Assert.Equal(g.Offset, ((AncientList)g[2]).Offset);
+            Assert.Equal(((AncientList)g[0]).NodeOffset, ((AncientList)g[1]).NodeOffset);
+            Assert.Equal(g.NodeOffset, ((AncientList)g[2]).NodeOffset);
         }
     }
 }

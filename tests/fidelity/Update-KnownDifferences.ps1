@@ -1,0 +1,57 @@
+# Rewrites tests/fidelity/known-differences.txt from a fresh run of the differential suite: every case that differs,
+# grouped by operation, under the cause written for that operation below (or the common causes). Run it after a Build,
+# from the repository root: dotnet pwsh -NoProfile -File tests/fidelity/Update-KnownDifferences.ps1
+# Review the diff before committing: a case that starts to differ is a regression unless its cause is understood.
+$ErrorActionPreference = 'Stop'
+$root = Split-Path (Split-Path $PSScriptRoot)
+Import-Module (Join-Path $root 'AncientPS.psd1')
+. (Join-Path $root 'tests/TestSupport.ps1')
+. (Join-Path $PSScriptRoot 'Fidelity.ps1')
+
+$causes = [ordered]@{
+    'ConvertTo-Csv'                 = 'lists: IsReadOnly is True (a stored list is read-only; an array says False); dictionaries: see the common causes'
+    'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
+    'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
+    'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
+    'Clixml text'                   = 'lists: PowerShell''s serializer writes the view''s type names and RefIds differently'
+    'ToString()'                    = '.NET records have no stored ToString text yet (Import-Clixml keeps it)'
+    '-f'                            = 'the -f operator spreads only a real object[] over its arguments'
+    'Select-Object type names'      = 'Select-Object names its output after the view class for an unenumerated list'
+    'Get-Member'                    = 'the view classes'' methods differ from an array''s or hashtable''s'
+    'Get-Member -InputObject'       = 'as Get-Member'
+    'PSObject.Properties'           = 'dictionary views: member types are Property from the adapter; .NET records: type data of the Deserialized type'
+    'PSTypeNames'                   = 'lists: the view''s type names; Select-Object adds Selected.* to the original objects themselves'
+    'GetType()'                     = 'a stored list or dictionary is a lazy read-only view (AncientList/AncientDictionary); .GetType() is a .NET call the projection cannot answer'
+    '-is [pscustomobject]'          = 'a binary cmdlet''s output is wrapped in a PSObject, a script''s array elements are not'
+    'Group-Object'                  = 'dictionaries: a stored dictionary answers a key as a property where an OrderedDictionary or Dictionary does not'
+    'Group-Object -AsHashTable'     = 'as Group-Object'
+    'Measure-Object'                = 'as Group-Object'
+    'Select-Object -Property'       = 'as Group-Object'
+    'Select-Object -ExpandProperty' = 'as Group-Object'
+}
+
+$script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru
+try {
+    $heap = Mount-AncientHeap -Anonymous
+    $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations))
+}
+finally { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue }
+
+$lines = [System.Collections.Generic.List[string]]::new()
+$lines.Add('# Cases of the differential fidelity suite (tests/Fidelity.Tests.ps1) where the stored copy is known to differ from')
+$lines.Add('# the original: shape|mode|operation, grouped by operation with the cause. Every case not listed here must match.')
+$lines.Add('# Written by tests/fidelity/Update-KnownDifferences.ps1 (the causes live there); fix a cause, run it again.')
+$lines.Add('# Common causes:')
+$lines.Add('# - Lists and dictionaries are lazy read-only engine views, not arrays or hashtables: .GetType(), their methods, and')
+$lines.Add('#   PowerShell''s serializer/ConvertTo-Xml paths that reflect over the view differ.')
+$lines.Add('# - Generic dictionaries: KeyValuePair formatting (Key/Value) is not answered; a stored dictionary enumerates DictionaryEntry.')
+$lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): no stored ToString text; type data of the')
+$lines.Add('#   Deserialized.* names differs from Import-Clixml''s in places.')
+foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {
+    $cause = if ($causes.Contains($group.Name)) { $causes[$group.Name] } else { 'see the common causes above' }
+    $lines.Add('')
+    $lines.Add("# $($group.Name) ($($group.Count)): $cause")
+    foreach ($case in $group.Group) { $lines.Add("$($case.Shape)|$($case.Mode)|$($case.Operation)") }
+}
+Set-Content -LiteralPath (Join-Path $PSScriptRoot 'known-differences.txt') -Value $lines
+"$(@($cases | Where-Object { -not $_.Same }).Count) of $($cases.Count) cases differ; known-differences.txt rewritten"
