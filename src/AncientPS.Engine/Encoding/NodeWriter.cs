@@ -198,12 +198,11 @@ namespace AncientPS.Engine.Encoding
 
         /// <summary>
         /// Allocates a node whose first <paramref name="size"/> bytes the caller writes in full straight away (a packed array):
-        /// a heap's write transaction then skips zeroing them and zeroes only the padding after them.
+        /// the allocator then need not zero them, only the padding after them.
         /// </summary>
         private byte* AllocateFilled(long size, out long offset)
         {
-            if (!(_allocator is WriteTransaction tx)) return Allocate(size, out offset);
-            offset = tx.AllocateFilled(NodeTags.Align8(size), size, out byte* p);
+            offset = _allocator.AllocateFilled(NodeTags.Align8(size), size, out byte* p);
             if (offset <= 0 || (offset & 7) != 0) throw new InvalidOperationException($"The allocator returned the unaligned offset {offset}.");
             _nodes++;
             return p;

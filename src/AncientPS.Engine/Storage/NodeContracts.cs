@@ -12,6 +12,13 @@ namespace AncientPS.Engine.Storage
         /// Throws <see cref="AncientHeapFullException"/> when the heap cannot grow.
         /// </summary>
         long Allocate(long size, out byte* pointer);
+
+        /// <summary>
+        /// As <see cref="Allocate"/>, for a node whose first <paramref name="filled"/> bytes the caller overwrites in full
+        /// before anything else can fail (a packed array's header and elements): those bytes need not be zeroed, the
+        /// padding after them up to the aligned size is. An allocator may zero them all the same.
+        /// </summary>
+        long AllocateFilled(long size, long filled, out byte* pointer);
     }
 
     /// <summary>

@@ -94,5 +94,18 @@ namespace AncientPS.Engine.Tests.Encoding
                 Assert.Equal(CopyDigest, Digest(copy, copy.LastRoot));
             }
         }
+   
+        [Fact]
+        public void Packed_arrays_take_the_allocators_filled_path_and_write_every_byte_of_it()
+        {
+            using (var arena = new TestArena())
+            {
+                var values = new object[] { new byte[] { 1, 2, 3 }, new int[] { 7, -7 }, new List<short> { 1, 2, 3, 4, 5 }, new double[0], new bool[] { true, false } };
+                var read = (AncientList)arena.Store(values);
+                // The arena fills what AllocateFilled hands out with 0xCD: any byte the writer left unwritten would show.
+                Assert.Equal(values.Length, arena.FilledAllocations);
+                for (int i = 0; i < values.Length; i++) GraphAssert.Equivalent(values[i], read[i]);
+            }
+        }
     }
 }

@@ -262,6 +262,7 @@ namespace AncientPS.Engine.Tests.Encoding
             private readonly INodeAllocator _inner;
             public CountingAllocator(INodeAllocator inner) { _inner = inner; }
             public long Allocate(long size, out byte* pointer) => _inner.Allocate(size, out pointer);
+            public long AllocateFilled(long size, long filled, out byte* pointer) => _inner.AllocateFilled(size, filled, out pointer);
         }
     }
 }

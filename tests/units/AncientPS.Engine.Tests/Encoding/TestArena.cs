@@ -41,6 +41,24 @@ namespace AncientPS.Engine.Tests.Encoding
             return offset;
         }
 
+        /// <summary>Zeroes only the padding past <paramref name="filled"/>, as a heap's write transaction does, so the writer's promise to fill the rest is tested.</summary>
+        public long AllocateFilled(long size, long filled, out byte* pointer)
+        {
+            long aligned = (size + 7) & ~7L;
+            if (filled < 0 || filled > aligned) throw new ArgumentOutOfRangeException(nameof(filled));
+            if (_used + aligned > _reserved) throw new AncientHeapFullException("The test arena is full.", _reserved, _used + aligned);
+            long offset = _used;
+            _used += aligned;
+            pointer = _base + offset;
+            // Garbage where the caller promised to write, so that a writer which leaves any of it unwritten is caught.
+            for (long i = 0; i < filled; i++) pointer[i] = 0xCD;
+            Clear(pointer + filled, aligned - filled);
+            FilledAllocations++;
+            return offset;
+        }
+
+        public int FilledAllocations { get; private set; }
+
         private static void Clear(byte* p, long n)
         {
             while (n > 0)
