@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Numerics;
 using System.Text;
 
 namespace AncientPS.Engine.Encoding
@@ -16,31 +15,34 @@ namespace AncientPS.Engine.Encoding
         private static readonly ConcurrentDictionary<Type, string[]> s_chains = new ConcurrentDictionary<Type, string[]>();
 
         /// <summary>The scalar types a materialized typed collection may have as elements, by stored name. No other name is ever turned into a type.</summary>
-        private static readonly Dictionary<string, Type> s_known = new Dictionary<string, Type>(StringComparer.Ordinal)
+        private static readonly Dictionary<string, Type> s_known = KnownTypes();
+
+        private static Dictionary<string, Type> KnownTypes()
         {
-            ["System.Object"] = typeof(object),
-            ["System.String"] = typeof(string),
-            ["System.Boolean"] = typeof(bool),
-            ["System.Char"] = typeof(char),
-            ["System.SByte"] = typeof(sbyte),
-            ["System.Byte"] = typeof(byte),
-            ["System.Int16"] = typeof(short),
-            ["System.UInt16"] = typeof(ushort),
-            ["System.Int32"] = typeof(int),
-            ["System.UInt32"] = typeof(uint),
-            ["System.Int64"] = typeof(long),
-            ["System.UInt64"] = typeof(ulong),
-            ["System.Single"] = typeof(float),
-            ["System.Double"] = typeof(double),
-            ["System.Decimal"] = typeof(decimal),
-            ["System.DateTime"] = typeof(DateTime),
-            ["System.DateTimeOffset"] = typeof(DateTimeOffset),
-            ["System.TimeSpan"] = typeof(TimeSpan),
-            ["System.Guid"] = typeof(Guid),
-            ["System.Version"] = typeof(Version),
-            ["System.Uri"] = typeof(Uri),
-            ["System.Numerics.BigInteger"] = typeof(BigInteger),
-        };
+            var known = new Dictionary<string, Type>(StringComparer.Ordinal)
+            {
+                ["System.Object"] = typeof(object),
+                ["System.String"] = typeof(string),
+                ["System.Boolean"] = typeof(bool),
+                ["System.Char"] = typeof(char),
+                ["System.SByte"] = typeof(sbyte),
+                ["System.Byte"] = typeof(byte),
+                ["System.Int16"] = typeof(short),
+                ["System.UInt16"] = typeof(ushort),
+                ["System.Int32"] = typeof(int),
+                ["System.UInt32"] = typeof(uint),
+                ["System.Int64"] = typeof(long),
+                ["System.UInt64"] = typeof(ulong),
+                ["System.Single"] = typeof(float),
+                ["System.Double"] = typeof(double),
+                ["System.DateTime"] = typeof(DateTime),
+                ["System.TimeSpan"] = typeof(TimeSpan),
+            };
+            // The scalars stored as nodes of their own bring their own types.
+            foreach (var codec in ScalarNodes.All)
+                if (codec.Type != null) known.Add(Of(codec.Type), codec.Type);
+            return known;
+        }
 
         public static string Of(Type t)
         {

@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using System.Numerics;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,13 +13,8 @@ namespace AncientPS.Engine.Encoding
     {
         Inline,
         String,
-        Decimal,
-        BigInteger,
-        Guid,
-        DateTimeOffset,
-        Version,
-        Uri,
-        Enum,
+        /// <summary>A scalar stored as a node of its own, through <see cref="TypeProfile.Codec"/>.</summary>
+        ScalarNode,
         PackedArray,
         PackedList,
         List,
@@ -56,7 +50,10 @@ namespace AncientPS.Engine.Encoding
         /// <summary>Why the type is refused, for the two refused kinds.</summary>
         public string Refusal { get; private set; }
 
-        /// <summary>The element tag of a packed array or List of a primitive; the underlying tag of an enum.</summary>
+        /// <summary>The codec of a <see cref="StoredKind.ScalarNode"/>.</summary>
+        public ScalarNodeCodec Codec { get; private set; }
+
+        /// <summary>The element tag of a packed array or List of a primitive.</summary>
         public byte ElementTag { get; private set; }
 
         // Ordinary objects: the public readable instance properties, stored as a record.
@@ -93,24 +90,19 @@ namespace AncientPS.Engine.Encoding
                 p.Refusal = refusal;
                 return p;
             }
-            if (t.IsEnum)
-            {
-                p.Kind = StoredKind.Enum;
-                p.ElementTag = NodeTags.OfPrimitive(Enum.GetUnderlyingType(t));
-                return p;
-            }
             if (t.IsPrimitive || t == typeof(DateTime) || t == typeof(TimeSpan))
             {
                 p.Kind = StoredKind.Inline;
                 return p;
             }
             if (t == typeof(string)) { p.Kind = StoredKind.String; return p; }
-            if (t == typeof(decimal)) { p.Kind = StoredKind.Decimal; return p; }
-            if (t == typeof(BigInteger)) { p.Kind = StoredKind.BigInteger; return p; }
-            if (t == typeof(Guid)) { p.Kind = StoredKind.Guid; return p; }
-            if (t == typeof(DateTimeOffset)) { p.Kind = StoredKind.DateTimeOffset; return p; }
-            if (t == typeof(Version)) { p.Kind = StoredKind.Version; return p; }
-            if (typeof(Uri).IsAssignableFrom(t)) { p.Kind = StoredKind.Uri; return p; }
+            var codec = ScalarNodes.For(t);
+            if (codec != null)
+            {
+                p.Kind = StoredKind.ScalarNode;
+                p.Codec = codec;
+                return p;
+            }
             if (t == typeof(AncientList)) { p.Kind = StoredKind.AncientList; return p; }
             if (t == typeof(AncientDictionary)) { p.Kind = StoredKind.AncientDictionary; return p; }
             if (t == typeof(AncientRecord)) { p.Kind = StoredKind.AncientRecord; return p; }

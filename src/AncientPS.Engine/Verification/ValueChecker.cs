@@ -106,11 +106,10 @@ namespace AncientPS.Engine.Verification
         private void CheckIndex(AncientDictionary dictionary, NodeContext context)
         {
             long offset = dictionary.Offset;
-            byte* h = _space.Pointer(offset, 24);
-            int count = dictionary.Count;
-            long capacity = *(uint*)(h + 8);
-            long indexAt = offset + 24 + NodeTags.Align8(2L * count) + 16L * count;
-            uint* index = (uint*)_space.Pointer(indexAt, 8 * capacity);
+            var node = dictionary.Node;
+            int count = node.Count;
+            long capacity = node.Capacity;
+            uint* index = node.Index;
             var seen = new bool[count];
             long used = 0;
             for (long i = 0; i < capacity; i++)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AncientPS.Engine.Encoding;
 
@@ -23,6 +24,7 @@ namespace AncientPS.Engine
         private readonly byte* _tags;
         private readonly ulong* _payloads;
         private readonly uint* _index;
+        private readonly DictionaryNode _node;
         private string _typeName;
         private KeyCollection _keys;
         private ValueCollection _values;
@@ -33,22 +35,19 @@ namespace AncientPS.Engine
         {
             _context = context;
             _offset = offset;
-            byte* h = context.Node(offset, 24, NodeTags.Dictionary);
-            if (h[1] > 1) throw Corrupt.Node(offset, $"has unknown dictionary flags 0x{h[1]:X2}");
-            _ignoreCase = h[1] == 1;
-            uint count = *(uint*)(h + 4);
-            uint capacity = *(uint*)(h + 8);
-            if (count > int.MaxValue || capacity > int.MaxValue || (capacity & (capacity - 1)) != 0 || capacity < count || (count > 0 && capacity == 0))
-                throw Corrupt.Node(offset, $"claims {count} entries in an index of {capacity}");
-            _count = (int)count;
-            _capacity = (int)capacity;
-            _nameOffset = *(long*)(h + 16);
-            long tagBytes = NodeTags.Align8(2L * _count);
-            byte* p = context.Space.Pointer(offset, 24 + tagBytes + 16L * _count + 8L * _capacity);
-            _tags = p + 24;
-            _payloads = (ulong*)(p + 24 + tagBytes);
-            _index = (uint*)(p + 24 + tagBytes + 16L * _count);
+            var node = DictionaryNode.Open(context, offset);
+            _node = node;
+            _ignoreCase = node.IgnoresCase;
+            _count = node.Count;
+            _capacity = node.Capacity;
+            _nameOffset = node.NameOffset;
+            _tags = node.Tags;
+            _payloads = node.Payloads;
+            _index = node.Index;
         }
+
+        /// <summary>The node as opened (its header checked), for the verifier.</summary>
+        internal DictionaryNode Node => _node;
 
         public MappedHeap Heap => _context.Space.Heap;
         public string Key => _context.Key;
@@ -126,6 +125,7 @@ namespace AncientPS.Engine
             }
             else if (!KeyHash.TryCompute(key, _ignoreCase, out hash)) return -1;
 
+            Debug.Assert(_capacity > 0 && (_capacity & (_capacity - 1)) == 0, "Open checked that the index is a nonempty power of two");
             uint mask = (uint)_capacity - 1;
             uint pos = hash & mask;
             for (int probes = 0; probes < _capacity; probes++)
@@ -174,7 +174,7 @@ namespace AncientPS.Engine
                 if (NodeTags.IsShortString(tag))
                     return StringCodec.EqualsStored((byte*)&payload, tag - NodeTags.ShortString, StringCodec.Utf8, s, _ignoreCase);
                 if (tag != NodeTags.String) return false;
-                byte* p = _context.StringBytes(NodeContext.CheckOffset(payload), out int length, out byte encoding);
+                byte* p = StringNode.Bytes(_context, NodeContext.CheckOffset(payload), out int length, out byte encoding);
                 return StringCodec.EqualsStored(p, length, encoding, s, _ignoreCase);
             }
             if (NodeTags.IsComposite(tag) || NodeTags.IsString(tag) || tag == NodeTags.Null) return false;
@@ -186,8 +186,8 @@ namespace AncientPS.Engine
             if (key is Enum e)
             {
                 if (tag != NodeTags.Enum) return false;
-                _context.TryReadEnumKey(NodeContext.CheckOffset(payload), out string typeName, out ulong bits);
-                return bits == KeyHash.EnumBits(e) && typeName == TypeNames.Of(e.GetType());
+                EnumNode.ReadKey(_context, NodeContext.CheckOffset(payload), out string typeName, out ulong bits);
+                return bits == EnumNode.Bits(e) && typeName == TypeNames.Of(e.GetType());
             }
             if (tag == NodeTags.Enum) return false;
             return Equals(_context.ReadSlot(tag, payload, false), key);

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Collections;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -32,31 +33,24 @@ namespace AncientPS.Engine
         {
             _context = context;
             _offset = offset;
-            byte* h = context.Node(offset, 8, kind);
-            uint count = *(uint*)(h + 4);
-            if (count > int.MaxValue) throw Corrupt.Node(offset, $"claims {count} elements");
-            _count = (int)count;
-            _code = *(ushort*)(h + 2);
             if (kind == NodeTags.PackedList)
             {
-                _elementTag = h[1];
-                if (!NodeTags.IsPackable(_elementTag)) throw Corrupt.Node(offset, $"packs the unknown element tag 0x{_elementTag:X2}");
-                if (_code != CollectionCodes.PackedArray && _code != CollectionCodes.PackedGenericList) throw Corrupt.Node(offset, $"has the unknown collection code {_code}");
-                byte* p = context.Space.Pointer(offset, 8 + (long)_count * NodeTags.ElementSize(_elementTag));
-                _data = p + 8;
+                var node = PackedListNode.Open(context, offset);
+                _count = node.Count;
+                _code = node.Code;
+                _elementTag = node.ElementTag;
+                _data = node.Data;
             }
             else
             {
-                if (h[1] != 0) throw Corrupt.Node(offset, $"has unknown list flags 0x{h[1]:X2}");
-                int header;
-                if (_code == CollectionCodes.Named) header = 16;
-                else if (CollectionCodes.NameOf(_code) != null) header = 8;
-                else throw Corrupt.Node(offset, $"has the unknown collection code {_code}");
-                byte* p = context.Space.Pointer(offset, header + NodeTags.Align8(_count) + 8L * _count);
-                if (header == 16) _nameOffset = *(long*)(p + 8);
-                _tags = p + header;
-                _payloads = (ulong*)(p + header + NodeTags.Align8(_count));
+                var node = ListNode.Open(context, offset);
+                _count = node.Count;
+                _code = node.Code;
+                _nameOffset = node.NameOffset;
+                _tags = node.Tags;
+                _payloads = node.Payloads;
             }
+            Debug.Assert((_elementTag != 0) == (kind == NodeTags.PackedList), "a list is packed exactly when its kind says so");
         }
 
         // The public properties are an array's, in an array's order (Length, LongLength, Rank, SyncRoot, IsReadOnly,
@@ -209,7 +203,7 @@ namespace AncientPS.Engine
                 {
                     if (_count == 0) return;
                     int size = NodeTags.ElementSize(_elementTag);
-                    long bytes = (long)_count * size;
+                    long bytes = PackedListNode.DataBytes(_elementTag, _count);
                     var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
                     try
                     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -21,7 +22,7 @@ namespace AncientPS.Engine
         private readonly ulong* _payloads;
 
         internal AncientRecord(NodeContext context, long offset)
-            : this(context, offset, context.GetShape((long)(*(ulong*)context.Node(offset, 8, NodeTags.Record) >> 8)))
+            : this(context, offset, context.GetShape(RecordNode.ReadShapeOffset(context, offset)))
         {
         }
 
@@ -31,15 +32,8 @@ namespace AncientPS.Engine
             _context = context;
             _offset = offset;
             _shape = shape;
-            _tags = Slots(context, offset, shape.Count, out _payloads);
-        }
-
-        /// <summary>A record node's slots: its tag bytes (returned) and its payloads, after the 8-byte header.</summary>
-        internal static byte* Slots(NodeContext context, long offset, int count, out ulong* payloads)
-        {
-            byte* p = context.Space.Pointer(offset, 8 + NodeTags.Align8(count) + 8L * count);
-            payloads = (ulong*)(p + 8 + NodeTags.Align8(count));
-            return p + 8;
+            Debug.Assert(ReferenceEquals(shape.Context, context), "a shape is decoded once per read context and used only in it");
+            _tags = RecordNode.Slots(context, offset, shape.Count, out _payloads);
         }
 
         public MappedHeap Heap => _context.Space.Heap;

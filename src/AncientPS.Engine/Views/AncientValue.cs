@@ -347,14 +347,10 @@ namespace AncientPS.Engine
                 {
                     case NodeTags.DateTime: return element == typeof(DateTime);
                     case NodeTags.TimeSpan: return element == typeof(TimeSpan);
-                    case NodeTags.SmallBigInteger:
-                    case NodeTags.BigInteger: return element == typeof(System.Numerics.BigInteger);
-                    case NodeTags.Decimal: return element == typeof(decimal);
-                    case NodeTags.Guid: return element == typeof(Guid);
-                    case NodeTags.DateTimeOffset: return element == typeof(DateTimeOffset);
-                    case NodeTags.Version: return element == typeof(Version);
-                    case NodeTags.Uri: return element == typeof(Uri);
+                    case NodeTags.SmallBigInteger: return element == typeof(System.Numerics.BigInteger);
                 }
+                var codec = ScalarNodes.ByTag(tag);
+                if (codec != null) return codec.Type != null && codec.Type == element;
                 return NodeTags.IsPackable(tag) && NodeTags.ElementType(tag) == element;
             }
 

@@ -18,8 +18,7 @@ namespace AncientPS.Engine
         /// <summary>Reads the record's header; the caller holds the read guard.</summary>
         internal StoredRecord(NodeContext context, long offset)
         {
-            byte* h = context.Node(offset, 8, NodeTags.Record);
-            _shape = context.GetShape((long)(*(ulong*)h >> 8));
+            _shape = context.GetShape(RecordNode.ReadShapeOffset(context, offset));
             _offset = offset;
         }
 
@@ -67,7 +66,7 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
-                byte* tags = AncientRecord.Slots(context, _offset, n, out ulong* payloads);
+                byte* tags = RecordNode.Slots(context, _offset, n, out ulong* payloads);
                 return context.ReadSlot(tags[index], payloads[index], true);
             }
             finally { space.ExitRead(); }

@@ -1,0 +1,82 @@
+using System;
+
+namespace AncientPS.Engine.Encoding
+{
+    /// <summary>
+    /// Enum (0x47), 24 bytes: kind; at 1, the underlying type's tag; at 8, the value's bits as that tag's payload; at 16,
+    /// the offset of the type name's string node. Read back as the enum when its type is allowed (<see cref="AncientEnumTypes"/>),
+    /// else as the underlying number.
+    /// </summary>
+    internal sealed unsafe class EnumNode : ScalarNodeCodec
+    {
+        public const int UnderlyingAt = 1;
+        public const int BitsAt = 8;
+        public const int NameAt = 16;
+        public const int Size = 24;
+
+        public EnumNode() : base(NodeTags.Enum, null) { }
+
+        public override bool Handles(Type type) => type.IsEnum;
+
+        public override long Write(INodeSink sink, object value, string typeName)
+        {
+            var e = (Enum)value;
+            long name = sink.Name(typeName);
+            byte* p = sink.Allocate(Size, out long offset);
+            p[0] = Tag;
+            // Type.GetTypeCode of an enum type is its underlying type's.
+            p[UnderlyingAt] = NodeTags.OfPrimitive(e.GetType());
+            *(ulong*)(p + BitsAt) = Bits(e);
+            *(long*)(p + NameAt) = name;
+            return offset;
+        }
+
+        public override object Read(NodeContext context, long offset)
+        {
+            byte* p = context.Node(offset, Size, Tag);
+            byte underlying = p[UnderlyingAt];
+            if (underlying < NodeTags.Boolean || underlying > NodeTags.UInt64) throw Corrupt.Node(offset, $"holds an enum of the unknown underlying tag 0x{underlying:X2}");
+            ulong bits = *(ulong*)(p + BitsAt);
+            object number = ScalarCodec.DecodeInline(underlying, bits);
+            string typeName = context.ReadName(*(long*)(p + NameAt));
+            if (AncientEnumTypes.TryGet(typeName, out var type) && NodeTags.OfPrimitive(Enum.GetUnderlyingType(type)) == underlying)
+                return Enum.ToObject(type, number);
+            return number;
+        }
+
+        /// <summary>Reads an enum key's type name and bits without loading its type (for dictionary lookups).</summary>
+        public static void ReadKey(NodeContext context, long offset, out string typeName, out ulong bits)
+        {
+            byte* p = context.Node(offset, Size, NodeTags.Enum);
+            bits = *(ulong*)(p + BitsAt);
+            typeName = context.ReadName(*(long*)(p + NameAt));
+        }
+
+        public override uint KeyHash(object key)
+        {
+            var e = (Enum)key;
+            return HashOf(TypeNames.Of(e.GetType()), Bits(e));
+        }
+
+        public static uint HashOf(string typeName, ulong bits)
+            => Encoding.KeyHash.Mix(unchecked(bits + Encoding.KeyHash.Golden * NodeTags.Enum)) ^ Encoding.KeyHash.String(typeName, false);
+
+        /// <summary>The bits of an enum value zero-extended from its underlying type, as an enum node stores them.</summary>
+        public static ulong Bits(Enum e)
+        {
+            switch (Type.GetTypeCode(Enum.GetUnderlyingType(e.GetType())))
+            {
+                case TypeCode.SByte: return (byte)Convert.ToSByte(e);
+                case TypeCode.Int16: return (ushort)Convert.ToInt16(e);
+                case TypeCode.Int32: return (uint)Convert.ToInt32(e);
+                case TypeCode.Int64: return (ulong)Convert.ToInt64(e);
+                case TypeCode.Byte: return Convert.ToByte(e);
+                case TypeCode.UInt16: return Convert.ToUInt16(e);
+                case TypeCode.UInt32: return Convert.ToUInt32(e);
+                case TypeCode.Char: return Convert.ToChar(e);
+                case TypeCode.Boolean: return Convert.ToBoolean(e) ? 1UL : 0UL;
+                default: return Convert.ToUInt64(e);
+            }
+        }
+    }
+}

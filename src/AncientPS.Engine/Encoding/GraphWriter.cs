@@ -1,0 +1,594 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+using AncientPS.Engine.Storage;
+
+namespace AncientPS.Engine.Encoding
+{
+    /// <summary>
+    /// One write: the walk of the graph. Composite nodes are allocated before their children are encoded, so a
+    /// back-reference can point at them; their children are filled from an explicit stack of frames, one slot at a time,
+    /// so depth costs heap, never call stack. Each node's bytes are laid out by its codec (<see cref="ListNode"/>,
+    /// <see cref="DictionaryNode"/>, <see cref="RecordNode"/>, <see cref="ScalarNodes"/> ...), names and shapes are
+    /// interned by <see cref="ShapeTable"/>, and .NET types are classified once by <see cref="TypeProfile"/>.
+    /// </summary>
+    internal sealed unsafe class GraphWriter : INodeSink
+    {
+        private enum FrameKind : byte { Slots, Dictionary }
+
+        private sealed class Frame
+        {
+            public FrameKind Kind;
+            public byte* Tags;
+            public ulong* Payloads;
+            public int Count;
+            public int Next;
+            public IReadOnlyList<object> Items;
+            public object[] Keys;
+            public object[] Values;
+            public int Level;
+            public bool Lenient;
+            public uint[] Hashes;
+            public DictionaryNode Dictionary;
+            public bool IgnoreCase;
+            /// <summary>A record's property names (for paths); null for a list or dictionary.</summary>
+            public IReadOnlyList<string> Names;
+            /// <summary>Its values lie below an object stored as a record of its .NET properties.</summary>
+            public bool Adapted;
+
+            public void Clear()
+            {
+                Names = null;
+                Items = null;
+                Keys = null;
+                Values = null;
+                Hashes = null;
+            }
+        }
+
+        private struct Slot
+        {
+            public byte Tag;
+            public ulong Payload;
+        }
+
+        private readonly INodeAllocator _allocator;
+        private readonly ObjectConverter _converter;
+        private readonly CancellationToken _cancel;
+        private readonly Action<long> _progress;
+        private readonly Action<string, Type> _secretOmitted;
+        private readonly int _depth;
+
+        // The frame whose slot is being encoded lies below an adapted .NET object (set by Drain before each slot).
+        private bool _adapted;
+
+        private Dictionary<object, Slot> _memo = new Dictionary<object, Slot>(IdentityComparer.Instance);
+        private bool _memoSized;
+
+        // The identity map grows by doubling, and at 100,000 records its growth was half of what a write allocated (and
+        // a write of 1,000,000 records cost more per record than one of 100,000). Once the first element of a long root
+        // list is written, the map is sized for all of them at that rate (up to a bound), so it is allocated once.
+        private const int MemoSizingMinimumCount = 4096;
+        private const int MemoSizingLimit = 1 << 21;
+        private readonly ShapeTable _shapes;
+        private readonly List<Frame> _stack = new List<Frame>();
+        private readonly Stack<Frame> _pool = new Stack<Frame>();
+
+        private Type _lastType;
+        private TypeProfile _lastProfile;
+        private long _nodes;
+        private long _reported;
+        private int _ops;
+        private string _firstCompositeName;
+
+        public GraphWriter(INodeAllocator allocator, SetOptions options)
+        {
+            _allocator = allocator;
+            _converter = options.Converter;
+            _cancel = options.CancellationToken;
+            _progress = options.Progress;
+            _secretOmitted = options.SecretOmitted;
+            _depth = options.Depth;
+            _shapes = new ShapeTable(this);
+        }
+
+        public EncodedValue WriteRoot(object value)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            byte tag;
+            ulong payload;
+            _adapted = false;
+            object effective = Encode(value, 0, false, &tag, &payload);
+            Drain();
+            string name;
+            if (tag == NodeTags.Null) name = "";
+            else if (effective is AncientList view) name = view.CollectionTypeName;
+            else if (tag == NodeTags.PackedList) name = TypeNames.Of(effective.GetType());
+            else if (NodeTags.IsComposite(tag)) name = _firstCompositeName;
+            else name = TypeNames.Of(effective.GetType());
+            _progress?.Invoke(_nodes);
+            return new EncodedValue(tag, payload, name);
+        }
+
+        private void Drain()
+        {
+            while (_stack.Count > 0)
+            {
+                var f = _stack[_stack.Count - 1];
+                if (f.Next == f.Count)
+                {
+                    if (f.Kind == FrameKind.Dictionary) f.Dictionary.BuildIndex(f.Hashes);
+                    _stack.RemoveAt(_stack.Count - 1);
+                    f.Clear();
+                    _pool.Push(f);
+                    continue;
+                }
+                if (f.Next == 1 && !_memoSized && _stack.Count == 1 && f.Kind == FrameKind.Slots) SizeMemo(f.Count);
+                int i = f.Next++;
+                _adapted = f.Adapted;
+                byte* tag = f.Tags + i;
+                ulong* payload = f.Payloads + i;
+                if (f.Kind == FrameKind.Slots)
+                {
+                    Encode(f.Items[i], f.Level, f.Lenient, tag, payload);
+                }
+                else if ((i & 1) == 0)
+                {
+                    object key = Encode(f.Keys[i >> 1], f.Level, f.Lenient, tag, payload);
+                    uint hash;
+                    if (NodeTags.IsComposite(*tag)) hash = KeyHash.Composite(*tag, (long)*payload);
+                    else if (!KeyHash.TryCompute(key, f.IgnoreCase, out hash)) hash = KeyHash.Inline(*tag, *payload);
+                    f.Hashes[i >> 1] = hash;
+                }
+                else
+                {
+                    Encode(f.Values[i >> 1], f.Level, f.Lenient, tag, payload);
+                }
+                Tick();
+            }
+        }
+
+        private void SizeMemo(int elements)
+        {
+            _memoSized = true;
+            if (elements < MemoSizingMinimumCount || _memo.Count == 0) return;
+            long expected = Math.Min((long)_memo.Count * elements + (elements >> 3), MemoSizingLimit);
+            if (expected <= _memo.Count * 2L) return;
+            var sized = new Dictionary<object, Slot>((int)expected, IdentityComparer.Instance);
+            foreach (var entry in _memo) sized.Add(entry.Key, entry.Value);
+            _memo = sized;
+        }
+
+        private void Tick()
+        {
+            if ((++_ops & 0x3FF) != 0) return;
+            _cancel.ThrowIfCancellationRequested();
+            if (_progress != null && _nodes - _reported >= 4096)
+            {
+                _reported = _nodes;
+                _progress(_nodes);
+            }
+        }
+
+        public byte* Allocate(long size, out long offset)
+        {
+            offset = _allocator.Allocate(NodeTags.Align8(size), out byte* p);
+            CheckAllocated(offset);
+            return p;
+        }
+
+        public byte* AllocateFilled(long size, out long offset)
+        {
+            offset = _allocator.AllocateFilled(NodeTags.Align8(size), size, out byte* p);
+            CheckAllocated(offset);
+            return p;
+        }
+
+        private void CheckAllocated(long offset)
+        {
+            if (offset <= 0 || (offset & 7) != 0) throw new InvalidOperationException($"The allocator returned the unaligned offset {offset}.");
+            _nodes++;
+        }
+
+        public long Name(string name) => _shapes.Name(name);
+
+        /// <summary>
+        /// Writes the slot for <paramref name="value"/>, allocating its node (and queueing its children) when it needs one.
+        /// Returns the value as stored (after unwrapping, or its string when it was stored as a string), for key hashing.
+        /// </summary>
+        private object Encode(object value, int level, bool lenient, byte* tag, ulong* payload)
+        {
+            if (value != null && _converter != null)
+            {
+                value = _converter.Unwrap(value);
+                if (value != null) _converter.CheckAllowed(value);
+            }
+            if (value == null)
+            {
+                *tag = NodeTags.Null;
+                *payload = 0;
+                return null;
+            }
+            var type = value.GetType();
+            TypeProfile profile;
+            if (type == _lastType) profile = _lastProfile;
+            else
+            {
+                profile = TypeProfile.Of(type);
+                _lastType = type;
+                _lastProfile = profile;
+            }
+
+            switch (profile.Kind)
+            {
+                case StoredKind.Inline:
+                    ScalarCodec.TryEncodeInline(value, out *tag, out *payload);
+                    return value;
+                case StoredKind.String:
+                    WriteString((string)value, tag, payload);
+                    return value;
+                case StoredKind.RefusedSecret:
+                    if (_adapted && _secretOmitted != null)
+                    {
+                        // Not something the caller put there: a property of a live object (such as a drive's credential).
+                        _secretOmitted(CurrentPath(), type);
+                        *tag = NodeTags.Null;
+                        *payload = 0;
+                        return null;
+                    }
+                    throw Refusal(profile.Refusal, type);
+                case StoredKind.RefusedUnrepresentable:
+                    if (!lenient) throw Refusal(profile.Refusal, type);
+                    return EncodeAsString(value, tag, payload);
+            }
+
+            if (!profile.IsValueType && _memo.TryGetValue(value, out var known))
+            {
+                *tag = known.Tag;
+                *payload = known.Payload;
+                return value;
+            }
+
+            long offset;
+            byte t;
+            switch (profile.Kind)
+            {
+                case StoredKind.ScalarNode:
+                    if (profile.Codec.TryWriteInline(value, out *tag, out *payload)) return value;
+                    t = profile.Codec.Tag;
+                    offset = profile.Codec.Write(this, value, profile.Name);
+                    break;
+                case StoredKind.PackedArray:
+                    t = NodeTags.PackedList;
+                    offset = WritePacked((Array)value, profile.ElementTag, CollectionCodes.PackedArray);
+                    break;
+                case StoredKind.PackedList:
+                {
+                    var collection = (ICollection)value;
+                    var array = Array.CreateInstance(NodeTags.ElementType(profile.ElementTag), collection.Count);
+                    collection.CopyTo(array, 0);
+                    t = NodeTags.PackedList;
+                    offset = WritePacked(array, profile.ElementTag, CollectionCodes.PackedGenericList);
+                    break;
+                }
+                case StoredKind.AncientList:
+                {
+                    var view = (AncientList)value;
+                    if (view.IsPacked)
+                    {
+                        t = NodeTags.PackedList;
+                        offset = WritePackedCopy(view);
+                    }
+                    else
+                    {
+                        t = NodeTags.List;
+                        offset = WriteList(view.CollectionTypeName, view.RawItems(), level, false);
+                    }
+                    break;
+                }
+                case StoredKind.List:
+                {
+                    var list = (IList)value;
+                    var items = value as IReadOnlyList<object> ?? new ListItems(list);
+                    t = NodeTags.List;
+                    offset = WriteList(profile.Name, items, level, false);
+                    break;
+                }
+                case StoredKind.Enumerable:
+                {
+                    var items = new List<object>();
+                    foreach (var item in (IEnumerable)value)
+                    {
+                        items.Add(item);
+                        if ((items.Count & 0x3FF) == 0) _cancel.ThrowIfCancellationRequested();
+                    }
+                    t = NodeTags.List;
+                    offset = WriteList(profile.Name, items, level, false);
+                    break;
+                }
+                case StoredKind.Dictionary:
+                {
+                    var keys = new List<object>();
+                    var values = new List<object>();
+                    var e = ((IDictionary)value).GetEnumerator();
+                    try
+                    {
+                        while (e.MoveNext())
+                        {
+                            var entry = e.Entry;
+                            keys.Add(entry.Key);
+                            values.Add(entry.Value);
+                            if ((keys.Count & 0x3FF) == 0) _cancel.ThrowIfCancellationRequested();
+                        }
+                    }
+                    finally
+                    {
+                        (e as IDisposable)?.Dispose();
+                    }
+                    t = NodeTags.Dictionary;
+                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys.ToArray(), values.ToArray(), level);
+                    break;
+                }
+                case StoredKind.GenericDictionary:
+                {
+                    var keys = new List<object>();
+                    var values = new List<object>();
+                    foreach (var pair in (IEnumerable)value)
+                    {
+                        keys.Add(profile.PairKey.GetValue(pair));
+                        values.Add(profile.PairValue.GetValue(pair));
+                        if ((keys.Count & 0x3FF) == 0) _cancel.ThrowIfCancellationRequested();
+                    }
+                    t = NodeTags.Dictionary;
+                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys.ToArray(), values.ToArray(), level);
+                    break;
+                }
+                case StoredKind.AncientDictionary:
+                {
+                    var view = (AncientDictionary)value;
+                    view.RawEntries(out var keys, out var values);
+                    t = NodeTags.Dictionary;
+                    offset = WriteDictionary(view.DictionaryTypeName, view.IgnoresCase, keys, values, level);
+                    break;
+                }
+                case StoredKind.AncientRecord:
+                {
+                    var view = (AncientRecord)value;
+                    t = NodeTags.Record;
+                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false);
+                    break;
+                }
+                case StoredKind.MaterializedRecord:
+                {
+                    var record = (MaterializedRecord)value;
+                    t = NodeTags.Record;
+                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, true, level, false);
+                    break;
+                }
+                default:
+                {
+                    if (level >= _depth && (_converter == null || !_converter.MayBePropertyBag(value))) return EncodeAsString(value, tag, payload);
+                    if (_converter != null && _converter.TryDescribe(value, out var description) && description != null)
+                    {
+                        if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);
+                        t = NodeTags.Record;
+                        offset = WriteRecord(description.TypeNames, description.Names, description.Values, description.IsPropertyBag,
+                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag);
+                        break;
+                    }
+                    if (level >= _depth) return EncodeAsString(value, tag, payload);
+                    var properties = profile.Properties;
+                    var values = new object[properties.Length];
+                    for (int i = 0; i < properties.Length; i++)
+                    {
+                        // A getter that throws is stored as null, as the rest of the object is still worth keeping.
+                        try { values[i] = properties[i].GetValue(value, null); }
+                        catch (Exception) { values[i] = null; }
+                    }
+                    t = NodeTags.Record;
+                    offset = WriteRecord(profile.TypeChain, profile.PropertyNames, values, false, level + 1, true);
+                    break;
+                }
+            }
+
+            *tag = t;
+            *payload = (ulong)offset;
+            if (!profile.IsValueType) _memo[value] = new Slot { Tag = t, Payload = (ulong)offset };
+            return value;
+        }
+
+        private AncientUnsupportedTypeException Refusal(string reason, Type type)
+        {
+            string path = CurrentPath();
+            return new AncientUnsupportedTypeException(path.Length == 0 ? reason : $"{path}: {reason}", type, path);
+        }
+
+        /// <summary>
+        /// The path of the slot being encoded, as PowerShell reaches it: [12].PSDrive.Credential. The stack holds exactly
+        /// the composites above it, each at the slot after the one being filled.
+        /// </summary>
+        private string CurrentPath()
+        {
+            var path = new System.Text.StringBuilder();
+            foreach (var f in _stack)
+            {
+                int i = f.Next - 1;
+                if (i < 0) continue;
+                if (f.Kind == FrameKind.Dictionary)
+                {
+                    if ((i & 1) == 0)
+                    {
+                        path.Append(".Keys[").Append(i >> 1).Append(']');
+                        continue;
+                    }
+                    object key = f.Keys[i >> 1];
+                    string text;
+                    try { text = key?.ToString() ?? ""; }
+                    catch (Exception) { text = "?"; }
+                    if (key is string) text = "'" + text.Replace("'", "''") + "'";
+                    path.Append('[').Append(text).Append(']');
+                }
+                else if (f.Names != null)
+                {
+                    if (path.Length > 0) path.Append('.');
+                    path.Append(i < f.Names.Count ? f.Names[i] : "?");
+                }
+                else path.Append('[').Append(i).Append(']');
+            }
+            return path.ToString();
+        }
+
+        private object EncodeAsString(object value, byte* tag, ulong* payload)
+        {
+            string s;
+            try { s = value.ToString() ?? ""; }
+            catch (Exception) { s = TypeNames.Of(value.GetType()); }
+            WriteString(s, tag, payload);
+            return s;
+        }
+
+        // ---- strings ----
+
+        public void WriteString(string s, byte* tag, ulong* payload)
+        {
+            if (StringCodec.TryPackShort(s, out *tag, out *payload)) return;
+            if (_memo.TryGetValue(s, out var known))
+            {
+                *tag = known.Tag;
+                *payload = known.Payload;
+                return;
+            }
+            long offset = StringNode.Write(this, s);
+            *tag = NodeTags.String;
+            *payload = (ulong)offset;
+            _memo[s] = new Slot { Tag = NodeTags.String, Payload = (ulong)offset };
+        }
+
+        // ---- packed arrays ----
+
+        private long WritePacked(Array array, byte elementTag, ushort code)
+        {
+            int count = array.Length;
+            long bytes = PackedListNode.DataBytes(elementTag, count);
+            // Pinned first, so that nothing can fail between taking the unzeroed node and overwriting it.
+            var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+            try
+            {
+                byte* data = PackedListNode.Write(this, elementTag, code, count, true, out long offset);
+                if (bytes > 0) Buffer.MemoryCopy((void*)handle.AddrOfPinnedObject(), data, bytes, bytes);
+                return offset;
+            }
+            finally { handle.Free(); }
+        }
+
+        private long WritePackedCopy(AncientList view)
+        {
+            byte elementTag = view.PackedElementTag;
+            int count = view.Count;
+            long bytes = PackedListNode.DataBytes(elementTag, count);
+            byte* data = PackedListNode.Write(this, elementTag, view.PackedCode, count, false, out long offset);
+            view.CopyPackedBytes(data, bytes);
+            return offset;
+        }
+
+        // ---- composites ----
+
+        private Frame Push(FrameKind kind, int level, bool lenient)
+        {
+            var f = _pool.Count > 0 ? _pool.Pop() : new Frame();
+            f.Kind = kind;
+            f.Next = 0;
+            f.Level = level;
+            f.Lenient = lenient;
+            f.Adapted = _adapted;
+            _stack.Add(f);
+            return f;
+        }
+
+        private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
+        {
+            int count = items.Count;
+            ushort code = CollectionCodes.CodeOf(typeName);
+            long name = code == CollectionCodes.Named ? Name(typeName) : 0;
+            var node = ListNode.Write(this, code, name, count, out long offset);
+            if (_firstCompositeName == null) _firstCompositeName = typeName;
+            if (count > 0)
+            {
+                var f = Push(FrameKind.Slots, level, lenient);
+                f.Tags = node.Tags;
+                f.Payloads = node.Payloads;
+                f.Count = count;
+                f.Items = items;
+            }
+            return offset;
+        }
+
+        private long WriteDictionary(string typeName, bool ignoreCase, object[] keys, object[] values, int level)
+        {
+            Debug.Assert(keys.Length == values.Length);
+            int count = keys.Length;
+            DictionaryNode.IndexCapacity(count); // refuses a dictionary too large to index before anything is written
+            long name = Name(typeName);
+            var node = DictionaryNode.Write(this, ignoreCase, count, name, out long offset);
+            if (_firstCompositeName == null) _firstCompositeName = typeName;
+            if (count > 0)
+            {
+                var f = Push(FrameKind.Dictionary, level, false);
+                f.Tags = node.Tags;
+                f.Payloads = node.Payloads;
+                f.Dictionary = node;
+                f.Count = 2 * count;
+                f.Keys = keys;
+                f.Values = values;
+                f.Hashes = new uint[count];
+                f.IgnoreCase = ignoreCase;
+            }
+            return offset;
+        }
+
+        private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient)
+        {
+            if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
+            long shape = _shapes.Shape(typeNames, names, isPropertyBag);
+            if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
+            int count = names.Count;
+            byte* tags = RecordNode.Write(this, shape, count, out ulong* payloads, out long offset);
+            if (_firstCompositeName == null) _firstCompositeName = typeNames.Count > 0 ? typeNames[0] : "System.Object";
+            if (count > 0)
+            {
+                var f = Push(FrameKind.Slots, childLevel, lenient);
+                f.Tags = tags;
+                f.Payloads = payloads;
+                f.Count = count;
+                f.Items = values;
+                f.Names = names;
+                if (!isPropertyBag) f.Adapted = true;
+            }
+            return offset;
+        }
+
+        /// <summary>Reference identity, except that two views of one stored node are one object (so copying keeps sharing).</summary>
+        private sealed class IdentityComparer : IEqualityComparer<object>
+        {
+            public static readonly IdentityComparer Instance = new IdentityComparer();
+
+            public new bool Equals(object a, object b) => ReferenceEquals(a, b) || (a is IAncientNode && a.Equals(b));
+
+            public int GetHashCode(object o) => o is IAncientNode ? o.GetHashCode() : RuntimeHelpers.GetHashCode(o);
+        }
+
+        private sealed class ListItems : IReadOnlyList<object>
+        {
+            private readonly IList _list;
+            public ListItems(IList list) { _list = list; }
+            public object this[int index] => _list[index];
+            public int Count => _list.Count;
+            public IEnumerator<object> GetEnumerator() { foreach (var o in _list) yield return o; }
+            IEnumerator IEnumerable.GetEnumerator() => _list.GetEnumerator();
+        }
+    }
+}

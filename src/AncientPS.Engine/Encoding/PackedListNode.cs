@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace AncientPS.Engine.Encoding
+{
+    /// <summary>
+    /// A packed list node (kind 0x51, docs/format-values.md "Packed list"): kind, element tag, collection code (array or
+    /// List), count, then the raw elements. An instance is a node opened for reading, its header checked.
+    /// </summary>
+    internal readonly unsafe struct PackedListNode
+    {
+        public const byte Kind = NodeTags.PackedList;
+        public const int ElementTagAt = 1;
+        public const int CodeAt = 2;
+        public const int CountAt = 4;
+        public const int HeaderSize = 8;
+
+        private PackedListNode(byte elementTag, ushort code, int count, byte* data)
+        {
+            ElementTag = elementTag;
+            Code = code;
+            Count = count;
+            Data = data;
+        }
+
+        public byte ElementTag { get; }
+        /// <summary><see cref="CollectionCodes.PackedArray"/> or <see cref="CollectionCodes.PackedGenericList"/>.</summary>
+        public ushort Code { get; }
+        public int Count { get; }
+        public byte* Data { get; }
+
+        public static long DataBytes(byte elementTag, int count) => (long)count * NodeTags.ElementSize(elementTag);
+
+        public static long Size(byte elementTag, int count) => HeaderSize + DataBytes(elementTag, count);
+
+        /// <summary>
+        /// Allocates the node with the allocator's filled path, writes its header and returns where the
+        /// <see cref="DataBytes"/> bytes go: the caller copies them at once, before anything can fail.
+        /// </summary>
+        public static byte* Write(INodeSink sink, byte elementTag, ushort code, int count, bool filled, out long offset)
+        {
+            Debug.Assert(NodeTags.IsPackable(elementTag), "only fixed-size primitives are packed");
+            Debug.Assert(code == CollectionCodes.PackedArray || code == CollectionCodes.PackedGenericList);
+            long size = Size(elementTag, count);
+            byte* p = filled ? sink.AllocateFilled(size, out offset) : sink.Allocate(size, out offset);
+            p[0] = Kind;
+            p[ElementTagAt] = elementTag;
+            *(ushort*)(p + CodeAt) = code;
+            *(uint*)(p + CountAt) = (uint)count;
+            return p + HeaderSize;
+        }
+
+        public static PackedListNode Open(NodeContext context, long offset)
+        {
+            byte* h = context.Node(offset, HeaderSize, Kind);
+            uint count = *(uint*)(h + CountAt);
+            if (count > int.MaxValue) throw Corrupt.Node(offset, $"claims {count} elements");
+            ushort code = *(ushort*)(h + CodeAt);
+            byte elementTag = h[ElementTagAt];
+            if (!NodeTags.IsPackable(elementTag)) throw Corrupt.Node(offset, $"packs the unknown element tag 0x{elementTag:X2}");
+            if (code != CollectionCodes.PackedArray && code != CollectionCodes.PackedGenericList) throw Corrupt.Node(offset, $"has the unknown collection code {code}");
+            byte* p = context.Space.Pointer(offset, Size(elementTag, (int)count));
+            return new PackedListNode(elementTag, code, (int)count, p + HeaderSize);
+        }
+    }
+}
