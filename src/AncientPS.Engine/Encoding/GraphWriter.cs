@@ -2,8 +2,6 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using AncientPS.Engine.Storage;
 
@@ -18,44 +16,6 @@ namespace AncientPS.Engine.Encoding
     /// </summary>
     internal sealed unsafe class GraphWriter : INodeSink
     {
-        private enum FrameKind : byte { Slots, Dictionary }
-
-        private sealed class Frame
-        {
-            public FrameKind Kind;
-            public byte* Tags;
-            public ulong* Payloads;
-            public int Count;
-            public int Next;
-            public IReadOnlyList<object> Items;
-            public object[] Keys;
-            public object[] Values;
-            public int Level;
-            public bool Lenient;
-            public uint[] Hashes;
-            public DictionaryNode Dictionary;
-            public bool IgnoreCase;
-            /// <summary>A record's property names (for paths); null for a list or dictionary.</summary>
-            public IReadOnlyList<string> Names;
-            /// <summary>Its values lie below an object stored as a record of its .NET properties.</summary>
-            public bool Adapted;
-
-            public void Clear()
-            {
-                Names = null;
-                Items = null;
-                Keys = null;
-                Values = null;
-                Hashes = null;
-            }
-        }
-
-        private struct Slot
-        {
-            public byte Tag;
-            public ulong Payload;
-        }
-
         private readonly INodeAllocator _allocator;
         private readonly ObjectConverter _converter;
         private readonly CancellationToken _cancel;
@@ -66,17 +26,9 @@ namespace AncientPS.Engine.Encoding
         // The frame whose slot is being encoded lies below an adapted .NET object (set by Drain before each slot).
         private bool _adapted;
 
-        private Dictionary<object, Slot> _memo = new Dictionary<object, Slot>(IdentityComparer.Instance);
-        private bool _memoSized;
-
-        // The identity map grows by doubling, and at 100,000 records its growth was half of what a write allocated (and
-        // a write of 1,000,000 records cost more per record than one of 100,000). Once the first element of a long root
-        // list is written, the map is sized for all of them at that rate (up to a bound), so it is allocated once.
-        private const int MemoSizingMinimumCount = 4096;
-        private const int MemoSizingLimit = 1 << 21;
+        private readonly WrittenNodes _memo = new WrittenNodes();
         private readonly ShapeTable _shapes;
-        private readonly List<Frame> _stack = new List<Frame>();
-        private readonly Stack<Frame> _pool = new Stack<Frame>();
+        private readonly WriteStack _stack = new WriteStack();
 
         private Type _lastType;
         private TypeProfile _lastProfile;
@@ -118,21 +70,19 @@ namespace AncientPS.Engine.Encoding
         {
             while (_stack.Count > 0)
             {
-                var f = _stack[_stack.Count - 1];
+                var f = _stack.Top;
                 if (f.Next == f.Count)
                 {
-                    if (f.Kind == FrameKind.Dictionary) f.Dictionary.BuildIndex(f.Hashes);
-                    _stack.RemoveAt(_stack.Count - 1);
-                    f.Clear();
-                    _pool.Push(f);
+                    if (f.Kind == WriteFrameKind.Dictionary) f.Dictionary.BuildIndex(f.Hashes);
+                    _stack.Pop();
                     continue;
                 }
-                if (f.Next == 1 && !_memoSized && _stack.Count == 1 && f.Kind == FrameKind.Slots) SizeMemo(f.Count);
+                if (f.Next == 1 && _stack.Count == 1 && f.Kind == WriteFrameKind.Slots) _memo.SizeFor(f.Count);
                 int i = f.Next++;
                 _adapted = f.Adapted;
                 byte* tag = f.Tags + i;
                 ulong* payload = f.Payloads + i;
-                if (f.Kind == FrameKind.Slots)
+                if (f.Kind == WriteFrameKind.Slots)
                 {
                     Encode(f.Items[i], f.Level, f.Lenient, tag, payload);
                 }
@@ -150,17 +100,6 @@ namespace AncientPS.Engine.Encoding
                 }
                 Tick();
             }
-        }
-
-        private void SizeMemo(int elements)
-        {
-            _memoSized = true;
-            if (elements < MemoSizingMinimumCount || _memo.Count == 0) return;
-            long expected = Math.Min((long)_memo.Count * elements + (elements >> 3), MemoSizingLimit);
-            if (expected <= _memo.Count * 2L) return;
-            var sized = new Dictionary<object, Slot>((int)expected, IdentityComparer.Instance);
-            foreach (var entry in _memo) sized.Add(entry.Key, entry.Value);
-            _memo = sized;
         }
 
         private void Tick()
@@ -235,7 +174,7 @@ namespace AncientPS.Engine.Encoding
                     if (_adapted && _secretOmitted != null)
                     {
                         // Not something the caller put there: a property of a live object (such as a drive's credential).
-                        _secretOmitted(CurrentPath(), type);
+                        _secretOmitted(_stack.CurrentPath(), type);
                         *tag = NodeTags.Null;
                         *payload = 0;
                         return null;
@@ -246,12 +185,7 @@ namespace AncientPS.Engine.Encoding
                     return EncodeAsString(value, tag, payload);
             }
 
-            if (!profile.IsValueType && _memo.TryGetValue(value, out var known))
-            {
-                *tag = known.Tag;
-                *payload = known.Payload;
-                return value;
-            }
+            if (!profile.IsValueType && _memo.TryGet(value, tag, payload)) return value;
 
             long offset;
             byte t;
@@ -264,7 +198,7 @@ namespace AncientPS.Engine.Encoding
                     break;
                 case StoredKind.PackedArray:
                     t = NodeTags.PackedList;
-                    offset = WritePacked((Array)value, profile.ElementTag, CollectionCodes.PackedArray);
+                    offset = PackedListNode.WriteArray(this, (Array)value, profile.ElementTag, CollectionCodes.PackedArray);
                     break;
                 case StoredKind.PackedList:
                 {
@@ -272,7 +206,7 @@ namespace AncientPS.Engine.Encoding
                     var array = Array.CreateInstance(NodeTags.ElementType(profile.ElementTag), collection.Count);
                     collection.CopyTo(array, 0);
                     t = NodeTags.PackedList;
-                    offset = WritePacked(array, profile.ElementTag, CollectionCodes.PackedGenericList);
+                    offset = PackedListNode.WriteArray(this, array, profile.ElementTag, CollectionCodes.PackedGenericList);
                     break;
                 }
                 case StoredKind.AncientList:
@@ -281,7 +215,7 @@ namespace AncientPS.Engine.Encoding
                     if (view.IsPacked)
                     {
                         t = NodeTags.PackedList;
-                        offset = WritePackedCopy(view);
+                        offset = PackedListNode.WriteCopy(this, view);
                     }
                     else
                     {
@@ -292,59 +226,30 @@ namespace AncientPS.Engine.Encoding
                 }
                 case StoredKind.List:
                 {
-                    var list = (IList)value;
-                    var items = value as IReadOnlyList<object> ?? new ListItems(list);
+                    var items = SourceCollections.Items((IList)value);
                     t = NodeTags.List;
                     offset = WriteList(profile.Name, items, level, false);
                     break;
                 }
                 case StoredKind.Enumerable:
                 {
-                    var items = new List<object>();
-                    foreach (var item in (IEnumerable)value)
-                    {
-                        items.Add(item);
-                        if ((items.Count & 0x3FF) == 0) _cancel.ThrowIfCancellationRequested();
-                    }
+                    var items = SourceCollections.Items((IEnumerable)value, _cancel);
                     t = NodeTags.List;
                     offset = WriteList(profile.Name, items, level, false);
                     break;
                 }
                 case StoredKind.Dictionary:
                 {
-                    var keys = new List<object>();
-                    var values = new List<object>();
-                    var e = ((IDictionary)value).GetEnumerator();
-                    try
-                    {
-                        while (e.MoveNext())
-                        {
-                            var entry = e.Entry;
-                            keys.Add(entry.Key);
-                            values.Add(entry.Value);
-                            if ((keys.Count & 0x3FF) == 0) _cancel.ThrowIfCancellationRequested();
-                        }
-                    }
-                    finally
-                    {
-                        (e as IDisposable)?.Dispose();
-                    }
+                    SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys.ToArray(), values.ToArray(), level);
+                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys, values, level);
                     break;
                 }
                 case StoredKind.GenericDictionary:
                 {
-                    var keys = new List<object>();
-                    var values = new List<object>();
-                    foreach (var pair in (IEnumerable)value)
-                    {
-                        keys.Add(profile.PairKey.GetValue(pair));
-                        values.Add(profile.PairValue.GetValue(pair));
-                        if ((keys.Count & 0x3FF) == 0) _cancel.ThrowIfCancellationRequested();
-                    }
+                    SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys.ToArray(), values.ToArray(), level);
+                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys, values, level);
                     break;
                 }
                 case StoredKind.AncientDictionary:
@@ -397,49 +302,14 @@ namespace AncientPS.Engine.Encoding
 
             *tag = t;
             *payload = (ulong)offset;
-            if (!profile.IsValueType) _memo[value] = new Slot { Tag = t, Payload = (ulong)offset };
+            if (!profile.IsValueType) _memo.Add(value, t, (ulong)offset);
             return value;
         }
 
         private AncientUnsupportedTypeException Refusal(string reason, Type type)
         {
-            string path = CurrentPath();
+            string path = _stack.CurrentPath();
             return new AncientUnsupportedTypeException(path.Length == 0 ? reason : $"{path}: {reason}", type, path);
-        }
-
-        /// <summary>
-        /// The path of the slot being encoded, as PowerShell reaches it: [12].PSDrive.Credential. The stack holds exactly
-        /// the composites above it, each at the slot after the one being filled.
-        /// </summary>
-        private string CurrentPath()
-        {
-            var path = new System.Text.StringBuilder();
-            foreach (var f in _stack)
-            {
-                int i = f.Next - 1;
-                if (i < 0) continue;
-                if (f.Kind == FrameKind.Dictionary)
-                {
-                    if ((i & 1) == 0)
-                    {
-                        path.Append(".Keys[").Append(i >> 1).Append(']');
-                        continue;
-                    }
-                    object key = f.Keys[i >> 1];
-                    string text;
-                    try { text = key?.ToString() ?? ""; }
-                    catch (Exception) { text = "?"; }
-                    if (key is string) text = "'" + text.Replace("'", "''") + "'";
-                    path.Append('[').Append(text).Append(']');
-                }
-                else if (f.Names != null)
-                {
-                    if (path.Length > 0) path.Append('.');
-                    path.Append(i < f.Names.Count ? f.Names[i] : "?");
-                }
-                else path.Append('[').Append(i).Append(']');
-            }
-            return path.ToString();
         }
 
         private object EncodeAsString(object value, byte* tag, ulong* payload)
@@ -456,58 +326,14 @@ namespace AncientPS.Engine.Encoding
         public void WriteString(string s, byte* tag, ulong* payload)
         {
             if (StringCodec.TryPackShort(s, out *tag, out *payload)) return;
-            if (_memo.TryGetValue(s, out var known))
-            {
-                *tag = known.Tag;
-                *payload = known.Payload;
-                return;
-            }
+            if (_memo.TryGet(s, tag, payload)) return;
             long offset = StringNode.Write(this, s);
             *tag = NodeTags.String;
             *payload = (ulong)offset;
-            _memo[s] = new Slot { Tag = NodeTags.String, Payload = (ulong)offset };
-        }
-
-        // ---- packed arrays ----
-
-        private long WritePacked(Array array, byte elementTag, ushort code)
-        {
-            int count = array.Length;
-            long bytes = PackedListNode.DataBytes(elementTag, count);
-            // Pinned first, so that nothing can fail between taking the unzeroed node and overwriting it.
-            var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
-            try
-            {
-                byte* data = PackedListNode.Write(this, elementTag, code, count, true, out long offset);
-                if (bytes > 0) Buffer.MemoryCopy((void*)handle.AddrOfPinnedObject(), data, bytes, bytes);
-                return offset;
-            }
-            finally { handle.Free(); }
-        }
-
-        private long WritePackedCopy(AncientList view)
-        {
-            byte elementTag = view.PackedElementTag;
-            int count = view.Count;
-            long bytes = PackedListNode.DataBytes(elementTag, count);
-            byte* data = PackedListNode.Write(this, elementTag, view.PackedCode, count, false, out long offset);
-            view.CopyPackedBytes(data, bytes);
-            return offset;
+            _memo.Add(s, NodeTags.String, (ulong)offset);
         }
 
         // ---- composites ----
-
-        private Frame Push(FrameKind kind, int level, bool lenient)
-        {
-            var f = _pool.Count > 0 ? _pool.Pop() : new Frame();
-            f.Kind = kind;
-            f.Next = 0;
-            f.Level = level;
-            f.Lenient = lenient;
-            f.Adapted = _adapted;
-            _stack.Add(f);
-            return f;
-        }
 
         private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
         {
@@ -518,7 +344,7 @@ namespace AncientPS.Engine.Encoding
             if (_firstCompositeName == null) _firstCompositeName = typeName;
             if (count > 0)
             {
-                var f = Push(FrameKind.Slots, level, lenient);
+                var f = _stack.Push(WriteFrameKind.Slots, level, lenient, _adapted);
                 f.Tags = node.Tags;
                 f.Payloads = node.Payloads;
                 f.Count = count;
@@ -537,7 +363,7 @@ namespace AncientPS.Engine.Encoding
             if (_firstCompositeName == null) _firstCompositeName = typeName;
             if (count > 0)
             {
-                var f = Push(FrameKind.Dictionary, level, false);
+                var f = _stack.Push(WriteFrameKind.Dictionary, level, false, _adapted);
                 f.Tags = node.Tags;
                 f.Payloads = node.Payloads;
                 f.Dictionary = node;
@@ -560,7 +386,7 @@ namespace AncientPS.Engine.Encoding
             if (_firstCompositeName == null) _firstCompositeName = typeNames.Count > 0 ? typeNames[0] : "System.Object";
             if (count > 0)
             {
-                var f = Push(FrameKind.Slots, childLevel, lenient);
+                var f = _stack.Push(WriteFrameKind.Slots, childLevel, lenient, _adapted);
                 f.Tags = tags;
                 f.Payloads = payloads;
                 f.Count = count;
@@ -569,26 +395,6 @@ namespace AncientPS.Engine.Encoding
                 if (!isPropertyBag) f.Adapted = true;
             }
             return offset;
-        }
-
-        /// <summary>Reference identity, except that two views of one stored node are one object (so copying keeps sharing).</summary>
-        private sealed class IdentityComparer : IEqualityComparer<object>
-        {
-            public static readonly IdentityComparer Instance = new IdentityComparer();
-
-            public new bool Equals(object a, object b) => ReferenceEquals(a, b) || (a is IAncientNode && a.Equals(b));
-
-            public int GetHashCode(object o) => o is IAncientNode ? o.GetHashCode() : RuntimeHelpers.GetHashCode(o);
-        }
-
-        private sealed class ListItems : IReadOnlyList<object>
-        {
-            private readonly IList _list;
-            public ListItems(IList list) { _list = list; }
-            public object this[int index] => _list[index];
-            public int Count => _list.Count;
-            public IEnumerator<object> GetEnumerator() { foreach (var o in _list) yield return o; }
-            IEnumerator IEnumerable.GetEnumerator() => _list.GetEnumerator();
         }
     }
 }

@@ -1,4 +1,6 @@
+using System;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace AncientPS.Engine.Encoding
 {
@@ -47,6 +49,35 @@ namespace AncientPS.Engine.Encoding
             *(ushort*)(p + CodeAt) = code;
             *(uint*)(p + CountAt) = (uint)count;
             return p + HeaderSize;
+        }
+
+        /// <summary>Writes <paramref name="array"/> (a vector of the element tag's type) as a packed list.</summary>
+        public static long WriteArray(INodeSink sink, Array array, byte elementTag, ushort code)
+        {
+            Debug.Assert(array.GetType().GetElementType() == NodeTags.ElementType(elementTag));
+            int count = array.Length;
+            long bytes = DataBytes(elementTag, count);
+            // Pinned first, so that nothing can fail between taking the unzeroed node and overwriting it.
+            var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+            try
+            {
+                byte* data = Write(sink, elementTag, code, count, true, out long offset);
+                if (bytes > 0) Buffer.MemoryCopy((void*)handle.AddrOfPinnedObject(), data, bytes, bytes);
+                return offset;
+            }
+            finally { handle.Free(); }
+        }
+
+        /// <summary>Copies a stored packed list's elements into a new node.</summary>
+        public static long WriteCopy(INodeSink sink, AncientList view)
+        {
+            Debug.Assert(view.IsPacked);
+            byte elementTag = view.PackedElementTag;
+            int count = view.Count;
+            long bytes = DataBytes(elementTag, count);
+            byte* data = Write(sink, elementTag, view.PackedCode, count, false, out long offset);
+            view.CopyPackedBytes(data, bytes);
+            return offset;
         }
 
         public static PackedListNode Open(NodeContext context, long offset)

@@ -1,0 +1,77 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace AncientPS.Engine.Encoding
+{
+    /// <summary>
+    /// Reads the items or entries of a collection being stored, once and in its own order, checking for cancellation
+    /// every 1,024 (a lazy enumerable can be long or slow).
+    /// </summary>
+    internal static class SourceCollections
+    {
+        private const int CancelCheckMask = 0x3FF;
+
+        public static IReadOnlyList<object> Items(IList list) => list as IReadOnlyList<object> ?? new ListItems(list);
+
+        public static List<object> Items(IEnumerable source, CancellationToken cancel)
+        {
+            var items = new List<object>();
+            foreach (var item in source)
+            {
+                items.Add(item);
+                if ((items.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+            }
+            return items;
+        }
+
+        public static void Entries(IDictionary source, CancellationToken cancel, out object[] keys, out object[] values)
+        {
+            var k = new List<object>();
+            var v = new List<object>();
+            var e = source.GetEnumerator();
+            try
+            {
+                while (e.MoveNext())
+                {
+                    var entry = e.Entry;
+                    k.Add(entry.Key);
+                    v.Add(entry.Value);
+                    if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+                }
+            }
+            finally
+            {
+                (e as IDisposable)?.Dispose();
+            }
+            keys = k.ToArray();
+            values = v.ToArray();
+        }
+
+        /// <summary>The entries of a dictionary that is only IEnumerable&lt;KeyValuePair&lt;K, V&gt;&gt;, through the pair type's properties.</summary>
+        public static void Pairs(IEnumerable source, TypeProfile profile, CancellationToken cancel, out object[] keys, out object[] values)
+        {
+            var k = new List<object>();
+            var v = new List<object>();
+            foreach (var pair in source)
+            {
+                k.Add(profile.PairKey.GetValue(pair));
+                v.Add(profile.PairValue.GetValue(pair));
+                if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+            }
+            keys = k.ToArray();
+            values = v.ToArray();
+        }
+
+        private sealed class ListItems : IReadOnlyList<object>
+        {
+            private readonly IList _list;
+            public ListItems(IList list) { _list = list; }
+            public object this[int index] => _list[index];
+            public int Count => _list.Count;
+            public IEnumerator<object> GetEnumerator() { foreach (var o in _list) yield return o; }
+            IEnumerator IEnumerable.GetEnumerator() => _list.GetEnumerator();
+        }
+    }
+}

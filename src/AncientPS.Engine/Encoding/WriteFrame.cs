@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+
+namespace AncientPS.Engine.Encoding
+{
+    /// <summary>
+    /// A composite node of <see cref="GraphWriter"/> whose slots are being filled: where its tags and payloads lie, the
+    /// items still to encode and the next one. Frames are pooled, so a deep or wide graph allocates few.
+    /// </summary>
+    internal sealed unsafe class WriteFrame
+    {
+        public WriteFrameKind Kind;
+        public byte* Tags;
+        public ulong* Payloads;
+        public int Count;
+        public int Next;
+        public IReadOnlyList<object> Items;
+        public object[] Keys;
+        public object[] Values;
+        public int Level;
+        public bool Lenient;
+        public uint[] Hashes;
+        public DictionaryNode Dictionary;
+        public bool IgnoreCase;
+        /// <summary>A record's property names (for paths); null for a list or dictionary.</summary>
+        public IReadOnlyList<string> Names;
+        /// <summary>Its values lie below an object stored as a record of its .NET properties.</summary>
+        public bool Adapted;
+
+        public void Clear()
+        {
+            Names = null;
+            Items = null;
+            Keys = null;
+            Values = null;
+            Hashes = null;
+        }
+    }
+}
