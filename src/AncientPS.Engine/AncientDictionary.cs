@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AncientPS.Engine.Encoding;
+using AncientPS.Engine.Views;
 
 namespace AncientPS.Engine
 {

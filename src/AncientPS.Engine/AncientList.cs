@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AncientPS.Engine.Encoding;
+using AncientPS.Engine.Views;
 
 namespace AncientPS.Engine
 {
@@ -313,11 +314,5 @@ namespace AncientPS.Engine
             public IEnumerator<object> GetEnumerator() { for (int i = 0; i < Count; i++) yield return this[i]; }
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
         }
-    }
-
-    internal static class ViewErrors
-    {
-        public static AncientReadOnlyException ReadOnly() =>
-            new AncientReadOnlyException("Values stored in a heap are read-only. To change one, copy it first: Get-AncientObject -Materialize in PowerShell, AncientValue.Materialize in .NET.");
     }
 }

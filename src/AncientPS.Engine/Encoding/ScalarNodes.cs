@@ -35,7 +35,7 @@ namespace AncientPS.Engine.Encoding
             var table = new ScalarNodeCodec[256];
             foreach (var codec in All)
             {
-                if (codec.Tag < NodeTags.String || codec.Tag >= NodeTags.List || table[codec.Tag] != null || codec.Tag == NodeTags.String)
+                if (codec.Tag <= NodeTags.String || codec.Tag >= NodeTags.List || table[codec.Tag] != null)
                     throw new InvalidOperationException($"The scalar node tag 0x{codec.Tag:X2} is outside 0x41..0x4F or taken twice.");
                 table[codec.Tag] = codec;
             }

@@ -9,27 +9,6 @@ using System.Threading.Tasks;
 
 namespace AncientPS.Engine.Encoding
 {
-    internal enum StoredKind : byte
-    {
-        Inline,
-        String,
-        /// <summary>A scalar stored as a node of its own, through <see cref="TypeProfile.Codec"/>.</summary>
-        ScalarNode,
-        PackedArray,
-        PackedList,
-        List,
-        Enumerable,
-        Dictionary,
-        GenericDictionary,
-        AncientList,
-        AncientDictionary,
-        AncientRecord,
-        MaterializedRecord,
-        Object,
-        RefusedSecret,
-        RefusedUnrepresentable,
-    }
-
     /// <summary>How the writer stores values of one .NET type; computed once per type.</summary>
     internal sealed class TypeProfile
     {

@@ -4,7 +4,7 @@ using System.Dynamic;
 using System.Linq.Expressions;
 using System.Reflection;
 
-namespace AncientPS.Engine
+namespace AncientPS.Engine.Views
 {
     /// <summary>
     /// Binds <c>dictionary[key]</c> (one key that is not a collection) and <c>dictionary.Name</c> (a key, as PowerShell

@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace AncientPS.Engine
+namespace AncientPS.Engine.Views
 {
     /// <summary>
     /// The projected composite elements of one list or dictionary view, so that two reads of one element give the same

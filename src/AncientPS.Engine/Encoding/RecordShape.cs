@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using AncientPS.Engine.Storage;
+
+namespace AncientPS.Engine.Encoding
+{
+    /// <summary>A record shape as decoded once per read context: names as .NET strings and a case-insensitive name index.</summary>
+    internal sealed class RecordShape
+    {
+        private readonly Dictionary<string, int> _index;
+
+        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag)
+        {
+            Context = context;
+            Offset = offset;
+            TypeNames = typeNames;
+            Names = names;
+            IsPropertyBag = isPropertyBag;
+            TypeNamesView = new ReadOnlyCollection<string>(typeNames);
+            NamesView = new ReadOnlyCollection<string>(names);
+            _index = new Dictionary<string, int>(names.Length, StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < names.Length; i++)
+                if (!_index.ContainsKey(names[i])) _index.Add(names[i], i);
+        }
+
+        /// <summary>The read this shape was decoded for (shapes are decoded once per read context).</summary>
+        public NodeContext Context { get; }
+        public long Offset { get; }
+        public string[] TypeNames { get; }
+        public string[] Names { get; }
+        public int Count => Names.Length;
+        public bool IsPropertyBag { get; }
+        public IReadOnlyList<string> TypeNamesView { get; }
+        public IReadOnlyList<string> NamesView { get; }
+
+        public int IndexOf(string name)
+        {
+            if (name == null) return -1;
+            // A loop reading one property of many records asks with the same string instance each time.
+            var hit = _hit;
+            if (hit != null && ReferenceEquals(hit.Name, name)) return hit.Index;
+            int index = Find(name);
+            if (index >= 0) _hit = new Hit(name, index);
+            return index;
+        }
+
+        private int Find(string name)
+        {
+            var names = Names;
+            if (names.Length > 16) return _index.TryGetValue(name, out int found) ? found : -1;
+            for (int i = 0; i < names.Length; i++)
+                if (ReferenceEquals(names[i], name)) return i;
+            for (int i = 0; i < names.Length; i++)
+                if (names[i].Length == name.Length && string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+            return -1;
+        }
+
+        private sealed class Hit
+        {
+            public readonly string Name;
+            public readonly int Index;
+            public Hit(string name, int index) { Name = name; Index = index; }
+        }
+
+        private volatile Hit _hit;
+    }
+}
