@@ -254,6 +254,7 @@ namespace AncientPS.Engine
         /// <summary>Reads slot <paramref name="slot"/> projected; the caller holds a read.</summary>
         private object ProjectSlot(int slot)
         {
+            Debug.Assert((uint)slot < 2u * (uint)_count, "an entry has two slots");
             byte tag = _tags[slot];
             if (!NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[slot], true);
             var projected = ProjectionCache.For(ref _projected, 2 * _count);

@@ -136,6 +136,7 @@ namespace AncientPS.Engine
         /// <summary>Reads element <paramref name="index"/>; the caller holds a read and has checked the index.</summary>
         internal object GetCore(int index, bool project)
         {
+            Debug.Assert((uint)index < (uint)_count, "callers check the index");
             if (_elementTag == 0)
             {
                 byte tag = _tags[index];

@@ -343,15 +343,8 @@ namespace AncientPS.Engine
             {
                 if (tag == NodeTags.Null) return !element.IsValueType;
                 if (NodeTags.IsString(tag)) return element == typeof(string);
-                switch (tag)
-                {
-                    case NodeTags.DateTime: return element == typeof(DateTime);
-                    case NodeTags.TimeSpan: return element == typeof(TimeSpan);
-                    case NodeTags.SmallBigInteger: return element == typeof(System.Numerics.BigInteger);
-                }
-                var codec = ScalarNodes.ByTag(tag);
-                if (codec != null) return codec.Type != null && codec.Type == element;
-                return NodeTags.IsPackable(tag) && NodeTags.ElementType(tag) == element;
+                var type = ScalarCodec.IsInline(tag) ? ScalarCodec.TypeOf(tag) : ScalarNodes.ByTag(tag)?.Type;
+                return type != null && type == element;
             }
 
             private static IDictionary CreateDictionary(string name, bool ignoreCase)

@@ -56,6 +56,7 @@ namespace AncientPS.Engine.Encoding
             _adapted = false;
             object effective = Encode(value, 0, false, &tag, &payload);
             Drain();
+            Debug.Assert(_stack.Count == 0, "every composite is filled before the write returns");
             string name;
             if (tag == NodeTags.Null) name = "";
             else if (effective is AncientList view) name = view.CollectionTypeName;
@@ -92,6 +93,7 @@ namespace AncientPS.Engine.Encoding
                     uint hash;
                     if (NodeTags.IsComposite(*tag)) hash = KeyHash.Composite(*tag, (long)*payload);
                     else if (!KeyHash.TryCompute(key, f.IgnoreCase, out hash)) hash = KeyHash.Inline(*tag, *payload);
+                    Debug.Assert(f.Hashes.Length * 2 == f.Count, "a dictionary frame has a key and a value slot per entry");
                     f.Hashes[i >> 1] = hash;
                 }
                 else

@@ -40,6 +40,21 @@ namespace AncientPS.Engine.Encoding
 
         public static bool IsInline(byte tag) => tag >= NodeTags.Boolean && tag <= NodeTags.SmallBigInteger;
 
+        /// <summary>True for the .NET types <see cref="TryEncodeInline"/> always encodes (BigInteger only sometimes: see <see cref="BigIntegerNode"/>).</summary>
+        public static bool IsInlineType(Type t) => t.IsPrimitive || t == typeof(DateTime) || t == typeof(TimeSpan);
+
+        /// <summary>The .NET type an inline tag decodes to, or null for a tag that is not inline.</summary>
+        public static Type TypeOf(byte tag)
+        {
+            switch (tag)
+            {
+                case NodeTags.DateTime: return typeof(DateTime);
+                case NodeTags.TimeSpan: return typeof(TimeSpan);
+                case NodeTags.SmallBigInteger: return typeof(BigInteger);
+                default: return NodeTags.ElementType(tag);
+            }
+        }
+
         /// <summary>Decodes an inline scalar, refusing payload bits its type cannot have.</summary>
         public static object DecodeInline(byte tag, ulong p)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AncientPS.Engine.Encoding
 {
@@ -68,6 +69,7 @@ namespace AncientPS.Engine.Encoding
                 _lastTypeCopy = Copy(typeNames);
                 _lastNameCopy = Copy(names);
             }
+            Debug.Assert(offset > 0 && (offset & 7) == 0, "a shape is a node");
             _lastTypes = typeNames;
             _lastNames = names;
             _last = offset;

@@ -23,24 +23,15 @@ namespace AncientPS.Engine.Encoding
             {
                 ["System.Object"] = typeof(object),
                 ["System.String"] = typeof(string),
-                ["System.Boolean"] = typeof(bool),
-                ["System.Char"] = typeof(char),
-                ["System.SByte"] = typeof(sbyte),
-                ["System.Byte"] = typeof(byte),
-                ["System.Int16"] = typeof(short),
-                ["System.UInt16"] = typeof(ushort),
-                ["System.Int32"] = typeof(int),
-                ["System.UInt32"] = typeof(uint),
-                ["System.Int64"] = typeof(long),
-                ["System.UInt64"] = typeof(ulong),
-                ["System.Single"] = typeof(float),
-                ["System.Double"] = typeof(double),
-                ["System.DateTime"] = typeof(DateTime),
-                ["System.TimeSpan"] = typeof(TimeSpan),
             };
-            // The scalars stored as nodes of their own bring their own types.
+            // The scalars: inline ones by their tags, the ones stored as nodes of their own through their codecs.
+            for (int tag = 0; tag <= byte.MaxValue; tag++)
+            {
+                var type = ScalarCodec.IsInline((byte)tag) ? ScalarCodec.TypeOf((byte)tag) : null;
+                if (type != null) known[Of(type)] = type;
+            }
             foreach (var codec in ScalarNodes.All)
-                if (codec.Type != null) known.Add(Of(codec.Type), codec.Type);
+                if (codec.Type != null) known[Of(codec.Type)] = codec.Type;
             return known;
         }
 

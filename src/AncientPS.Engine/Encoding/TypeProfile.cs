@@ -69,7 +69,7 @@ namespace AncientPS.Engine.Encoding
                 p.Refusal = refusal;
                 return p;
             }
-            if (t.IsPrimitive || t == typeof(DateTime) || t == typeof(TimeSpan))
+            if (ScalarCodec.IsInlineType(t))
             {
                 p.Kind = StoredKind.Inline;
                 return p;
