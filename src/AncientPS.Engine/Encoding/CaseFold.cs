@@ -1,5 +1,3 @@
-using System;
-
 namespace AncientPS.Engine.Encoding
 {
     /// <summary>

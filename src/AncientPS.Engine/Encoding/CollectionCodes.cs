@@ -1,5 +1,3 @@
-using System;
-
 namespace AncientPS.Engine.Encoding
 {
     /// <summary>Well-known collection type names that lists store as a code instead of a name.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Numerics;
-
 namespace AncientPS.Engine.Encoding
 {
     /// <summary>The one place the reader builds corruption errors, so that every message names what was wrong.</summary>

@@ -323,8 +323,6 @@ namespace AncientPS.Engine.Encoding
             return s;
         }
 
-        // ---- strings ----
-
         public void WriteString(string s, byte* tag, ulong* payload)
         {
             if (StringCodec.TryPackShort(s, out *tag, out *payload)) return;
@@ -334,8 +332,6 @@ namespace AncientPS.Engine.Encoding
             *payload = (ulong)offset;
             _memo.Add(s, NodeTags.String, (ulong)offset);
         }
-
-        // ---- composites ----
 
         private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
         {

@@ -1,6 +1,4 @@
-using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using AncientPS.Engine.Storage;
 
 namespace AncientPS.Engine.Encoding

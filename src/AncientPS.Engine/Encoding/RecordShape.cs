@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
-using AncientPS.Engine.Storage;
 
 namespace AncientPS.Engine.Encoding
 {

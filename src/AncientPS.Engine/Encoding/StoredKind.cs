@@ -1,14 +1,6 @@
-using System;
-using System.Collections;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.IO;
-using System.Reflection;
-using System.Threading;
-using System.Threading.Tasks;
-
 namespace AncientPS.Engine.Encoding
 {
+    /// <summary>How the writer stores values of one .NET type (<see cref="TypeProfile.Kind"/>).</summary>
     internal enum StoredKind : byte
     {
         Inline,
