@@ -238,10 +238,11 @@ Describe 'Dismount-AncientHeap' {
         $row = $rows[0]
         Dismount-AncientHeap -Heap $heap
         $heap.IsMounted | Should -BeFalse
-        # PowerShell shows a property whose getter fails as $null; the heap's lists report the dismount.
+        # PowerShell shows a property whose getter fails as $null, and a list's [i] after a dismount reads $null like a property; its methods and enumeration report the dismount.
         $row.Name | Should -BeNullOrEmpty
         { foreach ($r in $rows) { } } | Should -Throw '*dismounted*'
-        { $rows[0] } | Should -Throw '*dismounted*'
+        $rows[0] | Should -BeNullOrEmpty
+        { $rows.IndexOf($null) } | Should -Throw '*dismounted*'
         # The data reached the file: a new mount reads it.
         (Get-AncientObject -Heap (Mount-AncientHeap -Path $path) -Key rows).Count | Should -Be 3
     }
