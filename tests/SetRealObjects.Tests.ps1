@@ -141,6 +141,16 @@ Describe 'Set-AncientObject and secrets' {
         $stored.Credential | Should -BeNullOrEmpty
     }
 
+    It 'stores an empty NetworkCredential as $null, and refuses one that holds a password' {
+        [pscustomobject]@{ Name = 'x'; Network = [System.Net.NetworkCredential]::new() } | Set-AncientObject -Heap $heap -Key emptynet -WarningVariable warnings -ErrorAction Stop
+        $warnings.Count | Should -Be 0
+        (Get-AncientObject -Heap $heap -Key emptynet).Network | Should -BeNullOrEmpty
+        $full = [System.Net.NetworkCredential]::new('user', 'hunter2')
+        [pscustomobject]@{ Name = 'y'; Network = $full } | Set-AncientObject -Heap $heap -Key fullnet -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].Exception.Message | Should -Match ([regex]::Escape('Network: A System.Net.NetworkCredential'))
+        Get-AncientObject -Heap $heap -Key fullnet -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'stores Get-ChildItem -Recurse output at the default depth' {
         $files = @(Get-ChildItem -Recurse -LiteralPath $PSHOME)
         Get-ChildItem -Recurse -LiteralPath $PSHOME | Set-AncientObject -Heap $heap -Key files -WarningVariable warnings -ErrorAction Stop

@@ -35,7 +35,7 @@ namespace AncientPS
             {
                 object baseObject = pso.BaseObject;
                 if (baseObject is PSCustomObject) return pso;
-                if (baseObject is PSCredential) return WithoutEmptyCredential(baseObject);
+                if (baseObject is PSCredential || baseObject is System.Net.NetworkCredential) return WithoutEmptyCredential(baseObject);
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
                     _wrappers.Remove(baseObject);
@@ -98,10 +98,19 @@ namespace AncientPS
         }
 
         /// <summary>
-        /// An empty credential (such as [PSCredential]::Empty, which every file's PSDrive carries) holds no secret: it is
-        /// stored as null. Every other secret is the engine's to refuse, or to leave out below a live object.
+        /// An empty credential (such as [PSCredential]::Empty, which every file's PSDrive carries, or a NetworkCredential
+        /// with no user, domain or password) holds no secret: it is stored as null. Every other secret is the engine's to
+        /// refuse, or to leave out below a live object.
         /// </summary>
-        private static object WithoutEmptyCredential(object value) => value is PSCredential credential && IsEmpty(credential) ? null : value;
+        private static object WithoutEmptyCredential(object value)
+            => (value is PSCredential credential && IsEmpty(credential)) || (value is System.Net.NetworkCredential network && IsEmpty(network)) ? null : value;
+
+        /// <summary>Checked without turning the password into a string.</summary>
+        internal static bool IsEmpty(System.Net.NetworkCredential credential)
+        {
+            var password = credential.SecurePassword;
+            return string.IsNullOrEmpty(credential.UserName) && string.IsNullOrEmpty(credential.Domain) && (password == null || password.Length == 0);
+        }
 
         internal static bool IsEmpty(PSCredential credential)
         {
