@@ -151,6 +151,24 @@ Describe 'Set-AncientObject and secrets' {
         Get-AncientObject -Heap $heap -Key fullnet -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'keeps an object''s own note properties at its depth, as Export-Clixml does (-Depth <Depth>)' -TestCases @(@{ Depth = 1 }, @{ Depth = 2 }) {
+        # A provider's PSDrive, PSProvider and UnixStat are instance members of each item: the serializer writes them
+        # at the item's own depth, and its .NET properties one level down.
+        $wrapper = [pscustomobject]@{ Name = 'file'; Item = (Get-Item -LiteralPath $PSHOME) }
+        $reference = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($wrapper, $Depth))
+        Set-AncientObject -Heap $heap -Key "depth$Depth" -InputObject $wrapper -Depth $Depth
+        $stored = Get-AncientObject -Heap $heap -Key "depth$Depth"
+        foreach ($name in 'PSDrive', 'PSProvider', 'Directory', 'Parent', 'Root') {
+            $expected = $reference.Item.$name
+            $actual = $stored.Item.$name
+            ($actual -is [string]) | Should -Be ($expected -is [string]) -Because "$name at depth $Depth"
+            if ($expected -isnot [string] -and $null -ne $expected) {
+                @($actual.PSObject.Properties.Name | Where-Object { $_ -in $expected.PSObject.Properties.Name }).Count | Should -BeGreaterThan 3 -Because "$name at depth $Depth"
+                $actual.Name | Should -Be $expected.Name
+            }
+        }
+    }
+
     It 'stores Get-ChildItem -Recurse output at the default depth' {
         $files = @(Get-ChildItem -Recurse -LiteralPath $PSHOME)
         Get-ChildItem -Recurse -LiteralPath $PSHOME | Set-AncientObject -Heap $heap -Key files -WarningVariable warnings -ErrorAction Stop

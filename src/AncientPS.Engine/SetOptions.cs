@@ -79,5 +79,12 @@ namespace AncientPS.Engine
 
         /// <summary>True for data records (PSCustomObject): stored in full, without using up depth.</summary>
         public bool IsPropertyBag { get; }
+
+        /// <summary>
+        /// For an object that is not a property bag: which values are the object's own (instance) members, such as the
+        /// note properties a provider adds. They are stored at the object's own depth, one level deeper than its type's
+        /// properties, as Export-Clixml does. Null: every value is one level down.
+        /// </summary>
+        public IReadOnlyList<bool> InstanceMembers { get; set; }
     }
 }

@@ -85,7 +85,7 @@ namespace AncientPS.Engine.Encoding
                 ulong* payload = f.Payloads + i;
                 if (f.Kind == WriteFrameKind.Slots)
                 {
-                    Encode(f.Items[i], f.Level, f.Lenient, tag, payload);
+                    Encode(f.Items[i], f.KeepLevel != null && f.KeepLevel[i] ? f.Level - 1 : f.Level, f.Lenient, tag, payload);
                 }
                 else if ((i & 1) == 0)
                 {
@@ -284,7 +284,7 @@ namespace AncientPS.Engine.Encoding
                         if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);
                         t = NodeTags.Record;
                         offset = WriteRecord(description.TypeNames, description.Names, description.Values, description.IsPropertyBag,
-                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag);
+                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag, description.IsPropertyBag ? null : description.InstanceMembers);
                         break;
                     }
                     if (level >= _depth) return EncodeAsString(value, tag, payload);
@@ -374,7 +374,8 @@ namespace AncientPS.Engine.Encoding
             return offset;
         }
 
-        private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient)
+        private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
+            IReadOnlyList<bool> keepLevel = null)
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
             long shape = _shapes.Shape(typeNames, names, isPropertyBag);
@@ -391,6 +392,7 @@ namespace AncientPS.Engine.Encoding
                 f.Items = values;
                 f.Names = names;
                 if (!isPropertyBag) f.Adapted = true;
+                if (keepLevel != null && keepLevel.Count == count) f.KeepLevel = keepLevel;
             }
             return offset;
         }

@@ -25,6 +25,9 @@ namespace AncientPS.Engine.Encoding
         public IReadOnlyList<string> Names;
         /// <summary>Its values lie below an object stored as a record of its .NET properties.</summary>
         public bool Adapted;
+        /// <summary>For a record of a .NET object: the slots that are the object's own (instance) members, which keep the
+        /// record's level, as PowerShell's serializer keeps the depth for them; null when every slot is one level down.</summary>
+        public IReadOnlyList<bool> KeepLevel;
 
         public void Clear()
         {
@@ -33,6 +36,7 @@ namespace AncientPS.Engine.Encoding
             Keys = null;
             Values = null;
             Hashes = null;
+            KeepLevel = null;
         }
     }
 }

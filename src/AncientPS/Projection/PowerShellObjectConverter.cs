@@ -65,15 +65,17 @@ namespace AncientPS
 
             var names = new List<string>();
             var values = new List<object>();
-            ReadProperties(pso, names, values);
+            var instance = new List<bool>();
+            ReadProperties(pso, names, values, instance);
 
             var typeNames = new List<string>(pso.TypeNames);
             if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
             description = new RecordDescription(typeNames, names, values, isPropertyBag);
+            if (!isPropertyBag && instance.Contains(true)) description.InstanceMembers = instance;
             return true;
         }
 
-        private static void ReadProperties(PSObject pso, List<string> names, List<object> values)
+        private static void ReadProperties(PSObject pso, List<string> names, List<object> values, List<bool> instance)
         {
             foreach (var property in pso.Properties)
             {
@@ -94,6 +96,7 @@ namespace AncientPS
                 }
                 names.Add(property.Name);
                 values.Add(propertyValue);
+                instance.Add(property.IsInstance && !(property is PSProperty)); // an adapted .NET property says IsInstance too
             }
         }
 
