@@ -295,7 +295,15 @@ namespace AncientPS.Engine
         }
 
         public IDictionaryEnumerator GetEnumerator() => new Enumerator(this);
-        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+        /// <summary>
+        /// As the original enumerates when it is enumerated as a plain IEnumerable (what PowerShell's formatting does):
+        /// KeyValuePair entries for a generic dictionary, DictionaryEntry for a Hashtable or OrderedDictionary.
+        /// IDictionary.GetEnumerator always gives DictionaryEntry.
+        /// </summary>
+        IEnumerator IEnumerable.GetEnumerator()
+            => IsGenericDictionary ? ((IEnumerable<KeyValuePair<object, object>>)this).GetEnumerator() : new Enumerator(this);
+
+        private bool IsGenericDictionary => DictionaryTypeName.StartsWith("System.Collections.Generic.", StringComparison.Ordinal);
 
         IEnumerator<KeyValuePair<object, object>> IEnumerable<KeyValuePair<object, object>>.GetEnumerator()
         {

@@ -59,6 +59,19 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void A_generic_dictionary_enumerates_as_the_original_does()
+        {
+            var generic = (AncientDictionary)_arena.Store(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 });
+            var plain = ((IEnumerable)generic).Cast<object>().ToList();
+            Assert.All(plain, e => Assert.IsType<KeyValuePair<object, object>>(e));
+            Assert.Equal(new object[] { "a", "b" }, plain.Select(e => ((KeyValuePair<object, object>)e).Key));
+            // As IDictionary it still gives DictionaryEntry, as every IDictionary does.
+            foreach (DictionaryEntry entry in (IDictionary)generic) Assert.IsType<string>(entry.Key);
+            var hashtable = (AncientDictionary)_arena.Store(new Hashtable { ["a"] = 1 });
+            Assert.IsType<DictionaryEntry>(((IEnumerable)hashtable).Cast<object>().Single());
+        }
+
+        [Fact]
         public void Describe_names_a_views_node_and_stored_type_and_a_list_shows_only_an_arrays_properties()
         {
             var list = (AncientList)_arena.Store(new[] { 1, 2, 3 });
