@@ -212,6 +212,34 @@ Describe 'Bad arguments' {
         }
     }
 
+    It 'a new heap file whose creation another process holds past the lock timeout gives HeapBusy, worded for the file' {
+        # The other process holds the byte-range locks of an empty file, as a process creating the heap in it does; the
+        # mount waits the lock timeout (30 s) for it, then gives up. Afterwards the mount creates the heap.
+        $empty = Join-Path $TestDrive 'being-created.heap'
+        $null = New-Item -ItemType File -Path $empty
+        $ready = Join-Path $TestDrive 'locked.txt'
+        $pwsh = Get-TestPwsh
+        $script = "`$f = [IO.File]::Open('$empty', 'Open', 'ReadWrite', 'ReadWrite'); `$f.Lock(0, [long]::MaxValue); Set-Content -LiteralPath '$ready' -Value ok; Start-Sleep -Seconds 120"
+        $child = Start-Process -FilePath $pwsh.FilePath -ArgumentList (@($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)) -PassThru
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path -LiteralPath $ready) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $ready | Should -Exist
+            $err = Get-FirstError { Mount-AncientHeap -LiteralPath $empty }
+            $err.FullyQualifiedErrorId | Should -Be 'HeapBusy,AncientPS.Commands.MountAncientHeapCommand'
+            $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+            $err.TargetObject | Should -Be $empty
+            $err.Exception.Message | Should -BeLike "Another process held the file '$empty' for too long while the heap in it was being created*"
+        }
+        finally {
+            Stop-Process -Id $child.Id -Force -ErrorAction SilentlyContinue
+            $child.WaitForExit()
+        }
+        $created = Mount-AncientHeap -LiteralPath $empty
+        $created.Count | Should -Be 0
+        Dismount-AncientHeap -Heap $created
+    }
+
     It 'Set on a -ReadOnly mount gives HeapReadOnly' {
         Dismount-AncientHeap -Heap $heap
         $ro = Mount-AncientHeap -Path $path -ReadOnly

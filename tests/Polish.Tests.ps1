@@ -176,6 +176,45 @@ Describe 'Copy-AncientHeap' {
         Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force | Should -BeNullOrEmpty
     }
 
+    # Symbolic links need privileges on Windows; the same-file check follows them wherever PowerShell can create them.
+    It 'follows symbolic links to tell one file from another: <Case>' -Skip:$IsWindows -TestCases @(
+        @{ Case = 'a link to the source as destination'; Id = 'SameSourceAndDestination'; Arrange = {
+                $link = Join-Path $TestDrive "link-$([guid]::NewGuid()).heap"
+                $null = New-Item -ItemType SymbolicLink -Path $link -Target $source
+                @{ Link = $link; Copy = @{ LiteralPath = $source; Destination = $link; Force = $true } } } }
+        @{ Case = 'the source through a linked folder as destination'; Id = 'SameSourceAndDestination'; Arrange = {
+                $folder = Join-Path $TestDrive "folder-$([guid]::NewGuid())"
+                $null = New-Item -ItemType SymbolicLink -Path $folder -Target $TestDrive
+                @{ Link = $folder; Copy = @{ LiteralPath = $source; Destination = (Join-Path $folder (Split-Path -Leaf $source)); Force = $true } } } }
+        @{ Case = 'a heap mounted through a link, replaced by its real path'; Id = 'DestinationMounted'; Arrange = {
+                $target = Join-Path $TestDrive "target-$([guid]::NewGuid()).heap"
+                Copy-Item -LiteralPath $source -Destination $target
+                $link = Join-Path $TestDrive "link-$([guid]::NewGuid()).heap"
+                $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
+                $null = Mount-AncientHeap -LiteralPath $link
+                @{ Link = $link; Copy = @{ LiteralPath = $source; Destination = $target; Force = $true } } } }
+        @{ Case = 'a heap mounted by its real path, replaced through a link'; Id = 'DestinationMounted'; Arrange = {
+                $target = Join-Path $TestDrive "target-$([guid]::NewGuid()).heap"
+                Copy-Item -LiteralPath $source -Destination $target
+                $link = Join-Path $TestDrive "link-$([guid]::NewGuid()).heap"
+                $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
+                $null = Mount-AncientHeap -LiteralPath $target
+                @{ Link = $link; Copy = @{ LiteralPath = $source; Destination = $link; Force = $true } } } }
+    ) {
+        param($Case, $Id, $Arrange)
+        $arranged = & $Arrange
+        $before = (Get-FileHash -LiteralPath $source).Hash
+        $copy = $arranged.Copy
+        Copy-AncientHeap @copy -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be "$Id,AncientPS.Commands.CopyAncientHeapCommand"
+        # Nothing was replaced: the link is still a link, and the source and every mounted heap read as before.
+        (Get-Item -LiteralPath $arranged.Link).LinkType | Should -Be 'SymbolicLink'
+        (Get-FileHash -LiteralPath $source).Hash | Should -Be $before
+        foreach ($mounted in Get-AncientHeap) { Test-AncientHeap -LiteralPath $mounted.Path -Quiet | Should -BeTrue }
+        Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force | Should -BeNullOrEmpty
+    }
+
     It 'copies one consistent snapshot while a second pwsh process writes the source and a third reads it' {
         # The writer sets a, then b, to the same number, so every snapshot has a = b or a = b + 1;
         # a copy that read the keys at different moments could show b > a.

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using AncientPS.Abstractions;
 using AncientPS.Engine;
 
 namespace AncientPS
@@ -115,6 +116,14 @@ namespace AncientPS
             new TimeoutException($"Another writer held the heap for too long, so '{key}' was not written. Try again.", e),
             "HeapBusy", ErrorCategory.ResourceBusy, key);
 
+        public static ErrorRecord HeapFileBusy(string path, Exception e) => Record(
+            new TimeoutException($"Another process held the file '{path}' for too long while the heap in it was being created, so the heap was not opened. Try again once that process has finished creating it.", e),
+            "HeapBusy", ErrorCategory.ResourceBusy, path);
+
+        public static ErrorRecord HeapReadFailed(string path, Exception e) => Record(
+            new IOException($"Cannot read '{path}': {e.Message} Close the program that holds it, then try again.", e),
+            "HeapReadFailed", ErrorCategory.ReadError, path);
+
         public static ErrorRecord UnsupportedType(string key, AncientUnsupportedTypeException e) => Record(
             new NotSupportedException($"The value for '{key}' cannot be stored: {e.Message} Nothing was stored.", e),
             "UnsupportedType", ErrorCategory.InvalidType, e.Type?.FullName ?? (object)key);
@@ -171,6 +180,32 @@ namespace AncientPS
                         "DepthOutOfRange", ErrorCategory.InvalidArgument, key);
                 case KeyNotFoundException _: return KeyNotFound(key, heap);
                 case IOException _: return Record(e, "HeapIOError", ErrorCategory.WriteError, key);
+                default: return null;
+            }
+        }
+
+        /// <summary>
+        /// Maps an exception from opening, copying or checking the heap file at <paramref name="path"/> (a copy's source;
+        /// <paramref name="destination"/> is its destination) to its record; null for exceptions that are bugs.
+        /// </summary>
+        internal static ErrorRecord FromHeapFile(Exception e, HeapFileWork work, string path, string destination = null)
+        {
+            bool mounting = work == HeapFileWork.Mount || work == HeapFileWork.MountReadOnly;
+            // A copy marks the failures of its source; any other failure of a copy is the destination's.
+            bool atDestination = work == HeapFileWork.Copy && !e.Data.Contains(HeapCopy.SourceFailedKey);
+            switch (e)
+            {
+                case AncientHeapFormatException format: return HeapFormat(path, format);
+                case UnauthorizedAccessException _: return AccessDenied(atDestination ? destination : path, e);
+                case AncientHeapBusyException _: return HeapFileBusy(path, e);
+                case AncientSnapshotExpiredException _ when work == HeapFileWork.Copy: return CopyFailed(destination, e);
+                case AncientHeapDiskFullException diskFull when mounting: return HeapDiskFull($"Cannot mount '{path}' for writing", path, diskFull);
+                case FileNotFoundException _ when work == HeapFileWork.MountReadOnly: return FileNotFound(path);
+                case FileNotFoundException _ when work != HeapFileWork.Copy: return PathNotFound(path, e);
+                case DirectoryNotFoundException _ when mounting: return PathNotFound(path, e);
+                case IOException _ when work == HeapFileWork.Copy: return atDestination ? CopyFailed(destination, e) : CopySourceFailed(path, e);
+                case IOException _ when work == HeapFileWork.Check: return HeapReadFailed(path, e);
+                case IOException _: return MountFailed(path, e);
                 default: return null;
             }
         }

@@ -9,7 +9,7 @@ namespace AncientPS.Abstractions
     /// A cmdlet that works on one heap, given with -Heap or, when exactly one heap is mounted in the process, taken as
     /// that one, the way cmdlets take the current location when -Path is left out.
     /// </summary>
-    public abstract class HeapCommandBase : PSCmdlet
+    public abstract class HeapCommandBase : AncientCommandBase
     {
         private bool _heapFromCommandLine;
 
@@ -132,13 +132,14 @@ namespace AncientPS.Abstractions
             }
         }
 
-        /// <summary>Writes the error an engine exception stands for; rethrows the ones that are not about the data (bugs).</summary>
-        protected void WriteEngineError(Exception e, AncientHeap heap, string key)
+        /// <summary>
+        /// For a catch filter: true, with its record built once, for an engine exception about the heap or its data
+        /// (<see cref="AncientErrors.FromEngine"/>); false for a stopped pipeline and for exceptions that are bugs, which go on up.
+        /// </summary>
+        protected static bool IsEngineError(Exception e, AncientHeap heap, string key, out ErrorRecord error)
         {
-            if (e is PipelineStoppedException) throw e;
-            var record = AncientErrors.FromEngine(e, heap, key);
-            if (record == null) throw e;
-            WriteError(record);
+            error = e is PipelineStoppedException ? null : AncientErrors.FromEngine(e, heap, key);
+            return error != null;
         }
 
         /// <summary>Writes a value read from a heap as Import-Clixml would: a stored list is enumerated, anything else is one object.</summary>
@@ -151,22 +152,5 @@ namespace AncientPS.Abstractions
             }
             WriteObject(value);
         }
-    }
-
-    /// <summary>A key to act on, and whether the user named it literally (a missing literal key is an error, a pattern that matches nothing is not).</summary>
-    public readonly struct KeyTarget
-    {
-        public KeyTarget(string key, bool isLiteral, bool suggestLiteralKey)
-        {
-            Key = key;
-            IsLiteral = isLiteral;
-            SuggestLiteralKey = suggestLiteralKey;
-        }
-
-        public string Key { get; }
-        public bool IsLiteral { get; }
-
-        /// <summary>An invalid wildcard pattern taken as a key: if it is missing, the error points to -LiteralKey.</summary>
-        public bool SuggestLiteralKey { get; }
     }
 }

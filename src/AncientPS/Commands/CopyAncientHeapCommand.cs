@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
 using AncientPS.Abstractions;
 using AncientPS.Engine;
 
@@ -15,29 +13,9 @@ namespace AncientPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "AncientHeap", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
     [OutputType(typeof(FileInfo))]
-    public sealed class CopyAncientHeapCommand : PSCmdlet
+    public sealed class CopyAncientHeapCommand : HeapFileCommandBase<string>
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private const int ProgressActivityId = 0x41_43;
-
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-        private Stopwatch _clock;
-        private TimeSpan _lastProgress;
-        private bool _progressShown;
-
-        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(HeapPathCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath")]
-        [ArgumentCompleter(typeof(HeapPathCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string LiteralPath { get; set; }
 
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -63,40 +41,19 @@ namespace AncientPS.Commands
 
         protected override void ProcessRecord()
         {
-            string source = ParameterSetName == LiteralPathSet ? HeapFilePaths.ResolveLiteral(this, LiteralPath) : HeapFilePaths.ResolveWildcard(this, Path);
-            if (source == null) return;
-            if (Directory.Exists(source))
-            {
-                WriteError(AncientErrors.PathIsDirectory(source));
-                return;
-            }
-            if (!File.Exists(source))
-            {
-                WriteError(AncientErrors.SourceNotFound(source));
-                return;
-            }
+            string source = ResolveFile();
+            if (source == null || !CheckFile(source, AncientErrors.SourceNotFound)) return;
 
             string destination = HeapFilePaths.ResolveLiteral(this, Destination);
-            if (destination == null) return;
-            if (Directory.Exists(destination))
-            {
-                WriteError(AncientErrors.PathIsDirectory(destination));
-                return;
-            }
-            string folder = System.IO.Path.GetDirectoryName(destination);
-            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-            {
-                WriteError(AncientErrors.PathNotFound(destination));
-                return;
-            }
-            if (SamePath(source, destination))
+            if (destination == null || !CheckFile(destination)) return;
+            if (HeapFilePaths.SameFile(source, destination))
             {
                 WriteError(AncientErrors.SameSourceAndDestination(destination));
                 return;
             }
             foreach (var heap in MountedHeaps.Snapshot())
             {
-                if (heap.Path != null && SamePath(heap.Path, destination))
+                if (heap.Path != null && HeapFilePaths.SameFile(heap.Path, destination))
                 {
                     WriteError(AncientErrors.DestinationMounted(destination));
                     return;
@@ -111,68 +68,12 @@ namespace AncientPS.Commands
                 return;
             }
 
-            _clock = Stopwatch.StartNew();
-            _lastProgress = TimeSpan.Zero;
-            string activity = $"Copy-AncientHeap {System.IO.Path.GetFileName(source)}";
-            try
-            {
-                HeapCopy.Copy(source, destination, Compact, exists, (done, total) => ShowProgress(activity, done, total), _cancel.Token,
-                    SkipDamaged, (key, problem) => WriteWarning($"'{key}' was left out of the copy: {problem}"));
-            }
-            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (AncientHeapFormatException e)
-            {
-                WriteError(AncientErrors.HeapFormat(source, e));
-                return;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                WriteError(AncientErrors.AccessDenied(e.Data.Contains(HeapCopy.SourceFailedKey) ? source : destination, e));
-                return;
-            }
-            catch (AncientSnapshotExpiredException e)
-            {
-                WriteError(AncientErrors.CopyFailed(destination, e));
-                return;
-            }
-            catch (IOException e) when (e.Data.Contains(HeapCopy.SourceFailedKey))
-            {
-                WriteError(AncientErrors.CopySourceFailed(source, e));
-                return;
-            }
-            catch (IOException e)
-            {
-                WriteError(AncientErrors.CopyFailed(destination, e));
-                return;
-            }
-            finally
-            {
-                if (_progressShown)
-                {
-                    _progressShown = false;
-                    WriteProgress(new ProgressRecord(ProgressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-                }
-            }
-            if (PassThru) WriteObject(new FileInfo(destination));
+            var progress = new ThrottledProgress(this, ProgressActivityId, $"Copy-AncientHeap {System.IO.Path.GetFileName(source)}");
+            bool copied = TryFileWork(() => HeapCopy.Copy(source, destination, Compact, exists,
+                    (done, total) => progress.Show($"{done:N0} of {total:N0} bytes", ThrottledProgress.Percent(done, total)), StopToken,
+                    SkipDamaged, (key, problem) => WriteWarning($"'{key}' was left out of the copy: {problem}")),
+                HeapFileWork.Copy, source, destination, progress);
+            if (copied && PassThru) WriteObject(new FileInfo(destination));
         }
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        private void ShowProgress(string activity, long done, long total)
-        {
-            var now = _clock.Elapsed;
-            if (now < ProgressDelay || now - _lastProgress < TimeSpan.FromMilliseconds(200)) return;
-            _lastProgress = now;
-            _progressShown = true;
-            int percent = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
-            WriteProgress(new ProgressRecord(ProgressActivityId, activity, $"{done:N0} of {total:N0} bytes") { PercentComplete = percent });
-        }
-
-        private static bool SamePath(string a, string b) => string.Equals(
-            System.IO.Path.GetFullPath(a), System.IO.Path.GetFullPath(b),
-            Environment.OSVersion.Platform == PlatformID.Win32NT ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 }

@@ -36,9 +36,9 @@ namespace AncientPS.Commands
             {
                 if (!heap.IsReadOnly && !heap.IsAnonymous) heap.Engine.Flush();
             }
-            catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, null) != null)
+            catch (Exception e) when (IsEngineError(e, heap, null, out var error))
             {
-                WriteEngineError(e, heap, null);
+                WriteError(error);
             }
             finally
             {

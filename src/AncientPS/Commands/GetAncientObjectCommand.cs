@@ -1,8 +1,7 @@
 using System;
-using System.Diagnostics;
-using System.Threading;
 using System.Management.Automation;
 using AncientPS.Abstractions;
+using AncientPS.Completion;
 using AncientPS.Engine;
 
 namespace AncientPS.Commands
@@ -26,12 +25,8 @@ namespace AncientPS.Commands
         // -LiteralKey is to -Key what -LiteralPath is to -Path: names taken as they are, never as patterns.
         private const string LiteralSet = "LiteralKey";
 
-        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private const int ProgressActivityId = 0x41_4D;
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-        private readonly Stopwatch _clock = new Stopwatch();
-        private TimeSpan _lastProgress;
-        private bool _progressShown;
+        private ThrottledProgress _progress;
 
         [Parameter(ParameterSetName = ValueSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ListSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -72,10 +67,8 @@ namespace AncientPS.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _clock.Start();
+            _progress = new ThrottledProgress(this, ProgressActivityId, "Get-AncientObject -Materialize");
         }
-
-        protected override void StopProcessing() => _cancel.Cancel();
 
         protected override void ProcessRecord()
         {
@@ -96,9 +89,9 @@ namespace AncientPS.Commands
                 }
                 foreach (var target in ResolveKeys(heap, Key)) WriteKey(heap, target);
             }
-            catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, null) != null)
+            catch (Exception e) when (IsEngineError(e, heap, null, out var error))
             {
-                WriteEngineError(e, heap, null);
+                WriteError(error);
             }
         }
 
@@ -137,13 +130,13 @@ namespace AncientPS.Commands
                 if (Materialize) value = MaterializeWithProgress(target.Key, value);
                 WriteValue(value, NoEnumerate);
             }
-            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            catch (Exception e) when (IsStop(e))
             {
                 throw new PipelineStoppedException();
             }
-            catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, target.Key) != null)
+            catch (Exception e) when (IsEngineError(e, heap, target.Key, out var error))
             {
-                WriteEngineError(e, heap, target.Key);
+                WriteError(error);
             }
         }
 
@@ -152,25 +145,12 @@ namespace AncientPS.Commands
         {
             try
             {
-                return PSObjectMaterializer.Materialize(view, copied => ShowProgress($"Copying '{key}': {copied:N0} values", -1), _cancel.Token);
+                return PSObjectMaterializer.Materialize(view, copied => _progress.Show($"Copying '{key}': {copied:N0} values"), StopToken);
             }
             finally
             {
-                if (_progressShown)
-                {
-                    _progressShown = false;
-                    WriteProgress(new ProgressRecord(ProgressActivityId, "Get-AncientObject -Materialize", "Done") { RecordType = ProgressRecordType.Completed });
-                }
+                _progress.Complete();
             }
-        }
-
-        private void ShowProgress(string status, int percent)
-        {
-            var now = _clock.Elapsed;
-            if (now < ProgressDelay || now - _lastProgress < TimeSpan.FromMilliseconds(200)) return;
-            _lastProgress = now;
-            _progressShown = true;
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Get-AncientObject -Materialize", status) { PercentComplete = percent });
         }
     }
 }

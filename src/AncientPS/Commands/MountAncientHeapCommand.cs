@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using AncientPS.Abstractions;
 using AncientPS.Engine;
@@ -9,23 +8,9 @@ namespace AncientPS.Commands
     /// <summary>Mount-AncientHeap: OCaml ancient's attach, and the anonymous heap of its mark.</summary>
     [Cmdlet(VerbsData.Mount, "AncientHeap", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(AncientHeap))]
-    public sealed class MountAncientHeapCommand : PSCmdlet
+    public sealed class MountAncientHeapCommand : HeapFileCommandBase<string>
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
         private const string AnonymousSet = "Anonymous";
-
-        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(HeapPathCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath")]
-        [ArgumentCompleter(typeof(HeapPathCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string LiteralPath { get; set; }
 
         [Parameter(ParameterSetName = AnonymousSet, Mandatory = true)]
         public SwitchParameter Anonymous { get; set; }
@@ -68,65 +53,11 @@ namespace AncientPS.Commands
                 return;
             }
 
-            string path = ParameterSetName == LiteralPathSet ? HeapFilePaths.ResolveLiteral(this, LiteralPath) : HeapFilePaths.ResolveWildcard(this, Path);
-            if (path == null) return;
-            if (Directory.Exists(path))
-            {
-                WriteError(AncientErrors.PathIsDirectory(path));
-                return;
-            }
-            string folder = System.IO.Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-            {
-                WriteError(AncientErrors.PathNotFound(path));
-                return;
-            }
-            if (ReadOnly && !File.Exists(path))
-            {
-                WriteError(AncientErrors.FileNotFound(path));
-                return;
-            }
+            string path = ResolveFile();
+            if (path == null || !CheckFile(path, ReadOnly ? AncientErrors.FileNotFound : (Func<string, ErrorRecord>)null)) return;
 
-            MappedHeap engine;
-            try
-            {
-                engine = MappedHeap.Open(path, options);
-            }
-            catch (AncientHeapFormatException e)
-            {
-                WriteError(AncientErrors.HeapFormat(path, e));
-                return;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                WriteError(AncientErrors.AccessDenied(path, e));
-                return;
-            }
-            catch (DirectoryNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(path, e));
-                return;
-            }
-            catch (FileNotFoundException e)
-            {
-                WriteError(ReadOnly ? AncientErrors.FileNotFound(path) : AncientErrors.PathNotFound(path, e));
-                return;
-            }
-            catch (AncientHeapBusyException e)
-            {
-                WriteError(AncientErrors.HeapBusy(path, e));
-                return;
-            }
-            catch (AncientHeapDiskFullException e)
-            {
-                WriteError(AncientErrors.HeapDiskFull($"Cannot mount '{path}' for writing", path, e));
-                return;
-            }
-            catch (IOException e)
-            {
-                WriteError(AncientErrors.MountFailed(path, e));
-                return;
-            }
+            MappedHeap engine = null;
+            if (!TryFileWork(() => engine = MappedHeap.Open(path, options), ReadOnly ? HeapFileWork.MountReadOnly : HeapFileWork.Mount, path)) return;
             Publish(engine);
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using AncientPS.Abstractions;
+using AncientPS.Completion;
 
 namespace AncientPS.Commands
 {
@@ -46,9 +47,9 @@ namespace AncientPS.Commands
                 {
                     if (!heap.Engine.Remove(target.Key) && target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey));
                 }
-                catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, heap, target.Key) != null)
+                catch (Exception e) when (IsEngineError(e, heap, target.Key, out var error))
                 {
-                    WriteEngineError(e, heap, target.Key);
+                    WriteError(error);
                 }
             }
         }

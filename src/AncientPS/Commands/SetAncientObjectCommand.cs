@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Management.Automation;
-using System.Threading;
 using AncientPS.Abstractions;
+using AncientPS.Completion;
 using AncientPS.Engine;
 
 namespace AncientPS.Commands
@@ -23,14 +22,10 @@ namespace AncientPS.Commands
         // Without -Heap the key moves to position 0 and the value to 1: '1..3 | Set-AncientObject nums' uses the one mounted heap.
         private const string MountedSet = "MountedHeap";
 
-        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private const int ProgressActivityId = 0x41_4E;
 
         private readonly List<object> _items = new List<object>();
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-        private readonly Stopwatch _clock = new Stopwatch();
-        private TimeSpan _lastProgress;
-        private bool _progressShown;
+        private ThrottledProgress _progress;
         private bool _fromArgument;
         private object _argument;
 
@@ -66,7 +61,7 @@ namespace AncientPS.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _clock.Start();
+            _progress = new ThrottledProgress(this, ProgressActivityId, "Set-AncientObject");
             var problem = KeyProblem(Key);
             if (problem != null) ThrowTerminatingError(AncientErrors.InvalidKey(Key, problem));
             _heap = ResolveHeap(Heap);
@@ -81,7 +76,7 @@ namespace AncientPS.Commands
                 return;
             }
             _items.Add(InputObject);
-            if ((_items.Count & 0x3FF) == 0) ShowProgress($"Collecting input: {_items.Count:N0} objects", -1);
+            if ((_items.Count & 0x3FF) == 0) _progress.Show($"Collecting input: {_items.Count:N0} objects");
         }
 
         protected override void EndProcessing()
@@ -95,9 +90,9 @@ namespace AncientPS.Commands
             var options = new SetOptions
             {
                 Depth = Depth,
-                CancellationToken = _cancel.Token,
+                CancellationToken = StopToken,
                 Converter = new PowerShellObjectConverter(),
-                Progress = written => ShowProgress($"Storing '{Key}': {written:N0} nodes written", -1),
+                Progress = written => _progress.Show($"Storing '{Key}': {written:N0} nodes written"),
                 SecretOmitted = (path, type) =>
                 {
                     if (omittedPaths.Add(path)) omitted.Add(new KeyValuePair<string, Type>(path, type));
@@ -111,18 +106,18 @@ namespace AncientPS.Commands
                 if (omitted.Count > AncientErrors.SecretWarningLimit)
                     WriteWarning(AncientErrors.SecretsOmittedBeyond(Key, omitted.Count - AncientErrors.SecretWarningLimit));
             }
-            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            catch (Exception e) when (IsStop(e))
             {
                 throw new PipelineStoppedException();
             }
-            catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, _heap, Key) != null)
+            catch (Exception e) when (IsEngineError(e, _heap, Key, out var error))
             {
-                WriteEngineError(e, _heap, Key);
+                WriteError(error);
                 return;
             }
             finally
             {
-                CompleteProgress();
+                _progress.Complete();
             }
 
             if (PassThru)
@@ -131,28 +126,12 @@ namespace AncientPS.Commands
                 {
                     if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var stored)) WriteValue(stored, noEnumerate: false);
                 }
-                catch (Exception e) when (!(e is PipelineStoppedException) && AncientErrors.FromEngine(e, _heap, Key) != null)
+                catch (Exception e) when (IsEngineError(e, _heap, Key, out var error))
                 {
-                    WriteEngineError(e, _heap, Key);
+                    WriteError(error);
                 }
             }
         }
 
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        private void ShowProgress(string status, int percent)
-        {
-            var now = _clock.Elapsed;
-            if (now < ProgressDelay || now - _lastProgress < TimeSpan.FromMilliseconds(200)) return;
-            _lastProgress = now;
-            _progressShown = true;
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Set-AncientObject", status) { PercentComplete = percent });
-        }
-
-        private void CompleteProgress()
-        {
-            if (!_progressShown) return;
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Set-AncientObject", "Done") { RecordType = ProgressRecordType.Completed });
-        }
     }
 }

@@ -1,12 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
-using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
+using AncientPS.Abstractions;
 using AncientPS.Engine;
-using Microsoft.PowerShell.Commands;
 
 namespace AncientPS.Commands
 {
@@ -16,23 +13,10 @@ namespace AncientPS.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "AncientHeap", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(HeapProblem), typeof(bool))]
-    public sealed class TestAncientHeapCommand : PSCmdlet
+    public sealed class TestAncientHeapCommand : HeapFileCommandBase<string[]>
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
+        private const int ProgressActivityId = 1;
         private const long ProgressFrom = 16L << 20;
-
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
-        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[] Path { get; set; }
-
-        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath")]
-        [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; }
 
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -41,66 +25,20 @@ namespace AncientPS.Commands
         {
             foreach (string file in ResolveFiles())
             {
-                if (_stop.IsCancellationRequested) return;
+                if (StopToken.IsCancellationRequested) return;
                 Check(file);
             }
         }
 
-        protected override void StopProcessing() => _stop.Cancel();
-
         private void Check(string file)
         {
-            if (Directory.Exists(file))
-            {
-                WriteError(AncientErrors.PathIsDirectory(file));
-                return;
-            }
-            if (!File.Exists(file))
-            {
-                WriteError(AncientErrors.PathNotFound(file));
-                return;
-            }
-            long size = new FileInfo(file).Length;
-            var progress = size >= ProgressFrom ? new ProgressRecord(1, "Test-AncientHeap", "Checking " + file) : null;
-            var clock = Stopwatch.StartNew();
-            IReadOnlyList<HeapProblem> problems;
-            try
-            {
-                problems = HeapVerifier.Verify(file, progress == null ? null : (Action<long, long>)((done, total) => Report(progress, clock, done, total)), _stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (AncientHeapFormatException e) when (e.Problem == HeapFormatProblem.NotARegularFile)
-            {
-                WriteError(AncientErrors.NotAFile(file, e));
-                return;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                WriteError(AncientErrors.AccessDenied(file, e));
-                return;
-            }
-            catch (FileNotFoundException e)
-            {
-                WriteError(AncientErrors.PathNotFound(file, e));
-                return;
-            }
-            catch (IOException e)
-            {
-                WriteError(new ErrorRecord(new IOException($"Cannot read '{file}': {e.Message} Close the program that holds it, then try again.", e),
-                    "HeapReadFailed", ErrorCategory.ReadError, file));
-                return;
-            }
-            finally
-            {
-                if (progress != null)
-                {
-                    progress.RecordType = ProgressRecordType.Completed;
-                    WriteProgress(progress);
-                }
-            }
+            if (!CheckFile(file, path => AncientErrors.PathNotFound(path))) return;
+            // A small file is checked in a moment; a large one shows its progress as soon as there is some to show.
+            var progress = new FileInfo(file).Length >= ProgressFrom ? new ThrottledProgress(this, ProgressActivityId, "Test-AncientHeap", TimeSpan.Zero) : null;
+            IReadOnlyList<HeapProblem> problems = null;
+            Action<long, long> report = progress == null ? null
+                : (Action<long, long>)((done, total) => progress.Show($"{done / (1 << 20):N0} of {total / (1 << 20):N0} MB checked", ThrottledProgress.Percent(done, total)));
+            if (!TryFileWork(() => problems = HeapVerifier.Verify(file, report, StopToken), HeapFileWork.Check, file, progress: progress)) return;
             if (Quiet)
             {
                 WriteObject(problems.Count == 0);
@@ -108,62 +46,5 @@ namespace AncientPS.Commands
             }
             foreach (var problem in problems) WriteObject(problem);
         }
-
-        private void Report(ProgressRecord progress, Stopwatch clock, long done, long total)
-        {
-            if (clock.ElapsedMilliseconds < 200 && done < total) return;
-            clock.Restart();
-            progress.PercentComplete = total <= 0 ? 100 : (int)Math.Min(100, done * 100 / total);
-            progress.StatusDescription = $"{done / (1 << 20):N0} of {total / (1 << 20):N0} MB checked";
-            WriteProgress(progress);
-        }
-
-        private IEnumerable<string> ResolveFiles()
-        {
-            if (ParameterSetName == LiteralPathSet)
-            {
-                foreach (string path in LiteralPath)
-                {
-                    string resolved = null;
-                    try
-                    {
-                        resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-                        if (!IsFileSystem(provider))
-                        {
-                            WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
-                            resolved = null;
-                        }
-                    }
-                    catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException)
-                    {
-                        WriteError(AncientErrors.PathNotFound(path, e));
-                    }
-                    if (resolved != null) yield return resolved;
-                }
-                yield break;
-            }
-            foreach (string path in Path)
-            {
-                Collection<string> resolved = null;
-                ProviderInfo provider = null;
-                try
-                {
-                    resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-                }
-                catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException)
-                {
-                    WriteError(AncientErrors.PathNotFound(path, e));
-                }
-                if (resolved == null) continue;
-                if (!IsFileSystem(provider))
-                {
-                    WriteError(AncientErrors.ProviderNotFileSystem(path, provider));
-                    continue;
-                }
-                foreach (string file in resolved) yield return file;
-            }
-        }
-
-        private static bool IsFileSystem(ProviderInfo provider) => provider != null && provider.ImplementingType == typeof(FileSystemProvider);
     }
 }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace AncientPS
+namespace AncientPS.Completion
 {
     /// <summary>Completes -Path and -LiteralPath to folders and *.heap files, the way the shell completes any path.</summary>
     public sealed class HeapPathCompleter : IArgumentCompleter

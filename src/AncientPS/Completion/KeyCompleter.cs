@@ -3,8 +3,9 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using AncientPS.Abstractions;
 
-namespace AncientPS
+namespace AncientPS.Completion
 {
     /// <summary>
     /// Completes -Key and -LiteralKey from the heap in -Heap (or the only mounted heap). Keys are quoted when the shell
@@ -21,7 +22,7 @@ namespace AncientPS
             if (heap == null || !heap.IsMounted) yield break;
 
             string typed = Unquote(wordToComplete ?? string.Empty);
-            var pattern = Abstractions.HeapCommandBase.TryCreatePattern(typed + "*");
+            var pattern = HeapCommandBase.TryCreatePattern(typed + "*");
             bool takesPatterns = !string.Equals(commandName, "Set-AncientObject", StringComparison.OrdinalIgnoreCase)
                 && !string.Equals(parameterName, "LiteralKey", StringComparison.OrdinalIgnoreCase);
 

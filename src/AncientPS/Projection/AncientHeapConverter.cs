@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using AncientPS.Abstractions;
 using AncientPS.Engine;
 
 namespace AncientPS
@@ -30,7 +31,7 @@ namespace AncientPS
             bool readOnly = pso.Properties["IsReadOnly"]?.Value is bool r && r;
             foreach (var mounted in MountedHeaps.Snapshot())
             {
-                if (mounted.IsMounted && !mounted.IsAnonymous && string.Equals(mounted.Path, path, StringComparison.Ordinal) && (!mounted.IsReadOnly || readOnly))
+                if (mounted.IsMounted && !mounted.IsAnonymous && HeapFilePaths.SameFile(mounted.Path, path) && (!mounted.IsReadOnly || readOnly))
                     return mounted;
             }
             MappedHeap engine;

@@ -1,0 +1,19 @@
+namespace AncientPS.Abstractions
+{
+    /// <summary>A key to act on, and whether the user named it literally (a missing literal key is an error, a pattern that matches nothing is not).</summary>
+    public readonly struct KeyTarget
+    {
+        public KeyTarget(string key, bool isLiteral, bool suggestLiteralKey)
+        {
+            Key = key;
+            IsLiteral = isLiteral;
+            SuggestLiteralKey = suggestLiteralKey;
+        }
+
+        public string Key { get; }
+        public bool IsLiteral { get; }
+
+        /// <summary>An invalid wildcard pattern taken as a key: if it is missing, the error points to -LiteralKey.</summary>
+        public bool SuggestLiteralKey { get; }
+    }
+}
