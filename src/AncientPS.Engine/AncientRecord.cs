@@ -33,7 +33,7 @@ namespace AncientPS.Engine
             _offset = offset;
             _shape = shape;
             Debug.Assert(ReferenceEquals(shape.Context, context), "a shape is decoded once per read context and used only in it");
-            _tags = RecordNode.Slots(context, offset, shape.Count, out _payloads);
+            _tags = RecordNode.Slots(context, offset, shape.SlotCount, out _payloads);
         }
 
         public MappedHeap Heap => _context.Space.Heap;
@@ -50,6 +50,32 @@ namespace AncientPS.Engine
 
         /// <summary>True for a data record (a property bag such as a PSCustomObject); false for a .NET object stored by its properties.</summary>
         public bool IsPropertyBag => _shape.IsPropertyBag;
+
+        /// <summary>
+        /// The text the original object gave (its ToString, as PowerShell converts it to a string), stored with a .NET object
+        /// stored by its properties; null for a property bag and for a record stored without it.
+        /// </summary>
+        public string ToStringText
+        {
+            get
+            {
+                if (!_shape.HasText) return null;
+                var space = _context.Space;
+                space.EnterRead();
+                try { return ReadText(_context, _tags, _payloads, _shape.Count); }
+                finally { space.ExitRead(); }
+            }
+        }
+
+        /// <summary>The text slot at <paramref name="index"/> (after the properties): a string, or null.</summary>
+        internal static string ReadText(NodeContext context, byte* tags, ulong* payloads, int index)
+        {
+            byte tag = tags[index];
+            return tag == NodeTags.Null ? null : context.ReadStringSlot(tag, payloads[index]);
+        }
+
+        /// <summary>The record node's slots: one per property, and the text slot when the record has one.</summary>
+        internal int SlotCount => _shape.SlotCount;
 
         public string GetName(int index)
         {
@@ -119,8 +145,8 @@ namespace AncientPS.Engine
 
         public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
 
-        /// <summary>As PowerShell shows a PSCustomObject in a string: @{Id=1; Name=x}.</summary>
-        public override string ToString() => Format(0);
+        /// <summary>The original's text (<see cref="ToStringText"/>) when stored; otherwise as PowerShell shows a PSCustomObject in a string: @{Id=1; Name=x}.</summary>
+        public override string ToString() => ToStringText ?? Format(0);
 
         private string Format(int nesting)
         {

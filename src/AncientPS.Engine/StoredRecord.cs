@@ -66,10 +66,34 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
-                byte* tags = RecordNode.Slots(context, _offset, n, out ulong* payloads);
+                byte* tags = RecordNode.Slots(context, _offset, _shape.SlotCount, out ulong* payloads);
                 return context.ReadSlot(tags[index], payloads[index], true);
             }
             finally { space.ExitRead(); }
+        }
+
+        /// <summary>
+        /// True when the record holds the text its original gave (a .NET object stored by its properties, whose ToString
+        /// could be read when it was stored); known from the shape, without reading the record.
+        /// </summary>
+        public bool HasToStringText => _shape.HasText;
+
+        /// <summary>The original's text (<see cref="AncientRecord.ToStringText"/>), or null when the record holds none.</summary>
+        public string ToStringText
+        {
+            get
+            {
+                if (!_shape.HasText) return null;
+                var context = _shape.Context;
+                var space = context.Space;
+                space.EnterRead();
+                try
+                {
+                    byte* tags = RecordNode.Slots(context, _offset, _shape.SlotCount, out ulong* payloads);
+                    return AncientRecord.ReadText(context, tags, payloads, _shape.Count);
+                }
+                finally { space.ExitRead(); }
+            }
         }
 
         /// <summary>The record as a view.</summary>

@@ -14,7 +14,7 @@ $causes = [ordered]@{
     'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
     'Clixml text'                   = 'lists: PowerShell''s serializer writes the view''s type names and RefIds differently'
-    'ToString()'                    = '.NET records have no stored ToString text yet (Import-Clixml keeps it)'
+    'ToString()'                    = 'the three .NET shapes read -NoEnumerate: the reference (a serializer round trip) is an ArrayList, whose ToString() names its type; the stored list gives System.Object[] as the original array does'
     '-f'                            = 'the -f operator spreads only a real object[] over its arguments'
     'Select-Object type names'      = 'Select-Object names its output after the view class for an unenumerated list'
     'Get-Member'                    = 'the view classes'' methods differ from an array''s or hashtable''s'
@@ -45,8 +45,8 @@ $lines.Add('# Common causes:')
 $lines.Add('# - Lists and dictionaries are lazy read-only engine views, not arrays or hashtables: .GetType(), their methods, and')
 $lines.Add('#   PowerShell''s serializer/ConvertTo-Xml paths that reflect over the view differ.')
 $lines.Add('# - Generic dictionaries: KeyValuePair formatting (Key/Value) is not answered; a stored dictionary enumerates DictionaryEntry.')
-$lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): no stored ToString text; type data of the')
-$lines.Add('#   Deserialized.* names differs from Import-Clixml''s in places.')
+$lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): a value the serializer keeps as an object at the depth')
+$lines.Add('#   limit is stored as its text (FileInfo''s UnixStat); type data of the Deserialized.* names differs from Import-Clixml''s in places.')
 foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {
     $cause = if ($causes.Contains($group.Name)) { $causes[$group.Name] } else { 'see the common causes above' }
     $lines.Add('')

@@ -266,14 +266,14 @@ namespace AncientPS.Engine.Encoding
                 {
                     var view = (AncientRecord)value;
                     t = NodeTags.Record;
-                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false);
+                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false, view.ToStringText);
                     break;
                 }
                 case StoredKind.MaterializedRecord:
                 {
                     var record = (MaterializedRecord)value;
                     t = NodeTags.Record;
-                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, true, level, false);
+                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, true, level, false, null);
                     break;
                 }
                 default:
@@ -284,7 +284,8 @@ namespace AncientPS.Engine.Encoding
                         if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);
                         t = NodeTags.Record;
                         offset = WriteRecord(description.TypeNames, description.Names, description.Values, description.IsPropertyBag,
-                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag, description.IsPropertyBag ? null : description.InstanceMembers);
+                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag,
+                            description.IsPropertyBag ? null : description.ToStringText, description.IsPropertyBag ? null : description.InstanceMembers);
                         break;
                     }
                     if (level >= _depth) return EncodeAsString(value, tag, payload);
@@ -297,7 +298,7 @@ namespace AncientPS.Engine.Encoding
                         catch (Exception) { values[i] = null; }
                     }
                     t = NodeTags.Record;
-                    offset = WriteRecord(profile.TypeChain, profile.PropertyNames, values, false, level + 1, true);
+                    offset = WriteRecord(profile.TypeChain, profile.PropertyNames, values, false, level + 1, true, null);
                     break;
                 }
             }
@@ -375,13 +376,16 @@ namespace AncientPS.Engine.Encoding
         }
 
         private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
-            IReadOnlyList<bool> keepLevel = null)
+            string text, IReadOnlyList<bool> keepLevel = null)
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
-            long shape = _shapes.Shape(typeNames, names, isPropertyBag);
+            Debug.Assert(text == null || !isPropertyBag, "a property bag has no text of its own");
+            long shape = _shapes.Shape(typeNames, names, isPropertyBag, text != null);
             if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
             int count = names.Count;
-            byte* tags = RecordNode.Write(this, shape, count, out ulong* payloads, out long offset);
+            byte* tags = RecordNode.Write(this, shape, text != null ? count + 1 : count, out ulong* payloads, out long offset);
+            // The text slot, after the properties: the record's own text, written now (the frame below fills the properties).
+            if (text != null) WriteString(text, tags + count, payloads + count);
             if (_firstCompositeName == null) _firstCompositeName = typeNames.Count > 0 ? typeNames[0] : "System.Object";
             if (count > 0)
             {

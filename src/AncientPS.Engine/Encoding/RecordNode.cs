@@ -4,7 +4,8 @@ namespace AncientPS.Engine.Encoding
 {
     /// <summary>
     /// A record node (kind 0x53, docs/format-values.md "Record"): an 8-byte header of the kind and the shape node's offset
-    /// in the 56 bits above it, then the run of tags and the payloads, as many as the shape has properties.
+    /// in the 56 bits above it, then the run of tags and the payloads, one per property of the shape and one more for the text slot of a shape with
+    /// <see cref="ShapeNode.TextFlag"/> (<see cref="RecordShape.SlotCount"/>).
     /// </summary>
     internal static unsafe class RecordNode
     {

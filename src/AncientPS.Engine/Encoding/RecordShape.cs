@@ -9,13 +9,15 @@ namespace AncientPS.Engine.Encoding
     {
         private readonly Dictionary<string, int> _index;
 
-        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag)
+        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText)
         {
             Context = context;
             Offset = offset;
             TypeNames = typeNames;
             Names = names;
             IsPropertyBag = isPropertyBag;
+            HasText = hasText;
+            SlotCount = hasText ? names.Length + 1 : names.Length;
             TypeNamesView = new ReadOnlyCollection<string>(typeNames);
             NamesView = new ReadOnlyCollection<string>(names);
             _index = new Dictionary<string, int>(names.Length, StringComparer.OrdinalIgnoreCase);
@@ -30,6 +32,10 @@ namespace AncientPS.Engine.Encoding
         public string[] Names { get; }
         public int Count => Names.Length;
         public bool IsPropertyBag { get; }
+        /// <summary>True when each record of the shape holds its original's text in a slot after the properties (<see cref="ShapeNode.TextFlag"/>).</summary>
+        public bool HasText { get; }
+        /// <summary>The record node's slots: the properties, and the text slot when <see cref="HasText"/>.</summary>
+        public int SlotCount { get; }
         public IReadOnlyList<string> TypeNamesView { get; }
         public IReadOnlyList<string> NamesView { get; }
 

@@ -7,7 +7,7 @@ namespace AncientPS.Engine.Encoding
     /// <summary>
     /// The names and record shapes of one write, each written once (docs/format-values.md "Shape"): a name is a string
     /// node every shape and enum of the write refers to, and a shape is shared by every record of the same type names,
-    /// property names and property-bag flag.
+    /// property names and flags.
     /// </summary>
     internal sealed class ShapeTable
     {
@@ -19,7 +19,7 @@ namespace AncientPS.Engine.Encoding
         private object _lastTypes, _lastNames;
         private string[] _lastTypeCopy, _lastNameCopy;
         private long _last;
-        private bool _lastBag;
+        private byte _lastFlags;
 
         public ShapeTable(INodeSink sink)
         {
@@ -37,19 +37,20 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>The offset of the shape node for these names and flag, written on first use.</summary>
-        public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag)
+        public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false)
         {
+            byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0));
             // Reflection hands the same arrays for every object of a type: skip the lookup then.
-            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != 0 && _lastBag == isPropertyBag)
+            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != 0 && _lastFlags == flags)
                 return _last;
             // Consecutive records of one shape usually repeat the same name strings: compare before hashing.
-            if (_last != 0 && _lastBag == isPropertyBag && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
+            if (_last != 0 && _lastFlags == flags && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
             {
                 _lastTypes = typeNames;
                 _lastNames = names;
                 return _last;
             }
-            var probe = new ShapeKey(typeNames, names, isPropertyBag);
+            var probe = new ShapeKey(typeNames, names, flags);
             if (!_shapes.TryGetValue(probe, out long offset))
             {
                 var typeCopy = Copy(typeNames);
@@ -59,8 +60,8 @@ namespace AncientPS.Engine.Encoding
                 for (int i = 0; i < t; i++) offsets[i] = Name(typeCopy[i]);
                 for (int i = 0; i < n; i++) offsets[t + i] = Name(nameCopy[i]);
                 if (((long)t + n) * 8 > int.MaxValue) throw new ArgumentException("A record has too many properties.");
-                offset = ShapeNode.Write(_sink, isPropertyBag, t, offsets);
-                _shapes[new ShapeKey(typeCopy, nameCopy, isPropertyBag)] = offset;
+                offset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets);
+                _shapes[new ShapeKey(typeCopy, nameCopy, flags)] = offset;
                 _lastTypeCopy = typeCopy;
                 _lastNameCopy = nameCopy;
             }
@@ -73,7 +74,7 @@ namespace AncientPS.Engine.Encoding
             _lastTypes = typeNames;
             _lastNames = names;
             _last = offset;
-            _lastBag = isPropertyBag;
+            _lastFlags = flags;
             return offset;
         }
 
@@ -95,20 +96,20 @@ namespace AncientPS.Engine.Encoding
             return a;
         }
 
-        /// <summary>Shape identity: type names, property names (ordinal) and the property-bag flag.</summary>
+        /// <summary>Shape identity: type names, property names (ordinal) and the flags (property bag, text slot).</summary>
         private readonly struct ShapeKey : IEquatable<ShapeKey>
         {
             private readonly IReadOnlyList<string> _types;
             private readonly IReadOnlyList<string> _names;
-            private readonly bool _bag;
+            private readonly byte _flags;
             private readonly int _hash;
 
-            public ShapeKey(IReadOnlyList<string> types, IReadOnlyList<string> names, bool bag)
+            public ShapeKey(IReadOnlyList<string> types, IReadOnlyList<string> names, byte flags)
             {
                 _types = types;
                 _names = names;
-                _bag = bag;
-                int h = bag ? 1 : 0;
+                _flags = flags;
+                int h = flags;
                 for (int i = 0; i < types.Count; i++) h = h * 31 + (types[i]?.GetHashCode() ?? 0);
                 h = h * 17 + names.Count;
                 for (int i = 0; i < names.Count; i++) h = h * 31 + (names[i]?.GetHashCode() ?? 0);
@@ -117,7 +118,7 @@ namespace AncientPS.Engine.Encoding
 
             public bool Equals(ShapeKey other)
             {
-                if (_hash != other._hash || _bag != other._bag || _types.Count != other._types.Count || _names.Count != other._names.Count) return false;
+                if (_hash != other._hash || _flags != other._flags || _types.Count != other._types.Count || _names.Count != other._names.Count) return false;
                 for (int i = 0; i < _types.Count; i++) if (!string.Equals(_types[i] ?? "", other._types[i] ?? "", StringComparison.Ordinal)) return false;
                 for (int i = 0; i < _names.Count; i++) if (!string.Equals(_names[i] ?? "", other._names[i] ?? "", StringComparison.Ordinal)) return false;
                 return true;

@@ -7,7 +7,7 @@ namespace AncientPS.Engine.Storage
         public static readonly byte[] Magic = { 0x41, 0x6E, 0x63, 0x69, 0x65, 0x6E, 0x74, 0x50, 0x53, 0x48, 0x65, 0x61, 0x70, 0x00, 0x0D, 0x0A };
 
         public const ushort MajorVersion = 1;
-        public const ushort MinorVersion = 0;
+        public const ushort MinorVersion = 1;
 
         public const int HeaderSize = 4096;
         public const int HeaderChecksumOffset = 120;

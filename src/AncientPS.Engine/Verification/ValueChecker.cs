@@ -80,6 +80,15 @@ namespace AncientPS.Engine.Verification
                             }
                             break;
                         case AncientRecord record:
+                            if (record.SlotCount > record.Count)
+                            {
+                                // The text slot holds a string or null; its string node is walked as any other slot's.
+                                record.GetSlot(record.Count, out byte textTag, out ulong textPayload);
+                                if (textTag != NodeTags.Null && !NodeTags.IsString(textTag))
+                                    Problem(at, $"The record's text slot holds tag 0x{textTag:X2}; it holds a string or null.");
+                                else
+                                    stack.Push(new Slot { Tag = textTag, Payload = textPayload, From = at });
+                            }
                             for (int i = record.Count - 1; i >= 0; i--)
                             {
                                 record.GetSlot(i, out byte t, out ulong p);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using AncientPS.Engine;
@@ -70,9 +71,31 @@ namespace AncientPS
 
             var typeNames = new List<string>(pso.TypeNames);
             if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
-            description = new RecordDescription(typeNames, names, values, isPropertyBag);
+            description = new RecordDescription(typeNames, names, values, isPropertyBag, isPropertyBag ? null : TextOf(pso));
             if (!isPropertyBag && instance.Contains(true)) description.InstanceMembers = instance;
             return true;
+        }
+
+        /// <summary>
+        /// The text PowerShell gives the object ("$x", [string], -join, ToString(): the wrapper's ToString, which honours a
+        /// ToString of the type's extended members), stored with the record as Export-Clixml writes its ToString element;
+        /// null (no text stored) when it throws.
+        /// </summary>
+        private static string TextOf(PSObject pso)
+        {
+            try
+            {
+                // As Export-Clixml writes it: the wrapper converted in the invariant culture.
+                return Convert.ToString(pso, CultureInfo.InvariantCulture);
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
         }
 
         private static void ReadProperties(PSObject pso, List<string> names, List<object> values, List<bool> instance)

@@ -50,7 +50,34 @@ namespace AncientPS
             _members = new StoredNoteProperty[storedNames.Count];
             for (int i = 0; i < _members.Length; i++) _members[i] = new StoredNoteProperty(storedNames[i], this, i);
             StoredNoteProperty.AddTo(this, _members);
+            // A .NET object stored with its text answers PowerShell's string conversions with it, as Import-Clixml's object
+            // does: PowerShell takes an instance ToString method before making "@{...}" of the properties. A property bag
+            // has no stored text and pays only this test.
+            if (stored.HasToStringText) Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
         }
+
+        private const string ToStringMember = "ToString";
+        private static readonly System.Reflection.MethodInfo s_toString = typeof(StoredRecordObject).GetMethod(nameof(StoredText));
+
+        /// <summary>
+        /// The text the original object gave, stored with a .NET object stored by its properties: what "$x", [string],
+        /// -join and ToString() give for the record (the target of its ToString code method). Not for use in scripts.
+        /// </summary>
+        public static string StoredText(PSObject instance)
+        {
+            var record = instance as StoredRecordObject ?? instance?.BaseObject as StoredRecordObject;
+            if (record == null) return instance?.ToString() ?? "";
+            return record.Text();
+        }
+
+        private string Text()
+        {
+            if (IsDismounted) throw Dismounted(_stored.Heap);
+            return _stored.ToStringText ?? "";
+        }
+
+        /// <summary>The stored text of a .NET object stored with it; otherwise as a PSCustomObject gives it.</summary>
+        public override string ToString() => _stored.HasToStringText ? Text() : base.ToString();
 
         internal StoredRecord Stored => _stored;
 
