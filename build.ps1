@@ -8,7 +8,7 @@ Needs only the .NET SDK: run `dotnet tool restore` once, then `dotnet pwsh ./bui
   Build    compiles the solution and lays the module out in AncientPS/ (the default).
   Test     builds, runs the xunit and Pester suites, and prints `tests: N passed, N failed` last.
   Demo     builds and runs build/Demo.ps1: 100,000 records through a heap file, next to Export-Clixml.
-  Bench    builds and runs the benchmarks.
+  Bench    builds and runs the benchmarks (-Quick: the shorter run), the peers harness (SQLite, LiteDB, LMDB) included.
   Stress   kills a writer process at random moments, -Kills times or for -Minutes minutes (default 60), whichever comes
            first, and checks after every kill that the heap mounts, verifies and holds every committed value.
   Fuzz     runs the AFL++ fuzzer over the heap reader for -Minutes minutes (default 10).
@@ -42,7 +42,10 @@ param(
     [int] $Minutes = 10,
 
     # Install: the PSModulePath folder to install into (default: the current user's module folder).
-    [string] $Destination
+    [string] $Destination,
+
+    # Bench: the shorter run (build/Bench.ps1 -Quick: no 1,000,000-record runs, fewer iterations and rounds).
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -224,7 +227,7 @@ function Invoke-BenchTask {
     Invoke-BuildTask
     # Both harnesses: the PowerShell one against Export-Clixml, JSON and in-memory objects, and the engine's
     # BenchmarkDotNet suite. Missed goals are reported, never a failure.
-    & (Join-Path $Root 'build/Bench.ps1') -Configuration $Configuration -ArtifactsPath $ArtifactsPath
+    & (Join-Path $Root 'build/Bench.ps1') -Configuration $Configuration -ArtifactsPath $ArtifactsPath -Quick:$Quick
     if ($LASTEXITCODE) { throw "The benchmarks failed with exit code $LASTEXITCODE." }
 }
 

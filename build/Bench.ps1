@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1 and SourcesBench.ps1) in a fresh pwsh, then the
+The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1, SourcesBench.ps1 and PeersBench.ps1) in a fresh pwsh, then the
 engine's BenchmarkDotNet suite, then writes the scaling chart and the Markdown tables from their results.
 
 .DESCRIPTION
@@ -8,6 +8,7 @@ Expects the module to be built and laid out already (build.ps1 Build). Everythin
   bench-results.json   every goal row with all samples, and the scaling points (PowerShell harness)
   concurrency-results.json   1, 2 and 4 runspaces scanning one heap; the small Set alone, attached, flushed
   sources-results.json   Set against Export-Clixml and JSON of the same objects, per source (SourcesBench.ps1)
+  peers-results.json, peers-table.md   SQLite, LiteDB and LMDB against AncientPS (PeersBench.ps1, issue 18)
   engine/results/      BenchmarkDotNet reports, and engine-goals.json
   bench-tables.md      the tables for docs/performance.md
   performance-scaling.svg
@@ -31,6 +32,9 @@ param(
 
     [switch] $SkipPowerShell,
     [switch] $SkipEngine,
+
+    # Skip issue 18's peers harness (SQLite, LiteDB and LMDB restored by tests/benchmarks/Peers, never by the module).
+    [switch] $SkipPeers,
 
     # Also write the chart to docs/performance-scaling.svg.
     [switch] $UpdateDocs,
@@ -88,6 +92,26 @@ if (-not $SkipPowerShell) {
     Write-Host '> pwsh tests/benchmarks/SourcesBench.ps1' -ForegroundColor DarkGray
     & $pwsh.FilePath @arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/SourcesBench.ps1 failed with exit code $LASTEXITCODE." }
+}
+
+if (-not $SkipPowerShell -and -not $SkipPeers) {
+    # Issue 18's table: the embedded stores PowerShell users also pick. A benchmark-only project restores them; it is
+    # published for this runtime (native SQLite and LMDB beside the assemblies) and loaded only by PeersBench.ps1.
+    $peersOut = Join-Path $out 'peers'
+    $peersProject = Join-Path $Root 'tests/benchmarks/Peers/Peers.csproj'
+    $rid = [Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $arguments = @('publish', $peersProject, '-c', 'Release', '-r', $rid, '--self-contained', 'false', '-o', $peersOut, '-nologo', '-v', 'quiet')
+    if ($ArtifactsPath) { $arguments += @('--artifacts-path', $ArtifactsPath) }
+    Write-Host "> dotnet $($arguments -join ' ')" -ForegroundColor DarkGray
+    & dotnet @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "Publishing the peers project failed with exit code $LASTEXITCODE." }
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/PeersBench.ps1'),
+        '-ModulePath', $ModulePath, '-PeersPath', $peersOut, '-ResultPath', (Join-Path $out 'peers-results.json'), '-MarkdownPath', (Join-Path $out 'peers-table.md'))
+    # -Quick: the issue's sizes, 2 rounds instead of 3 (a round is about a minute, LiteDB's part the longest).
+    if ($Quick) { $arguments += @('-Repeat', '2', '-OpenRepeat', '9') }
+    Write-Host '> pwsh tests/benchmarks/PeersBench.ps1' -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/PeersBench.ps1 failed with exit code $LASTEXITCODE." }
 }
 
 if (-not $SkipEngine) {

@@ -64,3 +64,45 @@ Describe 'Errors after a dismount' {
         $message | Should -Not -BeLike '*Object name*'
     }
 }
+
+# Issue 18: a Fast heap is left to the page cache at dismount, as at every commit (no fsync); a Flushed heap is forced
+# to disk. The count of disk flushes is the engine's own (FileHeapMemory.FlushCount), read through reflection.
+Describe 'Disk flushes at dismount' {
+    BeforeAll {
+        function Get-FlushCounter($heap) {
+            $flags = [Reflection.BindingFlags]'Instance, NonPublic, Public'
+            $engine = $heap.GetType().GetProperty('Engine', $flags).GetValue($heap)
+            $core = $engine.GetType().GetProperty('Core', $flags).GetValue($engine)
+            $memory = $core.GetType().GetProperty('Memory', $flags).GetValue($core)
+            $property = $memory.GetType().GetProperty('FlushCount', $flags)
+            { $property.GetValue($memory) }.GetNewClosure()
+        }
+        $rows = @(foreach ($i in 1..2000) { [pscustomobject]@{ Id = $i; Name = "host$i" } })
+    }
+    AfterEach { Dismount-AllHeaps }
+
+    It 'does not flush a Fast heap after a Set, and the rows are there on the next mount' {
+        $path = Join-Path $TestDrive 'fast.heap'
+        $heap = Mount-AncientHeap -Path $path
+        $flushes = Get-FlushCounter $heap
+        $before = & $flushes
+        Set-AncientObject -Heap $heap -Key rows -InputObject $rows
+        Dismount-AncientHeap -Heap $heap
+        & $flushes | Should -Be $before
+        $heap = Mount-AncientHeap -Path $path -ReadOnly
+        (Get-AncientObject -Heap $heap -Key rows -NoEnumerate)[1999].Name | Should -Be 'host2000'
+        Dismount-AncientHeap -Heap $heap
+        Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
+    }
+
+    It 'flushes a Flushed heap at dismount' {
+        $path = Join-Path $TestDrive 'flushed.heap'
+        $heap = Mount-AncientHeap -Path $path -Durability Flushed
+        $flushes = Get-FlushCounter $heap
+        Set-AncientObject -Heap $heap -Key rows -InputObject $rows
+        $afterSet = & $flushes
+        $afterSet | Should -BeGreaterOrEqual 2 -Because 'a Flushed commit flushes its data, then its meta page'
+        Dismount-AncientHeap -Heap $heap
+        & $flushes | Should -BeGreaterThan $afterSet
+    }
+}

@@ -4,7 +4,7 @@ using System.Threading;
 
 namespace AncientPS.Engine
 {
-    /// <summary>Options for one <see cref="AncientHeap.Set"/>.</summary>
+    /// <summary>Options for one <see cref="MappedHeap.Set"/>.</summary>
     public sealed class SetOptions
     {
         /// <summary>Default depth for objects stored as records of their properties, as Export-Clixml uses.</summary>

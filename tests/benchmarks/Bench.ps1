@@ -295,7 +295,9 @@ try {
     $twoBest = ($two | Measure-Object -Maximum).Maximum
     $paired = Get-Median @($trials | Where-Object Runspaces -EQ 2 | ForEach-Object RatioToOne)
     $data = New-Rows $Count
-    Add-GoalRow -Measure 'Two runspaces scanning one heap (throughput)' -Against 'one runspace' -Kind speedup -Goal 1.6 -GoalText '>= 1.6x' -Samples @($paired) -AlternativeSamples @(1.0) -Unit 'x' `
+    # Issue 18: the goal is relative, measured in this same run: the heap scales at least as well as in-memory objects
+    # (the old absolute 1.6x is beyond what allocating .NET code reaches on 2 cores under workstation GC: 1.4-1.5x).
+    Add-GoalRow -Measure 'Two runspaces scanning one heap (throughput)' -Against 'one runspace' -Kind speedup -Goal $pairedMemory -GoalText ('>= in-memory ({0:N2}x)' -f $pairedMemory) -Samples @($paired) -AlternativeSamples @(1.0) -Unit 'x' `
         -Note ('median of {0} paired trials; best rates {1:N0} vs {2:N0} rows/s ({3:N2}x); in-memory objects: median {4:N2}x, best {5:N0} vs {6:N0} rows/s' -f $two.Count, $twoBest, $oneBest, ($twoBest / $oneBest), $pairedMemory, $twoMemory, $oneMemory)
     $script:GoalRows[-1].Samples = $two
     $script:GoalRows[-1].AlternativeSamples = $one

@@ -24,6 +24,7 @@ namespace AncientPS.Engine.Storage
         private FreeSpace _cachedFree;
         private long _cachedFreeTransaction;
         private int _liveReaders;
+        private bool _wroteFlushed; // a Durability.Flushed commit was made through this mapping: flush again at dismount
         private bool _wrote; // only a process that wrote gives back file space at dismount: a reader never changes the file
         private string _openKey; // the file's canonical path in s_open
 
@@ -895,6 +896,7 @@ namespace AncientPS.Engine.Storage
             _cachedFree = free;
             _cachedFreeTransaction = txn;
             _wrote = true;
+            if (durable) _wroteFlushed = true;
             // Give back a large overshoot at once (growth adds a quarter, so this never flaps); the rest goes at dismount.
             // Never below the previous commit's size: its meta page is the fallback if this one is lost (power loss in Fast
             // mode), and it must still describe a file that long.
@@ -969,7 +971,8 @@ namespace AncientPS.Engine.Storage
                 if (CanWrite && !IsAnonymous && _wrote)
                 {
                     TrimToCommitted();
-                    Memory.Flush();
+                    // Fast durability leaves the data to the page cache, as every commit did: no fsync at dismount.
+                    if (_wroteFlushed) Memory.Flush();
                 }
             }
             catch (IOException) { }

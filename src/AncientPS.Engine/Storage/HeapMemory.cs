@@ -111,6 +111,11 @@ namespace AncientPS.Engine.Storage
             public void Dispose()
             {
                 _view.SafeMemoryMappedViewHandle.ReleasePointer();
+                // Unmap first: MemoryMappedViewAccessor.Dispose flushes a view that is still open, which on Unix is an
+                // msync(MS_SYNC) of the whole mapping (milliseconds, growing with the file) even for a read-only mount or
+                // a Fast-durability writer. The page cache writes a shared mapping back on its own; a heap that must be on
+                // disk at dismount (Durability.Flushed) flushes explicitly before it gets here.
+                _view.SafeMemoryMappedViewHandle.Dispose();
                 _view.Dispose();
                 _file.Dispose();
             }
@@ -190,8 +195,13 @@ namespace AncientPS.Engine.Storage
         /// </summary>
         public int ReserveExisting(long length) => Platform.Reserve(_stream, 0, length, zeroFill: false);
 
+        /// <summary>How many times <see cref="Flush"/> has forced this file to disk (for tests: Fast durability never should).</summary>
+        public long FlushCount => Interlocked.Read(ref _flushCount);
+        private long _flushCount;
+
         public override void Flush()
         {
+            Interlocked.Increment(ref _flushCount);
             _latestView?.Flush();
             _stream.Flush(flushToDisk: true);
         }

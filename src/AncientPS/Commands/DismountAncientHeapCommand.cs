@@ -4,7 +4,7 @@ using AncientPS.Abstractions;
 
 namespace AncientPS.Commands
 {
-    /// <summary>Dismount-AncientHeap: OCaml ancient's detach. Flushes, unmaps and releases the heap; its values can no longer be read.</summary>
+    /// <summary>Dismount-AncientHeap: OCaml ancient's detach. Flushes a Flushed-durability heap, unmaps and releases the heap; its values can no longer be read.</summary>
     [Cmdlet(VerbsData.Dismount, "AncientHeap", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(void))]
     public sealed class DismountAncientHeapCommand : HeapCommandBase
@@ -34,7 +34,9 @@ namespace AncientPS.Commands
             if (!ShouldProcess(heap.ToString(), "Dismount heap")) return;
             try
             {
-                if (!heap.IsReadOnly && !heap.IsAnonymous) heap.Engine.Flush();
+                // Fast durability leaves the file to the page cache at dismount as at every commit (no fsync, as Export-Clixml
+                // never syncs); a Flushed heap is forced to disk here, where a failure can still be reported.
+                if (!heap.IsReadOnly && !heap.IsAnonymous && heap.Engine.Durability == AncientPS.Engine.Durability.Flushed) heap.Engine.Flush();
             }
             catch (Exception e) when (IsEngineError(e, heap, null, out var error))
             {

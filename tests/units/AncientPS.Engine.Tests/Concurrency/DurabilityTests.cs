@@ -46,6 +46,49 @@ namespace AncientPS.Engine.Tests.Concurrency
             Assert.Empty(HeapVerifier.Verify(path));
         }
 
+        private static long FlushesOf(MappedHeap heap) => ((AncientPS.Engine.Storage.FileHeapMemory)heap.Core.Memory).FlushCount;
+
+        [Fact]
+        public void Dismount_after_a_fast_set_does_not_flush_and_the_data_is_there_on_the_next_mount()
+        {
+            string path = _dir.File("fast-dismount.heap");
+            var heap = MappedHeap.Open(path);
+            var memory = (AncientPS.Engine.Storage.FileHeapMemory)heap.Core.Memory;
+            long afterCreate = memory.FlushCount; // creating the file flushes its header: that is not a commit
+            heap.Set("rows", Enumerable.Range(0, 10_000).Select(i => (object)("row" + i)).ToArray());
+            heap.Set("small", 42L);
+            Assert.Equal(afterCreate, memory.FlushCount);
+            heap.Dispose();
+            Assert.Equal(afterCreate, memory.FlushCount);
+            using (var again = MappedHeap.Open(path, new HeapOptions { ReadOnly = true }))
+            {
+                Assert.Equal(42L, again.Get("small"));
+                Assert.Equal(0L, FlushesOf(again));
+            }
+            Assert.Empty(HeapVerifier.Verify(path));
+        }
+
+        [Fact]
+        public void Dismount_after_a_flushed_set_flushes_and_a_flushed_mount_that_only_read_does_not()
+        {
+            string path = _dir.File("flushed-dismount.heap");
+            using (var fast = MappedHeap.Open(path)) fast.Set("small", 1L);
+            var heap = MappedHeap.Open(path, new HeapOptions { Durability = Durability.Flushed });
+            var memory = (AncientPS.Engine.Storage.FileHeapMemory)heap.Core.Memory;
+            Assert.Equal(0L, memory.FlushCount);
+            heap.Set("small", 2L);
+            long afterSet = memory.FlushCount;
+            Assert.True(afterSet >= 2, $"a Flushed commit flushes its data and its meta page ({afterSet} flushes)");
+            heap.Dispose();
+            Assert.True(memory.FlushCount > afterSet, "the dismount after a Flushed write flushes");
+
+            var reader = MappedHeap.Open(path, new HeapOptions { Durability = Durability.Flushed });
+            var readerMemory = (AncientPS.Engine.Storage.FileHeapMemory)reader.Core.Memory;
+            Assert.Equal(2L, reader.Get("small"));
+            reader.Dispose();
+            Assert.Equal(0L, readerMemory.FlushCount);
+        }
+
         [Fact]
         public void Flushed_and_fast_writers_in_several_processes_mix_on_one_file()
         {

@@ -1,0 +1,1 @@
+namespace AncientPS.Peers { internal static class Marker { } }
