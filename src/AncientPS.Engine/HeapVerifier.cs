@@ -72,11 +72,11 @@ namespace AncientPS.Engine
             string full = System.IO.Path.GetFullPath(path);
             if (Directory.Exists(full)) throw new IOException($"'{full}' is a folder, not a heap file. Give the path of a file.");
             if (!File.Exists(full)) throw new FileNotFoundException($"The heap file '{full}' does not exist.", full);
-            HeapCore.RefuseNonRegularFile(full);
+            HeapFile.RefuseNonRegularFile(full);
 
             // A heap this process has open is read through its own mapping: opening and closing another descriptor of
             // the file could release the byte-range lock its writer holds.
-            if (HeapCore.TryAddRefOpen(full, out var core))
+            if (HeapRegistry.TryAddRef(full, out var core))
             {
                 try
                 {

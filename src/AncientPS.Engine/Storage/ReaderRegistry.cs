@@ -17,11 +17,11 @@ namespace AncientPS.Engine.Storage
     /// </summary>
     internal sealed unsafe class ReaderRegistry
     {
-        private const int PidField = 0;
-        private const int HighWaterField = 4;
-        private const int StartField = 8;
-        private const int MinField = 16;
-        private const int MaxField = 24;
+        private const int PidField = ReaderSlot.PidField;
+        private const int HighWaterField = ReaderSlot.HighWaterField;
+        private const int StartField = ReaderSlot.StartTicksField;
+        private const int MinField = ReaderSlot.OldestPinField;
+        private const int MaxField = ReaderSlot.NewestPinField;
 
         private readonly HeapMemory _memory;
         private readonly object _lock = new object();
@@ -37,7 +37,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>True when this process has a slot, so other processes' writers respect its pins.</summary>
         public bool IsPublished => _slot >= 0;
 
-        private byte* Slot(int i) => _memory.Pointer(HeapLayout.ReaderTableOffset + (long)i * HeapLayout.ReaderSlotSize, HeapLayout.ReaderSlotSize);
+        private byte* Slot(int i) => _memory.Pointer(ReaderSlot.OffsetOf(i), ReaderSlot.Size);
 
         /// <summary>Claims a slot for this process; returns false when the file is read-only or every slot belongs to a live process.</summary>
         public bool TryClaimSlot()
@@ -172,12 +172,12 @@ namespace AncientPS.Engine.Storage
             }
             Interlocked.MemoryBarrier();
             if (_memory.MappedLength < HeapLayout.DataStart) return;
-            byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, (long)HeapLayout.ReaderSlotCount * HeapLayout.ReaderSlotSize);
+            byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, ReaderSlot.TableSize);
             int used = Math.Min(Math.Max(Volatile.Read(ref *(int*)(table + HighWaterField)), 0), HeapLayout.ReaderSlotCount);
             for (int i = 0; i < used; i++)
             {
                 if (i == _slot) { liveReaders++; continue; }
-                byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
+                byte* s = table + (long)i * ReaderSlot.Size;
                 long start = Volatile.Read(ref *(long*)(s + StartField));
                 int owner = Volatile.Read(ref *(int*)(s + PidField));
                 if (owner == 0) continue;

@@ -160,9 +160,7 @@ namespace AncientPS.Engine.Storage
                     _maximumSize, needed);
             long have = _memory.StorageLength;
             if (needed <= have) return;
-            long grown = Math.Max(needed, have + Math.Max(have / 4, 1L << 20));
-            grown = (grown + 0xFFFF) & ~0xFFFFL;
-            if (_maximumSize > 0) grown = Math.Min(grown, _maximumSize);
+            long grown = GrowthPolicy.GrownLength(have, needed, _maximumSize);
             try
             {
                 _memory.Grow(grown);

@@ -14,13 +14,6 @@ namespace AncientPS.Engine.Verification
             public ulong Bits;   // their values
         }
 
-        private static int PopCount(uint x)
-        {
-            int n = 0;
-            while (x != 0) { x &= x - 1; n++; }
-            return n;
-        }
-
         /// <summary>Walks the key directory from the root; returns the offsets of the entries it holds, each once.</summary>
         private List<long> CheckDirectory()
         {
@@ -73,16 +66,16 @@ namespace AncientPS.Engine.Verification
                 Add(HeapArea.Directory, node, null, $"A branch at depth {step.Depth} is deeper than any valid directory ({KeyDirectory.MaxDepth} levels cover the 64-bit hash).");
                 return;
             }
-            byte* h = Data(node, BranchHeader, HeapArea.Directory, null, "A branch node");
+            byte* h = Data(node, BranchNode.HeaderSize, HeapArea.Directory, null, "A branch node");
             if (h == null) return;
-            uint bitmap = *(uint*)(h + 4);
-            long born = *(long*)(h + 8);
-            int n = PopCount(bitmap);
-            if (h[1] != 0 || h[2] != 0 || h[3] != 0) Add(HeapArea.Directory, node, null, "A branch node has nonzero reserved bytes.");
+            uint bitmap = BranchNode.BitmapOf(h);
+            long born = BranchNode.BornOf(h);
+            int n = BranchNode.PopCount(bitmap);
+            if (h[BranchNode.ReservedField] != 0 || h[BranchNode.ReservedField + 1] != 0 || h[BranchNode.ReservedField + 2] != 0) Add(HeapArea.Directory, node, null, "A branch node has nonzero reserved bytes.");
             if (n == 0) { Add(HeapArea.Directory, node, null, "A branch node has no children."); return; }
             if (born <= 0 || born > _meta.TransactionId)
                 Add(HeapArea.Directory, node, null, $"A branch node claims to be written by transaction {born}, outside 1..{_meta.TransactionId}.");
-            long size = BranchHeader + 8L * n;
+            long size = BranchNode.SizeFor(n);
             byte* c = Data(node, size, HeapArea.Directory, null, "A branch node");
             if (c == null) return;
             AddLive(node, HeapLayout.NodeClass(size), HeapArea.Directory, null, "a branch node");
@@ -91,7 +84,7 @@ namespace AncientPS.Engine.Verification
             for (int index = 31; index >= 0; index--)
             {
                 if ((bitmap & (1u << index)) == 0) continue;
-                long child = ((long*)(c + BranchHeader))[--pos];
+                long child = BranchNode.Children(c)[--pos];
                 ulong mask = step.Mask, bits = step.Bits;
                 if (shift < 64)
                 {
@@ -112,23 +105,23 @@ namespace AncientPS.Engine.Verification
 
         private void CheckCollision(long node, DirectoryStep step, HashSet<long> visited, List<long> entries)
         {
-            byte* h = Data(node, CollisionHeader, HeapArea.Directory, null, "A collision node");
+            byte* h = Data(node, CollisionNode.HeaderSize, HeapArea.Directory, null, "A collision node");
             if (h == null) return;
-            long count = *(uint*)(h + 4);
+            long count = CollisionNode.CountOf(h);
             if (count < 2) Add(HeapArea.Directory, node, null, $"A collision node holds {count} entries; it needs at least two.");
-            long size = CollisionHeader + 8L * count;
+            long size = CollisionNode.SizeFor(count);
             byte* c = Data(node, size, HeapArea.Directory, null, "A collision node");
             if (c == null) return;
             AddLive(node, HeapLayout.NodeClass(size), HeapArea.Directory, null, "a collision node");
             ulong? hash = null;
             for (long i = 0; i < count; i++)
             {
-                long e = ((long*)(c + CollisionHeader))[i];
+                long e = CollisionNode.Entries(c)[i];
                 byte* p = (e & 7) == 0 ? Data(e, KeyEntry.FixedSize, HeapArea.Directory, null, "A collision member") : null;
                 if (p == null) { if ((e & 7) != 0) Add(HeapArea.Directory, node, null, $"A collision node refers to the invalid offset {e}."); continue; }
                 if (p[0] != HeapLayout.KindEntry) { Add(HeapArea.Directory, e, null, $"A collision node refers to a node of kind 0x{p[0]:X2} instead of a key entry."); continue; }
                 if (!visited.Add(e)) { Add(HeapArea.Directory, e, null, "The key directory reaches this entry twice."); continue; }
-                ulong eh = *(ulong*)(p + 16);
+                ulong eh = KeyEntry.HashOf(p);
                 if (hash == null) hash = eh;
                 else if (hash.Value != eh) { Add(HeapArea.Directory, e, null, "A collision node holds entries whose hashes differ; only entries of equal hashes collide."); continue; }
                 if (!EntryFitsPath(e, step)) continue;
@@ -140,7 +133,7 @@ namespace AncientPS.Engine.Verification
         {
             byte* p = Data(entry, KeyEntry.FixedSize, HeapArea.Directory, null, "A key entry");
             if (p == null) return false;
-            ulong hash = *(ulong*)(p + 16);
+            ulong hash = KeyEntry.HashOf(p);
             if ((hash & step.Mask) == step.Bits) return true;
             Add(HeapArea.Directory, entry, null, "A key entry sits where its hash does not lead; lookups of its key would not find it.");
             return false;
@@ -152,7 +145,7 @@ namespace AncientPS.Engine.Verification
         {
             byte* p = Data(offset, KeyEntry.FixedSize, HeapArea.Entry, null, "A key entry");
             if (p == null) return;
-            int keyLength = *(ushort*)(p + 2), typeLength = *(ushort*)(p + 4);
+            int keyLength = KeyEntry.KeyLengthOf(p), typeLength = KeyEntry.TypeNameLengthOf(p);
             if (keyLength == 0 || keyLength > KeyRules.MaxKeyLength || typeLength > KeyEntry.MaxTypeNameLength)
             {
                 Add(HeapArea.Entry, offset, null, $"A key entry gives impossible lengths: key {keyLength}, type name {typeLength} characters.");
@@ -163,9 +156,8 @@ namespace AncientPS.Engine.Verification
             if (p == null) return;
             AddLive(offset, HeapLayout.NodeClass(size), HeapArea.Entry, null, "a key entry");
             Report(HeapLayout.NodeClass(size));
-            string key = new string((char*)(p + KeyEntry.FixedSize), 0, keyLength);
-            ulong checksum = Checksum64.Compute(p + KeyEntry.FixedSize, 2L * (keyLength + typeLength), Checksum64.Compute(p, 56));
-            if (*(ulong*)(p + 56) != checksum)
+            string key = KeyEntry.KeyOf(p);
+            if (KeyEntry.StoredChecksumOf(p) != KeyEntry.ComputeChecksum(p, keyLength, typeLength))
             {
                 Add(HeapArea.Entry, offset, null, $"The key entry fails its checksum (its key reads '{Printable(key)}'); the engine refuses to read it.");
                 return;
@@ -175,11 +167,11 @@ namespace AncientPS.Engine.Verification
             if (keys.TryGetValue(key, out long other))
                 Add(HeapArea.Entry, offset, key, $"The key is stored twice (also at offset {other}).");
             else keys.Add(key, offset);
-            if (*(ulong*)(p + 16) != KeyRules.Hash(key)) Add(HeapArea.Entry, offset, key, "The entry's stored hash is not the hash of its key; lookups would miss it.");
-            if (p[6] != 0 || p[7] != 0) Add(HeapArea.Entry, offset, key, "The entry has nonzero reserved bytes.");
-            byte tag = p[1];
-            ulong payload = *(ulong*)(p + 8);
-            long born = *(long*)(p + 24), written = *(long*)(p + 32), stored = *(long*)(p + 40), extents = *(long*)(p + 48);
+            if (KeyEntry.HashOf(p) != KeyRules.Hash(key)) Add(HeapArea.Entry, offset, key, "The entry's stored hash is not the hash of its key; lookups would miss it.");
+            if (!KeyEntry.ReservedIsZero(p)) Add(HeapArea.Entry, offset, key, "The entry has nonzero reserved bytes.");
+            byte tag = KeyEntry.TagOf(p);
+            ulong payload = KeyEntry.PayloadOf(p);
+            long born = KeyEntry.BornOf(p), written = KeyEntry.WrittenTicksOf(p), stored = KeyEntry.StoredSizeOf(p), extents = KeyEntry.ExtentsOf(p);
             if (born <= 0 || born > _meta.TransactionId) Add(HeapArea.Entry, offset, key, $"The entry claims to be written by transaction {born}, outside 1..{_meta.TransactionId}.");
             if (written < DateTime.MinValue.Ticks || written > DateTime.MaxValue.Ticks) Add(HeapArea.Entry, offset, key, $"The entry's write time ({written} ticks) is not a valid time.");
             if (stored < 0) Add(HeapArea.Entry, offset, key, $"The entry gives a negative stored size ({stored}).");
@@ -203,14 +195,14 @@ namespace AncientPS.Engine.Verification
             if ((list & 7) != 0) { Add(HeapArea.Entry, entry, key, $"The entry's extent list offset {list} is not 8-aligned."); return null; }
             byte* h = Data(list, ExtentList.HeaderSize, HeapArea.Entry, key, "The extent list");
             if (h == null) return null;
-            if (h[0] != HeapLayout.KindExtents) { Add(HeapArea.Entry, list, key, $"The entry's extent list offset leads to a node of kind 0x{h[0]:X2}."); return null; }
-            long count = *(uint*)(h + 4);
+            if (h[ExtentList.KindField] != HeapLayout.KindExtents) { Add(HeapArea.Entry, list, key, $"The entry's extent list offset leads to a node of kind 0x{h[ExtentList.KindField]:X2}."); return null; }
+            long count = ExtentList.CountOf(h);
             if (count == 0) { Add(HeapArea.Entry, list, key, "The extent list is empty, but the value has nodes."); return null; }
-            long size = ExtentList.HeaderSize + count * ExtentList.EntrySize;
+            long size = ExtentList.SizeFor(count);
             byte* x = Data(list, size, HeapArea.Entry, key, "The extent list");
             if (x == null) return null;
             AddLive(list, HeapLayout.NodeClass(size), HeapArea.Entry, key, "an extent list");
-            if (*(long*)(x + 8) != born) Add(HeapArea.Entry, list, key, $"The extent list was written by transaction {*(long*)(x + 8)}, its entry by {born}.");
+            if (ExtentList.BornOf(x) != born) Add(HeapArea.Entry, list, key, $"The extent list was written by transaction {ExtentList.BornOf(x)}, its entry by {born}.");
             var ranges = new List<KeyValuePair<long, long>>((int)Math.Min(count, 1 << 16));
             long previousEnd = HeapLayout.DataStart, total = HeapLayout.NodeClass(size);
             ulong checksum = 0;
@@ -218,8 +210,7 @@ namespace AncientPS.Engine.Verification
             for (long i = 0; i < count; i++)
             {
                 _cancel.ThrowIfCancellationRequested();
-                long o = *(long*)(x + ExtentList.HeaderSize + i * ExtentList.EntrySize);
-                long n = *(long*)(x + ExtentList.HeaderSize + i * ExtentList.EntrySize + 8);
+                ExtentList.ExtentOf(x, i, out long o, out long n);
                 if (n <= 0 || (o & 7) != 0 || (n & 7) != 0 || o < previousEnd || o > Committed - n)
                 {
                     Add(HeapArea.Entry, list, key, $"Extent {i} of the value ({o}, {n} bytes) is misaligned, out of order, overlapping or outside the committed data.");
@@ -234,7 +225,7 @@ namespace AncientPS.Engine.Verification
                 ranges.Add(new KeyValuePair<long, long>(o, n));
                 AddLive(o, n, HeapArea.Value, key, $"extent {i} of the value");
             }
-            if (*(ulong*)(x + 16) != checksum)
+            if (ExtentList.ValueChecksumOf(x) != checksum)
             {
                 intact = false;
                 Add(HeapArea.Value, ranges[0].Key, key, "The value fails its checksum: some of its bytes changed after it was written. Write the value again.");
@@ -260,26 +251,26 @@ namespace AncientPS.Engine.Verification
             if (_meta.FreeTable != 0)
             {
                 long table = (long)_meta.FreeTable;
-                byte* t = Data(table, Math.Max(_meta.FreeTableLength, FreeSpace.TableHeaderSize), HeapArea.FreeSpace, null, "The free table");
+                byte* t = Data(table, Math.Max(_meta.FreeTableLength, FreeTable.HeaderSize), HeapArea.FreeSpace, null, "The free table");
                 if (t != null)
                 {
                     AddLive(table, _meta.FreeTableLength, HeapArea.FreeSpace, null, "the free table");
-                    if (t[0] != HeapLayout.KindFreeTable) Add(HeapArea.FreeSpace, table, null, $"The meta page's free table offset leads to a node of kind 0x{t[0]:X2}.");
+                    if (t[FreeTable.KindField] != HeapLayout.KindFreeTable) Add(HeapArea.FreeSpace, table, null, $"The meta page's free table offset leads to a node of kind 0x{t[FreeTable.KindField]:X2}.");
                     else
                     {
-                        long count = *(uint*)(t + 4);
-                        long born = *(long*)(t + 8);
+                        long count = FreeTable.CountOf(t);
+                        long born = FreeTable.BornOf(t);
                         if (born != _meta.TransactionId) Add(HeapArea.FreeSpace, table, null, $"The free table was written by transaction {born}, but the meta page is of transaction {_meta.TransactionId}.");
-                        if (count > (_meta.FreeTableLength - FreeSpace.TableHeaderSize) / FreeSpace.TableEntrySize)
+                        if (count > (_meta.FreeTableLength - FreeTable.HeaderSize) / FreeTable.EntrySize)
                             Add(HeapArea.FreeSpace, table, null, $"The free table claims {count} ranges, more than its {_meta.FreeTableLength}-byte block holds.");
                         else
                         {
                             long previousEnd = HeapLayout.DataStart;
                             for (long i = 0; i < count; i++)
                             {
-                                byte* e = t + FreeSpace.TableHeaderSize + i * FreeSpace.TableEntrySize;
-                                long o = *(long*)e, n = *(long*)(e + 8), b = *(long*)(e + 16), d = *(long*)(e + 24);
-                                long at = table + FreeSpace.TableHeaderSize + i * FreeSpace.TableEntrySize;
+                                var range = FreeTable.EntryOf(t, i);
+                                long o = range.Offset, n = range.Length, b = range.Born, d = range.Died;
+                                long at = table + FreeTable.SizeFor(i);
                                 if (n <= 0 || (o & 7) != 0 || (n & 7) != 0 || o < previousEnd || o > Committed - n)
                                 {
                                     Add(HeapArea.FreeSpace, at, null, $"Free range {i} ({o}, {n} bytes) is misaligned, out of order, overlapping or outside the committed data.");
@@ -292,7 +283,7 @@ namespace AncientPS.Engine.Verification
                                 free.Add(new LiveRange { Offset = o, Length = n, Area = HeapArea.FreeSpace, What = $"free range {i}" });
                             }
                             if (freeTotal != _meta.FreeBytes)
-                                Add(HeapArea.FreeSpace, MetaOffset + 56, null, $"The meta page counts {_meta.FreeBytes} free bytes; the free table holds {freeTotal}.");
+                                Add(HeapArea.FreeSpace, MetaOffset + MetaPage.FreeBytesField, null, $"The meta page counts {_meta.FreeBytes} free bytes; the free table holds {freeTotal}.");
                         }
                     }
                 }

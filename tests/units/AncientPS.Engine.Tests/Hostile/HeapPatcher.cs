@@ -52,7 +52,7 @@ namespace AncientPS.Engine.Tests.Hostile
         }
 
         /// <summary>Makes the other (older) meta page unusable, so that the engine cannot fall back to it.</summary>
-        public HeapPatcher KillOtherMeta() { WriteInt64(OtherMeta + HeapLayout.MetaChecksumOffset, 0x0BADBADBADBADBAD); return this; }
+        public HeapPatcher KillOtherMeta() { WriteInt64(OtherMeta + MetaPage.ChecksumField, 0x0BADBADBADBADBAD); return this; }
 
         /// <summary>Recomputes the header, meta and key entry checksums.</summary>
         public HeapPatcher Reseal() { Mutator.Reseal(Bytes); return this; }

@@ -331,7 +331,7 @@ namespace AncientPS.Engine.Tests.Storage
                 string donor = _dir.File("donor.heap");
                 using (MappedHeap.Open(donor)) { }
                 Array.Copy(File.ReadAllBytes(donor), image, HeapLayout.HeaderSize);
-                Array.Clear(image, magicBytes, HeapLayout.Magic.Length - magicBytes);
+                Array.Clear(image, magicBytes, FileHeader.MagicSize - magicBytes);
             }
             File.WriteAllBytes(path, image);
 
