@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AncientPS.Engine.Storage
 {
@@ -106,6 +107,7 @@ namespace AncientPS.Engine.Storage
                     e.Died = 0;
                     _extents[i] = e;
                     _dirty--;
+                    Debug.Assert(_dirty >= 0, "The count of ranges visible to old snapshots never goes below zero.");
                     changed = true;
                 }
             }
@@ -149,6 +151,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>Takes <paramref name="size"/> bytes from the best-fitting clean range, or from the tail.</summary>
         public long Allocate(long size)
         {
+            Debug.Assert(size > 0 && (size & (HeapLayout.Alignment - 1)) == 0, "Blocks are taken in aligned, nonzero sizes.");
             int best = -1;
             long bestLength = long.MaxValue;
             for (int i = 0; i < _extents.Count; i++)
@@ -183,6 +186,8 @@ namespace AncientPS.Engine.Storage
         public void Free(long offset, long length, long born, long died)
         {
             if (length <= 0) return;
+            Debug.Assert(offset >= HeapLayout.DataStart && (offset & 7) == 0 && (length & 7) == 0, "Only aligned ranges of the data area are freed.");
+            Debug.Assert(offset + length <= Tail, "Only ranges below the tail are freed.");
             var x = new FreeExtent { Offset = offset, Length = length, Born = born, Died = died };
             if (x.IsClean) { x.Born = 0; x.Died = 0; }
             int lo = 0, hi = _extents.Count;
@@ -229,5 +234,29 @@ namespace AncientPS.Engine.Storage
         }
 
         public IReadOnlyList<FreeExtent> Extents => _extents;
+
+        /// <summary>
+        /// Checks what the allocator relies on: ranges 8-aligned, not empty, ascending, not overlapping, inside the data
+        /// area below the tail, and the count of not-yet-reusable ranges right. Returns the first broken rule, or null.
+        /// O(n); for tests, the stress and fuzz harnesses (<see cref="MappedHeap.CheckInvariants"/>).
+        /// </summary>
+        public string FindBrokenInvariant()
+        {
+            if (Tail < HeapLayout.DataStart || (Tail & (HeapLayout.Alignment - 1)) != 0) return $"The tail {Tail} is not an aligned offset of the data area.";
+            long previousEnd = HeapLayout.DataStart;
+            int dirty = 0;
+            for (int i = 0; i < _extents.Count; i++)
+            {
+                var e = _extents[i];
+                if (e.Length <= 0 || (e.Offset & 7) != 0 || (e.Length & 7) != 0)
+                    return $"Free range {i} ({e.Offset}, {e.Length}) is empty or misaligned.";
+                if (e.Offset < previousEnd) return $"Free range {i} ({e.Offset}, {e.Length}) is out of order or overlaps the one before it.";
+                if (e.End > Tail) return $"Free range {i} ({e.Offset}, {e.Length}) reaches past the tail {Tail}.";
+                if (!e.IsClean) dirty++;
+                previousEnd = e.End;
+            }
+            if (dirty != _dirty) return $"{dirty} free ranges are still visible to old snapshots, but the allocator counts {_dirty}.";
+            return null;
+        }
     }
 }

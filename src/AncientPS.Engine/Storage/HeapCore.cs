@@ -102,6 +102,68 @@ namespace AncientPS.Engine.Storage
             if (CanWrite) Memory.Flush();
         }
 
+        // ---------------------------------------------------------------- invariants
+
+        /// <summary>
+        /// Checks the invariants of the latest committed state and of this process's view of it: the free table, the
+        /// directory and the meta page's accounting (damage in the file: <see cref="AncientHeapCorruptException"/>), and
+        /// the allocator state kept from the last commit and this process's reader slot (a broken engine invariant:
+        /// <see cref="InvalidOperationException"/>). For tests and the stress and fuzz harnesses, after each step.
+        /// </summary>
+        internal void CheckInvariants()
+        {
+            var meta = PinLatest();
+            try
+            {
+                var space = new BoundedSpace(Memory, meta.CommittedSize);
+                var free = meta.FreeTable == 0
+                    ? FreeSpace.Empty(meta.CommittedSize)
+                    : FreeSpace.Load(space.At(meta.FreeTable, meta.FreeTableLength), meta.FreeTableLength, meta.CommittedSize, meta.FreeTable);
+                string broken = free.FindBrokenInvariant();
+                if (broken == null && free.TotalBytes != meta.FreeBytes)
+                    broken = $"The meta page counts {meta.FreeBytes} free bytes; the free table holds {free.TotalBytes}.";
+                if (broken == null && meta.UsedBytes + meta.FreeBytes != meta.CommittedSize - HeapLayout.DataStart)
+                    broken = $"The meta page's used ({meta.UsedBytes}) and free ({meta.FreeBytes}) bytes do not add up to the data area ({meta.CommittedSize - HeapLayout.DataStart}).";
+                if (broken == null) broken = DirectoryInvariants.FindBroken(space, meta.DirectoryRoot, meta.KeyCount, meta.TransactionId);
+                if (broken != null) throw new AncientHeapCorruptException($"Transaction {meta.TransactionId} of '{Path ?? "(anonymous heap)"}' breaks an invariant: {broken}");
+
+                broken = Readers.FindBrokenInvariant() ?? CachedFreeMatches(free, meta.TransactionId);
+                if (broken != null) throw new InvalidOperationException($"The engine's state of '{Path ?? "(anonymous heap)"}' breaks an invariant: {broken}");
+            }
+            finally
+            {
+                UnpinLatest(meta);
+            }
+        }
+
+        /// <summary>The free space a writer of this process kept from its last commit must be the committed free table.</summary>
+        private string CachedFreeMatches(FreeSpace committed, long transactionId)
+        {
+            // The gate keeps a writer from taking (and changing) the kept state while it is compared.
+            if (!_writeGate.Wait(TimeSpan.FromSeconds(30))) throw new AncientHeapBusyException($"A writer in this process held '{Path ?? "(anonymous heap)"}' for longer than 30 s.");
+            try
+            {
+                var cached = _cachedFree;
+                if (cached == null || _cachedFreeTransaction != transactionId) return null;
+                string broken = cached.FindBrokenInvariant();
+                if (broken != null) return "the allocator kept from the last commit: " + broken;
+                if (cached.Tail != committed.Tail || cached.Count != committed.Count)
+                    return $"the allocator kept from the last commit has {cached.Count} free ranges below {cached.Tail}; the committed free table has {committed.Count} below {committed.Tail}.";
+                for (int i = 0; i < cached.Count; i++)
+                {
+                    var a = cached.Extents[i];
+                    var b = committed.Extents[i];
+                    if (a.Offset != b.Offset || a.Length != b.Length || a.Born != b.Born || a.Died != b.Died)
+                        return $"free range {i} is ({a.Offset}, {a.Length}, {a.Born}, {a.Died}) in the allocator kept from the last commit but ({b.Offset}, {b.Length}, {b.Born}, {b.Died}) in the committed table.";
+                }
+                return null;
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+
         // ---------------------------------------------------------------- lifetime
 
         public void AddRef() => HeapRegistry.AddRef(this);

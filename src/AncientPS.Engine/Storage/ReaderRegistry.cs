@@ -146,6 +146,7 @@ namespace AncientPS.Engine.Storage
             byte* s = Slot(_slot);
             long min = 0, max = 0;
             foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+            System.Diagnostics.Debug.Assert(min <= max && (min == 0) == (max == 0), "A published pin range is empty or ordered.");
             // Widen before narrowing, so that a writer reading the two fields apart never sees less than the truth.
             if (min == 0)
             {
@@ -190,6 +191,33 @@ namespace AncientPS.Engine.Storage
                 long lo = Volatile.Read(ref *(long*)(s + MinField));
                 long hi = Volatile.Read(ref *(long*)(s + MaxField));
                 if (lo != 0) ranges.Add(new KeyValuePair<long, long>(lo, Math.Max(lo, hi)));
+            }
+        }
+
+        /// <summary>
+        /// Checks the pin protocol's own side of the reader table: this process's slot names this process and publishes
+        /// exactly the range of its pins, and the high-water word covers it. Returns the first broken rule, or null.
+        /// Other processes' slots change under the check, so they are the verifier's business (HeapChecker), not this.
+        /// </summary>
+        public string FindBrokenInvariant()
+        {
+            lock (_lock)
+            {
+                if (_memory.MappedLength < HeapLayout.DataStart) return null;
+                int highWater = Volatile.Read(ref *HighWater);
+                if (highWater < 0 || highWater > HeapLayout.ReaderSlotCount) return $"The reader table says {highWater} slots were claimed, outside 0..{HeapLayout.ReaderSlotCount}.";
+                long min = 0, max = 0;
+                foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+                if (_slot < 0) return null;
+                if (highWater <= _slot) return $"This process holds reader slot {_slot}, but the high-water word says only {highWater} slots were claimed; writers would not see its pins.";
+                byte* s = Slot(_slot);
+                int pid = Volatile.Read(ref *(int*)(s + PidField));
+                if (pid != Platform.CurrentProcessId) return $"Reader slot {_slot} is this process's, but names process {pid}.";
+                long start = Volatile.Read(ref *(long*)(s + StartField));
+                if (start != Platform.CurrentProcessStartTicks) return $"Reader slot {_slot} is this process's, but gives another start time ({start}).";
+                long lo = Volatile.Read(ref *(long*)(s + MinField)), hi = Volatile.Read(ref *(long*)(s + MaxField));
+                if (lo != min || hi != max) return $"Reader slot {_slot} publishes the pins {lo}..{hi}, but this process pins {min}..{max}.";
+                return null;
             }
         }
 
