@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Threading;
-using AncientPS.Engine.Storage;
-using AncientPS.Engine.Verification;
-
 namespace AncientPS.Engine
 {
     /// <summary>The part of a heap file a <see cref="HeapProblem"/> is in.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-
 namespace AncientPS.Engine
 {
     /// <summary>Why a file could not be used as a heap.</summary>

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Threading;
-using AncientPS.Engine.Storage;
-using AncientPS.Engine.Verification;
-
 namespace AncientPS.Engine
 {
     /// <summary>One thing wrong with a heap file: where it is and what is wrong.</summary>

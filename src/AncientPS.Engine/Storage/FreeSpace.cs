@@ -186,8 +186,8 @@ namespace AncientPS.Engine.Storage
         public void Free(long offset, long length, long born, long died)
         {
             if (length <= 0) return;
-            Debug.Assert(offset >= HeapLayout.DataStart && (offset & 7) == 0 && (length & 7) == 0, "Only aligned ranges of the data area are freed.");
-            Debug.Assert(offset + length <= Tail, "Only ranges below the tail are freed.");
+            // Extent lists are bounds-checked when read, not aligned: a damaged one may free an unaligned range.
+            Debug.Assert(offset >= HeapLayout.DataStart && offset <= Tail - length, "Only ranges of the data area below the tail are freed.");
             var x = new FreeExtent { Offset = offset, Length = length, Born = born, Died = died };
             if (x.IsClean) { x.Born = 0; x.Died = 0; }
             int lo = 0, hi = _extents.Count;

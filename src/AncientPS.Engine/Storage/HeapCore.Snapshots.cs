@@ -107,19 +107,12 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
-                    CheckHeaderNotTruncated();
-                    var meta = ReadLatestMeta();
-                    CheckCommittedNotTruncated(meta.CommittedSize);
+                    var meta = ReadLatestUntruncated();
                     if (_latest.Target is SnapshotState cached && cached.Meta.TransactionId == meta.TransactionId) return cached;
-                    Readers.Pin(meta.TransactionId);
-                    var again = ReadLatestMeta();
-                    if (again.TransactionId == meta.TransactionId)
-                    {
-                        var state = new SnapshotState(meta, Readers);
-                        _latest.Target = state;
-                        return state;
-                    }
-                    Readers.Unpin(meta.TransactionId);
+                    if (!PinIfStillLatest(meta)) continue;
+                    var state = new SnapshotState(meta, Readers);
+                    _latest.Target = state;
+                    return state;
                 }
             }
             finally
@@ -140,12 +133,8 @@ namespace AncientPS.Engine.Storage
             {
                 while (true)
                 {
-                    CheckHeaderNotTruncated();
-                    var meta = ReadLatestMeta();
-                    CheckCommittedNotTruncated(meta.CommittedSize);
-                    Readers.Pin(meta.TransactionId);
-                    if (ReadLatestMeta().TransactionId == meta.TransactionId) return meta;
-                    Readers.Unpin(meta.TransactionId);
+                    var meta = ReadLatestUntruncated();
+                    if (PinIfStillLatest(meta)) return meta;
                 }
             }
             catch
@@ -153,6 +142,27 @@ namespace AncientPS.Engine.Storage
                 Guard.Exit();
                 throw;
             }
+        }
+
+        /// <summary>The latest committed state, after checking that the file still holds its header and its committed data.</summary>
+        private MetaPage ReadLatestUntruncated()
+        {
+            CheckHeaderNotTruncated();
+            var meta = ReadLatestMeta();
+            CheckCommittedNotTruncated(meta.CommittedSize);
+            return meta;
+        }
+
+        /// <summary>
+        /// Publishes a pin on <paramref name="meta"/>'s state, then checks it is still the latest: a writer that started
+        /// before the pin could only reuse space freed before that state. False (pin dropped) when a newer state came.
+        /// </summary>
+        private bool PinIfStillLatest(MetaPage meta)
+        {
+            Readers.Pin(meta.TransactionId);
+            if (ReadLatestMeta().TransactionId == meta.TransactionId) return true;
+            Readers.Unpin(meta.TransactionId);
+            return false;
         }
 
         private void UnpinLatest(MetaPage meta)

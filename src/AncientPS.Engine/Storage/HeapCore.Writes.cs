@@ -223,6 +223,8 @@ namespace AncientPS.Engine.Storage
             free.WriteTable(tp, tableBytes, txn);
 
             long freeBytes = free.TotalBytes;
+            Debug.Assert(free.Tail >= HeapLayout.DataStart && free.Tail - HeapLayout.DataStart >= freeBytes, "The free ranges lie in the data area below the tail.");
+            Debug.Assert(free.Tail <= Memory.StorageLength, "The file reaches the committed size before the meta page says so.");
             var meta = new MetaPage
             {
                 TransactionId = txn,

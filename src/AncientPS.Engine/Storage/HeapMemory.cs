@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.IO.MemoryMappedFiles;
-using System.Threading;
 
 namespace AncientPS.Engine.Storage
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AncientPS.Engine.Storage
 {
@@ -126,6 +127,7 @@ namespace AncientPS.Engine.Storage
         private long TakeBlock(long size, long filled, out byte* pointer)
         {
             long offset = _free.Allocate(size);
+            Debug.Assert((offset & (HeapLayout.Alignment - 1)) == 0 && offset >= HeapLayout.DataStart, "Blocks start at aligned offsets of the data area.");
             EnsureStorage(_free.Tail);
             pointer = _memory.Pointer(offset, size);
             long skip = Math.Min(Math.Max(filled, 0), size);
