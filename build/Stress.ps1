@@ -1,8 +1,9 @@
 <#
 .SYNOPSIS
 The body of `build.ps1 Stress`: kills a writer process (SIGKILL) at random moments, over and over, and checks after every
-kill that the heap mounts, passes the Test-AncientHeap check (nothing torn, nothing leaked), holds every committed value
-intact and takes the next write at once.
+kill that the heap mounts, passes the Test-AncientHeap check (nothing torn, nothing leaked), keeps the engine's invariants
+of the free table, reader table and key directory (MappedHeap.CheckInvariants, before and after its next write), holds
+every committed value intact and takes the next write at once.
 
 .DESCRIPTION
 Runs the engine test KillLoopTests (tests/units/AncientPS.Engine.Tests/Concurrency) with more rounds than CI's 25. It

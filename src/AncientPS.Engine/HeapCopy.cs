@@ -227,8 +227,8 @@ namespace AncientPS.Engine
             }
 
             // The copy's only committed state is the snapshot; nobody reads it yet, so no reader slots and no reuse horizon.
-            for (int i = HeapLayout.ReuseHorizonOffset; i < HeapLayout.ReuseHorizonOffset + 8; i++) header[i] = 0;
-            foreach (int slot in HeapLayout.MetaOffsets) Array.Clear(header, slot, HeapLayout.MetaSize);
+            for (int i = FileHeader.ReuseHorizonField; i < FileHeader.ReuseHorizonField + 8; i++) header[i] = 0;
+            foreach (int slot in HeapLayout.MetaOffsets) Array.Clear(header, slot, MetaPage.Size);
             fixed (byte* p = header) meta.WriteTo(p + HeapLayout.MetaOffsets[(int)(meta.TransactionId & 1)]);
 
             long total = meta.CommittedSize;

@@ -7,53 +7,6 @@ using AncientPS.Engine.Verification;
 
 namespace AncientPS.Engine
 {
-    /// <summary>The part of a heap file a <see cref="HeapProblem"/> is in.</summary>
-    public enum HeapArea
-    {
-        /// <summary>The file header: magic, version, layout, checksum.</summary>
-        Header,
-        /// <summary>One of the two meta pages (committed states).</summary>
-        Meta,
-        /// <summary>The table of reader slots.</summary>
-        ReaderTable,
-        /// <summary>A branch or collision node of the key directory.</summary>
-        Directory,
-        /// <summary>A key entry or its extent list.</summary>
-        Entry,
-        /// <summary>A node of a stored value.</summary>
-        Value,
-        /// <summary>The free table and the accounting of space.</summary>
-        FreeSpace,
-    }
-
-    /// <summary>One thing wrong with a heap file: where it is and what is wrong.</summary>
-    public sealed class HeapProblem
-    {
-        internal HeapProblem(string path, HeapArea area, long offset, string key, string message)
-        {
-            Path = path;
-            Area = area;
-            Offset = offset;
-            Key = key;
-            Message = message;
-        }
-
-        /// <summary>The heap file.</summary>
-        public string Path { get; }
-
-        /// <summary>The byte offset in the file where the problem is (of the node, field or range concerned).</summary>
-        public long Offset { get; }
-
-        public HeapArea Area { get; }
-
-        /// <summary>The key whose entry or value is damaged; null for problems outside any key.</summary>
-        public string Key { get; }
-
-        public string Message { get; }
-
-        public override string ToString() => Key == null ? $"{Area} at {Offset}: {Message}" : $"{Area} at {Offset} (key '{Key}'): {Message}";
-    }
-
     /// <summary>
     /// Checks a whole heap file, like fsck: the header, both meta pages, the reader table, every directory node and key
     /// entry, every value node (within its extents, checksummed, each node visited once), and the free space accounting.
@@ -72,11 +25,11 @@ namespace AncientPS.Engine
             string full = System.IO.Path.GetFullPath(path);
             if (Directory.Exists(full)) throw new IOException($"'{full}' is a folder, not a heap file. Give the path of a file.");
             if (!File.Exists(full)) throw new FileNotFoundException($"The heap file '{full}' does not exist.", full);
-            HeapCore.RefuseNonRegularFile(full);
+            HeapFile.RefuseNonRegularFile(full);
 
             // A heap this process has open is read through its own mapping: opening and closing another descriptor of
             // the file could release the byte-range lock its writer holds.
-            if (HeapCore.TryAddRefOpen(full, out var core))
+            if (HeapRegistry.TryAddRef(full, out var core))
             {
                 try
                 {

@@ -163,6 +163,17 @@ namespace AncientPS.Engine
 
         internal HeapCore Core => _core;
 
+        /// <summary>
+        /// Tests, stress and fuzz harnesses: checks the invariants of the free table, the reader table and the directory
+        /// (<see cref="HeapCore.CheckInvariants"/>). Throws <see cref="AncientHeapCorruptException"/> for a file that breaks
+        /// them and <see cref="InvalidOperationException"/> for engine state that does.
+        /// </summary>
+        internal void CheckInvariants()
+        {
+            ThrowIfDisposed();
+            _core.CheckInvariants();
+        }
+
         internal static MappedHeap FromCore(HeapCore core, HeapOptions options) => new MappedHeap(core, options);
 
         internal void ThrowIfDisposed()

@@ -1,29 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AncientPS.Engine.Storage
 {
-    /// <summary>A free range of the data area. Born/Died are the transactions between which its old contents were visible; a clean range has Died &lt;= Born.</summary>
-    internal struct FreeExtent
-    {
-        public long Offset;
-        public long Length;
-        public long Born;
-        public long Died;
-
-        public bool IsClean => Died <= Born;
-        public long End => Offset + Length;
-    }
-
     /// <summary>
     /// The allocator's state: free ranges sorted by offset and the tail (the first byte never allocated). It is committed
     /// with every transaction as the free table, so space a crashed writer had taken is free again in the committed state.
     /// </summary>
     internal sealed unsafe class FreeSpace
     {
-        public const int TableHeaderSize = 16;
-        public const int TableEntrySize = 32;
-
         private readonly List<FreeExtent> _extents;
 
         private int _dirty;
@@ -62,12 +48,17 @@ namespace AncientPS.Engine.Storage
             foreach (var e in _extents)
             {
                 if (e.IsClean) continue;
-                foreach (var r in pins)
-                {
-                    if (e.Born <= r.Value && r.Key < e.Died) { n += e.Length; break; }
-                }
+                if (IsVisibleToAny(e, pins)) n += e.Length;
             }
             return n;
+        }
+
+        /// <summary>True when a live reader's pinned range (oldest, newest) can still see <paramref name="e"/>.</summary>
+        private static bool IsVisibleToAny(FreeExtent e, List<KeyValuePair<long, long>> pins)
+        {
+            foreach (var r in pins)
+                if (e.IsVisibleTo(r.Key, r.Value)) return true;
+            return false;
         }
 
         /// <summary>Reads a committed free table, checking every entry against the committed size.</summary>
@@ -76,16 +67,15 @@ namespace AncientPS.Engine.Storage
             var list = new List<FreeExtent>();
             if (table != null)
             {
-                if (tableLength < TableHeaderSize || *(byte*)table != HeapLayout.KindFreeTable)
+                if (tableLength < FreeTable.HeaderSize || table[FreeTable.KindField] != HeapLayout.KindFreeTable)
                     throw new AncientHeapCorruptException($"The free table at offset {tableOffset} is damaged.");
-                long count = *(uint*)(table + 4);
-                if (count > (tableLength - TableHeaderSize) / TableEntrySize)
+                long count = FreeTable.CountOf(table);
+                if (count > (tableLength - FreeTable.HeaderSize) / FreeTable.EntrySize)
                     throw new AncientHeapCorruptException($"The free table at offset {tableOffset} claims {count} entries, more than it can hold.");
                 long previousEnd = HeapLayout.DataStart;
                 for (long i = 0; i < count; i++)
                 {
-                    byte* e = table + TableHeaderSize + i * TableEntrySize;
-                    var x = new FreeExtent { Offset = *(long*)e, Length = *(long*)(e + 8), Born = *(long*)(e + 16), Died = *(long*)(e + 24) };
+                    var x = FreeTable.EntryOf(table, i);
                     if (x.Offset < previousEnd || x.Length <= 0 || (x.Offset & 7) != 0 || (x.Length & 7) != 0 || x.Offset > committedSize - x.Length)
                         throw new AncientHeapCorruptException($"Free table entry {i} ({x.Offset}, {x.Length}) is out of order or out of range.");
                     previousEnd = x.End;
@@ -95,23 +85,10 @@ namespace AncientPS.Engine.Storage
             return new FreeSpace(list, committedSize);
         }
 
-        public static long TableBytes(int count) => TableHeaderSize + (long)count * TableEntrySize;
-
         public void WriteTable(byte* p, long capacityBytes, long born)
         {
-            if (TableBytes(_extents.Count) > capacityBytes) throw new InvalidOperationException("Free table block too small.");
-            p[0] = HeapLayout.KindFreeTable;
-            *(uint*)(p + 4) = (uint)_extents.Count;
-            *(long*)(p + 8) = born;
-            for (int i = 0; i < _extents.Count; i++)
-            {
-                byte* e = p + TableHeaderSize + (long)i * TableEntrySize;
-                var x = _extents[i];
-                *(long*)e = x.Offset;
-                *(long*)(e + 8) = x.Length;
-                *(long*)(e + 16) = x.Born;
-                *(long*)(e + 24) = x.Died;
-            }
+            if (FreeTable.SizeFor(_extents.Count) > capacityBytes) throw new InvalidOperationException("Free table block too small.");
+            FreeTable.Write(p, _extents, born);
         }
 
         /// <summary>Marks clean every range that no live pin can see, and merges neighbours.</summary>
@@ -123,18 +100,14 @@ namespace AncientPS.Engine.Storage
             {
                 var e = _extents[i];
                 if (e.IsClean) continue;
-                bool visible = false;
-                foreach (var r in pins)
-                {
-                    if (e.Born <= r.Value && r.Key < e.Died) { visible = true; break; }
-                }
-                if (!visible)
+                if (!IsVisibleToAny(e, pins))
                 {
                     if (e.Died > ReclaimedHorizon) ReclaimedHorizon = e.Died;
                     e.Born = 0;
                     e.Died = 0;
                     _extents[i] = e;
                     _dirty--;
+                    Debug.Assert(_dirty >= 0, "The count of ranges visible to old snapshots never goes below zero.");
                     changed = true;
                 }
             }
@@ -178,6 +151,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>Takes <paramref name="size"/> bytes from the best-fitting clean range, or from the tail.</summary>
         public long Allocate(long size)
         {
+            Debug.Assert(size > 0 && (size & (HeapLayout.Alignment - 1)) == 0, "Blocks are taken in aligned, nonzero sizes.");
             int best = -1;
             long bestLength = long.MaxValue;
             for (int i = 0; i < _extents.Count; i++)
@@ -212,6 +186,8 @@ namespace AncientPS.Engine.Storage
         public void Free(long offset, long length, long born, long died)
         {
             if (length <= 0) return;
+            // Extent lists are bounds-checked when read, not aligned: a damaged one may free an unaligned range.
+            Debug.Assert(offset >= HeapLayout.DataStart && offset <= Tail - length, "Only ranges of the data area below the tail are freed.");
             var x = new FreeExtent { Offset = offset, Length = length, Born = born, Died = died };
             if (x.IsClean) { x.Born = 0; x.Died = 0; }
             int lo = 0, hi = _extents.Count;
@@ -258,5 +234,29 @@ namespace AncientPS.Engine.Storage
         }
 
         public IReadOnlyList<FreeExtent> Extents => _extents;
+
+        /// <summary>
+        /// Checks what the allocator relies on: ranges 8-aligned, not empty, ascending, not overlapping, inside the data
+        /// area below the tail, and the count of not-yet-reusable ranges right. Returns the first broken rule, or null.
+        /// O(n); for tests, the stress and fuzz harnesses (<see cref="MappedHeap.CheckInvariants"/>).
+        /// </summary>
+        public string FindBrokenInvariant()
+        {
+            if (Tail < HeapLayout.DataStart || (Tail & (HeapLayout.Alignment - 1)) != 0) return $"The tail {Tail} is not an aligned offset of the data area.";
+            long previousEnd = HeapLayout.DataStart;
+            int dirty = 0;
+            for (int i = 0; i < _extents.Count; i++)
+            {
+                var e = _extents[i];
+                if (e.Length <= 0 || (e.Offset & 7) != 0 || (e.Length & 7) != 0)
+                    return $"Free range {i} ({e.Offset}, {e.Length}) is empty or misaligned.";
+                if (e.Offset < previousEnd) return $"Free range {i} ({e.Offset}, {e.Length}) is out of order or overlaps the one before it.";
+                if (e.End > Tail) return $"Free range {i} ({e.Offset}, {e.Length}) reaches past the tail {Tail}.";
+                if (!e.IsClean) dirty++;
+                previousEnd = e.End;
+            }
+            if (dirty != _dirty) return $"{dirty} free ranges are still visible to old snapshots, but the allocator counts {_dirty}.";
+            return null;
+        }
     }
 }

@@ -1,29 +1,22 @@
 namespace AncientPS.Engine.Storage
 {
-    /// <summary>Fixed positions and sizes of the file format (docs/format.md is the reference).</summary>
+    /// <summary>
+    /// Where the parts of a heap file lie and the rules every node follows (docs/format.md, "File layout"). The fields of
+    /// each structure are defined by its own type: <see cref="FileHeader"/>, <see cref="MetaPage"/>, <see cref="ReaderSlot"/>,
+    /// <see cref="BranchNode"/>, <see cref="CollisionNode"/>, <see cref="KeyEntry"/>, <see cref="ExtentList"/>, <see cref="FreeTable"/>.
+    /// </summary>
     internal static class HeapLayout
     {
-        /// <summary>"AncientPSHeap" NUL CR LF: the NUL stops text tools, the CR LF catches newline translation.</summary>
-        public static readonly byte[] Magic = { 0x41, 0x6E, 0x63, 0x69, 0x65, 0x6E, 0x74, 0x50, 0x53, 0x48, 0x65, 0x61, 0x70, 0x00, 0x0D, 0x0A };
-
         public const ushort MajorVersion = 1;
         public const ushort MinorVersion = 1;
 
+        /// <summary>The header page: the file header, then the two meta slots.</summary>
         public const int HeaderSize = 4096;
-        public const int HeaderChecksumOffset = 120;
-        public const int HeaderChecksummedBytes = 120;
-
-        /// <summary>A live word outside the checksummed header: the highest 'died' txn of any range made reusable.</summary>
-        public const int ReuseHorizonOffset = 128;
-
-        public const int MetaSize = 128;
-        public const int MetaChecksumOffset = 120;
         public static readonly int[] MetaOffsets = { 512, 1024 };
 
-        public const int ReaderSlotSize = 64;
         public const int ReaderSlotCount = 256;
         public const long ReaderTableOffset = HeaderSize;
-        public const long DataStart = ReaderTableOffset + ReaderSlotSize * ReaderSlotCount;
+        public const long DataStart = ReaderTableOffset + ReaderSlot.Size * ReaderSlotCount;
 
         /// <summary>Every node starts at a multiple of this.</summary>
         public const int Alignment = 8;

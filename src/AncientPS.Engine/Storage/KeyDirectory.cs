@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AncientPS.Engine.Storage
 {
@@ -12,17 +13,9 @@ namespace AncientPS.Engine.Storage
     {
         public const int BitsPerLevel = 5;
         public const int MaxDepth = 13; // 13 * 5 >= 64 bits; deeper than this only full-hash collisions remain.
-        private const int BranchHeader = 16;
-        private const int CollisionHeader = 16;
-
         private static int IndexAt(ulong hash, int depth) => (int)((hash >> (depth * BitsPerLevel)) & 31);
 
-        private static int PopCount(uint x)
-        {
-            x -= (x >> 1) & 0x55555555u;
-            x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
-            return (int)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
-        }
+        private static int PopCount(uint x) => BranchNode.PopCount(x);
 
         /// <summary>Finds the entry for <paramref name="key"/>; 0 when absent.</summary>
         public static long Find(BoundedSpace space, long root, string key, ulong hash)
@@ -38,19 +31,18 @@ namespace AncientPS.Engine.Storage
                         return KeyEntry.Matches(space, node, key, hash) ? node : 0;
                     case HeapLayout.KindBranch:
                     {
-                        uint bitmap = *(uint*)(p + 4);
+                        uint bitmap = BranchNode.BitmapOf(p);
                         uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
                         if ((bitmap & bit) == 0) return 0;
-                        int pos = PopCount(bitmap & (bit - 1));
-                        node = *(long*)space.At(node + BranchHeader + 8L * pos, 8);
+                        node = BranchNode.ChildAt(space, node, BranchNode.PositionOf(bitmap, bit));
                         break;
                     }
                     case HeapLayout.KindCollision:
                     {
-                        int count = CollisionCount(space, node);
+                        int count = CollisionNode.CountAt(space, node);
                         for (int i = 0; i < count; i++)
                         {
-                            long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                            long e = CollisionNode.EntryAt(space, node, i);
                             if (KeyEntry.Matches(space, e, key, hash)) return e;
                         }
                         return 0;
@@ -89,17 +81,17 @@ namespace AncientPS.Engine.Storage
                         break;
                     case HeapLayout.KindBranch:
                     {
-                        int n = PopCount(*(uint*)(p + 4));
-                        byte* c = space.At(node + BranchHeader, 8L * n);
-                        for (int i = n - 1; i >= 0; i--) stack.Push(new KeyValuePair<long, int>(((long*)c)[i], depth + 1));
+                        int n = PopCount(BranchNode.BitmapOf(p));
+                        long* c = BranchNode.ChildrenAt(space, node, n);
+                        for (int i = n - 1; i >= 0; i--) stack.Push(new KeyValuePair<long, int>(c[i], depth + 1));
                         break;
                     }
                     case HeapLayout.KindCollision:
                     {
-                        int count = CollisionCount(space, node);
+                        int count = CollisionNode.CountAt(space, node);
                         for (int i = count - 1; i >= 0; i--)
                         {
-                            long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                            long e = CollisionNode.EntryAt(space, node, i);
                             stack.Push(new KeyValuePair<long, int>(e, MaxDepth + 1));
                         }
                         break;
@@ -108,13 +100,6 @@ namespace AncientPS.Engine.Storage
                         throw new AncientHeapCorruptException($"Unexpected node kind 0x{p[0]:X2} in the key directory at offset {node}.");
                 }
             }
-        }
-
-        private static int CollisionCount(BoundedSpace space, long node)
-        {
-            long count = *(uint*)(space.At(node, CollisionHeader) + 4);
-            space.At(node, CollisionHeader + 8 * count);
-            return (int)count;
         }
 
         /// <summary>A directory node a write replaced: its range and the transaction that wrote it.</summary>
@@ -147,7 +132,7 @@ namespace AncientPS.Engine.Storage
                 byte* p = space.At(node, 8);
                 if (p[0] == HeapLayout.KindBranch)
                 {
-                    uint bitmap = *(uint*)(p + 4);
+                    uint bitmap = BranchNode.BitmapOf(p);
                     uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
                     if ((bitmap & bit) == 0)
                     {
@@ -156,7 +141,7 @@ namespace AncientPS.Engine.Storage
                         break;
                     }
                     path.Add(new PathStep { Node = node, Depth = depth });
-                    node = *(long*)space.At(node + BranchHeader + 8L * PopCount(bitmap & (bit - 1)), 8);
+                    node = BranchNode.ChildAt(space, node, BranchNode.PositionOf(bitmap, bit));
                     depth++;
                     continue;
                 }
@@ -175,11 +160,11 @@ namespace AncientPS.Engine.Storage
                 }
                 if (p[0] == HeapLayout.KindCollision)
                 {
-                    int count = CollisionCount(space, node);
+                    int count = CollisionNode.CountAt(space, node);
                     var members = new List<long>(count + 1);
                     for (int i = 0; i < count; i++)
                     {
-                        long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                        long e = CollisionNode.EntryAt(space, node, i);
                         if (KeyEntry.Matches(space, e, key, hash)) replaced = e; else members.Add(e);
                     }
                     members.Add(entry);
@@ -207,11 +192,11 @@ namespace AncientPS.Engine.Storage
                 byte* p = space.At(node, 8);
                 if (p[0] == HeapLayout.KindBranch)
                 {
-                    uint bitmap = *(uint*)(p + 4);
+                    uint bitmap = BranchNode.BitmapOf(p);
                     uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
                     if ((bitmap & bit) == 0) return root;
                     path.Add(new PathStep { Node = node, Depth = depth });
-                    node = *(long*)space.At(node + BranchHeader + 8L * PopCount(bitmap & (bit - 1)), 8);
+                    node = BranchNode.ChildAt(space, node, BranchNode.PositionOf(bitmap, bit));
                     depth++;
                     continue;
                 }
@@ -224,11 +209,11 @@ namespace AncientPS.Engine.Storage
                 }
                 if (p[0] == HeapLayout.KindCollision)
                 {
-                    int count = CollisionCount(space, node);
+                    int count = CollisionNode.CountAt(space, node);
                     var members = new List<long>(count);
                     for (int i = 0; i < count; i++)
                     {
-                        long e = *(long*)space.At(node + CollisionHeader + 8L * i, 8);
+                        long e = CollisionNode.EntryAt(space, node, i);
                         if (removed == 0 && KeyEntry.Matches(space, e, key, hash)) removed = e; else members.Add(e);
                     }
                     if (removed == 0) return root;
@@ -251,16 +236,15 @@ namespace AncientPS.Engine.Storage
                 freed.Add(BranchFreed(space, node));
                 if (child == 0)
                 {
-                    byte* p = space.At(node, BranchHeader);
-                    uint bitmap = *(uint*)(p + 4);
+                    uint bitmap = BranchNode.BitmapOf(BranchNode.HeaderAt(space, node));
                     uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
                     uint rest = bitmap & ~bit;
                     if (rest == 0) { child = 0; continue; }
                     if (PopCount(rest) == 1)
                     {
                         // A branch left with one entry collapses into it: lookups compare the full key at the entry.
-                        int removedAt = PopCount(bitmap & (bit - 1));
-                        long only = *(long*)space.At(node + BranchHeader + 8L * (removedAt == 0 ? 1 : 0), 8);
+                        int removedAt = BranchNode.PositionOf(bitmap, bit);
+                        long only = BranchNode.ChildAt(space, node, removedAt == 0 ? 1 : 0);
                         byte kind = *space.At(only, 1);
                         if (kind == HeapLayout.KindEntry) { child = only; continue; }
                     }
@@ -276,31 +260,28 @@ namespace AncientPS.Engine.Storage
 
         private static Freed BranchFreed(BoundedSpace space, long node)
         {
-            byte* p = space.At(node, BranchHeader);
-            return new Freed { Offset = node, Length = HeapLayout.NodeClass(BranchHeader + 8L * PopCount(*(uint*)(p + 4))), Born = *(long*)(p + 8) };
+            byte* p = BranchNode.HeaderAt(space, node);
+            return new Freed { Offset = node, Length = HeapLayout.NodeClass(BranchNode.SizeFor(PopCount(BranchNode.BitmapOf(p)))), Born = BranchNode.BornOf(p) };
         }
 
         private static Freed CollisionFreed(BoundedSpace space, long node)
         {
-            byte* p = space.At(node, CollisionHeader);
-            return new Freed { Offset = node, Length = HeapLayout.NodeClass(CollisionHeader + 8L * *(uint*)(p + 4)), Born = *(long*)(p + 8) };
+            byte* p = CollisionNode.HeaderAt(space, node);
+            return new Freed { Offset = node, Length = HeapLayout.NodeClass(CollisionNode.SizeFor(CollisionNode.CountOf(p))), Born = CollisionNode.BornOf(p) };
         }
 
         private static long CopyBranch(WriteTransaction tx, BoundedSpace space, long node, int depth, ulong hash, long child, bool insert, bool remove = false)
         {
-            byte* src = space.At(node, BranchHeader);
-            uint bitmap = *(uint*)(src + 4);
+            uint bitmap = BranchNode.BitmapOf(BranchNode.HeaderAt(space, node));
             int n = PopCount(bitmap);
-            long* children = (long*)space.At(node + BranchHeader, 8L * n);
+            long* children = BranchNode.ChildrenAt(space, node, n);
             uint bit = 1u << IndexAt(hash, Math.Min(depth, MaxDepth - 1));
-            int pos = PopCount(bitmap & (bit - 1));
+            int pos = BranchNode.PositionOf(bitmap, bit);
             uint newBitmap = insert ? bitmap | bit : remove ? bitmap & ~bit : bitmap;
             int m = PopCount(newBitmap);
-            long offset = tx.AllocateNode(BranchHeader + 8L * m, out byte* dst);
-            dst[0] = HeapLayout.KindBranch;
-            *(uint*)(dst + 4) = newBitmap;
-            *(long*)(dst + 8) = tx.TransactionId;
-            long* outc = (long*)(dst + BranchHeader);
+            long offset = tx.AllocateNode(BranchNode.SizeFor(m), out byte* dst);
+            BranchNode.WriteHeader(dst, newBitmap, tx.TransactionId);
+            long* outc = BranchNode.Children(dst);
             int w = 0;
             for (int i = 0; i < n; i++)
             {
@@ -314,18 +295,18 @@ namespace AncientPS.Engine.Storage
                 outc[w++] = children[i];
             }
             if (insert && pos == n) outc[w++] = child;
+            Debug.Assert(w == m, "A copied branch has as many children as its bitmap has bits.");
             return offset;
         }
 
         private static long NewBranch(WriteTransaction tx, uint bitmap, long first, long second)
         {
             int m = PopCount(bitmap);
-            long offset = tx.AllocateNode(BranchHeader + 8L * m, out byte* dst);
-            dst[0] = HeapLayout.KindBranch;
-            *(uint*)(dst + 4) = bitmap;
-            *(long*)(dst + 8) = tx.TransactionId;
-            ((long*)(dst + BranchHeader))[0] = first;
-            if (m > 1) ((long*)(dst + BranchHeader))[1] = second;
+            Debug.Assert(m == 1 || m == 2, "A new branch holds one or two children.");
+            long offset = tx.AllocateNode(BranchNode.SizeFor(m), out byte* dst);
+            BranchNode.WriteHeader(dst, bitmap, tx.TransactionId);
+            BranchNode.Children(dst)[0] = first;
+            if (m > 1) BranchNode.Children(dst)[1] = second;
             return offset;
         }
 
@@ -353,11 +334,8 @@ namespace AncientPS.Engine.Storage
 
         private static long WriteCollision(WriteTransaction tx, List<long> members)
         {
-            long offset = tx.AllocateNode(CollisionHeader + 8L * members.Count, out byte* dst);
-            dst[0] = HeapLayout.KindCollision;
-            *(uint*)(dst + 4) = (uint)members.Count;
-            *(long*)(dst + 8) = tx.TransactionId;
-            for (int i = 0; i < members.Count; i++) ((long*)(dst + CollisionHeader))[i] = members[i];
+            long offset = tx.AllocateNode(CollisionNode.SizeFor(members.Count), out byte* dst);
+            CollisionNode.Write(dst, members, tx.TransactionId);
             return offset;
         }
     }

@@ -10,6 +10,22 @@ namespace AncientPS.Engine.Storage
     /// </summary>
     internal struct MetaPage
     {
+        // Field positions inside a meta slot (docs/format.md, "Meta pages").
+        public const int TransactionIdField = 0;
+        public const int CommittedSizeField = 8;
+        public const int DirectoryRootField = 16;
+        public const int KeyCountField = 24;
+        public const int FreeTableField = 32;
+        public const int FreeTableLengthField = 40;
+        public const int UsedBytesField = 48;
+        public const int FreeBytesField = 56;
+        public const int CommitTicksField = 64;
+        public const int ReservedField = 72;
+        public const int ReservedSize = 48;
+        public const int ChecksumField = 120;
+        /// <summary>The bytes of one slot.</summary>
+        public const int Size = 128;
+
         public long TransactionId;
         public long CommittedSize;
         public long DirectoryRoot;
@@ -24,42 +40,52 @@ namespace AncientPS.Engine.Storage
         {
             return new MetaPage
             {
-                TransactionId = *(long*)(p + 0),
-                CommittedSize = *(long*)(p + 8),
-                DirectoryRoot = *(long*)(p + 16),
-                KeyCount = *(long*)(p + 24),
-                FreeTable = *(long*)(p + 32),
-                FreeTableLength = *(long*)(p + 40),
-                UsedBytes = *(long*)(p + 48),
-                FreeBytes = *(long*)(p + 56),
-                CommitTicks = *(long*)(p + 64),
+                TransactionId = *(long*)(p + TransactionIdField),
+                CommittedSize = *(long*)(p + CommittedSizeField),
+                DirectoryRoot = *(long*)(p + DirectoryRootField),
+                KeyCount = *(long*)(p + KeyCountField),
+                FreeTable = *(long*)(p + FreeTableField),
+                FreeTableLength = *(long*)(p + FreeTableLengthField),
+                UsedBytes = *(long*)(p + UsedBytesField),
+                FreeBytes = *(long*)(p + FreeBytesField),
+                CommitTicks = *(long*)(p + CommitTicksField),
             };
         }
 
         public unsafe void WriteTo(byte* p)
         {
-            *(long*)(p + 0) = TransactionId;
-            *(long*)(p + 8) = CommittedSize;
-            *(long*)(p + 16) = DirectoryRoot;
-            *(long*)(p + 24) = KeyCount;
-            *(long*)(p + 32) = FreeTable;
-            *(long*)(p + 40) = FreeTableLength;
-            *(long*)(p + 48) = UsedBytes;
-            *(long*)(p + 56) = FreeBytes;
-            *(long*)(p + 64) = CommitTicks;
-            for (int i = 72; i < HeapLayout.MetaChecksumOffset; i++) p[i] = 0;
-            *(ulong*)(p + HeapLayout.MetaChecksumOffset) = Checksum64.Compute(p, HeapLayout.MetaChecksumOffset);
+            *(long*)(p + TransactionIdField) = TransactionId;
+            *(long*)(p + CommittedSizeField) = CommittedSize;
+            *(long*)(p + DirectoryRootField) = DirectoryRoot;
+            *(long*)(p + KeyCountField) = KeyCount;
+            *(long*)(p + FreeTableField) = FreeTable;
+            *(long*)(p + FreeTableLengthField) = FreeTableLength;
+            *(long*)(p + UsedBytesField) = UsedBytes;
+            *(long*)(p + FreeBytesField) = FreeBytes;
+            *(long*)(p + CommitTicksField) = CommitTicks;
+            for (int i = ReservedField; i < ReservedField + ReservedSize; i++) p[i] = 0;
+            *(ulong*)(p + ChecksumField) = Checksum64.Compute(p, ChecksumField);
         }
 
         /// <summary>Copies a slot out of shared memory and checks it; false when it is empty, torn or damaged.</summary>
         public static unsafe bool TryReadSlot(byte* slot, out MetaPage meta)
         {
-            byte* copy = stackalloc byte[HeapLayout.MetaSize];
-            Buffer.MemoryCopy(slot, copy, HeapLayout.MetaSize, HeapLayout.MetaSize);
+            byte* copy = stackalloc byte[Size];
+            Buffer.MemoryCopy(slot, copy, Size, Size);
             Interlocked.MemoryBarrier();
             meta = Read(copy);
             if (meta.TransactionId <= 0) return false;
-            return *(ulong*)(copy + HeapLayout.MetaChecksumOffset) == Checksum64.Compute(copy, HeapLayout.MetaChecksumOffset);
+            return ChecksumMatches(copy);
+        }
+
+        /// <summary>True when the checksum of the slot copy at <paramref name="copy"/> is right.</summary>
+        public static unsafe bool ChecksumMatches(byte* copy) => *(ulong*)(copy + ChecksumField) == Checksum64.Compute(copy, ChecksumField);
+
+        /// <summary>True when the reserved bytes of the slot copy at <paramref name="copy"/> are zero.</summary>
+        public static unsafe bool ReservedIsZero(byte* copy)
+        {
+            for (int i = ReservedField; i < ReservedField + ReservedSize; i++) if (copy[i] != 0) return false;
+            return true;
         }
 
         /// <summary>Checks that every field points inside a file of <paramref name="fileLength"/> bytes.</summary>

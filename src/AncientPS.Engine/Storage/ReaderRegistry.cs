@@ -17,11 +17,11 @@ namespace AncientPS.Engine.Storage
     /// </summary>
     internal sealed unsafe class ReaderRegistry
     {
-        private const int PidField = 0;
-        private const int HighWaterField = 4;
-        private const int StartField = 8;
-        private const int MinField = 16;
-        private const int MaxField = 24;
+        private const int PidField = ReaderSlot.PidField;
+        private const int HighWaterField = ReaderSlot.HighWaterField;
+        private const int StartField = ReaderSlot.StartTicksField;
+        private const int MinField = ReaderSlot.OldestPinField;
+        private const int MaxField = ReaderSlot.NewestPinField;
 
         private readonly HeapMemory _memory;
         private readonly object _lock = new object();
@@ -37,7 +37,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>True when this process has a slot, so other processes' writers respect its pins.</summary>
         public bool IsPublished => _slot >= 0;
 
-        private byte* Slot(int i) => _memory.Pointer(HeapLayout.ReaderTableOffset + (long)i * HeapLayout.ReaderSlotSize, HeapLayout.ReaderSlotSize);
+        private byte* Slot(int i) => _memory.Pointer(ReaderSlot.OffsetOf(i), ReaderSlot.Size);
 
         /// <summary>Claims a slot for this process; returns false when the file is read-only or every slot belongs to a live process.</summary>
         public bool TryClaimSlot()
@@ -146,6 +146,7 @@ namespace AncientPS.Engine.Storage
             byte* s = Slot(_slot);
             long min = 0, max = 0;
             foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+            System.Diagnostics.Debug.Assert(min <= max && (min == 0) == (max == 0), "A published pin range is empty or ordered.");
             // Widen before narrowing, so that a writer reading the two fields apart never sees less than the truth.
             if (min == 0)
             {
@@ -172,12 +173,12 @@ namespace AncientPS.Engine.Storage
             }
             Interlocked.MemoryBarrier();
             if (_memory.MappedLength < HeapLayout.DataStart) return;
-            byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, (long)HeapLayout.ReaderSlotCount * HeapLayout.ReaderSlotSize);
+            byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, ReaderSlot.TableSize);
             int used = Math.Min(Math.Max(Volatile.Read(ref *(int*)(table + HighWaterField)), 0), HeapLayout.ReaderSlotCount);
             for (int i = 0; i < used; i++)
             {
                 if (i == _slot) { liveReaders++; continue; }
-                byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
+                byte* s = table + (long)i * ReaderSlot.Size;
                 long start = Volatile.Read(ref *(long*)(s + StartField));
                 int owner = Volatile.Read(ref *(int*)(s + PidField));
                 if (owner == 0) continue;
@@ -190,6 +191,33 @@ namespace AncientPS.Engine.Storage
                 long lo = Volatile.Read(ref *(long*)(s + MinField));
                 long hi = Volatile.Read(ref *(long*)(s + MaxField));
                 if (lo != 0) ranges.Add(new KeyValuePair<long, long>(lo, Math.Max(lo, hi)));
+            }
+        }
+
+        /// <summary>
+        /// Checks the pin protocol's own side of the reader table: this process's slot names this process and publishes
+        /// exactly the range of its pins, and the high-water word covers it. Returns the first broken rule, or null.
+        /// Other processes' slots change under the check, so they are the verifier's business (HeapChecker), not this.
+        /// </summary>
+        public string FindBrokenInvariant()
+        {
+            lock (_lock)
+            {
+                if (_memory.MappedLength < HeapLayout.DataStart) return null;
+                int highWater = Volatile.Read(ref *HighWater);
+                if (highWater < 0 || highWater > HeapLayout.ReaderSlotCount) return $"The reader table says {highWater} slots were claimed, outside 0..{HeapLayout.ReaderSlotCount}.";
+                long min = 0, max = 0;
+                foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+                if (_slot < 0) return null;
+                if (highWater <= _slot) return $"This process holds reader slot {_slot}, but the high-water word says only {highWater} slots were claimed; writers would not see its pins.";
+                byte* s = Slot(_slot);
+                int pid = Volatile.Read(ref *(int*)(s + PidField));
+                if (pid != Platform.CurrentProcessId) return $"Reader slot {_slot} is this process's, but names process {pid}.";
+                long start = Volatile.Read(ref *(long*)(s + StartField));
+                if (start != Platform.CurrentProcessStartTicks) return $"Reader slot {_slot} is this process's, but gives another start time ({start}).";
+                long lo = Volatile.Read(ref *(long*)(s + MinField)), hi = Volatile.Read(ref *(long*)(s + MaxField));
+                if (lo != min || hi != max) return $"Reader slot {_slot} publishes the pins {lo}..{hi}, but this process pins {min}..{max}.";
+                return null;
             }
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace AncientPS.Engine.Storage
 {
@@ -126,6 +127,7 @@ namespace AncientPS.Engine.Storage
         private long TakeBlock(long size, long filled, out byte* pointer)
         {
             long offset = _free.Allocate(size);
+            Debug.Assert((offset & (HeapLayout.Alignment - 1)) == 0 && offset >= HeapLayout.DataStart, "Blocks start at aligned offsets of the data area.");
             EnsureStorage(_free.Tail);
             pointer = _memory.Pointer(offset, size);
             long skip = Math.Min(Math.Max(filled, 0), size);
@@ -160,9 +162,7 @@ namespace AncientPS.Engine.Storage
                     _maximumSize, needed);
             long have = _memory.StorageLength;
             if (needed <= have) return;
-            long grown = Math.Max(needed, have + Math.Max(have / 4, 1L << 20));
-            grown = (grown + 0xFFFF) & ~0xFFFFL;
-            if (_maximumSize > 0) grown = Math.Min(grown, _maximumSize);
+            long grown = GrowthPolicy.GrownLength(have, needed, _maximumSize);
             try
             {
                 _memory.Grow(grown);

@@ -14,13 +14,6 @@ namespace AncientPS.Engine.Verification
             public ulong Bits;   // their values
         }
 
-        private static int PopCount(uint x)
-        {
-            int n = 0;
-            while (x != 0) { x &= x - 1; n++; }
-            return n;
-        }
-
         /// <summary>Walks the key directory from the root; returns the offsets of the entries it holds, each once.</summary>
         private List<long> CheckDirectory()
         {
@@ -73,16 +66,16 @@ namespace AncientPS.Engine.Verification
                 Add(HeapArea.Directory, node, null, $"A branch at depth {step.Depth} is deeper than any valid directory ({KeyDirectory.MaxDepth} levels cover the 64-bit hash).");
                 return;
             }
-            byte* h = Data(node, BranchHeader, HeapArea.Directory, null, "A branch node");
+            byte* h = Data(node, BranchNode.HeaderSize, HeapArea.Directory, null, "A branch node");
             if (h == null) return;
-            uint bitmap = *(uint*)(h + 4);
-            long born = *(long*)(h + 8);
-            int n = PopCount(bitmap);
-            if (h[1] != 0 || h[2] != 0 || h[3] != 0) Add(HeapArea.Directory, node, null, "A branch node has nonzero reserved bytes.");
+            uint bitmap = BranchNode.BitmapOf(h);
+            long born = BranchNode.BornOf(h);
+            int n = BranchNode.PopCount(bitmap);
+            if (h[BranchNode.ReservedField] != 0 || h[BranchNode.ReservedField + 1] != 0 || h[BranchNode.ReservedField + 2] != 0) Add(HeapArea.Directory, node, null, "A branch node has nonzero reserved bytes.");
             if (n == 0) { Add(HeapArea.Directory, node, null, "A branch node has no children."); return; }
             if (born <= 0 || born > _meta.TransactionId)
                 Add(HeapArea.Directory, node, null, $"A branch node claims to be written by transaction {born}, outside 1..{_meta.TransactionId}.");
-            long size = BranchHeader + 8L * n;
+            long size = BranchNode.SizeFor(n);
             byte* c = Data(node, size, HeapArea.Directory, null, "A branch node");
             if (c == null) return;
             AddLive(node, HeapLayout.NodeClass(size), HeapArea.Directory, null, "a branch node");
@@ -91,7 +84,7 @@ namespace AncientPS.Engine.Verification
             for (int index = 31; index >= 0; index--)
             {
                 if ((bitmap & (1u << index)) == 0) continue;
-                long child = ((long*)(c + BranchHeader))[--pos];
+                long child = BranchNode.Children(c)[--pos];
                 ulong mask = step.Mask, bits = step.Bits;
                 if (shift < 64)
                 {
@@ -112,23 +105,23 @@ namespace AncientPS.Engine.Verification
 
         private void CheckCollision(long node, DirectoryStep step, HashSet<long> visited, List<long> entries)
         {
-            byte* h = Data(node, CollisionHeader, HeapArea.Directory, null, "A collision node");
+            byte* h = Data(node, CollisionNode.HeaderSize, HeapArea.Directory, null, "A collision node");
             if (h == null) return;
-            long count = *(uint*)(h + 4);
+            long count = CollisionNode.CountOf(h);
             if (count < 2) Add(HeapArea.Directory, node, null, $"A collision node holds {count} entries; it needs at least two.");
-            long size = CollisionHeader + 8L * count;
+            long size = CollisionNode.SizeFor(count);
             byte* c = Data(node, size, HeapArea.Directory, null, "A collision node");
             if (c == null) return;
             AddLive(node, HeapLayout.NodeClass(size), HeapArea.Directory, null, "a collision node");
             ulong? hash = null;
             for (long i = 0; i < count; i++)
             {
-                long e = ((long*)(c + CollisionHeader))[i];
+                long e = CollisionNode.Entries(c)[i];
                 byte* p = (e & 7) == 0 ? Data(e, KeyEntry.FixedSize, HeapArea.Directory, null, "A collision member") : null;
                 if (p == null) { if ((e & 7) != 0) Add(HeapArea.Directory, node, null, $"A collision node refers to the invalid offset {e}."); continue; }
                 if (p[0] != HeapLayout.KindEntry) { Add(HeapArea.Directory, e, null, $"A collision node refers to a node of kind 0x{p[0]:X2} instead of a key entry."); continue; }
                 if (!visited.Add(e)) { Add(HeapArea.Directory, e, null, "The key directory reaches this entry twice."); continue; }
-                ulong eh = *(ulong*)(p + 16);
+                ulong eh = KeyEntry.HashOf(p);
                 if (hash == null) hash = eh;
                 else if (hash.Value != eh) { Add(HeapArea.Directory, e, null, "A collision node holds entries whose hashes differ; only entries of equal hashes collide."); continue; }
                 if (!EntryFitsPath(e, step)) continue;
@@ -140,202 +133,10 @@ namespace AncientPS.Engine.Verification
         {
             byte* p = Data(entry, KeyEntry.FixedSize, HeapArea.Directory, null, "A key entry");
             if (p == null) return false;
-            ulong hash = *(ulong*)(p + 16);
+            ulong hash = KeyEntry.HashOf(p);
             if ((hash & step.Mask) == step.Bits) return true;
             Add(HeapArea.Directory, entry, null, "A key entry sits where its hash does not lead; lookups of its key would not find it.");
             return false;
         }
-
-        // ------------------------------------------------------------------ key entries
-
-        private void CheckEntry(long offset, Dictionary<string, long> keys)
-        {
-            byte* p = Data(offset, KeyEntry.FixedSize, HeapArea.Entry, null, "A key entry");
-            if (p == null) return;
-            int keyLength = *(ushort*)(p + 2), typeLength = *(ushort*)(p + 4);
-            if (keyLength == 0 || keyLength > KeyRules.MaxKeyLength || typeLength > KeyEntry.MaxTypeNameLength)
-            {
-                Add(HeapArea.Entry, offset, null, $"A key entry gives impossible lengths: key {keyLength}, type name {typeLength} characters.");
-                return;
-            }
-            long size = KeyEntry.SizeFor(keyLength, typeLength);
-            p = Data(offset, size, HeapArea.Entry, null, "A key entry");
-            if (p == null) return;
-            AddLive(offset, HeapLayout.NodeClass(size), HeapArea.Entry, null, "a key entry");
-            Report(HeapLayout.NodeClass(size));
-            string key = new string((char*)(p + KeyEntry.FixedSize), 0, keyLength);
-            ulong checksum = Checksum64.Compute(p + KeyEntry.FixedSize, 2L * (keyLength + typeLength), Checksum64.Compute(p, 56));
-            if (*(ulong*)(p + 56) != checksum)
-            {
-                Add(HeapArea.Entry, offset, null, $"The key entry fails its checksum (its key reads '{Printable(key)}'); the engine refuses to read it.");
-                return;
-            }
-            try { KeyRules.Validate(key); }
-            catch (ArgumentException e) { Add(HeapArea.Entry, offset, Printable(key), "The stored key is not a valid key: " + e.Message); }
-            if (keys.TryGetValue(key, out long other))
-                Add(HeapArea.Entry, offset, key, $"The key is stored twice (also at offset {other}).");
-            else keys.Add(key, offset);
-            if (*(ulong*)(p + 16) != KeyRules.Hash(key)) Add(HeapArea.Entry, offset, key, "The entry's stored hash is not the hash of its key; lookups would miss it.");
-            if (p[6] != 0 || p[7] != 0) Add(HeapArea.Entry, offset, key, "The entry has nonzero reserved bytes.");
-            byte tag = p[1];
-            ulong payload = *(ulong*)(p + 8);
-            long born = *(long*)(p + 24), written = *(long*)(p + 32), stored = *(long*)(p + 40), extents = *(long*)(p + 48);
-            if (born <= 0 || born > _meta.TransactionId) Add(HeapArea.Entry, offset, key, $"The entry claims to be written by transaction {born}, outside 1..{_meta.TransactionId}.");
-            if (written < DateTime.MinValue.Ticks || written > DateTime.MaxValue.Ticks) Add(HeapArea.Entry, offset, key, $"The entry's write time ({written} ticks) is not a valid time.");
-            if (stored < 0) Add(HeapArea.Entry, offset, key, $"The entry gives a negative stored size ({stored}).");
-
-            bool node = tag >= 0x40;
-            if (extents == 0)
-            {
-                if (node) Add(HeapArea.Entry, offset, key, $"The value's root (tag 0x{tag:X2}) is a node, but the entry lists no extents for it.");
-                else if (stored != 0) Add(HeapArea.Entry, offset, key, $"The value is inline, but the entry gives a stored size of {stored}.");
-                new ValueChecker(this, key, offset, null).Walk(tag, payload);
-                return;
-            }
-            var ranges = CheckExtentList(offset, key, extents, born, stored);
-            if (ranges == null) return;
-            new ValueChecker(this, key, offset, ranges).Walk(tag, payload);
-        }
-
-        /// <summary>Checks the extent list and the value checksum; returns the extents, or null when they cannot be trusted.</summary>
-        private List<KeyValuePair<long, long>> CheckExtentList(long entry, string key, long list, long born, long stored)
-        {
-            if ((list & 7) != 0) { Add(HeapArea.Entry, entry, key, $"The entry's extent list offset {list} is not 8-aligned."); return null; }
-            byte* h = Data(list, ExtentList.HeaderSize, HeapArea.Entry, key, "The extent list");
-            if (h == null) return null;
-            if (h[0] != HeapLayout.KindExtents) { Add(HeapArea.Entry, list, key, $"The entry's extent list offset leads to a node of kind 0x{h[0]:X2}."); return null; }
-            long count = *(uint*)(h + 4);
-            if (count == 0) { Add(HeapArea.Entry, list, key, "The extent list is empty, but the value has nodes."); return null; }
-            long size = ExtentList.HeaderSize + count * ExtentList.EntrySize;
-            byte* x = Data(list, size, HeapArea.Entry, key, "The extent list");
-            if (x == null) return null;
-            AddLive(list, HeapLayout.NodeClass(size), HeapArea.Entry, key, "an extent list");
-            if (*(long*)(x + 8) != born) Add(HeapArea.Entry, list, key, $"The extent list was written by transaction {*(long*)(x + 8)}, its entry by {born}.");
-            var ranges = new List<KeyValuePair<long, long>>((int)Math.Min(count, 1 << 16));
-            long previousEnd = HeapLayout.DataStart, total = HeapLayout.NodeClass(size);
-            ulong checksum = 0;
-            bool intact = true;
-            for (long i = 0; i < count; i++)
-            {
-                _cancel.ThrowIfCancellationRequested();
-                long o = *(long*)(x + ExtentList.HeaderSize + i * ExtentList.EntrySize);
-                long n = *(long*)(x + ExtentList.HeaderSize + i * ExtentList.EntrySize + 8);
-                if (n <= 0 || (o & 7) != 0 || (n & 7) != 0 || o < previousEnd || o > Committed - n)
-                {
-                    Add(HeapArea.Entry, list, key, $"Extent {i} of the value ({o}, {n} bytes) is misaligned, out of order, overlapping or outside the committed data.");
-                    return null;
-                }
-                byte* bytes = Data(o, n, HeapArea.Value, key, $"Extent {i} of the value");
-                if (bytes == null) return null;
-                checksum = Checksum64.Compute(bytes, n, checksum);
-                Report(n);
-                previousEnd = o + n;
-                total += n;
-                ranges.Add(new KeyValuePair<long, long>(o, n));
-                AddLive(o, n, HeapArea.Value, key, $"extent {i} of the value");
-            }
-            if (*(ulong*)(x + 16) != checksum)
-            {
-                intact = false;
-                Add(HeapArea.Value, ranges[0].Key, key, "The value fails its checksum: some of its bytes changed after it was written. Write the value again.");
-            }
-            if (stored != total) Add(HeapArea.Entry, entry, key, $"The entry gives a stored size of {stored} bytes; its extents and list take {total}.");
-            _ = intact;
-            return ranges;
-        }
-
-        internal static string Printable(string s)
-        {
-            var chars = s.ToCharArray();
-            for (int i = 0; i < chars.Length; i++) if (chars[i] < 0x20 || chars[i] == 0x7F || char.IsSurrogate(chars[i])) chars[i] = '?';
-            return chars.Length > 80 ? new string(chars, 0, 80) + "..." : new string(chars);
-        }
-
-        // ------------------------------------------------------------------ free space
-
-        private void CheckFreeSpace()
-        {
-            long freeTotal = 0;
-            var free = new List<LiveRange>();
-            if (_meta.FreeTable != 0)
-            {
-                long table = (long)_meta.FreeTable;
-                byte* t = Data(table, Math.Max(_meta.FreeTableLength, FreeSpace.TableHeaderSize), HeapArea.FreeSpace, null, "The free table");
-                if (t != null)
-                {
-                    AddLive(table, _meta.FreeTableLength, HeapArea.FreeSpace, null, "the free table");
-                    if (t[0] != HeapLayout.KindFreeTable) Add(HeapArea.FreeSpace, table, null, $"The meta page's free table offset leads to a node of kind 0x{t[0]:X2}.");
-                    else
-                    {
-                        long count = *(uint*)(t + 4);
-                        long born = *(long*)(t + 8);
-                        if (born != _meta.TransactionId) Add(HeapArea.FreeSpace, table, null, $"The free table was written by transaction {born}, but the meta page is of transaction {_meta.TransactionId}.");
-                        if (count > (_meta.FreeTableLength - FreeSpace.TableHeaderSize) / FreeSpace.TableEntrySize)
-                            Add(HeapArea.FreeSpace, table, null, $"The free table claims {count} ranges, more than its {_meta.FreeTableLength}-byte block holds.");
-                        else
-                        {
-                            long previousEnd = HeapLayout.DataStart;
-                            for (long i = 0; i < count; i++)
-                            {
-                                byte* e = t + FreeSpace.TableHeaderSize + i * FreeSpace.TableEntrySize;
-                                long o = *(long*)e, n = *(long*)(e + 8), b = *(long*)(e + 16), d = *(long*)(e + 24);
-                                long at = table + FreeSpace.TableHeaderSize + i * FreeSpace.TableEntrySize;
-                                if (n <= 0 || (o & 7) != 0 || (n & 7) != 0 || o < previousEnd || o > Committed - n)
-                                {
-                                    Add(HeapArea.FreeSpace, at, null, $"Free range {i} ({o}, {n} bytes) is misaligned, out of order, overlapping or outside the committed data.");
-                                    continue;
-                                }
-                                if (b < 0 || d < 0 || d > _meta.TransactionId || (d > b && b > _meta.TransactionId))
-                                    Add(HeapArea.FreeSpace, at, null, $"Free range {i} gives impossible transactions (born {b}, died {d}; the heap is at {_meta.TransactionId}).");
-                                previousEnd = o + n;
-                                freeTotal += n;
-                                free.Add(new LiveRange { Offset = o, Length = n, Area = HeapArea.FreeSpace, What = $"free range {i}" });
-                            }
-                            if (freeTotal != _meta.FreeBytes)
-                                Add(HeapArea.FreeSpace, MetaOffset + 56, null, $"The meta page counts {_meta.FreeBytes} free bytes; the free table holds {freeTotal}.");
-                        }
-                    }
-                }
-            }
-            CheckOverlaps(free, freeTotal);
-        }
-
-        /// <summary>Live nodes must not overlap one another or free space, and live plus free must cover the data area.</summary>
-        private void CheckOverlaps(List<LiveRange> free, long freeTotal)
-        {
-            var all = new List<LiveRange>(_live.Count + free.Count);
-            all.AddRange(_live);
-            all.AddRange(free);
-            all.Sort((a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : a.Length.CompareTo(b.Length));
-            long covered = 0, end = HeapLayout.DataStart;
-            int reported = 0;
-            LiveRange previous = default;
-            foreach (var r in all)
-            {
-                if (r.Offset < HeapLayout.DataStart || r.Offset > Committed - r.Length)
-                {
-                    Add(r.Area, r.Offset, r.Key, $"{Capital(r.What)} ({r.Length} bytes) reaches past the committed data ({Committed}).");
-                    continue;
-                }
-                if (r.Offset < end)
-                {
-                    if (reported++ < 20)
-                        Add(r.Area == HeapArea.FreeSpace ? HeapArea.FreeSpace : previous.Area == HeapArea.FreeSpace ? HeapArea.FreeSpace : r.Area, r.Offset, r.Key ?? previous.Key,
-                            $"{Capital(r.What)}{KeyNote(r)} overlaps {previous.What}{KeyNote(previous)} at offset {previous.Offset}: the same bytes are used twice.");
-                    if (r.Offset + r.Length > end) { covered += r.Offset + r.Length - end; end = r.Offset + r.Length; previous = r; }
-                    continue;
-                }
-                covered += r.Length;
-                end = r.Offset + r.Length;
-                previous = r;
-            }
-            long area = Committed - HeapLayout.DataStart;
-            if (_problems.Count == 0 && covered < area)
-                Add(HeapArea.FreeSpace, HeapLayout.DataStart, null, $"{area - covered} bytes of the data area are neither in use nor free: space leaked by the allocator.");
-        }
-
-        private static string KeyNote(LiveRange r) => r.Key == null ? "" : $" (key '{r.Key}')";
-
-        private static string Capital(string s) => string.IsNullOrEmpty(s) ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
     }
 }

@@ -12,8 +12,6 @@ namespace AncientPS.Engine.Verification
     internal sealed unsafe partial class HeapChecker
     {
         private const int MaxProblems = 1000;
-        private const int BranchHeader = 16;
-        private const int CollisionHeader = 16;
 
         private readonly string _path;
         private readonly HeapImage _image;
@@ -128,20 +126,18 @@ namespace AncientPS.Engine.Verification
                 Add(HeapArea.Header, 0, null, $"The file is truncated: it has {_image.Length} bytes, less than the {HeapLayout.HeaderSize}-byte header page.");
                 return;
             }
-            for (int i = 0; i < HeapLayout.Magic.Length; i++)
+            var header = FileHeader.Read(h);
+            if (!header.HasMagic)
             {
-                if (h[i] != HeapLayout.Magic[i])
-                {
-                    _fatalHeader = true;
-                    Add(HeapArea.Header, 0, null, "The file is not an AncientPS heap: its first bytes are not the heap's magic number.");
-                    return;
-                }
+                _fatalHeader = true;
+                Add(HeapArea.Header, 0, null, "The file is not an AncientPS heap: its first bytes are not the heap's magic number.");
+                return;
             }
-            ushort major = *(ushort*)(h + 16), minor = *(ushort*)(h + 18);
+            ushort major = header.MajorVersion, minor = header.MinorVersion;
             if (major > HeapLayout.MajorVersion)
             {
                 _fatalHeader = true;
-                Add(HeapArea.Header, 16, null, $"The heap is of format version {major}.{minor}; this AncientPS reads version {HeapLayout.MajorVersion}. Update AncientPS to check it.");
+                Add(HeapArea.Header, FileHeader.MajorVersionField, null, $"The heap is of format version {major}.{minor}; this AncientPS reads version {HeapLayout.MajorVersion}. Update AncientPS to check it.");
                 return;
             }
             if (_image.Length < HeapLayout.DataStart)
@@ -150,16 +146,16 @@ namespace AncientPS.Engine.Verification
                 Add(HeapArea.Header, _image.Length, null, $"The file is truncated: it has {_image.Length} bytes, fewer than the {HeapLayout.DataStart} of the header and reader table alone.");
                 return;
             }
-            if (major == 0) Add(HeapArea.Header, 16, null, "The header gives format version 0, which no AncientPS writes.");
-            if (*(ulong*)(h + HeapLayout.HeaderChecksumOffset) != Checksum64.Compute(h, HeapLayout.HeaderChecksummedBytes))
-                Add(HeapArea.Header, HeapLayout.HeaderChecksumOffset, null, "The header fails its checksum: some of its first 120 bytes are damaged. The engine refuses to mount the heap.");
-            if (*(uint*)(h + 20) != HeapLayout.HeaderSize) Add(HeapArea.Header, 20, null, $"The header page size is {*(uint*)(h + 20)}, not {HeapLayout.HeaderSize}.");
-            if (*(uint*)(h + 24) != 0) Add(HeapArea.Header, 24, null, $"The header sets feature flags 0x{*(uint*)(h + 24):X8} that this version does not know.");
-            if (*(uint*)(h + 28) != HeapLayout.ReaderSlotCount) Add(HeapArea.Header, 28, null, $"The header gives {*(uint*)(h + 28)} reader slots, not {HeapLayout.ReaderSlotCount}.");
-            if (*(long*)(h + 32) != HeapLayout.ReaderTableOffset) Add(HeapArea.Header, 32, null, $"The header puts the reader table at {*(long*)(h + 32)}, not {HeapLayout.ReaderTableOffset}.");
-            if (*(long*)(h + 40) != HeapLayout.DataStart) Add(HeapArea.Header, 40, null, $"The header puts the data area at {*(long*)(h + 40)}, not {HeapLayout.DataStart}.");
-            long created = *(long*)(h + 48);
-            if (created < 0 || created > DateTime.MaxValue.Ticks) Add(HeapArea.Header, 48, null, $"The header's creation time ({created} ticks) is not a valid time.");
+            if (major == 0) Add(HeapArea.Header, FileHeader.MajorVersionField, null, "The header gives format version 0, which no AncientPS writes.");
+            if (!header.ChecksumMatches)
+                Add(HeapArea.Header, FileHeader.ChecksumField, null, $"The header fails its checksum: some of its first {FileHeader.ChecksummedBytes} bytes are damaged. The engine refuses to mount the heap.");
+            if (header.PageSize != HeapLayout.HeaderSize) Add(HeapArea.Header, FileHeader.PageSizeField, null, $"The header page size is {header.PageSize}, not {HeapLayout.HeaderSize}.");
+            if (header.Flags != 0) Add(HeapArea.Header, FileHeader.FlagsField, null, $"The header sets feature flags 0x{header.Flags:X8} that this version does not know.");
+            if (header.ReaderSlotCount != HeapLayout.ReaderSlotCount) Add(HeapArea.Header, FileHeader.ReaderSlotCountField, null, $"The header gives {header.ReaderSlotCount} reader slots, not {HeapLayout.ReaderSlotCount}.");
+            if (header.ReaderTable != HeapLayout.ReaderTableOffset) Add(HeapArea.Header, FileHeader.ReaderTableField, null, $"The header puts the reader table at {header.ReaderTable}, not {HeapLayout.ReaderTableOffset}.");
+            if (header.DataStart != HeapLayout.DataStart) Add(HeapArea.Header, FileHeader.DataStartField, null, $"The header puts the data area at {header.DataStart}, not {HeapLayout.DataStart}.");
+            long created = header.CreationTicks;
+            if (created < 0 || created > DateTime.MaxValue.Ticks) Add(HeapArea.Header, FileHeader.CreationTicksField, null, $"The header's creation time ({created} ticks) is not a valid time.");
         }
 
         private bool ChooseMeta()
@@ -197,8 +193,8 @@ namespace AncientPS.Engine.Verification
         private bool CheckMetaSlot(int slot, out MetaPage meta, out string problem)
         {
             long at = HeapLayout.MetaOffsets[slot];
-            byte* copy = stackalloc byte[HeapLayout.MetaSize];
-            byte* previous = stackalloc byte[HeapLayout.MetaSize];
+            byte* copy = stackalloc byte[MetaPage.Size];
+            byte* previous = stackalloc byte[MetaPage.Size];
             problem = null;
             meta = default;
             for (int attempt = 0; attempt < 5; attempt++)
@@ -206,15 +202,15 @@ namespace AncientPS.Engine.Verification
                 if (attempt > 0)
                 {
                     // Only a slot that changes under us may be a commit in progress; a damaged one reads the same again.
-                    Buffer.MemoryCopy(copy, previous, HeapLayout.MetaSize, HeapLayout.MetaSize);
+                    Buffer.MemoryCopy(copy, previous, MetaPage.Size, MetaPage.Size);
                     Thread.Sleep(1);
                 }
-                byte* p = _image.Pointer(at, HeapLayout.MetaSize);
-                Buffer.MemoryCopy(p, copy, HeapLayout.MetaSize, HeapLayout.MetaSize);
+                byte* p = _image.Pointer(at, MetaPage.Size);
+                Buffer.MemoryCopy(p, copy, MetaPage.Size, MetaPage.Size);
                 Interlocked.MemoryBarrier();
                 if (attempt > 0 && Same(copy, previous)) break;
                 bool zero = true;
-                for (int i = 0; i < HeapLayout.MetaSize; i++) if (copy[i] != 0) { zero = false; break; }
+                for (int i = 0; i < MetaPage.Size; i++) if (copy[i] != 0) { zero = false; break; }
                 if (zero) return false; // never written: a new heap has committed once
                 meta = MetaPage.Read(copy);
                 problem = MetaProblem(slot, copy, meta);
@@ -225,13 +221,13 @@ namespace AncientPS.Engine.Verification
 
         private static bool Same(byte* a, byte* b)
         {
-            for (int i = 0; i < HeapLayout.MetaSize; i++) if (a[i] != b[i]) return false;
+            for (int i = 0; i < MetaPage.Size; i++) if (a[i] != b[i]) return false;
             return true;
         }
 
         private string MetaProblem(int slot, byte* copy, MetaPage m)
         {
-            if (*(ulong*)(copy + HeapLayout.MetaChecksumOffset) != Checksum64.Compute(copy, HeapLayout.MetaChecksumOffset))
+            if (!MetaPage.ChecksumMatches(copy))
                 return $"Meta page {slot} fails its checksum (a torn or damaged commit).";
             if (m.TransactionId <= 0) return $"Meta page {slot} gives the impossible transaction {m.TransactionId}.";
             if ((m.TransactionId & 1) != slot) return $"Meta page {slot} holds transaction {m.TransactionId}, which belongs in slot {m.TransactionId & 1}.";
@@ -242,8 +238,8 @@ namespace AncientPS.Engine.Verification
             if (m.UsedBytes + m.FreeBytes != m.CommittedSize - HeapLayout.DataStart)
                 return $"Meta page {slot} accounts {m.UsedBytes} used and {m.FreeBytes} free bytes, which do not add up to the {m.CommittedSize - HeapLayout.DataStart} bytes of the data area.";
             if (m.CommitTicks < 0 || m.CommitTicks > DateTime.MaxValue.Ticks) return $"Meta page {slot} has an invalid commit time.";
-            for (int i = 72; i < HeapLayout.MetaChecksumOffset; i++)
-                if (copy[i] != 0) return $"Meta page {slot} has nonzero reserved bytes (at {72 + i}).";
+            for (int i = MetaPage.ReservedField; i < MetaPage.ReservedField + MetaPage.ReservedSize; i++)
+                if (copy[i] != 0) return $"Meta page {slot} has nonzero reserved bytes (at {i}).";
             return null;
         }
 
@@ -251,16 +247,16 @@ namespace AncientPS.Engine.Verification
 
         private void CheckReaderTable()
         {
-            byte* table = _image.Pointer(HeapLayout.ReaderTableOffset, (long)HeapLayout.ReaderSlotCount * HeapLayout.ReaderSlotSize);
-            int highWater = *(int*)(table + 4);
+            byte* table = _image.Pointer(HeapLayout.ReaderTableOffset, ReaderSlot.TableSize);
+            int highWater = *(int*)(table + ReaderSlot.HighWaterField);
             if (highWater < 0 || highWater > HeapLayout.ReaderSlotCount)
-                Add(HeapArea.ReaderTable, HeapLayout.ReaderTableOffset + 4, null, $"The reader table says {highWater} slots were claimed; there are only {HeapLayout.ReaderSlotCount}.");
+                Add(HeapArea.ReaderTable, HeapLayout.ReaderTableOffset + ReaderSlot.HighWaterField, null, $"The reader table says {highWater} slots were claimed; there are only {HeapLayout.ReaderSlotCount}.");
             for (int i = 0; i < HeapLayout.ReaderSlotCount; i++)
             {
-                byte* s = table + (long)i * HeapLayout.ReaderSlotSize;
-                long at = HeapLayout.ReaderTableOffset + (long)i * HeapLayout.ReaderSlotSize;
-                int pid = *(int*)s;
-                long lo = *(long*)(s + 16), hi = *(long*)(s + 24);
+                byte* s = table + (long)i * ReaderSlot.Size;
+                long at = ReaderSlot.OffsetOf(i);
+                int pid = *(int*)(s + ReaderSlot.PidField);
+                long lo = *(long*)(s + ReaderSlot.OldestPinField), hi = *(long*)(s + ReaderSlot.NewestPinField);
                 if (pid < 0) Add(HeapArea.ReaderTable, at, null, $"Reader slot {i} holds the impossible process id {pid}.");
                 else if (pid > 0 && (lo < 0 || hi < 0 || (lo != 0 && hi < lo)))
                     Add(HeapArea.ReaderTable, at, null, $"Reader slot {i} pins the impossible transaction range {lo}..{hi}.");

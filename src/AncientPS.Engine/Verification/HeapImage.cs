@@ -25,7 +25,7 @@ namespace AncientPS.Engine.Verification
 
         public long ReadReuseHorizon()
         {
-            byte* p = Pointer(HeapLayout.ReuseHorizonOffset, 8);
+            byte* p = Pointer(FileHeader.ReuseHorizonField, 8);
             return p == null ? 0 : System.Threading.Volatile.Read(ref *(long*)p);
         }
 
@@ -128,18 +128,17 @@ namespace AncientPS.Engine.Verification
 
         private static HeapProblem HeaderPrecheck(FileStream stream, string path)
         {
-            if (HeapCore.IsUnfinishedHeap(stream))
+            if (HeapFile.IsUnfinishedHeap(stream))
                 return new HeapProblem(path, HeapArea.Header, 0, null,
                     "The heap's creation was interrupted before it wrote the magic number: mount it without -ReadOnly to finish creating it.");
             var head = new byte[HeapLayout.HeaderSize];
-            int read = HeapCore.ReadFromStart(stream, head);
-            for (int i = 0; i < HeapLayout.Magic.Length; i++)
-                if (i >= read || head[i] != HeapLayout.Magic[i])
-                    return new HeapProblem(path, HeapArea.Header, 0, null, "The file is not an AncientPS heap: its first bytes are not the heap's magic number.");
-            ushort major = BitConverter.ToUInt16(head, 16);
-            if (major > HeapLayout.MajorVersion)
-                return new HeapProblem(path, HeapArea.Header, 16, null,
-                    $"The heap is of format version {major}.{BitConverter.ToUInt16(head, 18)}; this AncientPS reads version {HeapLayout.MajorVersion}. Update AncientPS to check it.");
+            int read = HeapFile.ReadFromStart(stream, head);
+            if (!FileHeader.StartsWithMagic(head, read))
+                return new HeapProblem(path, HeapArea.Header, 0, null, "The file is not an AncientPS heap: its first bytes are not the heap's magic number.");
+            var header = FileHeader.Read(head);
+            if (header.MajorVersion > HeapLayout.MajorVersion)
+                return new HeapProblem(path, HeapArea.Header, FileHeader.MajorVersionField, null,
+                    $"The heap is of format version {header.MajorVersion}.{header.MinorVersion}; this AncientPS reads version {HeapLayout.MajorVersion}. Update AncientPS to check it.");
             if (stream.Length < HeapLayout.DataStart)
                 return new HeapProblem(path, HeapArea.Header, stream.Length, null,
                     $"The file is truncated: it has {stream.Length} bytes, fewer than the {HeapLayout.DataStart} of the header and reader table alone.");

@@ -155,7 +155,7 @@ namespace AncientPS.Benchmarks
                 {
                     "Doubling" => have * 2,
                     "Plus16MiB" => have + 16 * MiB,
-                    // WriteTransaction.EnsureStorage: at least a quarter more (at least 1 MiB), rounded up to 64 KiB.
+                    // GrowthPolicy.GrownLength (Storage/GrowthPolicy.cs): at least a quarter more (at least 1 MiB), rounded up to 64 KiB.
                     "Engine125" => (have + Math.Max(have / 4, MiB) + 0xFFFF) & ~0xFFFFL,
                     _ => throw new ArgumentException(step),
                 };

@@ -42,6 +42,8 @@ namespace AncientPS.Fuzz
                 using (var heap = MappedHeap.Open(work, new HeapOptions { CreateIfMissing = false, LockTimeout = TimeSpan.FromSeconds(1) }))
                 {
                     HeapWalker.ReadEverything(heap);
+                    // Damage is a documented error; a broken engine invariant (InvalidOperationException) is a crash.
+                    heap.CheckInvariants();
                 }
             }
             catch (Exception e) when (HeapWalker.IsDocumented(e))

@@ -82,7 +82,7 @@ namespace AncientPS.HostileProbe
             int r = _random.Next(10);
             int at;
             if (r == 0) at = _random.Next(136);
-            else if (r == 1) at = HeapLayout.MetaOffsets[_random.Next(2)] + _random.Next(HeapLayout.MetaSize);
+            else if (r == 1) at = HeapLayout.MetaOffsets[_random.Next(2)] + _random.Next(MetaPage.Size);
             else if (r == 2) at = _random.Next(length);
             else at = DataStart + _random.Next(Math.Max(1, length - DataStart));
             return Math.Min(at, length - 1);
@@ -124,19 +124,19 @@ namespace AncientPS.HostileProbe
             {
                 if (bytes.Length >= HeapLayout.HeaderSize)
                 {
-                    *(ulong*)(p + HeapLayout.HeaderChecksumOffset) = Checksum64.Compute(p, HeapLayout.HeaderChecksummedBytes);
+                    *(ulong*)(p + FileHeader.ChecksumField) = Checksum64.Compute(p, FileHeader.ChecksummedBytes);
                     foreach (int slot in HeapLayout.MetaOffsets)
                         if (*(long*)(p + slot) != 0)
-                            *(ulong*)(p + slot + HeapLayout.MetaChecksumOffset) = Checksum64.Compute(p + slot, HeapLayout.MetaChecksumOffset);
+                            *(ulong*)(p + slot + MetaPage.ChecksumField) = Checksum64.Compute(p + slot, MetaPage.ChecksumField);
                 }
                 for (long at = DataStart; at + KeyEntry.FixedSize <= bytes.Length; at += 8)
                 {
                     if (p[at] != HeapLayout.KindEntry) continue;
-                    int keyLength = *(ushort*)(p + at + 2), typeLength = *(ushort*)(p + at + 4);
+                    int keyLength = KeyEntry.KeyLengthOf(p + at), typeLength = KeyEntry.TypeNameLengthOf(p + at);
                     if (keyLength == 0 || keyLength > 1024 || typeLength > 512) continue;
                     long size = KeyEntry.FixedSize + 2L * (keyLength + typeLength);
                     if (at + size > bytes.Length) continue;
-                    *(ulong*)(p + at + 56) = Checksum64.Compute(p + at + KeyEntry.FixedSize, 2L * (keyLength + typeLength), Checksum64.Compute(p + at, 56));
+                    *(ulong*)(p + at + KeyEntry.ChecksumField) = KeyEntry.ComputeChecksum(p + at, keyLength, typeLength);
                 }
             }
         }

@@ -23,10 +23,11 @@ namespace AncientPS.Engine.Tests.Concurrency
             string path = _dir.File("threads.heap");
             using var heap = MappedHeap.Open(path);
             var problems = new ConcurrentQueue<string>();
-            long reads = 0, writes = 0;
+            long reads = 0, writes = 0, checks = 0;
             var stop = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-            // Threads 0-3 each own five keys and write them with growing versions; threads 4-7 read any key.
-            var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+            // Threads 0-3 each own five keys and write them with growing versions; threads 4-7 read any key; thread 8
+            // checks the invariants of the free table, reader table and directory while they do.
+            var threads = Enumerable.Range(0, 9).Select(t => new Thread(() =>
             {
                 var random = new Random(t);
                 var seen = new Dictionary<string, long>();
@@ -37,7 +38,12 @@ namespace AncientPS.Engine.Tests.Concurrency
                     // thread may get only a few turns in three seconds, and the count below must not depend on that.
                     while (DateTime.UtcNow < stop || (t < 4 && Array.IndexOf(versions, 0L) >= 0))
                     {
-                        if (t < 4)
+                        if (t == 8)
+                        {
+                            heap.CheckInvariants();
+                            Interlocked.Increment(ref checks);
+                        }
+                        else if (t < 4)
                         {
                             int first = Array.IndexOf(versions, 0L);
                             int k = first >= 0 ? first : random.Next(5);
@@ -65,8 +71,9 @@ namespace AncientPS.Engine.Tests.Concurrency
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
             Assert.Empty(problems);
-            Assert.True(reads > 0 && writes > 0, $"{reads} reads, {writes} writes");
+            Assert.True(reads > 0 && writes > 0 && checks > 0, $"{reads} reads, {writes} writes, {checks} invariant checks");
             Assert.Equal(20, heap.Count);
+            heap.CheckInvariants();
         }
 
         [Fact]

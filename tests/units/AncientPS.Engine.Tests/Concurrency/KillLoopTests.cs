@@ -78,6 +78,8 @@ namespace AncientPS.Engine.Tests.Concurrency
                 // The dead writer's lock is gone at once (the timeout is only there to fail rather than hang).
                 using (var heap = MappedHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromSeconds(30) }))
                 {
+                    // The free table, the reader table and the directory keep their invariants across the kill.
+                    heap.CheckInvariants();
                     foreach (var c in committed)
                     {
                         string problem = SelfCheckingValue.Check(c.Key, heap.Get(c.Key), out long version);
@@ -89,6 +91,7 @@ namespace AncientPS.Engine.Tests.Concurrency
                         Assert.Null(SelfCheckingValue.Check(key, heap.Get(key), out _));
                     heap.Set("after-kill", round);
                     Assert.Equal(round, heap.Get("after-kill"));
+                    heap.CheckInvariants();
                     largestFile = Math.Max(largestFile, heap.Size);
                 }
             }
@@ -98,6 +101,7 @@ namespace AncientPS.Engine.Tests.Concurrency
             using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("after-loop", round);
+                heap.CheckInvariants();
                 var stats = heap.GetStatistics();
                 _output.WriteLine($"{round} kills ({killedBeforeAnyCommit} before any commit) in {clock.Elapsed.TotalSeconds:0} s; " +
                     $"largest file {largestFile / 1024} KiB; now size {stats.Size / 1024} KiB, used {stats.Used / 1024} KiB, pinned {stats.Pinned}, readers {stats.Readers}");

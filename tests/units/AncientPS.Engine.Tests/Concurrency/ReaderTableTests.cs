@@ -18,7 +18,7 @@ namespace AncientPS.Engine.Tests.Concurrency
 
         public void Dispose() => _dir.Dispose();
 
-        private static long SlotOffset(int slot) => HeapLayout.ReaderTableOffset + (long)slot * HeapLayout.ReaderSlotSize;
+        private static long SlotOffset(int slot) => ReaderSlot.OffsetOf(slot);
 
         private static void WriteSlot(string path, int slot, int pid, long start, long min, long max)
         {

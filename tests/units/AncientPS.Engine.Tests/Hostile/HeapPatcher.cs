@@ -42,7 +42,7 @@ namespace AncientPS.Engine.Tests.Hostile
 
         public long Meta(int field) => ReadInt64(LatestMeta + field);
 
-        public long DirectoryRoot => Meta(16);
+        public long DirectoryRoot => Meta(MetaPage.DirectoryRootField);
 
         /// <summary>Changes a field of the latest meta page and reseals its checksum, so that only the field's meaning is tested.</summary>
         public HeapPatcher PatchMeta(int field, long value)
@@ -52,22 +52,22 @@ namespace AncientPS.Engine.Tests.Hostile
         }
 
         /// <summary>Makes the other (older) meta page unusable, so that the engine cannot fall back to it.</summary>
-        public HeapPatcher KillOtherMeta() { WriteInt64(OtherMeta + HeapLayout.MetaChecksumOffset, 0x0BADBADBADBADBAD); return this; }
+        public HeapPatcher KillOtherMeta() { WriteInt64(OtherMeta + MetaPage.ChecksumField, 0x0BADBADBADBADBAD); return this; }
 
         /// <summary>Recomputes the header, meta and key entry checksums.</summary>
         public HeapPatcher Reseal() { Mutator.Reseal(Bytes); return this; }
 
         /// <summary>The value offset of the key entry at <paramref name="entry"/> (its root payload).</summary>
-        public long RootOf(long entry) => ReadInt64(entry + 8);
+        public long RootOf(long entry) => ReadInt64(entry + KeyEntry.PayloadField);
 
         /// <summary>Finds the entry of <paramref name="key"/> by scanning for its kind and key text.</summary>
         public long FindEntry(string key)
         {
             for (long at = HeapLayout.DataStart; at + KeyEntry.FixedSize <= Bytes.Length; at += 8)
             {
-                if (Bytes[at] != HeapLayout.KindEntry || ReadUInt16(at + 2) != key.Length) continue;
+                if (Bytes[at] != HeapLayout.KindEntry || ReadUInt16(at + KeyEntry.KeyLengthField) != key.Length) continue;
                 bool same = true;
-                for (int i = 0; i < key.Length && same; i++) same = ReadUInt16(at + KeyEntry.FixedSize + 2 * i) == key[i];
+                for (int i = 0; i < key.Length && same; i++) same = ReadUInt16(at + KeyEntry.KeyField + 2 * i) == key[i];
                 if (same) return at;
             }
             throw new InvalidOperationException($"No entry for '{key}' in {Path}.");

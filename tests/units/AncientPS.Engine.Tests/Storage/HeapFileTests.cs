@@ -163,7 +163,9 @@ namespace AncientPS.Engine.Tests.Storage
             for (int round = 0; round < 20; round++)
             {
                 for (int i = 0; i < 10; i++) heap.Set("v" + i, new long[16 * 1024]);
+                heap.CheckInvariants();
                 for (int i = 0; i < 10; i++) heap.Remove("v" + i);
+                heap.CheckInvariants();
             }
             Assert.Equal(0, heap.Count);
             Assert.InRange(heap.Size, 0, 8L << 20);
@@ -331,7 +333,7 @@ namespace AncientPS.Engine.Tests.Storage
                 string donor = _dir.File("donor.heap");
                 using (MappedHeap.Open(donor)) { }
                 Array.Copy(File.ReadAllBytes(donor), image, HeapLayout.HeaderSize);
-                Array.Clear(image, magicBytes, HeapLayout.Magic.Length - magicBytes);
+                Array.Clear(image, magicBytes, FileHeader.MagicSize - magicBytes);
             }
             File.WriteAllBytes(path, image);
 

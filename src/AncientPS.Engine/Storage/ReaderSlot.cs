@@ -1,0 +1,26 @@
+namespace AncientPS.Engine.Storage
+{
+    /// <summary>
+    /// One slot of the reader table (docs/format.md, "Reader table"): field positions and where a slot lies. The fields are
+    /// shared with other processes and change under the reader, so <see cref="ReaderRegistry"/> reads and writes them one
+    /// word at a time with volatile and interlocked operations, never as a copied struct.
+    /// </summary>
+    internal static class ReaderSlot
+    {
+        public const int PidField = 0;
+        /// <summary>Slot 0 only: how many slots have ever been claimed. Reserved in the other slots.</summary>
+        public const int HighWaterField = 4;
+        public const int StartTicksField = 8;
+        public const int OldestPinField = 16;
+        public const int NewestPinField = 24;
+        public const int ReservedField = 32;
+        public const int ReservedSize = 32;
+        public const int Size = 64;
+
+        /// <summary>The file offset of slot <paramref name="index"/>.</summary>
+        public static long OffsetOf(int index) => HeapLayout.ReaderTableOffset + (long)index * Size;
+
+        /// <summary>The bytes of the whole table.</summary>
+        public const long TableSize = (long)HeapLayout.ReaderSlotCount * Size;
+    }
+}
