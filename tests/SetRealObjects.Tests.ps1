@@ -3,7 +3,7 @@ BeforeAll {
 
     # The note-property shortcut of Set reads two internal members of PSObject (src/AncientPS/Projection/PropertyBagReader.cs);
     # these tests switch it off to compare with the public way, and call it to see that it is taken.
-    $script:Reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.PropertyBagReader', $true)
+    $script:Reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.PropertyBagReader', $true)
     $script:UseInternal = $script:Reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
 
     function Test-Shortcut([object[]] $Rows) {

@@ -46,7 +46,7 @@ $jsonPath = Join-Path $work 'objects.json'
 $csvPath = Join-Path $work 'objects.csv'
 
 # The switch the Pester tests use too: PropertyBagReader.UseInternalMembers (internal).
-$reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.PropertyBagReader', $true)
+$reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.PropertyBagReader', $true)
 $useInternal = $reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
 
 function New-Rows([int] $N) {

@@ -341,14 +341,7 @@ namespace AncientPS.Engine.Encoding
             long name = code == CollectionCodes.Named ? Name(typeName) : 0;
             var node = ListNode.Write(this, code, name, count, out long offset);
             if (_firstCompositeName == null) _firstCompositeName = typeName;
-            if (count > 0)
-            {
-                var f = _stack.Push(WriteFrameKind.Slots, level, lenient, _adapted);
-                f.Tags = node.Tags;
-                f.Payloads = node.Payloads;
-                f.Count = count;
-                f.Items = items;
-            }
+            if (count > 0) _stack.PushSlots(node.Tags, node.Payloads, items, null, level, lenient, _adapted);
             return offset;
         }
 
@@ -389,13 +382,7 @@ namespace AncientPS.Engine.Encoding
             if (_firstCompositeName == null) _firstCompositeName = typeNames.Count > 0 ? typeNames[0] : "System.Object";
             if (count > 0)
             {
-                var f = _stack.Push(WriteFrameKind.Slots, childLevel, lenient, _adapted);
-                f.Tags = tags;
-                f.Payloads = payloads;
-                f.Count = count;
-                f.Items = values;
-                f.Names = names;
-                if (!isPropertyBag) f.Adapted = true;
+                var f = _stack.PushSlots(tags, payloads, values, names, childLevel, lenient, _adapted || !isPropertyBag);
                 if (keepLevel != null && keepLevel.Count == count) f.KeepLevel = keepLevel;
             }
             return offset;

@@ -26,6 +26,18 @@ namespace AncientPS.Engine.Encoding
             return f;
         }
 
+        /// <summary>A list's or record's slots to fill from <paramref name="items"/>: names for a record (paths), null for a list.</summary>
+        public unsafe WriteFrame PushSlots(byte* tags, ulong* payloads, IReadOnlyList<object> items, IReadOnlyList<string> names, int level, bool lenient, bool adapted)
+        {
+            var f = Push(WriteFrameKind.Slots, level, lenient, adapted);
+            f.Tags = tags;
+            f.Payloads = payloads;
+            f.Count = items.Count;
+            f.Items = items;
+            f.Names = names;
+            return f;
+        }
+
         /// <summary>Removes the innermost frame once every slot of it is written.</summary>
         public void Pop()
         {

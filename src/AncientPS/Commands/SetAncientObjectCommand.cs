@@ -1,3 +1,4 @@
+using AncientPS.Projection;
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;

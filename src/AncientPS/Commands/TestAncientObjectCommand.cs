@@ -1,3 +1,4 @@
+using AncientPS.Projection;
 using System.Management.Automation;
 using AncientPS.Engine;
 

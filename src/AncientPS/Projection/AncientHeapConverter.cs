@@ -3,7 +3,7 @@ using System.Management.Automation;
 using AncientPS.Abstractions;
 using AncientPS.Engine;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Turns a heap that crossed into another process by serialization (Start-Job -ArgumentList $heap, remoting) back into

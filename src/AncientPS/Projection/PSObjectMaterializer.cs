@@ -6,7 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using AncientPS.Engine;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Turns the engine's deep copy (<see cref="AncientValue.Materialize(object)"/>) into what PowerShell users expect from

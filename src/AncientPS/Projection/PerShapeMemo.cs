@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Values remembered per stored record shape, keyed by a list the shape hands out (its names or type names: one

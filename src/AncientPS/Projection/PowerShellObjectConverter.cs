@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using AncientPS.Engine;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Tells the engine what PowerShell's objects are: PSObject wrappers are unwrapped, PSCustomObjects are stored as

@@ -1,6 +1,6 @@
 using AncientPS.Engine;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Hands every stored record out as a PSCustomObject with lazily read note properties (<see cref="StoredRecordObject"/>):

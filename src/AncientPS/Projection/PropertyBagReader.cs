@@ -6,7 +6,7 @@ using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Reads a PSCustomObject's note properties straight from its own member table. Enumerating PSObject.Properties

@@ -7,7 +7,7 @@ using System.Management.Automation;
 using System.Reflection;
 using AncientPS.Engine;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// Shows a stored dictionary to PowerShell as the dictionary it was stored from: its type names (so Clixml, Get-Member

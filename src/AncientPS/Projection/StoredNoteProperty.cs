@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// One stored property of a projected record: a note property, as on the original PSCustomObject, whose value is read

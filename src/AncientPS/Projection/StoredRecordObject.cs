@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using AncientPS.Engine;
 
-namespace AncientPS
+namespace AncientPS.Projection
 {
     /// <summary>
     /// A stored record as PowerShell sees it: a PSCustomObject whose note properties are the stored ones, in their stored
