@@ -58,7 +58,10 @@ namespace AncientPS.Engine
             if (destination == null) throw new ArgumentNullException(nameof(destination));
             string from = Path.GetFullPath(source);
             string to = Path.GetFullPath(destination);
-            if (string.Equals(from, to, Platform.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+            // The same file by path, or through a symbolic link or a linked folder (stat follows them where it is available).
+            bool same = string.Equals(from, to, Platform.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
+                || (Platform.TryStat(from, out var fromId) && Platform.TryStat(to, out var toId) && fromId.SameFile(toId));
+            if (same)
                 throw new ArgumentException("The destination is the source itself. Copy to another file.", nameof(destination));
             if (Directory.Exists(to)) throw new IOException($"'{to}' is a folder. Give the path of a file to copy the heap to.");
             if (!overwrite && File.Exists(to)) throw new IOException($"'{to}' already exists. Allow overwriting it to replace it.");

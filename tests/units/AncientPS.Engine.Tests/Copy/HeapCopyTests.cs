@@ -62,6 +62,23 @@ namespace AncientPS.Engine.Tests.Copy
         }
 
         [Fact]
+        public void A_copy_onto_its_source_through_a_symbolic_link_is_refused_and_the_source_kept()
+        {
+            if (OperatingSystem.IsWindows()) return; // symbolic links need privileges there; the path check covers it
+            using var folder = new TempFolder();
+            string source = folder.File("source.heap");
+            using (var heap = MappedHeap.Open(source)) heap.Set("a", 1);
+            string link = folder.File("link.heap");
+            File.CreateSymbolicLink(link, source);
+            long length = new FileInfo(source).Length;
+            var error = Assert.Throws<ArgumentException>(() => HeapCopy.Copy(source, link, compact: false, overwrite: true));
+            Assert.Contains("source itself", error.Message);
+            Assert.Equal(length, new FileInfo(source).Length);
+            using var check = MappedHeap.Open(source);
+            Assert.Equal(1, check.Get("a"));
+        }
+
+        [Fact]
         public void A_compacted_copy_leaves_out_removed_space_and_keeps_sharing()
         {
             using var folder = new TempFolder();

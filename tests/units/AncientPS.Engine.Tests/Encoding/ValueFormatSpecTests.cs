@@ -142,8 +142,8 @@ namespace AncientPS.Engine.Tests.Encoding
             var sizes = Regex.Match(elements, @"element sizes ([\d, ]+);").Groups[1].Value.Split(',').Select(x => int.Parse(x.Trim())).ToArray();
             var packable = Enumerable.Range(0, 256).Select(i => (byte)i).Where(NodeTags.IsPackable).ToArray();
             Assert.Equal(packable.Select(tag => NodeTags.ElementSize(tag)), sizes);
-            Assert.Equal(packable.First(), NodeTags.Boolean);
-            Assert.Equal(packable.Last(), NodeTags.Double);
+            Assert.Equal(NodeTags.Boolean, packable.First());
+            Assert.Equal(NodeTags.Double, packable.Last());
             Assert.Contains($"0x{packable.First():X2}-0x{packable.Last():X2}", t.Single(r => r.Offset == PackedListNode.ElementTagAt.ToString()).Field);
         }
 
