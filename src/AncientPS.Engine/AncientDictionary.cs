@@ -27,8 +27,8 @@ namespace AncientPS.Engine
         private readonly uint* _index;
         private readonly DictionaryNode _node;
         private string _typeName;
-        private KeyCollection _keys;
-        private ValueCollection _values;
+        private EntryCollection _keys;
+        private EntryCollection _values;
         // Composite keys and values are projected once per view (see AncientList): two reads give the same object.
         private ProjectionCache _projected;
 
@@ -272,11 +272,11 @@ namespace AncientPS.Engine
             finally { space.ExitRead(); }
         }
 
-        public ICollection Keys => _keys ?? (_keys = new KeyCollection(this));
-        public ICollection Values => _values ?? (_values = new ValueCollection(this));
+        public ICollection Keys => _keys ?? (_keys = new EntryCollection(this, values: false));
+        public ICollection Values => _values ?? (_values = new EntryCollection(this, values: true));
 
-        IEnumerable<object> IReadOnlyDictionary<object, object>.Keys => (KeyCollection)Keys;
-        IEnumerable<object> IReadOnlyDictionary<object, object>.Values => (ValueCollection)Values;
+        IEnumerable<object> IReadOnlyDictionary<object, object>.Keys => (EntryCollection)Keys;
+        IEnumerable<object> IReadOnlyDictionary<object, object>.Values => (EntryCollection)Values;
 
         public bool IsReadOnly => true;
         public bool IsFixedSize => true;
@@ -352,24 +352,13 @@ namespace AncientPS.Engine
             public void Reset() => _index = -1;
         }
 
-        private sealed class KeyCollection : ICollection, IReadOnlyList<object>
+        /// <summary>The keys or the values of the dictionary, read on access in stored order.</summary>
+        private sealed class EntryCollection : ICollection, IReadOnlyList<object>
         {
             private readonly AncientDictionary _d;
-            public KeyCollection(AncientDictionary d) { _d = d; }
-            public object this[int index] => (uint)index < (uint)_d._count ? _d.ReadEntry(index, false) : throw new ArgumentOutOfRangeException(nameof(index));
-            public int Count => _d._count;
-            public bool IsSynchronized => false;
-            public object SyncRoot => _d;
-            public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(this[i], index + i); }
-            public IEnumerator<object> GetEnumerator() { for (int i = 0; i < _d._count; i++) yield return this[i]; }
-            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-        }
-
-        private sealed class ValueCollection : ICollection, IReadOnlyList<object>
-        {
-            private readonly AncientDictionary _d;
-            public ValueCollection(AncientDictionary d) { _d = d; }
-            public object this[int index] => (uint)index < (uint)_d._count ? _d.ReadEntry(index, true) : throw new ArgumentOutOfRangeException(nameof(index));
+            private readonly bool _values;
+            public EntryCollection(AncientDictionary d, bool values) { _d = d; _values = values; }
+            public object this[int index] => (uint)index < (uint)_d._count ? _d.ReadEntry(index, _values) : throw new ArgumentOutOfRangeException(nameof(index));
             public int Count => _d._count;
             public bool IsSynchronized => false;
             public object SyncRoot => _d;
