@@ -306,6 +306,21 @@ function Test-ExampleOutput([string] $Expected, [string] $Actual) {
     [regex]::IsMatch((ConvertTo-ComparableOutput $Actual), "^$pattern$")
 }
 
+# For the Pester suites that run examples (tests/Help.Tests.ps1, tests/Recipes.Tests.ps1): one example's run must not
+# throw, must print what the docs show when they show output, and must write no error when they show none.
+function Assert-ExampleRun($Run, $Output) {
+    $Run | Should -Not -BeNullOrEmpty
+    $Run.Threw | Should -BeNullOrEmpty -Because 'the example must not throw'
+    if ($null -ne $Output) {
+        $shown = ConvertTo-ComparableOutput $Output
+        $printed = ConvertTo-ComparableOutput $Run.Output
+        Test-ExampleOutput -Expected $Output -Actual $Run.Output | Should -BeTrue -Because "it should print`n$shown`n---- but printed ----`n$printed`n----"
+    }
+    else {
+        @($Run.Errors) | Should -BeNullOrEmpty -Because 'an example without shown output must run without errors'
+    }
+}
+
 # The lines build/Invoke-HelpExample.ps1 writes around what one example shows.
 function Get-ExampleMarker([int] $Line, [switch] $Begin) {
     "##### example at line $Line $(if ($Begin) { 'begins' } else { 'ends' }) #####"

@@ -222,17 +222,7 @@ Describe 'The examples in <File>' -ForEach $exampleFiles {
     }
 
     It 'runs the example at line <Line> and prints what the docs show' -ForEach $Examples {
-        $run = $runs | Where-Object Line -EQ $Line
-        $run | Should -Not -BeNullOrEmpty
-        $run.Threw | Should -BeNullOrEmpty -Because 'the example must not throw'
-        if ($null -ne $Output) {
-            $shown = ConvertTo-ComparableOutput $Output
-            $printed = ConvertTo-ComparableOutput $run.Output
-            Test-ExampleOutput -Expected $Output -Actual $run.Output | Should -BeTrue -Because "it should print`n$shown`n---- but printed ----`n$printed`n----"
-        }
-        else {
-            @($run.Errors) | Should -BeNullOrEmpty -Because 'an example without shown output must run without errors'
-        }
+        Assert-ExampleRun ($runs | Where-Object Line -EQ $Line) $Output
     }
 }
 
