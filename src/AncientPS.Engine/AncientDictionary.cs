@@ -50,9 +50,11 @@ namespace AncientPS.Engine
         /// <summary>The node as opened (its header checked), for the verifier.</summary>
         internal DictionaryNode Node => _node;
 
-        public MappedHeap Heap => _context.Space.Heap;
-        public string Key => _context.Key;
-        public long Offset => _offset;
+        // Where the node lives: AncientValue.Describe hands these out, so that the view's public surface is a dictionary's.
+        MappedHeap IAncientNode.Heap => _context.Space.Heap;
+        string IAncientNode.Key => _context.Key;
+        long IAncientNode.Offset => _offset;
+        internal long NodeOffset => _offset;
         /// <summary>The number of elements; like every other member, it fails once the heap is dismounted.</summary>
         public int Count
         {
@@ -64,10 +66,10 @@ namespace AncientPS.Engine
         }
 
         /// <summary>True when string keys compare ignoring case (see docs/format-values.md for the folding).</summary>
-        public bool IgnoresCase => _ignoreCase;
+        internal bool IgnoresCase => _ignoreCase;
 
         /// <summary>The type name of the stored dictionary, such as "System.Collections.Hashtable".</summary>
-        public string DictionaryTypeName
+        internal string DictionaryTypeName
         {
             get
             {
@@ -225,7 +227,7 @@ namespace AncientPS.Engine
         private int _ordered; // 0 not known yet, 1 an OrderedDictionary, 2 any other dictionary
 
         /// <summary>True for a dictionary stored from an OrderedDictionary (PowerShell's [ordered]), whose entries keep their order.</summary>
-        public bool IsOrdered
+        internal bool IsOrdered
         {
             get
             {
@@ -239,7 +241,7 @@ namespace AncientPS.Engine
         /// (<c>$ordered[0]</c>, as OrderedDictionary's own int indexer; a negative one counts from the end, as PowerShell
         /// takes it), null out of range; any other index is a key.
         /// </summary>
-        public object GetByIndex(object index)
+        internal object GetByIndex(object index)
         {
             if (index is int position && IsOrdered)
             {
@@ -365,6 +367,9 @@ namespace AncientPS.Engine
             public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(this[i], index + i); }
             public IEnumerator<object> GetEnumerator() { for (int i = 0; i < _d._count; i++) yield return this[i]; }
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+            /// <summary>As the original's key or value collection names itself (System.Collections.Hashtable+KeyCollection).</summary>
+            public override string ToString() => EntryCollectionNames.Of(_d.DictionaryTypeName, _values) ?? base.ToString();
         }
     }
 }

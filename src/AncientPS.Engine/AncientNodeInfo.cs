@@ -8,8 +8,9 @@ namespace AncientPS.Engine
     /// </summary>
     public sealed class AncientNodeInfo
     {
-        internal AncientNodeInfo(MappedHeap heap, string key, long offset, string typeName, bool isPacked, Type elementType)
+        internal AncientNodeInfo(MappedHeap heap, string key, long offset, string typeName, bool isPacked, Type elementType, bool ignoresCase = false)
         {
+            IgnoresCase = ignoresCase;
             Heap = heap;
             Key = key;
             Offset = offset;
@@ -36,5 +37,8 @@ namespace AncientPS.Engine
 
         /// <summary>The element type of a packed list; System.Object for any other list; null for dictionaries and records.</summary>
         public Type ElementType { get; }
+
+        /// <summary>True for a dictionary whose string keys compare ignoring case (PowerShell's @{} and [ordered]@{}).</summary>
+        public bool IgnoresCase { get; }
     }
 }

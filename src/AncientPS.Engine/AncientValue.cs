@@ -20,7 +20,7 @@ namespace AncientPS.Engine
                 case AncientList list:
                     return new AncientNodeInfo(list.Context.Space.Heap, list.Context.Key, list.NodeOffset, list.CollectionTypeName, list.IsPacked, list.ElementType);
                 case AncientDictionary dictionary:
-                    return new AncientNodeInfo(dictionary.Heap, dictionary.Key, dictionary.Offset, dictionary.DictionaryTypeName, false, null);
+                    return new AncientNodeInfo(dictionary.Context.Space.Heap, dictionary.Context.Key, dictionary.NodeOffset, dictionary.DictionaryTypeName, false, null, dictionary.IgnoresCase);
                 case AncientRecord record:
                     return new AncientNodeInfo(record.Heap, record.Key, record.Offset, record.TypeNames.Count > 0 ? record.TypeNames[0] : null, false, null);
                 default:
@@ -225,11 +225,11 @@ namespace AncientPS.Engine
                     }
                     case AncientDictionary dictionary:
                     {
-                        var f = new Frame { Kind = Kind.Dictionary, Offset = dictionary.Offset, Dictionary = dictionary, Count = 2 * dictionary.Count };
+                        var f = new Frame { Kind = Kind.Dictionary, Offset = dictionary.NodeOffset, Dictionary = dictionary, Count = 2 * dictionary.Count };
                         f.TargetDictionary = CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
                         f.Result = f.TargetDictionary;
-                        _memo[dictionary.Offset] = f.Result;
-                        _memoTags[dictionary.Offset] = NodeTags.Dictionary;
+                        _memo[dictionary.NodeOffset] = f.Result;
+                        _memoTags[dictionary.NodeOffset] = NodeTags.Dictionary;
                         return f;
                     }
                     case AncientRecord record:

@@ -18,8 +18,10 @@ function New-FidelityShapes {
     # Each shape: Name, Value (what Set-AncientObject gets), Reference (what the stored copy must behave like: the value
     # itself, or its serialized round trip at the same depth for live .NET objects), Depth.
     $shapes = [System.Collections.Generic.List[object]]::new()
-    function Add-Shape($Name, $Value, $Reference = $Value, [int] $Depth = 2, [switch] $NoNesting) {
-        $shapes.Add([pscustomobject]@{ Name = $Name; Value = $Value; Reference = $Reference; Depth = $Depth; NoNesting = [bool]$NoNesting })
+    # Mask: a pattern for live values that change between reading the reference and storing the copy (a drive's free
+    # space); both texts have its matches blanked before they are compared.
+    function Add-Shape($Name, $Value, $Reference = $Value, [int] $Depth = 2, [switch] $NoNesting, [string] $Mask) {
+        $shapes.Add([pscustomobject]@{ Name = $Name; Value = $Value; Reference = $Reference; Depth = $Depth; NoNesting = [bool]$NoNesting; Mask = $Mask })
     }
     # Some cmdlets change the objects they are given (Select-Object adds a Selected.* type name to a PSCustomObject),
     # so every operation gets the shapes anew: New-FidelityShapes is called once per operation.
@@ -45,7 +47,7 @@ function New-FidelityShapes {
 
     # Live .NET objects: the reference is what PowerShell's serializer gives back at the same depth.
     $files = @(Get-ChildItem -LiteralPath $PSHOME -File | Sort-Object Name | Select-Object -First 3)
-    Add-Shape 'Get-ChildItem' $files (Get-SerializedCopy $files 1) -Depth 1 -NoNesting
+    Add-Shape 'Get-ChildItem' $files (Get-SerializedCopy $files 1) -Depth 1 -NoNesting -Mask '(?<=\b(Used|Free)\W{1,4})\d+' 
     # A sleeping process, so that its values do not change between the reference's copy and the stored one.
     $process = @(Get-Process -Id $script:FidelitySleeper.Id)
     Add-Shape 'Get-Process' $process (Get-SerializedCopy $process 1) -Depth 1 -NoNesting
@@ -176,6 +178,7 @@ function Invoke-FidelityComparison($Heap, $Operations, [string[]] $OnlyShape, [s
                 $fromHeap, $original = $modes[$mode]
                 $a = Invoke-FidelityOperation $Operations[$op] $original $names
                 $b = Invoke-FidelityOperation $Operations[$op] $fromHeap $names
+                if ($shape.Mask) { $a = $a -replace $shape.Mask, '(live)'; $b = $b -replace $shape.Mask, '(live)' }
                 [pscustomobject]@{ Shape = $shape.Name; Mode = $mode; Operation = $op; Same = ($a -ceq $b); Original = $a; Stored = $b }
             }
         }

@@ -114,7 +114,7 @@ namespace AncientPS.Engine.Verification
         /// <summary>Every index slot names an existing entry once, and every entry with a plain key is found through the index.</summary>
         private void CheckIndex(AncientDictionary dictionary, NodeContext context)
         {
-            long offset = dictionary.Offset;
+            long offset = dictionary.NodeOffset;
             var node = dictionary.Node;
             int count = node.Count;
             long capacity = node.Capacity;

@@ -16,7 +16,7 @@ namespace AncientPS.Engine.Views
     /// </summary>
     internal sealed class DictionaryMetaObject : DynamicMetaObject
     {
-        private static readonly MethodInfo s_getByIndex = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.GetByIndex));
+        private static readonly MethodInfo s_getByIndex = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.GetByIndex), BindingFlags.Instance | BindingFlags.NonPublic);
         private static readonly MethodInfo s_tryGetValue = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.TryGetValue), new[] { typeof(object), typeof(object).MakeByRefType() });
 
         public DictionaryMetaObject(Expression expression, AncientDictionary value)

@@ -26,6 +26,7 @@ namespace AncientPS.Projection
         {
             public Collection<string> TypeNames;
             public string[] Properties;
+            public string[] PropertyTypes; // the declared type of each property, as PowerShell names an adapted property's type
         }
 
         public override Collection<PSAdaptedProperty> GetProperties(object baseObject)
@@ -70,7 +71,15 @@ namespace AncientPS.Projection
         }
 
         public override string GetPropertyTypeName(PSAdaptedProperty adaptedProperty)
-            => GetPropertyValue(adaptedProperty)?.GetType().FullName ?? typeof(object).FullName;
+        {
+            if (!ReferenceEquals(adaptedProperty.Tag, s_dictionaryKey))
+            {
+                var original = OriginalOf(adaptedProperty.BaseObject);
+                int i = Array.IndexOf(original.Properties, adaptedProperty.Name);
+                if (i >= 0) return original.PropertyTypes[i];
+            }
+            return GetPropertyValue(adaptedProperty)?.GetType().FullName ?? typeof(object).FullName;
+        }
 
         public override bool IsGettable(PSAdaptedProperty adaptedProperty) => true;
 
@@ -92,7 +101,7 @@ namespace AncientPS.Projection
         /// </summary>
         internal static object StandInFor(object value)
         {
-            string name = value is AncientList list ? AncientValue.Describe(list).TypeName : value is AncientDictionary dictionary ? dictionary.DictionaryTypeName : null;
+            string name = value is AncientList list ? AncientValue.Describe(list).TypeName : value is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : null;
             if (name == null) return value;
             var standIn = s_standIns.GetOrAdd(name, n =>
             {
@@ -111,7 +120,7 @@ namespace AncientPS.Projection
         private static Original OriginalOf(object baseObject)
         {
             object view = Unwrap(baseObject);
-            string stored = view is AncientDictionary dictionary ? dictionary.DictionaryTypeName : view.GetType().FullName;
+            string stored = view is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : view.GetType().FullName;
             return s_originals.GetOrAdd(stored, Describe);
         }
 
@@ -124,18 +133,31 @@ namespace AncientPS.Projection
                 original.TypeNames.Add(storedName);
                 original.TypeNames.Add("System.Object");
                 original.Properties = new[] { "Count" };
+                original.PropertyTypes = new[] { typeof(int).FullName };
                 return original;
             }
             for (var t = type; t != null; t = t.BaseType) original.TypeNames.Add(t.FullName);
             var names = new List<string>();
+            var types = new List<string>();
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 if (property.GetIndexParameters().Length > 0 || names.Contains(property.Name)) continue;
                 names.Add(property.Name);
+                types.Add(property.PropertyType.FullName ?? property.PropertyType.Name);
             }
-            // PowerShell also shows ICollection.Count, which arrays implement explicitly.
-            if (typeof(ICollection).IsAssignableFrom(type) && !names.Contains("Count")) names.Add("Count");
+            // Then, as PowerShell lists them, the properties of the interfaces the type implements explicitly
+            // (OrderedDictionary's IsFixedSize, SyncRoot and IsSynchronized), in the order of its interfaces.
+            foreach (var face in type.GetInterfaces())
+            {
+                foreach (var property in face.GetProperties())
+                {
+                    if (property.GetIndexParameters().Length > 0 || names.Contains(property.Name)) continue;
+                    names.Add(property.Name);
+                    types.Add(property.PropertyType.FullName ?? property.PropertyType.Name);
+                }
+            }
             original.Properties = names.ToArray();
+            original.PropertyTypes = types.ToArray();
             return original;
         }
 

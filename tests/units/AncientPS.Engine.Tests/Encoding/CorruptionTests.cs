@@ -74,7 +74,7 @@ namespace AncientPS.Engine.Tests.Encoding
             var source = new Hashtable();
             for (int i = 0; i < 10; i++) source["k" + i] = i;
             var d = (AncientDictionary)_arena.Store(source);
-            long at = d.Offset;
+            long at = d.NodeOffset;
             byte* p = _arena.At(at);
             uint capacity = *(uint*)(p + 8);
             long indexStart = 24 + ((20 + 7) & ~7) + 16 * 10;

@@ -227,7 +227,7 @@ namespace AncientPS.Engine.Tests.Encoding
             var table = new Hashtable();
             table["self"] = table;
             var d = (AncientDictionary)_arena.Store(table);
-            Assert.Equal(d.Offset, ((AncientDictionary)d["self"]).Offset);
+            Assert.Equal(d.NodeOffset, ((AncientDictionary)d["self"]).NodeOffset);
         }
 
         [Fact]

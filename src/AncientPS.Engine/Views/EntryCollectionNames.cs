@@ -1,0 +1,57 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace AncientPS.Engine.Views
+{
+    /// <summary>
+    /// The text a stored dictionary's original key and value collections give (their type's name), so that a dictionary
+    /// formatted as one object (Format-List, CSV, HTML) shows what the original shows. Only for collection types of .NET
+    /// itself, made empty with their parameterless constructor: a type named by a heap file is never otherwise run.
+    /// </summary>
+    internal static class EntryCollectionNames
+    {
+        private static readonly ConcurrentDictionary<string, string[]> s_names = new ConcurrentDictionary<string, string[]>(StringComparer.Ordinal);
+
+        /// <summary>The keys' (or values') collection text of a dictionary stored from <paramref name="typeName"/>; null when unknown.</summary>
+        public static string Of(string typeName, bool values)
+        {
+            if (typeName == null) return null;
+            var names = s_names.GetOrAdd(typeName, Describe);
+            return names?[values ? 1 : 0];
+        }
+
+        private static string[] Describe(string typeName)
+        {
+            try
+            {
+                var type = Type.GetType(typeName, false);
+                if (type == null)
+                    foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+                        if (IsFramework(assembly) && (type = assembly.GetType(typeName, false)) != null) break;
+                if (type == null || !IsFramework(type) || !typeof(IDictionary).IsAssignableFrom(type) || type.IsAbstract) return null;
+                if (type.IsGenericType)
+                    foreach (var argument in type.GetGenericArguments())
+                        if (!IsFramework(argument)) return null;
+                if (type.GetConstructor(Type.EmptyTypes) == null) return null;
+                var empty = (IDictionary)Activator.CreateInstance(type);
+                return new[] { empty.Keys.ToString(), empty.Values.ToString() };
+            }
+            catch (Exception e) when (e is ArgumentException || e is TypeLoadException || e is System.IO.IOException || e is BadImageFormatException
+                || e is MemberAccessException || e is TargetInvocationException || e is NotSupportedException)
+            {
+                return null;
+            }
+        }
+
+        private static bool IsFramework(Type type) => IsFramework(type.Assembly);
+
+        private static bool IsFramework(Assembly assembly)
+        {
+            if (assembly == typeof(object).Assembly) return true;
+            string name = assembly.GetName().Name;
+            return name == "System" || name.StartsWith("System.", StringComparison.Ordinal) || name == "mscorlib" || name == "netstandard";
+        }
+    }
+}
