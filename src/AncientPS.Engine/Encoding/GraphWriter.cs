@@ -233,28 +233,28 @@ namespace AncientPS.Engine.Encoding
                 {
                     var items = SourceCollections.Items((IList)value);
                     t = NodeTags.List;
-                    offset = WriteList(profile.Name, items, level, false);
+                    offset = WriteList(CollectionName(profile.Name, false), items, level, false);
                     break;
                 }
                 case StoredKind.Enumerable:
                 {
                     var items = SourceCollections.Items((IEnumerable)value, _cancel);
                     t = NodeTags.List;
-                    offset = WriteList(profile.Name, items, level, false);
+                    offset = WriteList(CollectionName(profile.Name, false), items, level, false);
                     break;
                 }
                 case StoredKind.Dictionary:
                 {
                     SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys, values, level);
+                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level);
                     break;
                 }
                 case StoredKind.GenericDictionary:
                 {
                     SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(profile.Name, ComparerProbe.IgnoresCase(value), keys, values, level);
+                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level);
                     break;
                 }
                 case StoredKind.AncientDictionary:
@@ -311,6 +311,14 @@ namespace AncientPS.Engine.Encoding
             if (!profile.IsValueType) _memo.Add(value, t, (ulong)offset);
             return value;
         }
+
+        /// <summary>
+        /// The collection type a list or dictionary is stored as: its own, except inside a .NET object, where it is what
+        /// Import-Clixml gives back for any list or dictionary there (an ArrayList, a Hashtable), as a stored .NET object
+        /// is its serializer's copy.
+        /// </summary>
+        private string CollectionName(string name, bool dictionary)
+            => !_adapted ? name : dictionary ? "System.Collections.Hashtable" : "System.Collections.ArrayList";
 
         private AncientUnsupportedTypeException Refusal(string reason, Type type)
         {

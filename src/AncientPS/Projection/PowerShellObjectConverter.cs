@@ -37,6 +37,7 @@ namespace AncientPS.Projection
                 object baseObject = pso.BaseObject;
                 if (baseObject is PSCustomObject) return pso;
                 if (baseObject is PSCredential || baseObject is System.Net.NetworkCredential) return WithoutEmptyCredential(baseObject);
+                if (baseObject is ScriptBlock block) return TextOf(block);
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
                     _wrappers.Remove(baseObject);
@@ -44,8 +45,15 @@ namespace AncientPS.Projection
                 }
                 return baseObject;
             }
+            if (value is ScriptBlock script) return TextOf(script);
             return WithoutEmptyCredential(value);
         }
+
+        /// <summary>
+        /// A script block is stored as its text, which is what Import-Clixml gives back for one (PowerShell's serializer
+        /// never turns text back into code it would run).
+        /// </summary>
+        private static string TextOf(ScriptBlock block) => block.ToString();
 
         // Unwrap hands a PSCustomObject over as its PSObject, and every other object as its base object.
         public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject;
@@ -67,7 +75,9 @@ namespace AncientPS.Projection
             var names = new List<string>();
             var values = new List<object>();
             var instance = new List<bool>();
-            ReadProperties(pso, names, values, instance);
+            var adapted = new List<bool>();
+            ReadProperties(pso, names, values, instance, adapted);
+            if (!isPropertyBag) HiddenTypeMembers.Add(pso, names, values, adapted, instance);
 
             var typeNames = new List<string>(pso.TypeNames);
             if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
@@ -98,7 +108,7 @@ namespace AncientPS.Projection
             }
         }
 
-        private static void ReadProperties(PSObject pso, List<string> names, List<object> values, List<bool> instance)
+        private static void ReadProperties(PSObject pso, List<string> names, List<object> values, List<bool> instance, List<bool> adapted)
         {
             foreach (var property in pso.Properties)
             {
@@ -120,6 +130,7 @@ namespace AncientPS.Projection
                 names.Add(property.Name);
                 values.Add(propertyValue);
                 instance.Add(property.IsInstance && !(property is PSProperty)); // an adapted .NET property says IsInstance too
+                adapted.Add(property is PSProperty);
             }
         }
 

@@ -1,0 +1,92 @@
+# A stored .NET object is its serializer's copy: at the same depth it must behave as what Import-Clixml gives back.
+# Every expectation here is the reference object's own output in this process, never text written by hand.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+
+    function Get-SerializedCopy($Value, [int] $Depth) {
+        , [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($Value, $Depth))
+    }
+
+    function Get-Stored($Value, [int] $Depth) {
+        $key = "k$([guid]::NewGuid().ToString('N'))"
+        Set-AncientObject -Heap $script:heap -Key $key -InputObject $Value -Depth $Depth -WarningAction SilentlyContinue
+        , (Get-AncientObject -Heap $script:heap -Key $key -NoEnumerate)
+    }
+}
+
+Describe 'Stored .NET objects against Import-Clixml''s copy' {
+    BeforeAll { $script:heap = Mount-AncientHeap -Anonymous }
+    AfterAll { Dismount-AncientHeap -Heap $script:heap }
+
+    It 'shows files in Format-Table and Format-List as the copy does (the type''s hidden NameString, LengthString, LastWriteTimeString)' {
+        $files = @(Get-ChildItem -LiteralPath $PSHOME -File | Sort-Object Name | Select-Object -First 3)
+        $reference = Get-SerializedCopy $files 1
+        $stored = Get-Stored $files 1
+        ($stored | Format-Table | Out-String -Width 200) | Should -BeExactly ($reference | Format-Table | Out-String -Width 200)
+        ($stored | Format-List | Out-String -Width 200) | Should -BeExactly ($reference | Format-List | Out-String -Width 200)
+        $stored[0].NameString | Should -BeExactly $reference[0].NameString
+        $stored[0].LengthString | Should -BeExactly $reference[0].LengthString
+    }
+
+    It 'keeps a command''s hidden Namespace, in the copy''s property order' {
+        $command = Get-Command -Name Get-Item -CommandType Cmdlet
+        $reference = Get-SerializedCopy $command 1
+        $stored = Get-Stored $command 1
+        $stored.Namespace | Should -BeExactly $reference.Namespace
+        @($stored.PSObject.Properties.Name)[0..2] | Should -Be @($reference.PSObject.Properties.Name)[0..2]
+    }
+
+    It 'stores an enum past the depth as its text, as the serializer does' {
+        $process = Get-Process -Id $PID
+        $reference = Get-SerializedCopy $process 1
+        $stored = Get-Stored $process 1
+        $stored.PriorityClass | Should -BeExactly $reference.PriorityClass
+        $stored.PriorityClass.GetType() | Should -Be $reference.PriorityClass.GetType()
+    }
+
+    It 'stores a list or dictionary inside a .NET object as the ArrayList or Hashtable Import-Clixml gives back' {
+        $command = Get-Command -Name Get-Item -CommandType Cmdlet
+        $reference = Get-SerializedCopy $command 1
+        $stored = Get-Stored $command 1
+        $stored.Parameters.ToString() | Should -BeExactly $reference.Parameters.ToString()
+        $stored.ParameterSets.ToString() | Should -BeExactly $reference.ParameterSets.ToString()
+        @($stored.Parameters.GetEnumerator())[0].GetType() | Should -Be @($reference.Parameters.GetEnumerator())[0].GetType()
+        @($stored.Parameters.Keys | Sort-Object) | Should -Be @($reference.Parameters.Keys | Sort-Object)
+    }
+
+    It 'stores a script block as its text, as Import-Clixml gives it back: <Name>' -TestCases @(
+        @{ Name = 'at the root'; Value = { Get-Date -Format o } }
+        @{ Name = 'in a record'; Value = [pscustomobject]@{ Action = { 1 + 1 }; Name = 'job' } }
+    ) {
+        $reference = Get-SerializedCopy $Value 2
+        $stored = Get-Stored $Value 2
+        ($stored | ConvertTo-Json -Compress) | Should -BeExactly ($reference | ConvertTo-Json -Compress)
+        if ($Value -is [scriptblock]) { $stored | Should -BeOfType ([string]) } else { $stored.Action | Should -BeOfType ([string]) }
+    }
+}
+
+Describe 'Stored dictionaries show what the original dictionary shows' {
+    BeforeAll { $script:heap = Mount-AncientHeap -Anonymous }
+    AfterAll { Dismount-AncientHeap -Heap $script:heap }
+
+    It 'lists the original type''s properties, in its order, with its property types: <Name>' -TestCases @(
+        @{ Name = 'hashtable'; Value = @{ a = 1; b = 'two' } }
+        @{ Name = 'ordered'; Value = [ordered]@{ z = 1; a = 'two' } }
+        @{ Name = 'generic'; Value = & { $d = [System.Collections.Generic.Dictionary[string, int]]::new(); $d['one'] = 1; $d } }
+    ) {
+        $stored = Get-Stored $Value 2
+        $shown = { param($d) @($d.PSObject.Properties | Where-Object Name -NotIn 'Comparer', 'Capacity' | ForEach-Object { "$($_.Name):$($_.TypeNameOfValue)" }) }
+        (& $shown $stored) | Should -Be (& $shown $Value)
+        @(Get-Member -InputObject $stored -MemberType Property | Where-Object Name -In 'Heap', 'Key', 'Offset', 'IgnoresCase', 'DictionaryTypeName', 'IsOrdered') | Should -BeNullOrEmpty
+        $stored.Keys.ToString() | Should -BeExactly $Value.Keys.ToString()
+        $stored.Values.ToString() | Should -BeExactly $Value.Values.ToString()
+    }
+
+    It 'still answers a key as a member and reports where it lives through Describe' {
+        $stored = Get-Stored ([ordered]@{ web01 = 1 }) 2
+        $stored.web01 | Should -Be 1
+        $info = [AncientPS.Engine.AncientValue]::Describe($stored)
+        $info.TypeName | Should -BeExactly 'System.Collections.Specialized.OrderedDictionary'
+        $info.IgnoresCase | Should -BeTrue
+    }
+}
