@@ -90,3 +90,26 @@ Describe 'Stored dictionaries show what the original dictionary shows' {
         $info.IgnoresCase | Should -BeTrue
     }
 }
+
+Describe 'Stored XML documents' {
+    BeforeAll { $script:heap = Mount-AncientHeap -Anonymous }
+    AfterAll { Dismount-AncientHeap -Heap $script:heap }
+
+    It 'reads an [xml] document back as the document Import-Clixml gives, at the root and inside a record' {
+        $xml = [xml]'<servers><server name="web01" up="true"><ip>10.0.0.1</ip></server><server name="web02"/></servers>'
+        $reference = Get-SerializedCopy $xml 2
+        $stored = Get-Stored $xml 2
+        $stored | Should -BeOfType ([System.Xml.XmlDocument])
+        $stored.OuterXml | Should -BeExactly $reference.OuterXml
+        @($stored.servers.server.name) | Should -Be @($reference.servers.server.name)
+        $parent = Get-Stored ([pscustomobject]@{ Config = $xml; Name = 'x' }) 2
+        $parent.Config.servers.server[0].ip | Should -BeExactly $reference.servers.server[0].ip
+    }
+
+    It 'reads a record that only looks like a stored document, but holds no XML, as the record it is' {
+        $record = [pscustomobject]@{ PSTypeName = 'System.Xml.XmlDocument'; OuterXml = 'not <xml' }
+        $stored = Get-Stored $record 2
+        $stored.OuterXml | Should -BeExactly 'not <xml'
+        $stored | Should -Not -BeOfType ([System.Xml.XmlDocument])
+    }
+}

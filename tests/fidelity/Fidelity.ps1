@@ -44,6 +44,11 @@ function New-FidelityShapes {
     Add-Shape 'typed record' ([pscustomobject]@{ PSTypeName = 'Fidelity.Server'; Name = 'web'; Port = 8080 })
     Add-Shape 'empty list' @()
     Add-Shape 'list of scalars' @(3, 'two', 1.5, $true, $null, 'z')
+    # Import-Clixml gives back an [xml] document and a script block's text: those are the references.
+    $xml = [xml]'<servers><server name="web01" up="true"><ip>10.0.0.1</ip></server><server name="web02" up="false"/></servers>'
+    Add-Shape 'xml document' $xml (Get-SerializedCopy $xml 2)
+    $block = { param($x) $x * 2 }
+    Add-Shape 'script block' $block (Get-SerializedCopy $block 2)
 
     # Live .NET objects: the reference is what PowerShell's serializer gives back at the same depth.
     $files = @(Get-ChildItem -LiteralPath $PSHOME -File | Sort-Object Name | Select-Object -First 3)

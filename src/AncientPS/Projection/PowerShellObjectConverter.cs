@@ -38,6 +38,7 @@ namespace AncientPS.Projection
                 if (baseObject is PSCustomObject) return pso;
                 if (baseObject is PSCredential || baseObject is System.Net.NetworkCredential) return WithoutEmptyCredential(baseObject);
                 if (baseObject is ScriptBlock block) return TextOf(block);
+                if (baseObject is System.Xml.XmlDocument document) return StoredXmlDocument.ToRecord(document);
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
                     _wrappers.Remove(baseObject);
@@ -46,6 +47,7 @@ namespace AncientPS.Projection
                 return baseObject;
             }
             if (value is ScriptBlock script) return TextOf(script);
+            if (value is System.Xml.XmlDocument xml) return StoredXmlDocument.ToRecord(xml);
             return WithoutEmptyCredential(value);
         }
 

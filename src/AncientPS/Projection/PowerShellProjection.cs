@@ -12,8 +12,9 @@ namespace AncientPS.Projection
 
         private PowerShellProjection() { }
 
-        public override object ProjectRecord(StoredRecord record) => StoredRecordObject.Project(record);
+        public override object ProjectRecord(StoredRecord record)
+            => StoredXmlDocument.IsDocument(record) ? (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record) : StoredRecordObject.Project(record);
 
-        public override object ProjectRecord(AncientRecord record) => StoredRecordObject.Project(new StoredRecord(record));
+        public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
     }
 }
