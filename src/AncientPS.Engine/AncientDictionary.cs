@@ -116,6 +116,16 @@ namespace AncientPS.Engine
             finally { space.ExitRead(); }
         }
 
+        /// <summary>The entry number of <paramref name="key"/>, or -1 (for an update in place).</summary>
+        internal int IndexOfKey(object key)
+        {
+            if (key == null || _count == 0) return -1;
+            var space = _context.Space;
+            space.EnterRead();
+            try { return Find(key); }
+            finally { space.ExitRead(); }
+        }
+
         /// <summary>Probes the stored index; at most one pass over it, so damage cannot loop.</summary>
         private int Find(object key)
         {

@@ -186,18 +186,7 @@ namespace AncientPS.Engine
             if (entry.Extents == 0) return null;
             try
             {
-                int count = ExtentList.CountAt(space, entry.Extents, out _);
-                if (count <= 0) return "its extent list is empty.";
-                ulong checksum = 0;
-                long previousEnd = HeapLayout.DataStart;
-                for (int i = 0; i < count; i++)
-                {
-                    ExtentList.Read(space, entry.Extents, i, out long offset, out long length);
-                    if (length <= 0 || offset < previousEnd) return "its extent list is out of order.";
-                    checksum = Checksum64.Compute(space.At(offset, length), length, checksum);
-                    previousEnd = offset + length;
-                }
-                return checksum == entry.ValueChecksum ? null : "it fails its checksum (some of its bytes changed after it was written).";
+                return ExtentList.FindDamage(space, entry.Extents);
             }
             catch (AncientHeapCorruptException e)
             {

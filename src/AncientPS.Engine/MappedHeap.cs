@@ -89,6 +89,40 @@ namespace AncientPS.Engine
             return _core.SetMany(_options, items, options ?? new SetOptions());
         }
 
+        /// <summary>
+        /// Replaces element <paramref name="index"/> (negative counts from the end) of the list stored under
+        /// <paramref name="key"/>, in place: the list is not written again, and views read earlier keep their version.
+        /// Returns true when the update wrote the value whole again to drop what earlier updates left unreachable.
+        /// </summary>
+        public bool SetElement(string key, int index, object value, SetOptions options = null)
+            => Update(key, new ValueEdit { Kind = ValueEditKind.SetElement, Index = index, Value = value }, options, out _);
+
+        /// <summary>
+        /// Adds the entry <paramref name="entryKey"/> to the dictionary stored under <paramref name="key"/>, or replaces its
+        /// value, in place. Returns true when the update wrote the value whole again (see <see cref="SetElement"/>).
+        /// </summary>
+        public bool SetEntry(string key, object entryKey, object value, SetOptions options = null)
+            => Update(key, new ValueEdit { Kind = ValueEditKind.SetEntry, EntryKey = entryKey, Value = value }, options, out _);
+
+        /// <summary>Removes the entry <paramref name="entryKey"/> from the dictionary stored under <paramref name="key"/>, in place. False when it had no such entry.</summary>
+        public bool RemoveEntry(string key, object entryKey)
+        {
+            bool changed = false;
+            Update(key, new ValueEdit { Kind = ValueEditKind.RemoveEntry, EntryKey = entryKey }, null, out changed);
+            return changed;
+        }
+
+        private bool Update(string key, ValueEdit edit, SetOptions options, out bool changed)
+        {
+            KeyRules.Validate(key);
+            ThrowIfDisposed();
+            options = options ?? new SetOptions();
+            if (options.Depth < 0 || options.Depth > SetOptions.MaximumDepth)
+                throw new ArgumentOutOfRangeException("Depth", options.Depth, $"Depth must be between 0 and {SetOptions.MaximumDepth}.");
+            changed = _core.Update(_options, key, edit, options, out bool compacted);
+            return compacted;
+        }
+
         /// <summary>Reads the value under <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> when there is none.</summary>
         public object Get(string key, ValueProjection projection = null)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 
 namespace AncientPS.Engine.Encoding
@@ -87,6 +88,55 @@ namespace AncientPS.Engine.Encoding
                 index[2 * pos] = hashes[i];
                 index[2 * pos + 1] = (uint)i + 1;
             }
+        }
+
+        /// <summary>The stored hash of every entry, read from the index (entry i's at [i]).</summary>
+        public uint[] EntryHashes()
+        {
+            var hashes = new uint[Count];
+            for (long i = 0; i < Capacity; i++)
+            {
+                uint entry = Index[2 * i + 1];
+                if (entry == 0) continue;
+                if (entry > (uint)Count) throw Corrupt.Node(0, $"indexes the entry {entry} of {Count}");
+                hashes[entry - 1] = Index[2 * i];
+            }
+            return hashes;
+        }
+
+        /// <summary>
+        /// Writes a copy of <paramref name="source"/> for an update: every entry but <paramref name="removeEntry"/> (-1 keeps
+        /// all), in order, then <paramref name="extra"/> empty entries for the caller to fill. Returns the new node; the
+        /// caller fills the extra entries and their <paramref name="hashes"/>, then calls <see cref="BuildIndex"/>. A copy
+        /// of the same entries with an index of the same capacity copies the index too, and needs no BuildIndex.
+        /// </summary>
+        public static DictionaryNode WriteCopy(INodeSink sink, DictionaryNode source, int removeEntry, int extra, out long offset, out uint[] hashes, out bool indexed)
+        {
+            int count = source.Count - (removeEntry >= 0 ? 1 : 0) + extra;
+            var copy = Write(sink, source.IgnoresCase, count, source.NameOffset, out offset);
+            indexed = removeEntry < 0 && extra == 0 && copy.Capacity == source.Capacity;
+            if (indexed)
+            {
+                hashes = null;
+                Buffer.MemoryCopy(source.Tags, copy.Tags, 2L * count, 2L * count);
+                Buffer.MemoryCopy(source.Payloads, copy.Payloads, 16L * count, 16L * count);
+                Buffer.MemoryCopy(source.Index, copy.Index, (long)IndexSlotSize * copy.Capacity, (long)IndexSlotSize * copy.Capacity);
+                return copy;
+            }
+            var old = source.EntryHashes();
+            hashes = new uint[count];
+            int w = 0;
+            for (int i = 0; i < source.Count; i++)
+            {
+                if (i == removeEntry) continue;
+                copy.Tags[2 * w] = source.Tags[2 * i];
+                copy.Tags[2 * w + 1] = source.Tags[2 * i + 1];
+                copy.Payloads[2 * w] = source.Payloads[2 * i];
+                copy.Payloads[2 * w + 1] = source.Payloads[2 * i + 1];
+                hashes[w] = old[i];
+                w++;
+            }
+            return copy;
         }
 
         public static DictionaryNode Open(NodeContext context, long offset)

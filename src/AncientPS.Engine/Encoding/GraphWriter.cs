@@ -67,6 +67,45 @@ namespace AncientPS.Engine.Encoding
             return new EncodedValue(tag, payload, name);
         }
 
+        /// <summary>
+        /// Writes a dictionary key for an update in place, with the hash its entry is indexed under (as a dictionary
+        /// written whole hashes its keys).
+        /// </summary>
+        public EncodedValue WriteKey(object key, bool ignoreCase, out uint hash)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            byte tag;
+            ulong payload;
+            _adapted = false;
+            object effective = Encode(key, 0, false, &tag, &payload);
+            Drain();
+            if (NodeTags.IsComposite(tag)) hash = KeyHash.Composite(tag, (long)payload);
+            else if (!KeyHash.TryCompute(effective, ignoreCase, out hash)) hash = KeyHash.Inline(tag, payload);
+            return new EncodedValue(tag, payload, null);
+        }
+
+        /// <summary>Writes a list of <paramref name="items"/> named <paramref name="typeName"/> as a root: an updated value written whole again.</summary>
+        public EncodedValue WriteRootList(string typeName, IReadOnlyList<object> items)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            _adapted = false;
+            long offset = WriteList(typeName, items, 0, false);
+            Drain();
+            _progress?.Invoke(_nodes);
+            return new EncodedValue(NodeTags.List, (ulong)offset, typeName);
+        }
+
+        /// <summary>Writes a dictionary as a root: an updated value written whole again.</summary>
+        public EncodedValue WriteRootDictionary(string typeName, bool ignoreCase, object[] keys, object[] values)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            _adapted = false;
+            long offset = WriteDictionary(typeName, ignoreCase, keys, values, 0);
+            Drain();
+            _progress?.Invoke(_nodes);
+            return new EncodedValue(NodeTags.Dictionary, (ulong)offset, typeName);
+        }
+
         private void Drain()
         {
             while (_stack.Count > 0)

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 
 namespace AncientPS.Engine.Encoding
@@ -49,6 +50,15 @@ namespace AncientPS.Engine.Encoding
             *(uint*)(p + CountAt) = (uint)count;
             if (code == CollectionCodes.Named) *(long*)(p + NameAt) = nameOffset;
             return new ListNode(count, code, nameOffset, p + header, (ulong*)(p + header + NodeTags.Align8(count)));
+        }
+
+        /// <summary>Writes a copy of <paramref name="source"/> (header, name and every slot), for an update that then changes one slot.</summary>
+        public static ListNode WriteCopy(INodeSink sink, ListNode source, out long offset)
+        {
+            var copy = Write(sink, source.Code, source.NameOffset, source.Count, out offset);
+            Buffer.MemoryCopy(source.Tags, copy.Tags, source.Count, source.Count);
+            Buffer.MemoryCopy(source.Payloads, copy.Payloads, 8L * source.Count, 8L * source.Count);
+            return copy;
         }
 
         public static ListNode Open(NodeContext context, long offset)

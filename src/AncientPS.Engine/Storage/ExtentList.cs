@@ -7,7 +7,7 @@ namespace AncientPS.Engine.Storage
     /// "Extent list"). Reads through a <see cref="BoundedSpace"/> check every offset; the byte-pointer accessors read a
     /// list whose bytes the caller has bounds-checked.
     /// </summary>
-    internal static unsafe class ExtentList
+    internal static unsafe partial class ExtentList
     {
         public const int KindField = 0;
         public const int CountField = 4;
@@ -39,23 +39,44 @@ namespace AncientPS.Engine.Storage
         public static int CountAt(BoundedSpace space, long offset, out long born)
         {
             byte* p = space.At(offset, HeaderSize);
-            if (p[KindField] != HeapLayout.KindExtents) throw new AncientHeapCorruptException($"Expected an extent list at offset {offset}.");
+            if (!IsExtentList(p[KindField])) throw new AncientHeapCorruptException($"Expected an extent list at offset {offset}.");
             long count = CountOf(p);
             born = BornOf(p);
-            space.At(offset, SizeFor((int)System.Math.Min(count, int.MaxValue / EntrySize)));
+            space.At(offset, SizeOf(p[KindField], (int)System.Math.Min(count, int.MaxValue / UpdatedEntrySize)));
             return (int)count;
+        }
+
+        /// <summary>Either kind of extent list: as a full write leaves it (0xD1) or as an update in place leaves it (0xD2).</summary>
+        public static bool IsExtentList(byte kind) => kind == HeapLayout.KindExtents || kind == HeapLayout.KindUpdatedExtents;
+
+        /// <summary>The bytes of a list of <paramref name="count"/> extents of the given kind.</summary>
+        public static long SizeOf(byte kind, long count) => kind == HeapLayout.KindUpdatedExtents ? UpdatedSizeFor(count) : SizeFor(count);
+
+        /// <summary>The txn from which every extent's bytes have been visible: the list's own for 0xD1, its origin field for 0xD2.</summary>
+        public static long OriginAt(BoundedSpace space, long offset)
+        {
+            byte* p = space.At(offset, UpdatedHeaderSize);
+            return p[KindField] == HeapLayout.KindUpdatedExtents ? *(long*)(p + OriginField) : BornOf(p);
         }
 
         public static void Read(BoundedSpace space, long offset, int i, out long extentOffset, out long extentLength)
         {
-            byte* e = space.At(offset + HeaderSize + (long)i * EntrySize, EntrySize);
+            bool updated = space.At(offset, HeaderSize)[KindField] == HeapLayout.KindUpdatedExtents;
+            byte* e = updated
+                ? space.At(offset + UpdatedHeaderSize + (long)i * UpdatedEntrySize, UpdatedEntrySize)
+                : space.At(offset + HeaderSize + (long)i * EntrySize, EntrySize);
             extentOffset = *(long*)(e + EntryOffsetField);
             extentLength = *(long*)(e + EntryLengthField);
             if (!space.Contains(extentOffset, extentLength))
                 throw new AncientHeapCorruptException($"Extent {i} of the list at offset {offset} points outside the heap.");
         }
 
-        public static ulong ValueChecksumAt(BoundedSpace space, long offset) => ValueChecksumOf(space.At(offset, HeaderSize));
+        /// <summary>The value checksum of a 0xD1 list; 0 for a 0xD2 list, whose extents carry their own checksums.</summary>
+        public static ulong ValueChecksumAt(BoundedSpace space, long offset)
+        {
+            byte* p = space.At(offset, HeaderSize);
+            return p[KindField] == HeapLayout.KindUpdatedExtents ? 0 : ValueChecksumOf(p);
+        }
 
         /// <summary>
         /// Writes the list of <paramref name="extents"/> (offset, length; ascending) into a zeroed block of

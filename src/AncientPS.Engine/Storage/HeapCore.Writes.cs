@@ -149,7 +149,12 @@ namespace AncientPS.Engine.Storage
             var encoded = NodeWriter.Write(value, tx, setOptions);
             var extents = tx.EndValue();
             setOptions.CancellationToken.ThrowIfCancellationRequested();
+            return FinishEntry(tx, key, encoded, extents, out hash);
+        }
 
+        /// <summary>Writes the extent list and key entry of a value just encoded; returns the entry's offset.</summary>
+        private long FinishEntry(WriteTransaction tx, string key, EncodedValue encoded, List<KeyValuePair<long, long>> extents, out ulong hash)
+        {
             long extentsNode = 0, stored = 0;
             if (extents.Count > 0)
             {
@@ -195,13 +200,16 @@ namespace AncientPS.Engine.Storage
             freed.Add(new KeyDirectory.Freed { Offset = entryOffset, Length = HeapLayout.NodeClass(KeyEntry.SizeAt(space, entryOffset)), Born = born });
             long extents = KeyEntry.ExtentsAt(space, entryOffset);
             if (extents == 0) return;
-            int count = ExtentList.CountAt(space, extents, out _);
+            int count = ExtentList.CountAt(space, extents, out long listBorn);
+            // A value updated in place keeps extents written before its entry: they have been visible since its origin.
+            long origin = Math.Min(born, ExtentList.OriginAt(space, extents));
             for (int i = 0; i < count; i++)
             {
                 ExtentList.Read(space, extents, i, out long offset, out long length);
-                freed.Add(new KeyDirectory.Freed { Offset = offset, Length = length, Born = born });
+                freed.Add(new KeyDirectory.Freed { Offset = offset, Length = length, Born = origin });
             }
-            freed.Add(new KeyDirectory.Freed { Offset = extents, Length = HeapLayout.NodeClass(ExtentList.SizeFor(count)), Born = born });
+            byte kind = *space.At(extents, 1);
+            freed.Add(new KeyDirectory.Freed { Offset = extents, Length = HeapLayout.NodeClass(ExtentList.SizeOf(kind, count)), Born = Math.Min(born, listBorn) });
         }
 
         /// <summary>Frees what the write replaced, writes the new free table and publishes the new meta page.</summary>

@@ -8,7 +8,7 @@ namespace AncientPS.Engine.Storage
     internal static class HeapLayout
     {
         public const ushort MajorVersion = 1;
-        public const ushort MinorVersion = 1;
+        public const ushort MinorVersion = 2;
 
         /// <summary>The header page: the file header, then the two meta slots.</summary>
         public const int HeaderSize = 4096;
@@ -43,6 +43,8 @@ namespace AncientPS.Engine.Storage
         public const byte KindEntry = 0xE1;
         public const byte KindCollision = 0xC1;
         public const byte KindExtents = 0xD1;
+        /// <summary>An extent list written by an update in place (format 1.2): per-extent checksums, origin and garbage.</summary>
+        public const byte KindUpdatedExtents = 0xD2;
         public const byte KindFreeTable = 0xF1;
     }
 }

@@ -20,12 +20,12 @@ namespace AncientPS.Engine.Verification
         private readonly ExtentSpace _space;
         private int _problems;
 
-        public ValueChecker(HeapChecker owner, string key, long entry, List<KeyValuePair<long, long>> extents)
+        public ValueChecker(HeapChecker owner, string key, long entry, List<KeyValuePair<long, long>> extents, bool measure = false)
         {
             _owner = owner;
             _key = key;
             _entry = entry;
-            _space = new ExtentSpace(owner.Image, owner.CommittedSize, extents);
+            _space = new ExtentSpace(owner.Image, owner.CommittedSize, extents, measure);
         }
 
         private struct Slot
@@ -107,9 +107,16 @@ namespace AncientPS.Engine.Verification
                     Problem(at, $"Reading the node fails unexpectedly ({e.GetType().Name} in {e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name}: {e.Message}).");
                 }
             }
+            Complete = _problems == 0;
             if (_problems >= MaxProblemsPerValue)
                 _owner.AddProblem(HeapArea.Value, _entry, _key, $"More than {MaxProblemsPerValue} problems in this value; the rest are not reported.");
         }
+
+        /// <summary>True when the walk read the whole value without a problem.</summary>
+        public bool Complete { get; private set; }
+
+        /// <summary>The bytes of the nodes the walk read (each node's whole range, widened to 8-byte boundaries).</summary>
+        public long ReachableBytes => _space.ReachableBytes;
 
         /// <summary>Every index slot names an existing entry once, and every entry with a plain key is found through the index.</summary>
         private void CheckIndex(AncientDictionary dictionary, NodeContext context)
@@ -161,19 +168,31 @@ namespace AncientPS.Engine.Verification
             private readonly long[] _starts;
             private readonly long[] _ends;
 
-            public ExtentSpace(HeapImage image, long committed, List<KeyValuePair<long, long>> extents)
+            public ExtentSpace(HeapImage image, long committed, List<KeyValuePair<long, long>> extents, bool measure)
             {
+                if (measure) _read = new List<KeyValuePair<long, long>>();
                 _image = image;
                 _committed = committed;
-                int n = extents?.Count ?? 0;
-                _starts = new long[n];
-                _ends = new long[n];
-                for (int i = 0; i < n; i++)
-                {
-                    _starts[i] = extents[i].Key;
-                    _ends[i] = extents[i].Key + extents[i].Value;
-                }
+                // Extents that touch are one run of bytes: a node may cross from one to the next (an update's extents are cut at 64 KiB).
+                var starts = new List<long>();
+                var ends = new List<long>();
+                if (extents != null)
+                    foreach (var e in extents)
+                    {
+                        if (ends.Count > 0 && ends[ends.Count - 1] == e.Key) ends[ends.Count - 1] = e.Key + e.Value;
+                        else
+                        {
+                            starts.Add(e.Key);
+                            ends.Add(e.Key + e.Value);
+                        }
+                    }
+                _starts = starts.ToArray();
+                _ends = ends.ToArray();
             }
+
+            private readonly List<KeyValuePair<long, long>> _read;
+
+            public long ReachableBytes => MeasuredSpace.UnionBytes(_read);
 
             public MappedHeap Heap => null;
 
@@ -187,6 +206,7 @@ namespace AncientPS.Engine.Verification
                     throw new AncientHeapCorruptException($"A reference to bytes {offset}..{offset + length} points outside the value's own extents (into free space or another key's data).");
                 byte* p = _image.Pointer(offset, length);
                 if (p == null) throw new AncientHeapCorruptException($"A reference to bytes {offset}..{offset + length} points past the end of the file.");
+                _read?.Add(new KeyValuePair<long, long>(offset, offset + length));
                 return p;
             }
 
