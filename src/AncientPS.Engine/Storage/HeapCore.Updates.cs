@@ -99,6 +99,7 @@ namespace AncientPS.Engine.Storage
                 return true;
             }
 
+            tx.StartWithSmallRuns();
             tx.BeginValue();
             var writer = new GraphWriter(tx, setOptions);
             long newRoot;

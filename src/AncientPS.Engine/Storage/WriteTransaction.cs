@@ -26,6 +26,7 @@ namespace AncientPS.Engine.Storage
         private readonly List<KeyValuePair<long, long>> _valueExtents = new List<KeyValuePair<long, long>>();
 
         private long _cursor, _runEnd;
+        private long _runSize = RunSize;
         private bool _recording;
         private long _segmentStart;
 
@@ -59,6 +60,14 @@ namespace AncientPS.Engine.Storage
             if (_recording) throw new InvalidOperationException("Directory nodes cannot be allocated while a value is being written.");
             return TakeBlock(HeapLayout.NodeClass(size), out pointer);
         }
+
+        /// <summary>
+        /// Starts the runs of the value about to be written small (4 KiB, doubling up to 64 KiB): an update in place
+        /// writes one element, and a 64 KiB run per update would leave a hole too small for the next run each time.
+        /// </summary>
+        public void StartWithSmallRuns() => _runSize = SmallRun;
+
+        private const long SmallRun = 4096;
 
         public void BeginValue()
         {
@@ -110,9 +119,11 @@ namespace AncientPS.Engine.Storage
                 return offset;
             }
             CloseRun();
-            long start = TakeBlock(RunSize, out _);
+            long run = Math.Max(_runSize, size);
+            long start = TakeBlock(run, out _);
             _cursor = start;
-            _runEnd = start + RunSize;
+            _runEnd = start + run;
+            _runSize = Math.Min(_runSize * 2, RunSize);
             _segmentStart = start;
             offset = _cursor;
             _cursor += size;

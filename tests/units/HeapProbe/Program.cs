@@ -42,6 +42,7 @@ namespace AncientPS.HeapProbe
                     case "write":
                         return Write(args[1], Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]), Int(args[6]),
                             args.Length > 7 && args[7] == "flushed" ? Durability.Flushed : Durability.Fast);
+                    case "update": return Update(args[1], Int(args[2]), Int(args[3]), Int(args[4]));
                     case "lock": return HoldLock(args[1]);
                     case "reader": return Reader(args[1]);
                     case "read": return Read(args[1], Int(args[2]), double.Parse(args[3], CultureInfo.InvariantCulture), Int(args[4]));
@@ -76,6 +77,23 @@ namespace AncientPS.HeapProbe
                 long version = SelfCheckingValue.NextVersion(heap, key);
                 heap.Set(key, SelfCheckingValue.Make(key, version, random.Next(minSize, maxSize + 1)));
                 Say($"committed {key} {version}");
+            }
+            return 0;
+        }
+
+        /// <summary>Replaces random rows of the list "rows" in place, each with the next version of its self-checking value.</summary>
+        private static int Update(string path, int count, int seed, int size)
+        {
+            var random = new Random(seed * 7919 + Environment.ProcessId);
+            using var heap = MappedHeap.Open(path);
+            for (int i = 0; i < count; i++)
+            {
+                var rows = (AncientList)heap.Get("rows");
+                int row = random.Next(rows.Count);
+                string key = "r" + row;
+                SelfCheckingValue.Check(key, rows[row], out long version);
+                heap.SetElement("rows", row, SelfCheckingValue.Make(key, version + 1, random.Next(1, size + 1)));
+                Say($"committed {key} {version + 1}");
             }
             return 0;
         }
