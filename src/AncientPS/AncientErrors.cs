@@ -162,6 +162,32 @@ namespace AncientPS
             new ArgumentNullException(parameter, $"-{parameter} cannot be null."),
             "NullInput", ErrorCategory.InvalidArgument, null);
 
+        /// <summary>An update in place (-Index, -Entry) that does not fit the stored value; nothing was changed.</summary>
+        public static ErrorRecord UpdateRefused(string key, AncientUpdateException e)
+        {
+            switch (e.Problem)
+            {
+                case AncientUpdateProblem.IndexOutOfRange:
+                    return Record(new ArgumentOutOfRangeException(null, $"{e.Message} Nothing was changed."), "IndexOutOfRange", ErrorCategory.InvalidArgument, key);
+                case AncientUpdateProblem.NotAList:
+                    return Record(new InvalidOperationException($"{e.Message} Use -Entry for a dictionary, or store the whole value without -Index. Nothing was changed.", e), "NotAList", ErrorCategory.InvalidType, key);
+                case AncientUpdateProblem.NotADictionary:
+                    return Record(new InvalidOperationException($"{e.Message} Use -Index for a list, or store the whole value without -Entry. Nothing was changed.", e), "NotADictionary", ErrorCategory.InvalidType, key);
+                case AncientUpdateProblem.PackedList:
+                    return Record(new InvalidOperationException($"{e.Message} Nothing was changed.", e), "PackedListNotUpdatable", ErrorCategory.InvalidOperation, key);
+                default:
+                    return NullInput("Entry");
+            }
+        }
+
+        public static ErrorRecord EntryNotFound(string key, object entry) => Record(
+            new ItemNotFoundException($"The dictionary '{key}' has no entry '{entry}'. Nothing was removed."),
+            "EntryNotFound", ErrorCategory.ObjectNotFound, entry);
+
+        public static ErrorRecord IndexAndEntry() => Record(
+            new ArgumentException("-Index addresses a list element and -Entry a dictionary entry; give one of them, not both."),
+            "IndexAndEntry", ErrorCategory.InvalidArgument, null);
+
         /// <summary>Maps an engine exception raised while working on <paramref name="key"/> to its record; null for exceptions that are bugs.</summary>
         public static ErrorRecord FromEngine(Exception e, AncientHeap heap, string key)
         {
@@ -174,6 +200,7 @@ namespace AncientPS
                 case AncientHeapFileReplacedException _: return HeapFileReplaced(heap, key, e);
                 case AncientHeapBusyException _: return HeapBusy(key, e);
                 case AncientUnsupportedTypeException unsupported: return UnsupportedType(key, unsupported);
+                case AncientUpdateException update: return UpdateRefused(key, update);
                 case AncientHeapFormatException _: return HeapCorrupt(key, e);
                 case UnauthorizedAccessException _: return AccessDenied(heap?.Path ?? key, e);
                 case ArgumentOutOfRangeException range when range.ParamName == "Depth":

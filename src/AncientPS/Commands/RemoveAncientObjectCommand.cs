@@ -34,6 +34,11 @@ namespace AncientPS.Commands
         [AllowEmptyString]
         public string[] LiteralKey { get; set; }
 
+        /// <summary>Removes only these entries of the dictionary stored under each key, in place; the key stays.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public object[] Entry { get; set; }
+
         protected override void ProcessRecord()
         {
             var heap = ResolveHeap(Heap);
@@ -42,12 +47,35 @@ namespace AncientPS.Commands
             var targets = LiteralKey != null ? ResolveKeys(heap, LiteralKey, literal: true) : ResolveKeys(heap, Key);
             foreach (var target in targets)
             {
+                if (Entry != null)
+                {
+                    RemoveEntries(heap, target.Key);
+                    continue;
+                }
                 if (!ShouldProcess($"{target.Key} in {heap}", "Remove key")) continue;
                 try
                 {
                     if (!heap.Engine.Remove(target.Key) && target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey));
                 }
                 catch (Exception e) when (IsEngineError(e, heap, target.Key, out var error))
+                {
+                    WriteError(error);
+                }
+            }
+        }
+
+        private void RemoveEntries(AncientHeap heap, string key)
+        {
+            foreach (var given in Entry)
+            {
+                object entry = given is PSObject wrapped ? wrapped.BaseObject : given;
+                if (entry == null) { WriteError(AncientErrors.NullInput("Entry")); continue; }
+                if (!ShouldProcess($"{key} in {heap}", $"Remove entry '{entry}'")) continue;
+                try
+                {
+                    if (!heap.Engine.RemoveEntry(key, entry)) WriteError(AncientErrors.EntryNotFound(key, entry));
+                }
+                catch (Exception e) when (IsEngineError(e, heap, key, out var error))
                 {
                     WriteError(error);
                 }

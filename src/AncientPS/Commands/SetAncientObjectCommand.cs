@@ -57,6 +57,15 @@ namespace AncientPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Replaces only this element of the list stored under the key (negative counts from the end), in place.</summary>
+        [Parameter]
+        public int? Index { get; set; }
+
+        /// <summary>Adds or replaces only this entry of the dictionary stored under the key, in place.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object Entry { get; set; }
+
         private AncientHeap _heap;
 
         protected override void BeginProcessing()
@@ -65,6 +74,7 @@ namespace AncientPS.Commands
             _progress = new ThrottledProgress(this, ProgressActivityId, "Set-AncientObject");
             var problem = KeyProblem(Key);
             if (problem != null) ThrowTerminatingError(AncientErrors.InvalidKey(Key, problem));
+            if (Index.HasValue && Entry != null) ThrowTerminatingError(AncientErrors.IndexAndEntry());
             _heap = ResolveHeap(Heap);
         }
 
@@ -83,7 +93,9 @@ namespace AncientPS.Commands
         protected override void EndProcessing()
         {
             object value = _fromArgument ? _argument : _items.Count == 1 ? _items[0] : _items.ToArray();
-            if (!ShouldProcess($"{Key} in {_heap}", "Store value")) return;
+            object entry = Entry is PSObject wrapped ? wrapped.BaseObject : Entry;
+            string action = Index.HasValue ? $"Replace element {Index.Value}" : entry != null ? $"Set entry '{entry}'" : "Store value";
+            if (!ShouldProcess($"{Key} in {_heap}", action)) return;
 
             // Secrets below live objects are left out; the warnings go out once the value is stored, one per path.
             var omitted = new List<KeyValuePair<string, Type>>();
@@ -101,7 +113,9 @@ namespace AncientPS.Commands
             };
             try
             {
-                _heap.Engine.Set(Key, value, options);
+                if (Index.HasValue) _heap.Engine.SetElement(Key, Index.Value, value, options);
+                else if (entry != null) _heap.Engine.SetEntry(Key, entry, value, options);
+                else _heap.Engine.Set(Key, value, options);
                 for (int i = 0; i < omitted.Count && i < AncientErrors.SecretWarningLimit; i++)
                     WriteWarning(AncientErrors.SecretOmitted(Key, omitted[i].Key, omitted[i].Value));
                 if (omitted.Count > AncientErrors.SecretWarningLimit)
@@ -125,7 +139,13 @@ namespace AncientPS.Commands
             {
                 try
                 {
-                    if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var stored)) WriteValue(stored, noEnumerate: false);
+                    if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var stored))
+                    {
+                        // After an update in place, the part that changed: the whole value may be a long list.
+                        if (Index.HasValue && stored is System.Collections.IList list) WriteValue(list[Index.Value < 0 ? list.Count + Index.Value : Index.Value], noEnumerate: false);
+                        else if (entry != null && stored is System.Collections.IDictionary map) WriteValue(map[entry], noEnumerate: false);
+                        else WriteValue(stored, noEnumerate: false);
+                    }
                 }
                 catch (Exception e) when (IsEngineError(e, _heap, Key, out var error))
                 {

@@ -148,5 +148,59 @@ namespace AncientPS.Engine.Tests.Concurrency
             }
             _output.WriteLine($"{files} files created by killed processes all mount (seed {seed})");
         }
+
+        [Fact]
+        public void A_process_updating_list_elements_in_place_killed_at_random_moments_leaves_the_old_or_the_new_version()
+        {
+            // 40 self-checking rows; the child replaces random rows in place (compacting now and then) and is killed at
+            // random moments. Every row must check out whole, at the version last reported or the one in flight.
+            int kills = Setting("ANCIENTPS_STRESS_KILLS", 12);
+            int seed = Setting("ANCIENTPS_STRESS_SEED", Environment.TickCount & 0xFFFFFF);
+            var random = new Random(seed);
+            string path = _dir.File("updates.heap");
+            const int Rows = 40;
+            using (var heap = MappedHeap.Open(path))
+                heap.Set("rows", Enumerable.Range(0, Rows).Select(i => (object)SelfCheckingValue.Make("r" + i, 1, 100)).ToArray());
+            var committed = new Dictionary<string, long>();
+            for (int round = 0; round < kills; round++)
+            {
+                string moment;
+                using (var updater = ChildProbe.HeapProbe("update", path, "1000000", round.ToString(), "3000"))
+                {
+                    updater.WaitForLine("committed");
+                    int ms = random.Next(0, 120);
+                    moment = $"{ms} ms after its first commit";
+                    Thread.Sleep(ms);
+                    updater.Kill();
+                    Assert.DoesNotContain(updater.Lines, l => l.StartsWith("error", StringComparison.Ordinal) || l.StartsWith("stderr", StringComparison.Ordinal));
+                    foreach (var c in updater.Committed()) committed[c.Key] = c.Value;
+                }
+                var problems = HeapVerifier.Verify(path);
+                Assert.True(problems.Count == 0, $"round {round} (killed {moment}, seed {seed}): " + string.Join("; ", problems));
+                using (var heap = MappedHeap.Open(path, new HeapOptions { LockTimeout = TimeSpan.FromSeconds(30) }))
+                {
+                    heap.CheckInvariants();
+                    var rows = (AncientList)heap.Get("rows");
+                    Assert.Equal(Rows, rows.Count);
+                    for (int i = 0; i < Rows; i++)
+                    {
+                        string key = "r" + i;
+                        string problem = SelfCheckingValue.Check(key, rows[i], out long version);
+                        Assert.True(problem == null, $"round {round} (killed {moment}, seed {seed}): {problem}");
+                        if (committed.TryGetValue(key, out long last)) Assert.InRange(version, last, last + 1);
+                    }
+                }
+            }
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            using (var heap = MappedHeap.Open(path))
+            {
+                var stats = heap.GetStatistics();
+                _output.WriteLine($"{kills} kills of an updater (seed {seed}); size {stats.Size / 1024} KiB, used {stats.Used / 1024} KiB");
+                // 40 rows of at most 3 KB: compaction keeps what is in use near twice that, however many updates ran.
+                Assert.InRange(stats.Used, 0, 1L << 20);
+                Assert.InRange(stats.Size, 0, 8L << 20);
+            }
+        }
     }
 }

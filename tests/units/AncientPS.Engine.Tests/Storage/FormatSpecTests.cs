@@ -291,6 +291,26 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
+        public void The_updated_extent_list_matches_docs_format_md()
+        {
+            AssertKind("Updated extent list", HeapLayout.KindUpdatedExtents);
+            AssertTable("Updated extent list",
+                new Field("kind", ExtentList.KindField, sizeof(byte)),
+                new Field("count", ExtentList.CountField, ExtentList.BornField - ExtentList.CountField),
+                new Field("txn", ExtentList.BornField, ExtentList.OriginField - ExtentList.BornField),
+                new Field("origin", ExtentList.OriginField, ExtentList.GarbageField - ExtentList.OriginField),
+                new Field("garbage", ExtentList.GarbageField, ExtentList.UpdatedExtentsField - ExtentList.GarbageField),
+                new Field("extents", ExtentList.UpdatedExtentsField, null, ExtentList.UpdatedEntrySize));
+            Assert.Equal(ExtentList.UpdatedExtentsField, ExtentList.UpdatedHeaderSize);
+            AssertRecord("Updated extent list", "extents",
+                new Field("offset", ExtentList.EntryOffsetField, ExtentList.EntryLengthField - ExtentList.EntryOffsetField),
+                new Field("length", ExtentList.EntryLengthField, ExtentList.EntryChecksumField - ExtentList.EntryLengthField),
+                new Field("checksum", ExtentList.EntryChecksumField, ExtentList.UpdatedEntrySize - ExtentList.EntryChecksumField));
+            Assert.Contains($"each at most {ExtentList.MaxExtentBytes} bytes", string.Join("\n", Section("Updated extent list")));
+            Assert.Contains($"more than {HeapCore.ExtentAllowance}", string.Join("\n", Section("Updates in place")));
+        }
+
+        [Fact]
         public void The_free_table_matches_docs_format_md()
         {
             AssertKind("Free table", HeapLayout.KindFreeTable);
