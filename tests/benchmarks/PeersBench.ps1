@@ -24,8 +24,9 @@ Rows (the data is the Bench task's: [pscustomobject]@{ Id; Name; Cpu; Up; Tags =
   scan      the store open (untimed); one pass over every row in PowerShell summing Cpu (the query or Get inside).
   lookups   -Lookups random keys looked up in a -MapCount-entry map ("key$i" = $i), the store open.
   size      the bytes on disk after the write (LMDB: data.mdb; SQLite: the database file; no journal is left).
-  update    change one record's Cpu in the open store and commit (AncientPS has no update in place yet: the whole list
-            is Set again, which is what a user has to do today). 5 samples per round, the median kept.
+  update    read one record and change its Cpu in the open store, committed (AncientPS: Get-AncientObject, then
+            Set-AncientObject -Index with a changed copy of the row, in place). 5 samples per round, the median kept;
+            the first update of a freshly written list also checksums it in 64 KiB extents, once.
 
 Each round runs every row for every store, the stores in a rotated order; a round's ratio is the peer's time over
 AncientPS's in that round, and the table shows the median of those paired ratios (>1: AncientPS is faster) beside the
@@ -377,8 +378,10 @@ function Invoke-Lookups([string] $Store, [hashtable] $State, [string[]] $Keys) {
 function Invoke-Update([string] $Store, [hashtable] $State, [int] $Id, [double] $Cpu, [object[]] $Rows) {
     switch ($Store) {
         'AncientPS' {
-            $Rows[$Id - 1].Cpu = $Cpu
-            Set-AncientObject -Heap $State.Heap -Key rows -InputObject $Rows
+            # As LiteDB's FindById + Update: read the stored row, write a changed copy in its place (-Index).
+            $old = (Get-AncientObject -Heap $State.Heap -Key rows -NoEnumerate)[$Id - 1]
+            $row = [pscustomobject]@{ Id = $old.Id; Name = $old.Name; Cpu = $Cpu; Up = $old.Up; Tags = $old.Tags }
+            Set-AncientObject -Heap $State.Heap -Key rows -Index ($Id - 1) -InputObject $row
         }
         'SQLite' {
             $update = $State.Connection.CreateCommand()

@@ -59,7 +59,9 @@ namespace AncientPS.Commands
 
         /// <summary>Replaces only this element of the list stored under the key (negative counts from the end), in place.</summary>
         [Parameter]
-        public int? Index { get; set; }
+        public int Index { get; set; }
+
+        private bool HasIndex => MyInvocation.BoundParameters.ContainsKey(nameof(Index));
 
         /// <summary>Adds or replaces only this entry of the dictionary stored under the key, in place.</summary>
         [Parameter]
@@ -74,7 +76,7 @@ namespace AncientPS.Commands
             _progress = new ThrottledProgress(this, ProgressActivityId, "Set-AncientObject");
             var problem = KeyProblem(Key);
             if (problem != null) ThrowTerminatingError(AncientErrors.InvalidKey(Key, problem));
-            if (Index.HasValue && Entry != null) ThrowTerminatingError(AncientErrors.IndexAndEntry());
+            if (HasIndex && Entry != null) ThrowTerminatingError(AncientErrors.IndexAndEntry());
             _heap = ResolveHeap(Heap);
         }
 
@@ -94,7 +96,7 @@ namespace AncientPS.Commands
         {
             object value = _fromArgument ? _argument : _items.Count == 1 ? _items[0] : _items.ToArray();
             object entry = Entry is PSObject wrapped ? wrapped.BaseObject : Entry;
-            string action = Index.HasValue ? $"Replace element {Index.Value}" : entry != null ? $"Set entry '{entry}'" : "Store value";
+            string action = HasIndex ? $"Replace element {Index}" : entry != null ? $"Set entry '{entry}'" : "Store value";
             if (!ShouldProcess($"{Key} in {_heap}", action)) return;
 
             // Secrets below live objects are left out; the warnings go out once the value is stored, one per path.
@@ -113,7 +115,7 @@ namespace AncientPS.Commands
             };
             try
             {
-                if (Index.HasValue) _heap.Engine.SetElement(Key, Index.Value, value, options);
+                if (HasIndex) _heap.Engine.SetElement(Key, Index, value, options);
                 else if (entry != null) _heap.Engine.SetEntry(Key, entry, value, options);
                 else _heap.Engine.Set(Key, value, options);
                 for (int i = 0; i < omitted.Count && i < AncientErrors.SecretWarningLimit; i++)
@@ -142,7 +144,7 @@ namespace AncientPS.Commands
                     if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var stored))
                     {
                         // After an update in place, the part that changed: the whole value may be a long list.
-                        if (Index.HasValue && stored is System.Collections.IList list) WriteValue(list[Index.Value < 0 ? list.Count + Index.Value : Index.Value], noEnumerate: false);
+                        if (HasIndex && stored is System.Collections.IList list) WriteValue(list[Index < 0 ? list.Count + Index : Index], noEnumerate: false);
                         else if (entry != null && stored is System.Collections.IDictionary map) WriteValue(map[entry], noEnumerate: false);
                         else WriteValue(stored, noEnumerate: false);
                     }
