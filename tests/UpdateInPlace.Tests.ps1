@@ -63,7 +63,8 @@ Describe 'Updating part of a stored value in place' {
         @{ Case = 'a missing key'; Id = 'KeyNotFound'; Category = 'ObjectNotFound'; Script = { Set-AncientObject -Heap $heap -Key missing -Index 0 -InputObject 0 } }
         @{ Case = '-Index on a dictionary'; Id = 'NotAList'; Category = 'InvalidType'; Script = { Set-AncientObject -Heap $heap -Key map -Index 0 -InputObject 0 } }
         @{ Case = '-Entry on a list'; Id = 'NotADictionary'; Category = 'InvalidType'; Script = { Set-AncientObject -Heap $heap -Key rows -Entry a -InputObject 0 } }
-        @{ Case = '-Index on a packed array'; Id = 'PackedListNotUpdatable'; Category = 'InvalidOperation'; Script = { Set-AncientObject -Heap $heap -Key packed -Index 0 -InputObject 0 } }
+        @{ Case = 'text into a packed [int[]]'; Id = 'PackedElementType'; Category = 'InvalidType'; Script = { Set-AncientObject -Heap $heap -Key packed -Index 0 -InputObject 'text' } }
+        @{ Case = 'a fraction into a packed [int[]]'; Id = 'PackedElementType'; Category = 'InvalidType'; Script = { Set-AncientObject -Heap $heap -Key packed -Index 0 -InputObject 2.5 } }
         @{ Case = '-Index with -Entry'; Id = 'IndexAndEntry'; Category = 'InvalidArgument'; Script = { Set-AncientObject -Heap $heap -Key rows -Index 0 -Entry a -InputObject 0 } }
         @{ Case = 'a secret as the new element'; Id = 'UnsupportedType'; Category = 'InvalidType'; Script = { Set-AncientObject -Heap $heap -Key rows -Index 0 -InputObject (ConvertTo-SecureString 'x' -AsPlainText -Force) } }
         @{ Case = 'removing an entry that is not there'; Id = 'EntryNotFound'; Category = 'ObjectNotFound'; Script = { Remove-AncientObject -Heap $heap -Key map -Entry nothere } }
@@ -81,6 +82,19 @@ Describe 'Updating part of a stored value in place' {
         $heap.GetStatistics().TransactionId | Should -Be $transaction
         @(Get-AncientObject -Heap $heap -Key rows) | Should -Be @(1, 2, 3)
         (Get-AncientObject -Heap $heap -Key map).a | Should -Be 1
+    }
+
+    It 'replaces an element of a packed [int[]] and [double[]], converting a number that fits' {
+        Set-AncientObject -Heap $heap -Key ints -InputObject ([int[]](1, 2, 3))
+        Set-AncientObject -Heap $heap -Key ints -Index 1 -InputObject 20
+        Set-AncientObject -Heap $heap -Key ints -Index -1 -InputObject ([long] 30)
+        $ints = Get-AncientObject -Heap $heap -Key ints -NoEnumerate
+        $ints[1].GetType() | Should -Be ([int])
+        $ints | Should -Be @(1, 20, 30)
+        Set-AncientObject -Heap $heap -Key doubles -InputObject ([double[]](0.5, 1.5))
+        Set-AncientObject -Heap $heap -Key doubles -Index 0 -InputObject 7
+        (Get-AncientObject -Heap $heap -Key doubles -NoEnumerate) | Should -Be @(7.0, 1.5)
+        Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
     }
 
     It 'refuses an update on a read-only mount with HeapReadOnly' {

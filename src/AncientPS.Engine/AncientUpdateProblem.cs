@@ -7,7 +7,7 @@ namespace AncientPS.Engine
         NotAList,
         /// <summary>An entry was addressed by key, but the stored value is not a dictionary.</summary>
         NotADictionary,
-        /// <summary>The list is stored packed (an int[], double[] ...): its elements are raw numbers, not slots.</summary>
+        /// <summary>The list is stored packed (an int[], double[] ...), and the new element is not of (or losslessly convertible to) its element type.</summary>
         PackedList,
         /// <summary>The index is outside the list.</summary>
         IndexOutOfRange,

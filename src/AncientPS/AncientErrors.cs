@@ -174,7 +174,7 @@ namespace AncientPS
                 case AncientUpdateProblem.NotADictionary:
                     return Record(new InvalidOperationException($"{e.Message} Use -Index for a list, or store the whole value without -Entry. Nothing was changed.", e), "NotADictionary", ErrorCategory.InvalidType, key);
                 case AncientUpdateProblem.PackedList:
-                    return Record(new InvalidOperationException($"{e.Message} Nothing was changed.", e), "PackedListNotUpdatable", ErrorCategory.InvalidOperation, key);
+                    return Record(new InvalidOperationException($"{e.Message} Nothing was changed.", e), "PackedElementType", ErrorCategory.InvalidType, key);
                 default:
                     return NullInput("Entry");
             }

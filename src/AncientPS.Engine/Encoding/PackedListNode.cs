@@ -80,6 +80,28 @@ namespace AncientPS.Engine.Encoding
             return offset;
         }
 
+        /// <summary>
+        /// Writes a copy of <paramref name="source"/> with element <paramref name="index"/> replaced by
+        /// <paramref name="element"/> (a value of the element tag's type), for an update in place.
+        /// </summary>
+        public static long WriteCopy(INodeSink sink, PackedListNode source, int index, object element)
+        {
+            Debug.Assert(element != null && element.GetType() == NodeTags.ElementType(source.ElementTag));
+            int size = NodeTags.ElementSize(source.ElementTag);
+            var one = Array.CreateInstance(NodeTags.ElementType(source.ElementTag), 1);
+            one.SetValue(element, 0);
+            long bytes = DataBytes(source.ElementTag, source.Count);
+            var handle = GCHandle.Alloc(one, GCHandleType.Pinned);
+            try
+            {
+                byte* data = Write(sink, source.ElementTag, source.Code, source.Count, true, out long offset);
+                if (bytes > 0) Buffer.MemoryCopy(source.Data, data, bytes, bytes);
+                Buffer.MemoryCopy((void*)handle.AddrOfPinnedObject(), data + (long)index * size, size, size);
+                return offset;
+            }
+            finally { handle.Free(); }
+        }
+
         public static PackedListNode Open(NodeContext context, long offset)
         {
             byte* h = context.Node(offset, HeaderSize, Kind);

@@ -44,21 +44,36 @@ namespace AncientPS.Engine.Storage
             long rootBytes;
             byte oldTag = NodeTags.Null, oldKeyTag = NodeTags.Null;
             ulong oldPayload = 0, oldKeyPayload = 0;
+            PackedListNode packed = default;
+            object packedElement = null;
             if (edit.Kind == ValueEditKind.SetElement)
             {
-                if (entry.Tag == NodeTags.PackedList)
-                    throw new AncientUpdateException(AncientUpdateProblem.PackedList, $"The value of '{entry.Key}' is a {entry.TypeName} stored packed, as raw numbers; its elements cannot be replaced one by one. Store the whole array again.");
-                if (entry.Tag != NodeTags.List)
+                if (entry.Tag != NodeTags.List && entry.Tag != NodeTags.PackedList)
                     throw new AncientUpdateException(AncientUpdateProblem.NotAList, $"The value of '{entry.Key}' is {Describe(entry)}, not a list; an element can be replaced by index only in a list.");
-                list = ListNode.Open(context, root);
-                index = edit.Index < 0 ? list.Count + edit.Index : edit.Index;
-                if (index < 0 || index >= list.Count)
-                    throw new AncientUpdateException(AncientUpdateProblem.IndexOutOfRange, list.Count == 0
+                int count;
+                if (entry.Tag == NodeTags.PackedList)
+                {
+                    packed = PackedListNode.Open(context, root);
+                    count = packed.Count;
+                    rootBytes = HeapLayout.Align(PackedListNode.Size(packed.ElementTag, packed.Count));
+                }
+                else
+                {
+                    list = ListNode.Open(context, root);
+                    count = list.Count;
+                    rootBytes = HeapLayout.Align(ListNode.Size(list.Code, list.Count));
+                }
+                index = edit.Index < 0 ? count + edit.Index : edit.Index;
+                if (index < 0 || index >= count)
+                    throw new AncientUpdateException(AncientUpdateProblem.IndexOutOfRange, count == 0
                         ? $"The list '{entry.Key}' is empty; it has no element {edit.Index}."
-                        : $"The list '{entry.Key}' has {list.Count} elements; the index {edit.Index} is outside 0..{list.Count - 1} (or -{list.Count}..-1 from the end).");
-                oldTag = list.Tags[index];
-                oldPayload = list.Payloads[index];
-                rootBytes = HeapLayout.Align(ListNode.Size(list.Code, list.Count));
+                        : $"The list '{entry.Key}' has {count} elements; the index {edit.Index} is outside 0..{count - 1} (or -{count}..-1 from the end).");
+                if (entry.Tag == NodeTags.PackedList) packedElement = PackedElement(entry, packed.ElementTag, edit.Value, setOptions);
+                else
+                {
+                    oldTag = list.Tags[index];
+                    oldPayload = list.Payloads[index];
+                }
             }
             else
             {
@@ -95,7 +110,7 @@ namespace AncientPS.Engine.Storage
             if (garbage > bytesAfter - garbage || extents.Extents.Count > ExtentAllowance + 2 * (extents.Bytes / ExtentList.MaxExtentBytes))
             {
                 compacted = true;
-                Compact(options, scope, entry, entryOffset, hash, edit, list, index, dictionary, entryIndex, setOptions);
+                Compact(options, scope, entry, entryOffset, hash, edit, packedElement, index, dictionary, entryIndex, setOptions);
                 return true;
             }
 
@@ -103,7 +118,11 @@ namespace AncientPS.Engine.Storage
             tx.BeginValue();
             var writer = new GraphWriter(tx, setOptions);
             long newRoot;
-            if (edit.Kind == ValueEditKind.SetElement)
+            if (edit.Kind == ValueEditKind.SetElement && packedElement != null)
+            {
+                newRoot = PackedListNode.WriteCopy(writer, packed, index, packedElement);
+            }
+            else if (edit.Kind == ValueEditKind.SetElement)
             {
                 var element = writer.WriteRoot(edit.Value);
                 var copy = ListNode.WriteCopy(writer, list, out newRoot);
@@ -182,14 +201,25 @@ namespace AncientPS.Engine.Storage
 
         /// <summary>Writes the edited value whole, as Set would, replacing the entry and freeing all of the old version.</summary>
         private void Compact(HeapOptions options, WriteScope scope, KeyEntry entry, long entryOffset, ulong hash, ValueEdit edit,
-            ListNode list, int index, AncientDictionary dictionary, int entryIndex, SetOptions setOptions)
+            object packedElement, int index, AncientDictionary dictionary, int entryIndex, SetOptions setOptions)
         {
             var tx = scope.Tx;
             tx.BeginValue();
             var writer = new GraphWriter(tx, setOptions);
             EncodedValue encoded;
             var context = new NodeContext(new MeasuredSpace(scope.Space, false), entry.Key, ValueProjection.None);
-            if (edit.Kind == ValueEditKind.SetElement)
+            if (packedElement != null)
+            {
+                // A packed list is written whole as the typed array (or List<T>) it was stored from.
+                var view = new AncientList(context, (long)entry.Payload, NodeTags.PackedList);
+                var array = view.ToArray();
+                array.SetValue(packedElement, index);
+                object whole = array;
+                if (view.PackedCode == CollectionCodes.PackedGenericList)
+                    whole = Activator.CreateInstance(typeof(List<>).MakeGenericType(array.GetType().GetElementType()), array);
+                encoded = writer.WriteRoot(whole);
+            }
+            else if (edit.Kind == ValueEditKind.SetElement)
             {
                 var view = new AncientList(context, (long)entry.Payload, NodeTags.List);
                 var items = new object[view.Count];
@@ -222,6 +252,29 @@ namespace AncientPS.Engine.Storage
             CollectEntry(now, entryOffset, scope.Freed);
             long directory = PutReplacing(scope, now, entry.Key, hash, written, entryOffset);
             Commit(options, scope, directory, scope.Meta.KeyCount);
+        }
+
+        /// <summary>
+        /// The new element of a packed list as the list's element type: the value itself, or a conversion of it that
+        /// converts back to the same value (5 for an Int32 list, not 5.5).
+        /// </summary>
+        private static object PackedElement(KeyEntry entry, byte elementTag, object value, SetOptions setOptions)
+        {
+            var type = NodeTags.ElementType(elementTag);
+            if (value != null && setOptions.Converter != null) value = setOptions.Converter.Unwrap(value);
+            if (value != null && value.GetType() == type) return value;
+            if (value is IConvertible && !(value is DBNull))
+            {
+                try
+                {
+                    var converted = Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
+                    if (Equals(Convert.ChangeType(converted, value.GetType(), System.Globalization.CultureInfo.InvariantCulture), value)) return converted;
+                }
+                catch (Exception e) when (e is InvalidCastException || e is FormatException || e is OverflowException) { }
+            }
+            string given = value == null ? "$null" : $"the {value.GetType().FullName} '{value}'";
+            throw new AncientUpdateException(AncientUpdateProblem.PackedList,
+                $"The value of '{entry.Key}' is a {entry.TypeName} stored packed, as raw {type.Name} values; {given} is not a {type.Name}. Give a {type.Name}, or store the whole list again.");
         }
 
         private static object[] Without(object[] items, int at)

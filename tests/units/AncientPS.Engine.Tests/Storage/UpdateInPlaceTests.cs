@@ -116,6 +116,53 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
+        public void Packed_lists_get_a_copy_with_one_element_changed_and_keep_their_type_through_compaction()
+        {
+            string path = _dir.File("p.heap");
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("ints", Enumerable.Range(0, 1000).ToArray());
+                heap.Set("doubles", new List<double> { 0.5, 1.5, 2.5 });
+                heap.Set("flags", new[] { true, false });
+                var before = (AncientList)heap.Get("ints");
+                heap.SetElement("ints", 10, -10);
+                heap.SetElement("ints", -1, 5L);
+                heap.SetElement("doubles", 1, 9);
+                heap.SetElement("flags", 1, true);
+                Assert.Equal(-10, ((AncientList)heap.Get("ints"))[10]);
+                Assert.Equal(5, ((AncientList)heap.Get("ints"))[999]);
+                Assert.Equal(10, before[10]);
+                Assert.Equal(new[] { 0.5, 9.0, 2.5 }, ((AncientList)heap.Get("doubles")).ToArray());
+                Assert.Equal(new[] { true, true }, ((AncientList)heap.Get("flags")).ToArray());
+                for (int i = 0; i < 50; i++) Assert.False(heap.SetElement("doubles", i % 3, (double)i));
+                Assert.Equal(new[] { 48.0, 49.0, 47.0 }, ((AncientList)heap.Get("doubles")).ToArray());
+                Assert.IsType<int[]>(((AncientList)heap.Get("ints")).ToArray());
+                GC.KeepAlive(before);
+            }
+            AssertVerified(path);
+            // A packed element leaves no garbage, so only a garbage count raised by hand makes the next update compact.
+            long list, bytes;
+            using (var heap = MappedHeap.Open(path))
+            {
+                list = ExtentListOffset(heap, "doubles");
+                bytes = ExtentBytes(heap, "doubles");
+            }
+            using (var file = new System.IO.FileStream(path, System.IO.FileMode.Open))
+            {
+                file.Position = list + ExtentList.GarbageField;
+                file.Write(BitConverter.GetBytes(bytes), 0, 8);
+            }
+            using (var heap = MappedHeap.Open(path))
+            {
+                Assert.True(heap.SetElement("doubles", 0, 1.25));
+                var doubles = (AncientList)heap.Get("doubles");
+                Assert.Equal("System.Collections.Generic.List`1[System.Double]", doubles.CollectionTypeName);
+                Assert.Equal(new[] { 1.25, 49.0, 47.0 }, doubles.ToArray());
+            }
+            AssertVerified(path);
+        }
+
+        [Fact]
         public void Refused_updates_say_why_and_change_nothing()
         {
             string path = _dir.File("e.heap");
@@ -130,7 +177,10 @@ namespace AncientPS.Engine.Tests.Storage
             Assert.Equal(AncientUpdateProblem.IndexOutOfRange, Assert.Throws<AncientUpdateException>(() => heap.SetElement("rows", -4, 0)).Problem);
             Assert.Equal(AncientUpdateProblem.NotAList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("map", 0, 0)).Problem);
             Assert.Equal(AncientUpdateProblem.NotAList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("scalar", 0, 0)).Problem);
-            Assert.Equal(AncientUpdateProblem.PackedList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("packed", 0, 9)).Problem);
+            Assert.Equal(AncientUpdateProblem.PackedList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("packed", 0, "nine")).Problem);
+            Assert.Equal(AncientUpdateProblem.PackedList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("packed", 0, 9.5)).Problem);
+            Assert.Equal(AncientUpdateProblem.PackedList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("packed", 0, 1L << 40)).Problem);
+            Assert.Equal(AncientUpdateProblem.PackedList, Assert.Throws<AncientUpdateException>(() => heap.SetElement("packed", 0, null)).Problem);
             Assert.Equal(AncientUpdateProblem.NotADictionary, Assert.Throws<AncientUpdateException>(() => heap.SetEntry("rows", "a", 0)).Problem);
             Assert.Equal(AncientUpdateProblem.NullEntryKey, Assert.Throws<AncientUpdateException>(() => heap.SetEntry("map", null, 0)).Problem);
             Assert.Throws<KeyNotFoundException>(() => heap.SetElement("missing", 0, 0));
