@@ -181,6 +181,13 @@ Describe 'The read-only projection' {
             { $config['Port'] = 1 } | Should -Throw '*Materialize*'
         }
 
+        It 'find a key that came down a pipeline (a PSObject around the string), as the original hashtable does' {
+            $original = @{ Name = 'prod'; Port = 443; Nested = 1 }
+            $fromPipe = { param($d) @('Port', 'Name' | Sort-Object | ForEach-Object { "$_=$($d[$_])" }) -join ',' }
+            (& $fromPipe $config) | Should -BeExactly (& $fromPipe $original)
+            @('Port' | Write-Output | ForEach-Object { $config.Contains($_) }) | Should -Be @($true)
+        }
+
         It 'index a stored [ordered] by position with an int, as OrderedDictionary does, and a hashtable by key' {
             $original = [ordered]@{ Name = 'prod'; Port = 443; Nested = @{ Deep = 'yes' } }
             foreach ($i in 0, 1, 2, 3, -1) { ConvertTo-Json -InputObject $config[$i] -Compress | Should -Be (ConvertTo-Json -InputObject $original[$i] -Compress) }

@@ -103,6 +103,7 @@ namespace AncientPS.Engine
         public bool TryGetValue(object key, out object value)
         {
             value = null;
+            if (key != null && !(key is string)) key = _context.Projection.LookupKey(key);
             if (key == null || _count == 0) return false;
             var space = _context.Space;
             space.EnterRead();

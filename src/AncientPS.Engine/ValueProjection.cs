@@ -17,5 +17,11 @@ namespace AncientPS.Engine
         public virtual object ProjectRecord(StoredRecord record) => ProjectRecord(record.Open());
         public virtual object ProjectList(AncientList list) => list;
         public virtual object ProjectDictionary(AncientDictionary dictionary) => dictionary;
+
+        /// <summary>
+        /// The key a lookup in a stored dictionary looks for, given what the host passed: a host whose values arrive
+        /// wrapped (PowerShell's PSObject around a string that went down a pipeline) unwraps them here. The default is the key itself.
+        /// </summary>
+        public virtual object LookupKey(object key) => key;
     }
 }

@@ -15,6 +15,13 @@ namespace AncientPS.Projection
         public override object ProjectRecord(StoredRecord record)
             => StoredXmlDocument.IsDocument(record) ? (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record) : StoredRecordObject.Project(record);
 
+        /// <summary>
+        /// A key that went down a pipeline arrives as a PSObject around the string (<c>$keys | Sort-Object | % { $d[$_] }</c>):
+        /// the lookup is for the string, as a hashtable's is. A PSCustomObject key stays itself.
+        /// </summary>
+        public override object LookupKey(object key)
+            => key is System.Management.Automation.PSObject pso && !(pso.BaseObject is System.Management.Automation.PSCustomObject) ? pso.BaseObject : key;
+
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
     }
 }
