@@ -394,11 +394,25 @@ namespace AncientPS.Engine.Encoding
         {
             if (StringCodec.TryPackShort(s, out *tag, out *payload)) return;
             if (_memo.TryGet(s, tag, payload)) return;
+            // Equal short strings that are different instances share one node too: a string reads back the same from either.
+            bool byValue = s.Length <= SharedStringLength;
+            if (byValue && _strings != null && _strings.TryGetValue(s, out long shared))
+            {
+                *tag = NodeTags.String;
+                *payload = (ulong)shared;
+                return;
+            }
             long offset = StringNode.Write(this, s);
             *tag = NodeTags.String;
             *payload = (ulong)offset;
             _memo.Add(s, NodeTags.String, (ulong)offset);
+            if (byValue) (_strings ?? (_strings = new Dictionary<string, long>(StringComparer.Ordinal)))[s] = offset;
         }
+
+        // Strings up to this length are shared by value within a write (longer ones by identity only, so a write of many
+        // long distinct strings does not hash each one in full twice).
+        private const int SharedStringLength = 64;
+        private Dictionary<string, long> _strings;
 
         private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
         {

@@ -87,6 +87,23 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void Equal_short_strings_that_are_different_instances_share_one_node()
+        {
+            string a = new string('q', 20), b = new string('q', 20), c = new string('q', 100), d = new string('q', 100);
+            Assert.NotSame(a, b);
+            var list = (AncientList)_arena.Store(new object[] { a, b, c, d });
+            list.GetSlot(0, out byte t0, out ulong p0);
+            list.GetSlot(1, out byte t1, out ulong p1);
+            list.GetSlot(2, out _, out ulong p2);
+            list.GetSlot(3, out _, out ulong p3);
+            Assert.Equal(NodeTags.String, t0);
+            Assert.Equal(NodeTags.String, t1);
+            Assert.Equal(p0, p1);
+            Assert.NotEqual(p2, p3); // longer strings are shared by identity only
+            Assert.Equal(new object[] { a, b, c, d }, list.ToArray());
+        }
+
+        [Fact]
         public void The_bench_rows_take_fewer_bytes_than_their_compact_json()
         {
             // 100,000 rows of issue 6 were 97 bytes each in format 1.1 and are 71 bytes of compact JSON text.
