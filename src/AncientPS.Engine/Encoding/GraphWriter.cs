@@ -190,7 +190,7 @@ namespace AncientPS.Engine.Encoding
         /// list, whose encoding queues nothing (so a record or list can be laid out knowing its slots); false otherwise,
         /// and nothing is written.
         /// </summary>
-        private bool TryEncodeLeaf(object value, byte* tag, ulong* payload)
+        private bool TryEncodeLeaf(object value, int level, bool lenient, byte* tag, ulong* payload)
         {
             if (value != null && _converter != null) value = _converter.Unwrap(value);
             if (value == null)
@@ -209,7 +209,7 @@ namespace AncientPS.Engine.Encoding
                 case StoredKind.PackedList:
                 case StoredKind.AncientList when ((AncientList)value).IsPacked:
                     _converter?.CheckAllowed(value);
-                    EncodeProfiled(value, profile, 0, false, tag, payload);
+                    EncodeProfiled(value, profile, level, lenient, tag, payload);
                     return true;
                 default:
                     return false;
@@ -435,7 +435,7 @@ namespace AncientPS.Engine.Encoding
                 fixed (byte* tags = _listTags)
                 fixed (ulong* payloads = _listPayloads)
                 {
-                    while (leaves < count && TryEncodeLeaf(items[leaves], tags + leaves, payloads + leaves))
+                    while (leaves < count && TryEncodeLeaf(items[leaves], level, lenient, tags + leaves, payloads + leaves))
                     {
                         widthLog = Math.Max(widthLog, RecordLayout.WidthLogOf(payloads[leaves]));
                         leaves++;
@@ -499,7 +499,8 @@ namespace AncientPS.Engine.Encoding
             {
                 for (int i = 0; i < count; i++)
                 {
-                    if (TryEncodeLeaf(values[i], tags + i, payloads + i)) continue;
+                    int level = keepLevel != null && keepLevel.Count == count && keepLevel[i] ? childLevel - 1 : childLevel;
+                    if (TryEncodeLeaf(values[i], level, lenient, tags + i, payloads + i)) continue;
                     tags[i] = RecordLayout.PendingTag;
                     payloads[i] = 0;
                     pending++;
