@@ -8,6 +8,7 @@ Each build (-ModulePath, one or more manifests, such as main's and a branch's) i
 the builds interleaved round by round (-Rounds), since two builds of one assembly cannot load into one process. Each
 child writes 100,000 [pscustomobject]@{ Id; Name; Cpu; Up; Tags = @('a','b') } rows to a new heap and reports:
 
+  set        the one Set-AncientObject of the rows (Mount to Dismount excluded; a first Set in a new process)
   bytes      the heap file's length after Dismount, and per row
   json       the compact JSON text of the same rows (System.Text.Json, as PeersBench.ps1 counts it)
   scan       foreach ($o in $rows) { $s += $o.Cpu } in a script block, over the stored rows and over the in-memory rows
@@ -39,7 +40,9 @@ if ($Child) {
         $data = @(foreach ($i in 1..$Count) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') } })
         $path = Join-Path $work 'rows.heap'
         $h = Mount-AncientHeap -LiteralPath $path
+        $sw = [Diagnostics.Stopwatch]::StartNew()
         Set-AncientObject -Heap $h -Key rows -InputObject $data
+        $set = $sw.Elapsed.TotalSeconds
         Dismount-AncientHeap -Heap $h
         $bytes = (Get-Item -LiteralPath $path).Length
         $options = [Text.Json.JsonSerializerOptions]::Default
@@ -77,7 +80,7 @@ if ($Child) {
         Dismount-AncientHeap -Heap $h
 
         [pscustomobject]@{
-            Bytes = $bytes; Json = $json; ScanStored = $scanStored; ScanMemory = $scanMemory
+            Set = $set; Bytes = $bytes; Json = $json; ScanStored = $scanStored; ScanMemory = $scanMemory
             LookupStored = $lookupStored; LookupMemory = $lookupMemory
         } | ConvertTo-Json -Compress
     }
@@ -108,6 +111,7 @@ foreach ($m in $ModulePath) {
         BytesPerRow    = [Math]::Round($bytes / $Count, 2)
         JsonBytes      = $json
         FileOverJson   = [Math]::Round($bytes / $json, 3)
+        SetMs          = [Math]::Round((Get-Median ($r | ForEach-Object Set)) * 1000, 0)
         ScanStoredMs   = [Math]::Round((Get-Median ($r | ForEach-Object ScanStored)) * 1000, 1)
         ScanRatio      = [Math]::Round((Get-Median ($r | ForEach-Object { $_.ScanStored / $_.ScanMemory })), 2)
         LookupStoredMs = [Math]::Round((Get-Median ($r | ForEach-Object LookupStored)) * 1000, 1)
