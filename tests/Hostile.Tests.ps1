@@ -69,6 +69,30 @@ Describe 'Test-AncientHeap' {
         (Get-FileState $path).Written | Should -Be $before.Written
     }
 
+    It 'reports a record shape whose slot layout (format 1.2) is damaged, and reading the rows gives HeapCorrupt' {
+        $path = New-SampleHeap 'layout.heap'
+        $bytes = [IO.File]::ReadAllBytes($path)
+        # The first shape node of the rows: kind 0x5E, flags 0x05 (a property bag, with its slots' layout: format 1.2).
+        $shape = -1
+        for ($i = 20480; $i -lt $bytes.Length - 16; $i += 8) { if ($bytes[$i] -eq 0x5E -and $bytes[$i + 1] -eq 0x05) { $shape = $i; break } }
+        $shape | Should -BeGreaterThan 0
+        $n = [BitConverter]::ToUInt32($bytes, $shape + 4)
+        $t = [BitConverter]::ToUInt32($bytes, $shape + 8)
+        # Slot 0's width: 2^9 bytes is no payload width.
+        $bytes[$shape + 16 + 8 * ($t + $n)] = 9
+        [IO.File]::WriteAllBytes($path, $bytes)
+        $problems = @(Test-AncientHeap -Path $path)
+        $problems.Area | Should -Contain 'Value'
+        ($problems | Where-Object Key -EQ 'rows').Message -join ' ' | Should -Match 'payloads are 1, 2, 4 or 8 bytes'
+        $heap = Mount-AncientHeap -Path $path -ReadOnly
+        $failure = Get-FirstError { Get-AncientObject -Heap $heap -Key rows | ForEach-Object { $_.Id } }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'HeapCorrupt,*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidData'
+        # The other key is untouched and still reads.
+        (Get-AncientObject -Heap $heap -Key settings).Retries | Should -Be 3
+    }
+
     It 'reports a damaged latest meta page in the Meta area' {
         $path = New-SampleHeap 'meta.heap'
         # Three commits (create, rows, settings): the latest is in slot 1, at 1024; damage its committed size.

@@ -31,6 +31,19 @@ Describe 'Updating part of a stored value in place' {
         Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
     }
 
+    It 'replaces an element of a list stored narrow (format 1.2: small payloads) with any value, the others unchanged' {
+        $original = @(1, 'a', $true, 300, 'bb', [char]'x')
+        Set-AncientObject -Heap $heap -Key small -InputObject $original
+        Set-AncientObject -Heap $heap -Key small -Index 1 -InputObject ([pscustomobject]@{ Wide = [long]::MaxValue; Text = 'a longer string than fits' })
+        Set-AncientObject -Heap $heap -Key small -Index -1 -InputObject ([long]::MinValue)
+        $rows = Get-AncientObject -Heap $heap -Key small -NoEnumerate
+        $rows[1].Wide | Should -Be ([long]::MaxValue)
+        $rows[1].Text | Should -BeExactly 'a longer string than fits'
+        $rows[5] | Should -Be ([long]::MinValue)
+        foreach ($i in 0, 2, 3, 4) { $rows[$i] | Should -Be $original[$i] -Because "element $i was not replaced" }
+        Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
+    }
+
     It 'adds, replaces and removes entries of a stored hashtable, keeping its case-insensitive keys' {
         Set-AncientObject -Heap $heap -Key status -InputObject @{ web01 = 'up'; web02 = 'up' }
         $before = Get-AncientObject -Heap $heap -Key status

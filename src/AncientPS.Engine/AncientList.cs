@@ -19,8 +19,7 @@ namespace AncientPS.Engine
         private readonly NodeContext _context;
         private readonly long _offset;
         private readonly int _count;
-        private readonly byte* _tags;
-        private readonly ulong* _payloads;
+        private readonly ListNode _slots;
         private readonly byte* _data;
         private readonly byte _elementTag;
         private readonly ushort _code;
@@ -48,8 +47,7 @@ namespace AncientPS.Engine
                 _count = node.Count;
                 _code = node.Code;
                 _nameOffset = node.NameOffset;
-                _tags = node.Tags;
-                _payloads = node.Payloads;
+                _slots = node;
             }
             Debug.Assert((_elementTag != 0) == (kind == NodeTags.PackedList), "a list is packed exactly when its kind says so");
         }
@@ -139,10 +137,10 @@ namespace AncientPS.Engine
             Debug.Assert((uint)index < (uint)_count, "callers check the index");
             if (_elementTag == 0)
             {
-                byte tag = _tags[index];
-                if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[index], project);
+                byte tag = _slots.Tag(index);
+                if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _slots.Payload(index), project);
                 var projected = ProjectionCache.For(ref _projected, _count);
-                return projected.Get(index) ?? projected.Keep(index, _context.ReadSlot(tag, _payloads[index], true));
+                return projected.Get(index) ?? projected.Keep(index, _context.ReadSlot(tag, _slots.Payload(index), true));
             }
             byte* d = _data;
             switch (_elementTag)
@@ -167,8 +165,8 @@ namespace AncientPS.Engine
 
         internal void GetSlot(int index, out byte tag, out ulong payload)
         {
-            tag = _tags[index];
-            payload = _payloads[index];
+            tag = _slots.Tag(index);
+            payload = _slots.Payload(index);
         }
 
         internal void CopyPackedBytes(byte* destination, long bytes)

@@ -18,8 +18,8 @@ namespace AncientPS.Engine
         private readonly NodeContext _context;
         private readonly long _offset;
         private readonly RecordShape _shape;
-        private readonly byte* _tags;
-        private readonly ulong* _payloads;
+        private readonly byte* _node;
+        private readonly RecordLayout _layout;
 
         internal AncientRecord(NodeContext context, long offset)
             : this(context, offset, context.GetShape(RecordNode.ReadShapeOffset(context, offset)))
@@ -33,7 +33,8 @@ namespace AncientPS.Engine
             _offset = offset;
             _shape = shape;
             Debug.Assert(ReferenceEquals(shape.Context, context), "a shape is decoded once per read context and used only in it");
-            _tags = RecordNode.Slots(context, offset, shape.SlotCount, out _payloads);
+            _node = RecordNode.Open(context, offset, shape);
+            _layout = shape.Layout;
         }
 
         public MappedHeap Heap => _context.Space.Heap;
@@ -62,16 +63,16 @@ namespace AncientPS.Engine
                 if (!_shape.HasText) return null;
                 var space = _context.Space;
                 space.EnterRead();
-                try { return ReadText(_context, _tags, _payloads, _shape.Count); }
+                try { return ReadText(_context, _node, _layout, _shape.Count); }
                 finally { space.ExitRead(); }
             }
         }
 
         /// <summary>The text slot at <paramref name="index"/> (after the properties): a string, or null.</summary>
-        internal static string ReadText(NodeContext context, byte* tags, ulong* payloads, int index)
+        internal static string ReadText(NodeContext context, byte* node, RecordLayout layout, int index)
         {
-            byte tag = tags[index];
-            return tag == NodeTags.Null ? null : context.ReadStringSlot(tag, payloads[index]);
+            byte tag = layout.Tag(node, index);
+            return tag == NodeTags.Null ? null : context.ReadStringSlot(tag, layout.Payload(node, index));
         }
 
         /// <summary>The record node's slots: one per property, and the text slot when the record has one.</summary>
@@ -91,7 +92,7 @@ namespace AncientPS.Engine
             if ((uint)index >= (uint)_shape.Count) throw IndexError(index);
             var space = _context.Space;
             space.EnterRead();
-            try { return _context.ReadSlot(_tags[index], _payloads[index], true); }
+            try { return _context.ReadSlot(_layout.Tag(_node, index), _layout.Payload(_node, index), true); }
             finally { space.ExitRead(); }
         }
 
@@ -102,7 +103,7 @@ namespace AncientPS.Engine
             if (index < 0) return null;
             var space = _context.Space;
             space.EnterRead();
-            try { return _context.ReadSlot(_tags[index], _payloads[index], true); }
+            try { return _context.ReadSlot(_layout.Tag(_node, index), _layout.Payload(_node, index), true); }
             finally { space.ExitRead(); }
         }
 
@@ -124,14 +125,14 @@ namespace AncientPS.Engine
         {
             var space = _context.Space;
             space.EnterRead();
-            try { return _context.ReadSlot(_tags[index], _payloads[index], false); }
+            try { return _context.ReadSlot(_layout.Tag(_node, index), _layout.Payload(_node, index), false); }
             finally { space.ExitRead(); }
         }
 
         internal void GetSlot(int index, out byte tag, out ulong payload)
         {
-            tag = _tags[index];
-            payload = _payloads[index];
+            tag = _layout.Tag(_node, index);
+            payload = _layout.Payload(_node, index);
         }
 
         /// <summary>The values without projection, for copying into a heap.</summary>

@@ -31,5 +31,8 @@ namespace AncientPS.Engine
 
         /// <summary>Called now and then with the number of nodes written so far.</summary>
         public Action<long> Progress { get; set; }
+
+        /// <summary>Writes records and lists as format 1.1 did (every slot a tag and an 8-byte payload): for the tests that read older files.</summary>
+        internal bool ClassicLayout { get; set; }
     }
 }

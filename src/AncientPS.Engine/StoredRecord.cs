@@ -66,8 +66,9 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
-                byte* tags = RecordNode.Slots(context, _offset, _shape.SlotCount, out ulong* payloads);
-                return context.ReadSlot(tags[index], payloads[index], true);
+                byte* node = RecordNode.Open(context, _offset, _shape);
+                var layout = _shape.Layout;
+                return context.ReadSlot(layout.Tag(node, index), layout.Payload(node, index), true);
             }
             finally { space.ExitRead(); }
         }
@@ -89,8 +90,8 @@ namespace AncientPS.Engine
                 space.EnterRead();
                 try
                 {
-                    byte* tags = RecordNode.Slots(context, _offset, _shape.SlotCount, out ulong* payloads);
-                    return AncientRecord.ReadText(context, tags, payloads, _shape.Count);
+                    byte* node = RecordNode.Open(context, _offset, _shape);
+                    return AncientRecord.ReadText(context, node, _shape.Layout, _shape.Count);
                 }
                 finally { space.ExitRead(); }
             }

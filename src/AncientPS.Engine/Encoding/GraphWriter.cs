@@ -22,6 +22,15 @@ namespace AncientPS.Engine.Encoding
         private readonly Action<long> _progress;
         private readonly Action<string, Type> _secretOmitted;
         private readonly int _depth;
+        // Writes the nodes of format 1.1 (classic records and lists), for tests of the reading of older files.
+        private readonly bool _classic;
+        // One record's slots as the write found them before laying the record out (records are not written re-entrantly:
+        // only leaves, which have no slots, are encoded while a record is laid out).
+        private byte[] _slotTags = new byte[16];
+        private ulong[] _slotPayloads = new ulong[16];
+        // The leading leaves of one list (lists, like records, are laid out before any nested composite is encoded).
+        private byte[] _listTags = new byte[16];
+        private ulong[] _listPayloads = new ulong[16];
 
         // The frame whose slot is being encoded lies below an adapted .NET object (set by Drain before each slot).
         private bool _adapted;
@@ -45,7 +54,8 @@ namespace AncientPS.Engine.Encoding
             _progress = options.Progress;
             _secretOmitted = options.SecretOmitted;
             _depth = options.Depth;
-            _shapes = new ShapeTable(this);
+            _classic = options.ClassicLayout;
+            _shapes = new ShapeTable(this, _classic);
         }
 
         public EncodedValue WriteRoot(object value)
@@ -122,7 +132,16 @@ namespace AncientPS.Engine.Encoding
                 _adapted = f.Adapted;
                 byte* tag = f.Tags + i;
                 ulong* payload = f.Payloads + i;
-                if (f.Kind == WriteFrameKind.Slots)
+                if (f.Layout != null)
+                {
+                    // A record laid out by RecordLayout: only the slots left pending when it was written are encoded here.
+                    int tagAt = f.Layout.TagAt(i);
+                    if (tagAt < 0 || f.Node[tagAt] != RecordLayout.PendingTag) continue;
+                    tag = f.Node + tagAt;
+                    payload = (ulong*)(f.Node + f.Layout.PayloadAt(i));
+                    Encode(f.Items[i], f.KeepLevel != null && f.KeepLevel[i] ? f.Level - 1 : f.Level, f.Lenient, tag, payload);
+                }
+                else if (f.Kind == WriteFrameKind.Slots)
                 {
                     Encode(f.Items[i], f.KeepLevel != null && f.KeepLevel[i] ? f.Level - 1 : f.Level, f.Lenient, tag, payload);
                 }
@@ -193,16 +212,52 @@ namespace AncientPS.Engine.Encoding
                 *payload = 0;
                 return null;
             }
-            var type = value.GetType();
-            TypeProfile profile;
-            if (type == _lastType) profile = _lastProfile;
-            else
-            {
-                profile = TypeProfile.Of(type);
-                _lastType = type;
-                _lastProfile = profile;
-            }
+            return EncodeProfiled(value, ProfileOf(value.GetType()), level, lenient, tag, payload);
+        }
 
+        private TypeProfile ProfileOf(Type type)
+        {
+            if (type == _lastType) return _lastProfile;
+            var profile = TypeProfile.Of(type);
+            _lastType = type;
+            _lastProfile = profile;
+            return profile;
+        }
+
+        /// <summary>
+        /// Encodes <paramref name="value"/> now when it is a leaf: null, a scalar, a string, a scalar node or a packed
+        /// list, whose encoding queues nothing (so a record or list can be laid out knowing its slots); false otherwise,
+        /// and nothing is written.
+        /// </summary>
+        private bool TryEncodeLeaf(object value, int level, bool lenient, byte* tag, ulong* payload)
+        {
+            if (value != null && _converter != null) value = _converter.Unwrap(value);
+            if (value == null)
+            {
+                *tag = NodeTags.Null;
+                *payload = 0;
+                return true;
+            }
+            var profile = ProfileOf(value.GetType());
+            switch (profile.Kind)
+            {
+                case StoredKind.Inline:
+                case StoredKind.String:
+                case StoredKind.ScalarNode:
+                case StoredKind.PackedArray:
+                case StoredKind.PackedList:
+                case StoredKind.AncientList when ((AncientList)value).IsPacked:
+                    _converter?.CheckAllowed(value);
+                    EncodeProfiled(value, profile, level, lenient, tag, payload);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private object EncodeProfiled(object value, TypeProfile profile, int level, bool lenient, byte* tag, ulong* payload)
+        {
+            var type = value.GetType();
             switch (profile.Kind)
             {
                 case StoredKind.Inline:
@@ -378,20 +433,64 @@ namespace AncientPS.Engine.Encoding
         {
             if (StringCodec.TryPackShort(s, out *tag, out *payload)) return;
             if (_memo.TryGet(s, tag, payload)) return;
+            // Equal short strings that are different instances share one node too: a string reads back the same from either.
+            bool byValue = s.Length <= SharedStringLength;
+            if (byValue && _strings != null && _strings.TryGetValue(s, out long shared))
+            {
+                *tag = NodeTags.String;
+                *payload = (ulong)shared;
+                return;
+            }
             long offset = StringNode.Write(this, s);
             *tag = NodeTags.String;
             *payload = (ulong)offset;
             _memo.Add(s, NodeTags.String, (ulong)offset);
+            if (byValue) (_strings ?? (_strings = new Dictionary<string, long>(StringComparer.Ordinal)))[s] = offset;
         }
+
+        // Strings up to this length are shared by value within a write (longer ones by identity only, so a write of many
+        // long distinct strings does not hash each one in full twice).
+        private const int SharedStringLength = 64;
+        private Dictionary<string, long> _strings;
 
         private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
         {
             int count = items.Count;
             ushort code = CollectionCodes.CodeOf(typeName);
             long name = code == CollectionCodes.Named ? Name(typeName) : 0;
-            var node = ListNode.Write(this, code, name, count, out long offset);
             if (_firstCompositeName == null) _firstCompositeName = typeName;
-            if (count > 0) _stack.PushSlots(node.Tags, node.Payloads, items, null, level, lenient, _adapted);
+            // The leaves first: a list of leaves only (scalars, strings...) is written narrow, its payloads as wide as
+            // its widest needs. At the first element that is not a leaf, the list is written classic, the leaves found so far
+            // copied in, and the frame encodes the rest.
+            int leaves = 0;
+            byte widthLog = 0;
+            if (!_classic && count > 0)
+            {
+                if (_listTags.Length < count)
+                {
+                    _listTags = new byte[Math.Max(count, 2 * _listTags.Length)];
+                    _listPayloads = new ulong[_listTags.Length];
+                }
+                fixed (byte* tags = _listTags)
+                fixed (ulong* payloads = _listPayloads)
+                {
+                    while (leaves < count && TryEncodeLeaf(items[leaves], level, lenient, tags + leaves, payloads + leaves))
+                    {
+                        widthLog = Math.Max(widthLog, RecordLayout.WidthLogOf(payloads[leaves]));
+                        leaves++;
+                        Tick();
+                    }
+                }
+            }
+            ListNode node = leaves == count && !_classic
+                ? ListNode.WriteNarrow(this, code, name, count, widthLog, out long offset)
+                : ListNode.Write(this, code, name, count, out offset);
+            for (int i = 0; i < leaves; i++) node.Put(i, _listTags[i], _listPayloads[i]);
+            if (leaves < count)
+            {
+                var f = _stack.PushSlots(node.Tags, node.Payloads, items, null, level, lenient, _adapted);
+                f.Next = leaves;
+            }
             return offset;
         }
 
@@ -423,6 +522,56 @@ namespace AncientPS.Engine.Encoding
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
             Debug.Assert(text == null || !isPropertyBag, "a property bag has no text of its own");
+            if (_classic) return WriteClassicRecord(typeNames, names, values, isPropertyBag, childLevel, lenient, text, keepLevel);
+            int count = names.Count;
+            int slots = text != null ? count + 1 : count;
+            if (_slotTags.Length < slots)
+            {
+                _slotTags = new byte[Math.Max(slots, 2 * _slotTags.Length)];
+                _slotPayloads = new ulong[_slotTags.Length];
+            }
+            // The leaves first (scalars, strings, scalar nodes, packed lists), so the layout can give each its width and
+            // tag; the slots of nested composites are left pending, filled by the frame below once the record exists.
+            int pending = 0;
+            fixed (byte* tags = _slotTags)
+            fixed (ulong* payloads = _slotPayloads)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    int level = keepLevel != null && keepLevel.Count == count && keepLevel[i] ? childLevel - 1 : childLevel;
+                    if (TryEncodeLeaf(values[i], level, lenient, tags + i, payloads + i)) continue;
+                    tags[i] = RecordLayout.PendingTag;
+                    payloads[i] = 0;
+                    pending++;
+                }
+                // The text slot, after the properties: the record's own text.
+                if (text != null) WriteString(text, tags + count, payloads + count);
+            }
+            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null);
+            var layout = entry.Fit(_slotTags, _slotPayloads, slots, out long shape);
+            if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
+            byte* node = RecordNode.Write(this, shape, layout, out long offset);
+            for (int i = 0; i < slots; i++)
+            {
+                byte t = _slotTags[i];
+                if (t == RecordLayout.PendingTag) node[layout.TagAt(i)] = RecordLayout.PendingTag;
+                else layout.Put(node, i, t, _slotPayloads[i]);
+            }
+            if (_firstCompositeName == null) _firstCompositeName = typeNames.Count > 0 ? typeNames[0] : "System.Object";
+            if (pending > 0)
+            {
+                var f = _stack.PushSlots(null, null, values, names, childLevel, lenient, _adapted || !isPropertyBag);
+                f.Node = node;
+                f.Layout = layout;
+                if (keepLevel != null && keepLevel.Count == count) f.KeepLevel = keepLevel;
+            }
+            return offset;
+        }
+
+        /// <summary>A record of the classic layout (format 1.1): allocated first, its slots filled by the frame in order.</summary>
+        private long WriteClassicRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
+            string text, IReadOnlyList<bool> keepLevel)
+        {
             long shape = _shapes.Shape(typeNames, names, isPropertyBag, text != null);
             if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
             int count = names.Count;

@@ -4,8 +4,8 @@ namespace AncientPS.Engine.Encoding
 {
     /// <summary>
     /// A record node (kind 0x53, docs/format-values.md "Record"): an 8-byte header of the kind and the shape node's offset
-    /// in the 56 bits above it, then the run of tags and the payloads, one per property of the shape and one more for the text slot of a shape with
-    /// <see cref="ShapeNode.TextFlag"/> (<see cref="RecordShape.SlotCount"/>).
+    /// in the 56 bits above it, then the slots, one per property of the shape and one more for the text slot of a shape with
+    /// <see cref="ShapeNode.TextFlag"/> (<see cref="RecordShape.SlotCount"/>), laid out as the shape's <see cref="RecordLayout"/> says.
     /// </summary>
     internal static unsafe class RecordNode
     {
@@ -21,7 +21,16 @@ namespace AncientPS.Engine.Encoding
         /// <summary>Whether a header can hold <paramref name="shapeOffset"/>.</summary>
         public static bool CanReach(long shapeOffset) => ((ulong)shapeOffset >> (8 * ShapeBytes)) == 0;
 
-        /// <summary>Allocates and writes the header; returns the tags, and the payloads in <paramref name="payloads"/>.</summary>
+        /// <summary>Allocates a record of <paramref name="layout"/> and writes the header; returns the node, its slots to fill through the layout.</summary>
+        public static byte* Write(INodeSink sink, long shapeOffset, RecordLayout layout, out long offset)
+        {
+            Debug.Assert(CanReach(shapeOffset) && shapeOffset > 0 && (shapeOffset & 7) == 0);
+            byte* p = sink.Allocate(layout.Size, out offset);
+            *(ulong*)p = Kind | ((ulong)shapeOffset << ShapeShift);
+            return p;
+        }
+
+        /// <summary>Allocates and writes the header of a record of the classic layout (format 1.1 and before); returns the tags, and the payloads in <paramref name="payloads"/>.</summary>
         public static byte* Write(INodeSink sink, long shapeOffset, int count, out ulong* payloads, out long offset)
         {
             Debug.Assert(CanReach(shapeOffset) && shapeOffset > 0 && (shapeOffset & 7) == 0);
@@ -35,12 +44,7 @@ namespace AncientPS.Engine.Encoding
         public static long ReadShapeOffset(NodeContext context, long offset)
             => (long)(*(ulong*)context.Node(offset, HeaderSize, Kind) >> ShapeShift);
 
-        /// <summary>A record node's slots: its tag bytes (returned) and its payloads, after the header.</summary>
-        public static byte* Slots(NodeContext context, long offset, int count, out ulong* payloads)
-        {
-            byte* p = context.Space.Pointer(offset, Size(count));
-            payloads = (ulong*)(p + HeaderSize + NodeTags.Align8(count));
-            return p + HeaderSize;
-        }
+        /// <summary>The record node's bytes, whose slots <see cref="RecordShape.Layout"/> reads.</summary>
+        public static byte* Open(NodeContext context, long offset, RecordShape shape) => context.Space.Pointer(offset, shape.Layout.Size);
     }
 }

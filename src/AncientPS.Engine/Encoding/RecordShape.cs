@@ -9,7 +9,7 @@ namespace AncientPS.Engine.Encoding
     {
         private readonly Dictionary<string, int> _index;
 
-        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText)
+        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText, RecordLayout layout)
         {
             Context = context;
             Offset = offset;
@@ -18,6 +18,8 @@ namespace AncientPS.Engine.Encoding
             IsPropertyBag = isPropertyBag;
             HasText = hasText;
             SlotCount = hasText ? names.Length + 1 : names.Length;
+            Layout = layout;
+            System.Diagnostics.Debug.Assert(layout.SlotCount == SlotCount);
             TypeNamesView = new ReadOnlyCollection<string>(typeNames);
             NamesView = new ReadOnlyCollection<string>(names);
             _index = new Dictionary<string, int>(names.Length, StringComparer.OrdinalIgnoreCase);
@@ -36,6 +38,8 @@ namespace AncientPS.Engine.Encoding
         public bool HasText { get; }
         /// <summary>The record node's slots: the properties, and the text slot when <see cref="HasText"/>.</summary>
         public int SlotCount { get; }
+        /// <summary>Where each slot lies in the shape's record nodes.</summary>
+        public RecordLayout Layout { get; }
         public IReadOnlyList<string> TypeNamesView { get; }
         public IReadOnlyList<string> NamesView { get; }
 

@@ -38,6 +38,9 @@ namespace AncientPS.Engine.Encoding
             return false;
         }
 
+        /// <summary>The tags whose value is all in the payload: null, the inline scalars and the short strings.</summary>
+        public static bool IsInlineTag(byte tag) => tag <= NodeTags.SmallBigInteger || NodeTags.IsShortString(tag);
+
         public static bool IsInline(byte tag) => tag >= NodeTags.Boolean && tag <= NodeTags.SmallBigInteger;
 
         /// <summary>True for the .NET types <see cref="TryEncodeInline"/> always encodes (BigInteger only sometimes: see <see cref="BigIntegerNode"/>).</summary>

@@ -4,7 +4,8 @@ namespace AncientPS.Engine.Encoding
 {
     /// <summary>
     /// A record shape node (kind 0x5E, docs/format-values.md "Shape"): kind, flags, property count, type name count, then
-    /// the offsets of the type names' and the property names' string nodes.
+    /// the offsets of the type names' and the property names' string nodes, then (format 1.2, <see cref="LayoutFlag"/>)
+    /// the layout of its records' slots (<see cref="RecordLayout"/>): per slot, the payload width and the fixed tag.
     /// </summary>
     internal static unsafe class ShapeNode
     {
@@ -20,17 +21,43 @@ namespace AncientPS.Engine.Encoding
         /// text the original object gave as a string (its ToString), or null. Never set together with <see cref="PropertyBagFlag"/>.
         /// </summary>
         public const byte TextFlag = 2;
+        /// <summary>
+        /// Flag bit 2 (format 1.2): the names are followed by the slot layout, two bytes per slot (the properties, then the
+        /// text slot): the payload width as log2 (0..3), then the tag every record has there, or 0xFF when each record holds
+        /// its own. Without it, records have the classic layout.
+        /// </summary>
+        public const byte LayoutFlag = 4;
 
         public static long Size(long typeCount, long count) => HeaderSize + 8L * (typeCount + count);
 
+        public static long Size(long typeCount, long count, long slots) => Size(typeCount, count) + 2L * slots;
+
+        /// <summary>Writes a shape of format 1.2, with the layout of its records' slots.</summary>
+        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte[] widthLog, byte[] fixedTag)
+        {
+            int n = names.Length - typeCount;
+            Debug.Assert(widthLog.Length == n + (hasText ? 1 : 0) && fixedTag.Length == widthLog.Length);
+            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, LayoutFlag, Size(typeCount, n, widthLog.Length), out byte* p);
+            byte* layout = p + Size(typeCount, n);
+            for (int i = 0; i < widthLog.Length; i++)
+            {
+                layout[2 * i] = widthLog[i];
+                layout[2 * i + 1] = fixedTag[i];
+            }
+            return offset;
+        }
+
         /// <summary>Writes a shape of the given name nodes: <paramref name="names"/> holds the type names' offsets, then the property names'.</summary>
         public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names)
+            => WriteNames(sink, isPropertyBag, hasText, typeCount, names, 0, Size(typeCount, names.Length - typeCount), out _);
+
+        private static long WriteNames(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte extraFlags, long size, out byte* p)
         {
             Debug.Assert(typeCount >= 0 && typeCount <= names.Length);
             Debug.Assert(!(isPropertyBag && hasText), "a property bag has no text of its own");
-            byte* p = sink.Allocate(Size(typeCount, names.Length - typeCount), out long offset);
+            p = sink.Allocate(size, out long offset);
             p[0] = Kind;
-            p[FlagsAt] = (byte)((isPropertyBag ? PropertyBagFlag : 0) | (hasText ? TextFlag : 0));
+            p[FlagsAt] = (byte)((isPropertyBag ? PropertyBagFlag : 0) | (hasText ? TextFlag : 0) | extraFlags);
             *(uint*)(p + CountAt) = (uint)(names.Length - typeCount);
             *(uint*)(p + TypeCountAt) = (uint)typeCount;
             for (int i = 0; i < names.Length; i++)
@@ -46,16 +73,39 @@ namespace AncientPS.Engine.Encoding
             NodeContext.CheckOffset((ulong)offset);
             byte* h = context.Node(offset, HeaderSize, Kind);
             byte flags = h[FlagsAt];
-            if (flags > TextFlag) throw Corrupt.Node(offset, $"has unknown shape flags 0x{flags:X2}");
+            if ((flags & ~LayoutFlag) > TextFlag) throw Corrupt.Node(offset, $"has unknown shape flags 0x{flags:X2}");
             uint n = *(uint*)(h + CountAt);
             uint t = *(uint*)(h + TypeCountAt);
             if (n >= int.MaxValue || t > int.MaxValue) throw Corrupt.Node(offset, "claims an impossible property count");
-            byte* p = context.Space.Pointer(offset, Size(t, n));
+            bool hasText = (flags & TextFlag) != 0;
+            long slots = n + (hasText ? 1 : 0);
+            bool compact = (flags & LayoutFlag) != 0;
+            byte* p = context.Space.Pointer(offset, compact ? Size(t, n, slots) : Size(t, n));
             var typeNames = new string[t];
             var names = new string[n];
             for (int i = 0; i < t; i++) typeNames[i] = context.ReadName(*(long*)(p + HeaderSize + 8L * i));
             for (int i = 0; i < n; i++) names[i] = context.ReadName(*(long*)(p + HeaderSize + 8L * (t + i)));
-            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, (flags & TextFlag) != 0);
+            RecordLayout layout;
+            if (!compact) layout = RecordLayout.Classic((int)slots);
+            else
+            {
+                byte* l = p + Size(t, n);
+                var widthLog = new byte[slots];
+                var fixedTag = new byte[slots];
+                for (long i = 0; i < slots; i++)
+                {
+                    byte w = l[2 * i], tag = l[2 * i + 1];
+                    if (w > 3) throw Corrupt.Node(offset, $"gives slot {i} a payload of 2^{w} bytes; payloads are 1, 2, 4 or 8 bytes");
+                    if (tag != RecordLayout.VariableTag && !ScalarCodec.IsInlineTag(tag))
+                        throw Corrupt.Node(offset, $"fixes the tag of slot {i} as 0x{tag:X2}; only a tag below 0x40 can be fixed");
+                    if (hasText && i == n && tag != RecordLayout.VariableTag && tag != NodeTags.Null && !NodeTags.IsShortString(tag))
+                        throw Corrupt.Node(offset, $"fixes the tag of the text slot as 0x{tag:X2}; it holds a string or null");
+                    widthLog[i] = w;
+                    fixedTag[i] = tag;
+                }
+                layout = RecordLayout.Compact(widthLog, fixedTag);
+            }
+            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout);
         }
     }
 }

@@ -7,23 +7,28 @@ namespace AncientPS.Engine.Encoding
     /// <summary>
     /// The names and record shapes of one write, each written once (docs/format-values.md "Shape"): a name is a string
     /// node every shape and enum of the write refers to, and a shape is shared by every record of the same type names,
-    /// property names and flags.
+    /// property names and flags. In format 1.2 a shape also lays out its records' slots (<see cref="RecordLayout"/>): the
+    /// first record of a kind fixes the layout, and a record that does not fit it gets a new shape whose layout is wide
+    /// enough for both (a slot's width only grows, and a fixed tag only becomes a tag held by each record), so that one
+    /// kind of record has a handful of shapes at most.
     /// </summary>
     internal sealed class ShapeTable
     {
         private readonly INodeSink _sink;
         private readonly Dictionary<string, long> _names = new Dictionary<string, long>(StringComparer.Ordinal);
-        private readonly Dictionary<ShapeKey, long> _shapes = new Dictionary<ShapeKey, long>();
+        private readonly Dictionary<ShapeKey, ShapeEntry> _shapes = new Dictionary<ShapeKey, ShapeEntry>();
+        private readonly bool _classic;
 
         // The last shape asked for: records of one type usually come in runs.
         private object _lastTypes, _lastNames;
         private string[] _lastTypeCopy, _lastNameCopy;
-        private long _last;
+        private ShapeEntry _last;
         private byte _lastFlags;
 
-        public ShapeTable(INodeSink sink)
+        public ShapeTable(INodeSink sink, bool classic = false)
         {
             _sink = sink;
+            _classic = classic;
         }
 
         /// <summary>Type and property names: written once per write, and never inline, so a name is always a node offset.</summary>
@@ -36,22 +41,31 @@ namespace AncientPS.Engine.Encoding
             return offset;
         }
 
-        /// <summary>The offset of the shape node for these names and flag, written on first use.</summary>
+        /// <summary>The offset of the classic shape node (format 1.1) for these names and flag, written on first use.</summary>
         public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false)
+        {
+            var entry = Entry(typeNames, names, isPropertyBag, hasText);
+            if (entry.ClassicOffset == 0)
+                entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, entry.TypeCount, entry.NameOffsets);
+            return entry.ClassicOffset;
+        }
+
+        /// <summary>The records of these names and flags: their name nodes are written on first use, their shapes as records need them.</summary>
+        public ShapeEntry Entry(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false)
         {
             byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0));
             // Reflection hands the same arrays for every object of a type: skip the lookup then.
-            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != 0 && _lastFlags == flags)
+            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != null && _lastFlags == flags)
                 return _last;
             // Consecutive records of one shape usually repeat the same name strings: compare before hashing.
-            if (_last != 0 && _lastFlags == flags && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
+            if (_last != null && _lastFlags == flags && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
             {
                 _lastTypes = typeNames;
                 _lastNames = names;
                 return _last;
             }
             var probe = new ShapeKey(typeNames, names, flags);
-            if (!_shapes.TryGetValue(probe, out long offset))
+            if (!_shapes.TryGetValue(probe, out ShapeEntry entry))
             {
                 var typeCopy = Copy(typeNames);
                 var nameCopy = Copy(names);
@@ -60,8 +74,9 @@ namespace AncientPS.Engine.Encoding
                 for (int i = 0; i < t; i++) offsets[i] = Name(typeCopy[i]);
                 for (int i = 0; i < n; i++) offsets[t + i] = Name(nameCopy[i]);
                 if (((long)t + n) * 8 > int.MaxValue) throw new ArgumentException("A record has too many properties.");
-                offset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets);
-                _shapes[new ShapeKey(typeCopy, nameCopy, flags)] = offset;
+                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets);
+                if (_classic) entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets);
+                _shapes[new ShapeKey(typeCopy, nameCopy, flags)] = entry;
                 _lastTypeCopy = typeCopy;
                 _lastNameCopy = nameCopy;
             }
@@ -70,12 +85,11 @@ namespace AncientPS.Engine.Encoding
                 _lastTypeCopy = Copy(typeNames);
                 _lastNameCopy = Copy(names);
             }
-            Debug.Assert(offset > 0 && (offset & 7) == 0, "a shape is a node");
             _lastTypes = typeNames;
             _lastNames = names;
-            _last = offset;
+            _last = entry;
             _lastFlags = flags;
-            return offset;
+            return entry;
         }
 
         private static bool SameNames(IReadOnlyList<string> list, string[] copy)
@@ -94,6 +108,85 @@ namespace AncientPS.Engine.Encoding
             var a = new string[list.Count];
             for (int i = 0; i < a.Length; i++) a[i] = list[i] ?? "";
             return a;
+        }
+
+        /// <summary>The records of one set of type names, property names and flags, and the shape nodes written for them.</summary>
+        internal sealed class ShapeEntry
+        {
+            private readonly INodeSink _sink;
+            private readonly bool _isPropertyBag, _hasText;
+            private byte[] _widthLog, _fixedTag;
+            private RecordLayout _layout;
+            private long _offset;
+
+            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets)
+            {
+                _sink = sink;
+                _isPropertyBag = isPropertyBag;
+                _hasText = hasText;
+                TypeCount = typeCount;
+                NameOffsets = nameOffsets;
+            }
+
+            public int TypeCount { get; }
+            public long[] NameOffsets { get; }
+            /// <summary>The shape node of format 1.1, when the write writes that format.</summary>
+            public long ClassicOffset { get; set; }
+
+            /// <summary>
+            /// The layout of a record whose slots are <paramref name="tags"/> and <paramref name="payloads"/> (a tag of
+            /// <see cref="RecordLayout.PendingTag"/> for a slot filled later, which needs a tag byte and 8 bytes), and the
+            /// offset of its shape node: the current shape's when the record fits it, else a new, wider one.
+            /// </summary>
+            public RecordLayout Fit(byte[] tags, ulong[] payloads, int slots, out long shape)
+            {
+                Debug.Assert(slots == NameOffsets.Length - TypeCount + (_hasText ? 1 : 0));
+                if (_layout != null && Fits(tags, payloads, slots))
+                {
+                    shape = _offset;
+                    return _layout;
+                }
+                var widthLog = new byte[slots];
+                var fixedTag = new byte[slots];
+                for (int i = 0; i < slots; i++)
+                {
+                    byte tag = tags[i];
+                    bool pending = tag == RecordLayout.PendingTag;
+                    byte w = pending ? (byte)3 : RecordLayout.WidthLogOf(payloads[i]);
+                    byte fixedAs = pending || !ScalarCodec.IsInlineTag(tag) ? RecordLayout.VariableTag : tag;
+                    if (_layout != null)
+                    {
+                        w = Math.Max(w, _widthLog[i]);
+                        if (_fixedTag[i] != fixedAs) fixedAs = RecordLayout.VariableTag;
+                    }
+                    widthLog[i] = w;
+                    fixedTag[i] = fixedAs;
+                }
+                _widthLog = widthLog;
+                _fixedTag = fixedTag;
+                _layout = RecordLayout.Compact(widthLog, fixedTag);
+                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag);
+                Debug.Assert(_offset > 0 && (_offset & 7) == 0, "a shape is a node");
+                shape = _offset;
+                return _layout;
+            }
+
+            private bool Fits(byte[] tags, ulong[] payloads, int slots)
+            {
+                for (int i = 0; i < slots; i++)
+                {
+                    byte tag = tags[i];
+                    byte fixedTag = _fixedTag[i];
+                    if (tag == RecordLayout.PendingTag)
+                    {
+                        if (fixedTag != RecordLayout.VariableTag || _widthLog[i] != 3) return false;
+                        continue;
+                    }
+                    if (fixedTag != RecordLayout.VariableTag && fixedTag != tag) return false;
+                    if (RecordLayout.WidthLogOf(payloads[i]) > _widthLog[i]) return false;
+                }
+                return true;
+            }
         }
 
         /// <summary>Shape identity: type names, property names (ordinal) and the flags (property bag, text slot).</summary>

@@ -11,6 +11,9 @@ namespace AncientPS.Engine.Encoding
         public WriteFrameKind Kind;
         public byte* Tags;
         public ulong* Payloads;
+        /// <summary>A record laid out by <see cref="RecordLayout"/>: its node and layout (Tags and Payloads are unused); null otherwise.</summary>
+        public byte* Node;
+        public RecordLayout Layout;
         public int Count;
         public int Next;
         public IReadOnlyList<object> Items;
@@ -37,6 +40,8 @@ namespace AncientPS.Engine.Encoding
             Values = null;
             Hashes = null;
             KeepLevel = null;
+            Layout = null;
+            Node = null;
         }
     }
 }

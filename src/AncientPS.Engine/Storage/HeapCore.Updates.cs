@@ -61,7 +61,7 @@ namespace AncientPS.Engine.Storage
                 {
                     list = ListNode.Open(context, root);
                     count = list.Count;
-                    rootBytes = HeapLayout.Align(ListNode.Size(list.Code, list.Count));
+                    rootBytes = HeapLayout.Align(list.NodeSize);
                 }
                 index = edit.Index < 0 ? count + edit.Index : edit.Index;
                 if (index < 0 || index >= count)
@@ -71,8 +71,8 @@ namespace AncientPS.Engine.Storage
                 if (entry.Tag == NodeTags.PackedList) packedElement = PackedElement(entry, packed.ElementTag, edit.Value, setOptions);
                 else
                 {
-                    oldTag = list.Tags[index];
-                    oldPayload = list.Payloads[index];
+                    oldTag = list.Tag(index);
+                    oldPayload = list.Payload(index);
                 }
             }
             else

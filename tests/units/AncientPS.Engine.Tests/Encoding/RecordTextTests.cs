@@ -106,22 +106,23 @@ namespace AncientPS.Engine.Tests.Encoding
             var items = Items();
             var list = (AncientList)_arena.Store(new object[] { items[0] }, Options);
             var record = (AncientRecord)list[0];
-            long at = record.Offset;
             int slots = record.SlotCount;
             Assert.Equal(2, slots);
-            byte* tags = _arena.At(at + RecordNode.HeaderSize);
-            ulong* payloads = (ulong*)(tags + NodeTags.Align8(slots));
-            Assert.Equal(NodeTags.String, tags[1]);
-            ulong good = payloads[1];
+            // The text slot holds a string node: its tag is the record's own (not fixed by the shape).
+            var layout = record.Shape.Layout;
+            byte* node = _arena.At(record.Offset);
+            Assert.True(layout.TagAt(1) >= 0);
+            Assert.Equal(NodeTags.String, layout.Tag(node, 1));
+            ulong good = layout.Payload(node, 1);
+            ulong outside = layout.Width(1) == 8 ? 1UL << 40 : (1UL << (8 * layout.Width(1))) - 8;
 
-            payloads[1] = 1UL << 40;
+            layout.Put(node, 1, NodeTags.String, outside);
             Assert.Throws<AncientHeapCorruptException>(() => ((AncientRecord)list[0]).ToStringText);
-            payloads[1] = good + 3;
+            layout.Put(node, 1, NodeTags.String, good + 3);
             Assert.Throws<AncientHeapCorruptException>(() => ((AncientRecord)list[0]).ToStringText);
-            payloads[1] = good;
-            tags[1] = NodeTags.Int32;
+            layout.Put(node, 1, NodeTags.Int32, good);
             Assert.Throws<AncientHeapCorruptException>(() => ((AncientRecord)list[0]).ToStringText);
-            tags[1] = NodeTags.String;
+            layout.Put(node, 1, NodeTags.String, good);
             Assert.Equal(items[0].Text, ((AncientRecord)list[0]).ToStringText);
         }
 
@@ -129,15 +130,17 @@ namespace AncientPS.Engine.Tests.Encoding
         public void The_verifier_reports_a_text_slot_of_the_wrong_kind_in_a_file()
         {
             string path = _folder.File("bad-text.heap");
-            long record;
+            long textTag;
             using (var heap = MappedHeap.Open(path))
             {
                 heap.Set("good", Items(), Options);
                 heap.Set("bad", new object[] { Items()[0] }, Options);
-                record = ((AncientRecord)((AncientList)heap.Get("bad", ValueProjection.None))[0]).Offset;
+                var record = (AncientRecord)((AncientList)heap.Get("bad", ValueProjection.None))[0];
+                Assert.True(record.Shape.Layout.TagAt(1) >= 0);
+                textTag = record.Offset + record.Shape.Layout.TagAt(1);
             }
             var patch = new Hostile.HeapPatcher(path);
-            patch.WriteByte(record + RecordNode.HeaderSize + 1, NodeTags.Dictionary).Save();
+            patch.WriteByte(textTag, NodeTags.Dictionary).Save();
             var problems = HeapVerifier.Verify(path);
             Assert.NotEmpty(problems);
             Assert.All(problems, p => Assert.Equal("bad", p.Key));

@@ -360,11 +360,12 @@ namespace AncientPS.Engine.Tests.Encoding
             var typeNames = new[] { "T" };
             var records = new object[100];
             for (int i = 0; i < records.Length; i++)
-                records[i] = new MaterializedRecord(typeNames, new[] { "A", "B" }, new object[] { i, (double)i });
+                records[i] = new MaterializedRecord(typeNames, new[] { "A", "B" }, new object[] { i, i + 0.5 });
             _arena.Store(records);
             long used = _arena.Used;
-            // Top list (8 + 104 tags + 800) + 100 records of 32 bytes + one shape (16 + 24) + 3 names (8 each).
-            Assert.Equal(8 + 104 + 800 + 100 * 32 + 40 + 24, used);
+            // Top list (8 + 104 tags + 800) + 100 records of 24 bytes (header, B's 8 bytes, A's 1 byte; both tags fixed by
+            // the shape) + one shape (16 + 24 + 2 layout bytes per slot, rounded to 48) + 3 names (8 each).
+            Assert.Equal(8 + 104 + 800 + 100 * 24 + 48 + 24, used);
         }
 
         [Fact]

@@ -121,6 +121,8 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Equal(ListNode.NamedHeaderSize, ListNode.HeaderSizeOf(CollectionCodes.Named));
             // h + align8(n) tags, then 8n payloads.
             Assert.Equal(ListNode.NamedHeaderSize + 8 + 8 * 3, ListNode.Size(CollectionCodes.Named, 3));
+            // Format 1.2: "0x04 + w for a narrow list (format 1.2) whose payloads are 2^w bytes".
+            Assert.Contains($"0x{ListNode.NarrowFlag:X2} + w for a narrow list", t.Single(r => r.Offset == ListNode.FlagsAt.ToString()).Field);
             var codes = t.Single(r => r.Offset == ListNode.CodeAt.ToString()).Field;
             Assert.Contains($"{CollectionCodes.ObjectArray} {CollectionCodes.ObjectArrayName}", codes);
             Assert.Contains($"{CollectionCodes.ArrayList} {CollectionCodes.ArrayListName}", codes);
@@ -197,6 +199,10 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Contains(t, r => r.Offset == ShapeNode.HeaderSize.ToString() && r.Size == "8t");
             Assert.Contains(t, r => r.Offset == $"{ShapeNode.HeaderSize} + 8t" && r.Size == "8n");
             Assert.Equal(ShapeNode.HeaderSize + 8 * (2 + 3), ShapeNode.Size(2, 3));
+            // Format 1.2: bit 2 and the slot layout after the names, two bytes per slot.
+            Assert.Contains($"Bit {ShapeNode.LayoutFlag / 2} (format 1.2): the slot layout follows the names", t.Single(r => r.Offset == ShapeNode.FlagsAt.ToString()).Field);
+            Assert.Contains(t, r => r.Offset == $"{ShapeNode.HeaderSize} + 8t + 8n" && r.Size == "2s");
+            Assert.Equal(ShapeNode.HeaderSize + 8 * (2 + 3) + 2 * 4, ShapeNode.Size(2, 3, 4));
         }
 
         [Fact]

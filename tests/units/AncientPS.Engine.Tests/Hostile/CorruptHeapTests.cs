@@ -267,7 +267,7 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             var heap = Heap(new object[] { "a string too long to travel inline" });
             long list = heap.RootOf(heap.FindEntry("v"));
-            long text = heap.ReadInt64(list + 16);
+            long text = heap.ReadListPayload(list, 0);
             heap.WriteUInt16(text + 2, (ushort)shortLength).WriteUInt32(text + 4, longLength).Save();
             HeapPatcher.AssertCorrupt(heap.Path);
         }
@@ -301,7 +301,7 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             var heap = Heap(SampleHeaps.Records(1));
             long list = heap.RootOf(heap.FindEntry("v"));
-            long record = heap.ReadInt64(list + 16);
+            long record = heap.ReadListPayload(list, 0);
             heap.WriteInt64(record, (record << 8) | 0x53).Save();
             HeapPatcher.AssertCorrupt(heap.Path);
         }
@@ -314,7 +314,7 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             var heap = Heap(SampleHeaps.Records(1));
             long list = heap.RootOf(heap.FindEntry("v"));
-            long record = heap.ReadInt64(list + 16);
+            long record = heap.ReadListPayload(list, 0);
             long shape = (long)((ulong)heap.ReadInt64(record) >> 8);
             heap.WriteUInt32(shape + field, value).Save();
             HeapPatcher.AssertCorrupt(heap.Path);
@@ -325,8 +325,8 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             var heap = Heap(new object[] { DayOfWeek.Monday, new object[] { 1 } });
             long list = heap.RootOf(heap.FindEntry("v"));
-            long en = heap.ReadInt64(list + 16);
-            long inner = heap.ReadInt64(list + 24);
+            long en = heap.ReadListPayload(list, 0);
+            long inner = heap.ReadListPayload(list, 1);
             heap.WriteInt64(en + 16, inner).Save();
             HeapPatcher.AssertCorrupt(heap.Path);
         }
@@ -337,7 +337,7 @@ namespace AncientPS.Engine.Tests.Hostile
             // Slot 1 says "list" but points at the string node of slot 0: before the fix, Materialize's cache returned the string.
             var heap = Heap(new object[] { "a string too long to travel inline", new object[] { 1 } });
             long list = heap.RootOf(heap.FindEntry("v"));
-            heap.WriteInt64(list + 24, heap.ReadInt64(list + 16)).Save();
+            heap.WriteListPayload(list, 1, heap.ReadListPayload(list, 0)).Save();
             using (var h = MappedHeap.Open(heap.Path))
             {
                 var value = h.Get("v");
@@ -357,7 +357,7 @@ namespace AncientPS.Engine.Tests.Hostile
             }
             var heap = new HeapPatcher(path);
             long a = heap.RootOf(heap.FindEntry("a")), b = heap.RootOf(heap.FindEntry("b"));
-            heap.WriteInt64(b + 16, heap.ReadInt64(a + 16)).Save();
+            heap.WriteListPayload(b, 0, heap.ReadListPayload(a, 0)).Save();
             Assert.Null(HeapPatcher.ReadAll(path));
             var problems = HeapVerifier.Verify(path);
             Assert.Contains(problems, p => p.Area == HeapArea.Value && p.Key == "b" && p.Message.Contains("extents"));
@@ -366,9 +366,11 @@ namespace AncientPS.Engine.Tests.Hostile
         [Fact]
         public void A_list_that_contains_itself_is_a_cycle_and_reads_to_the_end()
         {
-            var heap = Heap(new object[] { 1, 2, 3 });
+            // The nested list makes the list classic (8-byte payloads), where an offset fits any slot.
+            var heap = Heap(new object[] { 1, 2, new object[0] });
             long list = heap.RootOf(heap.FindEntry("v"));
-            heap.WriteByte(list + 8, 0x50).WriteInt64(list + 16, list).Save();
+            Assert.Equal(0, heap.Bytes[list + 1]);
+            heap.WriteByte(list + 8, 0x50).WriteListPayload(list, 0, list).Save();
             using (var h = MappedHeap.Open(heap.Path))
             {
                 var value = (AncientList)h.Get("v");

@@ -26,6 +26,38 @@ namespace AncientPS.Engine.Tests.Hostile
         public HeapPatcher WriteUInt16(long at, ushort value) { fixed (byte* p = Bytes) *(ushort*)(p + at) = value; return this; }
         public HeapPatcher WriteByte(long at, byte value) { Bytes[at] = value; return this; }
 
+        /// <summary>
+        /// Where payload <paramref name="index"/> of the list node at <paramref name="list"/> lies, and its width: a classic
+        /// list (flags 0) has the tags padded to 8 and 8-byte payloads; a narrow one (format 1.2, flag bit 2) payloads of
+        /// 1 &lt;&lt; (flags &amp; 3) bytes right after the tags.
+        /// </summary>
+        public long ListPayloadAt(long list, int index, out int width)
+        {
+            byte flags = Bytes[list + 1];
+            long header = ReadUInt16(list + 2) == 0xFFFF ? 16 : 8;
+            long count = ReadUInt32(list + 4);
+            if (flags == 0)
+            {
+                width = 8;
+                return list + header + ((count + 7) & ~7L) + 8L * index;
+            }
+            width = 1 << (flags & 3);
+            return list + ((header + count + width - 1) & ~(width - 1L)) + (long)width * index;
+        }
+
+        public long ReadListPayload(long list, int index)
+        {
+            long at = ListPayloadAt(list, index, out int width);
+            return width == 8 ? ReadInt64(at) : width == 4 ? ReadUInt32(at) : width == 2 ? ReadUInt16(at) : Bytes[at];
+        }
+
+        public HeapPatcher WriteListPayload(long list, int index, long value)
+        {
+            long at = ListPayloadAt(list, index, out int width);
+            if (width < 8 && (ulong)value >> (8 * width) != 0) throw new ArgumentException($"{value} does not fit the list's {width}-byte payloads.");
+            return width == 8 ? WriteInt64(at, value) : width == 4 ? WriteUInt32(at, (uint)value) : width == 2 ? WriteUInt16(at, (ushort)value) : WriteByte(at, (byte)value);
+        }
+
         public HeapPatcher Truncate(int length) { var b = Bytes; Array.Resize(ref b, length); Bytes = b; return this; }
 
         /// <summary>The meta slot of the latest committed state.</summary>

@@ -74,7 +74,7 @@ namespace AncientPS.Engine.Tests.Hostile
             }
             var patch = new HeapPatcher(path);
             long list = patch.RootOf(patch.FindEntry("bad"));
-            long text = patch.ReadInt64(list + 16);
+            long text = patch.ReadListPayload(list, 0);
             patch.WriteByte(text + 6, (byte)'X').Save();
             var problems = HeapVerifier.Verify(path);
             var problem = Assert.Single(problems);
