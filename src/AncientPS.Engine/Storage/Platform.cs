@@ -266,6 +266,20 @@ namespace AncientPS.Engine.Storage
             return id;
         }
 
+        /// <summary>
+        /// Whether this process may open the file for reading now (<c>access(R_OK)</c> where <see cref="HasStat"/>; true
+        /// elsewhere, where nothing asks).
+        /// </summary>
+        public static bool CanRead(string path)
+        {
+            if (!HasStat) return true;
+            try { return access(path, 4 /* R_OK */) == 0; }
+            catch (EntryPointNotFoundException) { return false; }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int access(string path, int mode);
+
         [DllImport("libc", SetLastError = true)]
         private static extern unsafe int stat(string path, byte* buffer);
 

@@ -221,6 +221,24 @@ namespace AncientPS.Engine.Storage
             }
         }
 
+        /// <summary>
+        /// For an idle mapping taken up again: false when the file's reader table no longer names this process in the
+        /// slot it claimed (the file was rewritten in place, or a writer judged this process gone), so that pins
+        /// published there would protect nothing. True when no slot was claimed.
+        /// </summary>
+        public bool HoldsItsSlot()
+        {
+            lock (_lock)
+            {
+                if (_closed) return false;
+                if (_slot < 0) return true;
+                byte* s = Slot(_slot);
+                return Volatile.Read(ref *(int*)(s + PidField)) == Platform.CurrentProcessId
+                    && Volatile.Read(ref *(long*)(s + StartField)) == Platform.CurrentProcessStartTicks
+                    && Volatile.Read(ref *HighWater) > _slot;
+            }
+        }
+
         /// <summary>Gives the slot back; called once, when the mapping is about to go.</summary>
         public void Close()
         {
@@ -229,15 +247,16 @@ namespace AncientPS.Engine.Storage
                 if (_closed) return;
                 _closed = true;
                 _pins.Clear();
-                if (_slot >= 0)
+                // Not when another program cut the file below its reader table: touching the slot would fault (SIGBUS).
+                if (_slot >= 0 && _memory.StorageLength >= HeapLayout.DataStart)
                 {
                     byte* s = Slot(_slot);
                     Volatile.Write(ref *(long*)(s + MinField), 0);
                     Volatile.Write(ref *(long*)(s + MaxField), 0);
                     Volatile.Write(ref *(long*)(s + StartField), 0);
                     Volatile.Write(ref *(int*)(s + PidField), 0);
-                    _slot = -1;
                 }
+                _slot = -1;
             }
         }
     }
