@@ -179,10 +179,14 @@ namespace AncientPS.Engine.Storage
         internal int IdleSince;
 
         /// <summary>
-        /// Whether the mapping may stay open, idle, after its last handle went: a file heap this process never wrote to
+        /// Whether the mapping may stay open, idle, after its last handle went: a file heap that only read-only handles
+        /// opened (a writable mount gives its reader slot back when it dismounts, as before) and this process never wrote to
         /// (a writer gives back the file's unused tail and, in Flushed durability, syncs at the last handle; that stays so).
         /// </summary>
-        internal bool CanIdle => !IsAnonymous && !_wrote && Memory is FileHeapMemory;
+        internal bool CanIdle => !IsAnonymous && !_wrote && !OpenedWritable && Memory is FileHeapMemory;
+
+        /// <summary>A handle that may write was opened on this mapping (set under <see cref="HeapRegistry"/>'s lock): it is never kept idle.</summary>
+        internal bool OpenedWritable;
 
         /// <summary>
         /// Under <see cref="HeapRegistry"/>'s lock, for a read-only open of the file of this idle mapping (its path still

@@ -9,7 +9,7 @@ namespace AncientPS.Engine.Storage
     /// here, and the last handle to go unmaps it.
     /// <para>
     /// Where a file's identity is known (<see cref="Platform.HasStat"/>: device and inode), the last handle of a mapping
-    /// that never wrote leaves it open for <see cref="IdleTime"/> instead (at most <see cref="MaxIdle"/> such mappings),
+    /// that only read-only handles opened leaves it open for <see cref="IdleTime"/> instead (at most <see cref="MaxIdle"/> such mappings),
     /// so that mounting the same file read-only again takes it up at once instead of opening, mapping and claiming a
     /// reader slot anew (issue 18's open path: that is most of a mount's cost). It is taken up only after the checks a
     /// fresh open would make still hold (<see cref="HeapCore.TryRevive"/>); otherwise, for a writable open, and when
@@ -37,6 +37,7 @@ namespace AncientPS.Engine.Storage
                     if (options.ReadOnly && existing.TryRevive())
                     {
                         s_idle.Remove(existing);
+                        existing.Readers.Resume();
                         existing.Handles = 1;
                         return existing;
                     }
@@ -50,10 +51,12 @@ namespace AncientPS.Engine.Storage
                     if (!options.ReadOnly && !existing.CanWrite)
                         throw new UnauthorizedAccessException($"'{full}' is already mounted read-only in this process because the file is not writable; it cannot also be mounted for writing.");
                     existing.Handles++;
+                    if (!options.ReadOnly) existing.OpenedWritable = true;
                     return existing;
                 }
                 var core = HeapFile.Open(full, options);
                 core.Handles = 1;
+                core.OpenedWritable = !options.ReadOnly;
                 // A file created just now has an identity only once it exists.
                 key = OpenKeyOfStream(core) ?? key ?? Platform.CanonicalPath(full);
                 core.OpenKey = key;
@@ -104,6 +107,7 @@ namespace AncientPS.Engine.Storage
                 if (s_keepIdle && core.CanIdle && core.OpenKey != null && s_open.TryGetValue(core.OpenKey, out var mine) && ReferenceEquals(mine, core))
                 {
                     core.IdleSince = Environment.TickCount;
+                    core.Readers.Quiet();
                     s_idle.Add(core);
                     if (s_idle.Count > MaxIdle) CloseIdle(s_idle[0]);
                     StartTimer();

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using AncientPS.Engine.Storage;
 using Xunit;
@@ -196,6 +197,61 @@ namespace AncientPS.Engine.Tests.Storage
             HeapRegistry.CloseIdle();
             Assert.False(HeapRegistry.IsIdle(core));
             Assert.False(core.Readers.IsPublished);
+        }
+    
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static (HeapCore Core, AncientList View) OpenLeftToCollector(string path, bool keepView)
+        {
+            var heap = MappedHeap.Open(path, ReadOnly);
+            heap.ReleaseWhenUnreachable();
+            var view = (AncientList)heap.Get("rows");
+            Assert.Equal(500, view.Count);
+            return (heap.Core, keepView ? view : null);
+        }
+
+        private static void CollectTwice()
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+
+        [Fact]
+        public void A_handle_left_to_the_collector_is_released_once_neither_it_nor_a_view_is_referenced()
+        {
+            string path = NewHeap("collected.heap", "g");
+            var (core, _) = OpenLeftToCollector(path, keepView: false);
+            CollectTwice();
+            Assert.Equal(0, Volatile.Read(ref core.Handles));
+        }
+
+        [Fact]
+        public void A_view_keeps_the_handle_it_was_read_through_and_its_mapping()
+        {
+            string path = NewHeap("kept.heap", "k");
+            var (core, view) = OpenLeftToCollector(path, keepView: true);
+            CollectTwice();
+            Assert.Equal(1, Volatile.Read(ref core.Handles));
+            Assert.Equal("k499", view[499]);
+            GC.KeepAlive(view);
+        }
+
+        [Fact]
+        public void Dispose_still_releases_a_handle_left_to_the_collector_at_once_and_only_once()
+        {
+            string path = NewHeap("disposed.heap", "z");
+            var heap = MappedHeap.Open(path, ReadOnly);
+            var core = heap.Core;
+            heap.ReleaseWhenUnreachable();
+            using var other = MappedHeap.Open(path, ReadOnly);
+            heap.Dispose();
+            Assert.Equal(1, Volatile.Read(ref core.Handles));
+            heap = null;
+            CollectTwice();
+            Assert.Equal(1, Volatile.Read(ref core.Handles));
+            Assert.Equal("z499", Read(other));
         }
     }
 }
