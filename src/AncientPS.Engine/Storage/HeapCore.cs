@@ -200,6 +200,8 @@ namespace AncientPS.Engine.Storage
             try
             {
                 if (Guard.IsClosing || !Platform.CanRead(Path)) return false;
+                // The shared lock first, as a fresh open takes it: a program holding the file exclusively refuses both.
+                if (!SetSharedFileLock(true)) return false;
                 if (Memory.StorageLength < HeapLayout.DataStart || Memory.MappedLength < HeapLayout.DataStart) return false;
                 var header = FileHeader.Read(Memory.Pointer(0, HeapLayout.HeaderSize));
                 if (!header.HasMagic || !header.ChecksumMatches || header.CreationTicks != _creationTicks || !header.HasKnownLayout) return false;
@@ -215,6 +217,9 @@ namespace AncientPS.Engine.Storage
         }
 
         private long _creationTicks;
+
+        /// <summary>Drops or takes back the shared file lock .NET holds on the open file (<see cref="Platform.SetSharedFileLock"/>).</summary>
+        internal bool SetSharedFileLock(bool shared) => !(Memory is FileHeapMemory file) || Platform.SetSharedFileLock(file.Stream, shared);
 
         /// <summary>Remembers the header's creation time after the header was checked, for <see cref="TryRevive"/>.</summary>
         internal void NoteHeader() => _creationTicks = FileHeader.Read(Memory.Pointer(0, HeapLayout.HeaderSize)).CreationTicks;

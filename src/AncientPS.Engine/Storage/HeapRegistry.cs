@@ -108,6 +108,7 @@ namespace AncientPS.Engine.Storage
                 {
                     core.IdleSince = Environment.TickCount;
                     core.Readers.Quiet();
+                    core.SetSharedFileLock(false);
                     s_idle.Add(core);
                     if (s_idle.Count > MaxIdle) CloseIdle(s_idle[0]);
                     StartTimer();

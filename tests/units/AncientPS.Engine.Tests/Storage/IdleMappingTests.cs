@@ -130,6 +130,26 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
+        public void An_idle_mapping_does_not_keep_others_from_opening_the_file_exclusively()
+        {
+            if (!Platform.HasStat) return;
+            string path = NewHeap("exclusive.heap", "x");
+            var reader = MappedHeap.Open(path, ReadOnly);
+            var core = reader.Core;
+            reader.Dispose();
+            Assert.True(HeapRegistry.IsIdle(core));
+
+            // .NET on Unix refuses FileShare.None while another descriptor holds its shared lock (File.Copy over a file does this).
+            using (var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                // While it is held exclusively, the idle mapping is not taken up (a fresh open would be refused too).
+                Assert.ThrowsAny<IOException>(() => MappedHeap.Open(path, ReadOnly));
+            }
+            using var again = MappedHeap.Open(path, ReadOnly);
+            Assert.Equal("x499", Read(again));
+        }
+
+        [Fact]
         public void A_file_truncated_after_the_dismount_fails_as_a_fresh_open_would()
         {
             if (!Platform.HasStat) return;
