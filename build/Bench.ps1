@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1, SourcesBench.ps1 and PeersBench.ps1) in a fresh pwsh, then the
+The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1, SourcesBench.ps1, PeersBench.ps1, OpenBench.ps1 and ColdStartBench.ps1) in a fresh pwsh, then the
 engine's BenchmarkDotNet suite, then writes the scaling chart and the Markdown tables from their results.
 
 .DESCRIPTION
@@ -9,6 +9,8 @@ Expects the module to be built and laid out already (build.ps1 Build). Everythin
   concurrency-results.json   1, 2 and 4 runspaces scanning one heap; the small Set alone, attached, flushed
   sources-results.json   Set against Export-Clixml and JSON of the same objects, per source (SourcesBench.ps1)
   peers-results.json, peers-table.md   SQLite, LiteDB and LMDB against AncientPS (PeersBench.ps1, issue 18)
+  open-results.json    the open row step by step against SQLite (OpenBench.ps1, issue 18)
+  coldstart-results.json   a new pwsh that imports, mounts and reads against a bare one; the first Set (ColdStartBench.ps1)
   engine/results/      BenchmarkDotNet reports, and engine-goals.json
   bench-tables.md      the tables for docs/performance.md
   performance-scaling.svg
@@ -112,6 +114,24 @@ if (-not $SkipPowerShell -and -not $SkipPeers) {
     Write-Host '> pwsh tests/benchmarks/PeersBench.ps1' -ForegroundColor DarkGray
     & $pwsh.FilePath @arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/PeersBench.ps1 failed with exit code $LASTEXITCODE." }
+
+    # Issue 18's open row step by step, against SQLite in the same process (OpenBench.ps1), and the cold start of a new
+    # pwsh against a bare one (ColdStartBench.ps1).
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/OpenBench.ps1'),
+        '-ModulePath', $ModulePath, '-PeersPath', $peersOut, '-ResultPath', (Join-Path $out 'open-results.json'))
+    if ($Quick) { $arguments += @('-Repeat', '2', '-Samples', '30') }
+    Write-Host '> pwsh tests/benchmarks/OpenBench.ps1' -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/OpenBench.ps1 failed with exit code $LASTEXITCODE." }
+}
+
+if (-not $SkipPowerShell) {
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/ColdStartBench.ps1'),
+        '-ModulePath', $ModulePath, '-ResultPath', (Join-Path $out 'coldstart-results.json'))
+    if ($Quick) { $arguments += @('-Repeat', '5', '-SetCount', '30000') }
+    Write-Host '> pwsh tests/benchmarks/ColdStartBench.ps1' -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/ColdStartBench.ps1 failed with exit code $LASTEXITCODE." }
 }
 
 if (-not $SkipEngine) {

@@ -47,6 +47,7 @@ namespace AncientPS.Engine
             ThrowIfDisposed();
             var copy = _options.Clone();
             copy.ReadOnly = readOnly;
+            if (!readOnly) _core.OpenedWritable = true;
             _core.AddRef();
             return new MappedHeap(_core, copy);
         }
@@ -192,7 +193,37 @@ namespace AncientPS.Engine
         {
             if (_disposed) return;
             _disposed = true;
+            var reclaimer = _reclaimer;
+            if (reclaimer != null) GC.SuppressFinalize(reclaimer);
             _core.Release();
+        }
+
+        private Reclaimer _reclaimer;
+
+        /// <summary>
+        /// Lets the garbage collector release this handle: once neither the handle nor any view read through it is
+        /// referenced any more, the handle is released as <see cref="Dispose"/> would (views hold their handle, so none
+        /// can be read after that). For a caller that hands views out and cannot know when they are done with:
+        /// PowerShell's <c>Get-AncientObject -Path</c>. Dispose still releases it at once.
+        /// </summary>
+        public void ReleaseWhenUnreachable()
+        {
+            ThrowIfDisposed();
+            if (_reclaimer == null) _reclaimer = new Reclaimer(_core);
+        }
+
+        /// <summary>Referenced by its handle alone: finalized when the handle is unreachable, and releases the handle's hold on the mapping.</summary>
+        private sealed class Reclaimer
+        {
+            private readonly HeapCore _core;
+
+            public Reclaimer(HeapCore core) { _core = core; }
+
+            ~Reclaimer()
+            {
+                try { _core.Release(); }
+                catch (Exception) { }
+            }
         }
 
         internal HeapCore Core => _core;

@@ -45,6 +45,10 @@ namespace AncientPS
             new ItemNotFoundException($"The heap file '{path}' does not exist, and a read-only mount does not create it. Mount it without -ReadOnly to create it."),
             "PathNotFound", ErrorCategory.ObjectNotFound, path);
 
+        public static ErrorRecord HeapFileToReadNotFound(string path) => Record(
+            new ItemNotFoundException($"The heap file '{path}' does not exist. Get-AncientObject -Path reads an existing heap; Mount-AncientHeap creates one."),
+            "PathNotFound", ErrorCategory.ObjectNotFound, path);
+
         public static ErrorRecord AmbiguousPath(string path, int count) => Record(
             new ArgumentException($"The path '{path}' matches {count} files; a heap is one file. Give a path that matches exactly one, or use -LiteralPath."),
             "AmbiguousPath", ErrorCategory.InvalidArgument, path);

@@ -76,6 +76,7 @@ namespace AncientPS.Engine.Storage
         {
             Memory.MapAtLeast(HeapLayout.DataStart);
             ReadLatestMeta();
+            NoteHeader();
             if (claimReaderSlot) Readers.TryClaimSlot();
         }
 
@@ -171,7 +172,61 @@ namespace AncientPS.Engine.Storage
 
         public void Release()
         {
-            if (!HeapRegistry.Release(this)) return;
+            if (HeapRegistry.Release(this)) Close();
+        }
+
+        /// <summary>When the last handle went (<see cref="HeapRegistry"/> keeps the mapping idle for a while): tick count.</summary>
+        internal int IdleSince;
+
+        /// <summary>
+        /// Whether the mapping may stay open, idle, after its last handle went: a file heap that only read-only handles
+        /// opened (a writable mount gives its reader slot back when it dismounts, as before) and this process never wrote to
+        /// (a writer gives back the file's unused tail and, in Flushed durability, syncs at the last handle; that stays so).
+        /// </summary>
+        internal bool CanIdle => !IsAnonymous && !_wrote && !OpenedWritable && Memory is FileHeapMemory;
+
+        /// <summary>A handle that may write was opened on this mapping (set under <see cref="HeapRegistry"/>'s lock): it is never kept idle.</summary>
+        internal bool OpenedWritable;
+
+        /// <summary>
+        /// Under <see cref="HeapRegistry"/>'s lock, for a read-only open of the file of this idle mapping (its path still
+        /// names the same device and inode): true when the checks a fresh open makes still hold, so that the mapping can
+        /// be taken up instead. The file can still be read by this user, still holds a header (a file truncated below it
+        /// would fault the mapping), the same header (not a heap created anew in its place), this process's reader slot,
+        /// and a readable committed state.
+        /// </summary>
+        internal bool TryRevive()
+        {
+            try
+            {
+                if (Guard.IsClosing || !Platform.CanRead(Path)) return false;
+                // The shared lock first, as a fresh open takes it: a program holding the file exclusively refuses both.
+                if (!SetSharedFileLock(true)) return false;
+                if (Memory.StorageLength < HeapLayout.DataStart || Memory.MappedLength < HeapLayout.DataStart) return false;
+                var header = FileHeader.Read(Memory.Pointer(0, HeapLayout.HeaderSize));
+                if (!header.HasMagic || !header.ChecksumMatches || header.CreationTicks != _creationTicks || !header.HasKnownLayout) return false;
+                if (!Readers.HoldsItsSlot()) return false;
+                ReadLatestMeta();
+                return true;
+            }
+            catch (Exception)
+            {
+                // Whatever failed here, a fresh open reports it properly.
+                return false;
+            }
+        }
+
+        private long _creationTicks;
+
+        /// <summary>Drops or takes back the shared file lock .NET holds on the open file (<see cref="Platform.SetSharedFileLock"/>).</summary>
+        internal bool SetSharedFileLock(bool shared) => !(Memory is FileHeapMemory file) || Platform.SetSharedFileLock(file.Stream, shared);
+
+        /// <summary>Remembers the header's creation time after the header was checked, for <see cref="TryRevive"/>.</summary>
+        internal void NoteHeader() => _creationTicks = FileHeader.Read(Memory.Pointer(0, HeapLayout.HeaderSize)).CreationTicks;
+
+        /// <summary>Unmaps the heap: after the last handle went, or when an idle mapping is let go.</summary>
+        internal void Close()
+        {
             if (!Guard.Close(TimeSpan.FromSeconds(10)))
             {
                 // A read is still inside the mapping: leave it mapped (until the process exits) rather than pull it away.

@@ -7,6 +7,14 @@ namespace AncientPS.Engine.Storage
     /// The process-wide registry of open heap files. The byte-range write lock belongs to the process, so one file must be
     /// one mapping with one write gate: every handle that opens the same file shares one <see cref="HeapCore"/>, counted
     /// here, and the last handle to go unmaps it.
+    /// <para>
+    /// Where a file's identity is known (<see cref="Platform.HasStat"/>: device and inode), the last handle of a mapping
+    /// that only read-only handles opened leaves it open for <see cref="IdleTime"/> instead (at most <see cref="MaxIdle"/> such mappings),
+    /// so that mounting the same file read-only again takes it up at once instead of opening, mapping and claiming a
+    /// reader slot anew (issue 18's open path: that is most of a mount's cost). It is taken up only after the checks a
+    /// fresh open would make still hold (<see cref="HeapCore.TryRevive"/>); otherwise, for a writable open, and when
+    /// the idle time runs out, it is unmapped as the last handle would have done.
+    /// </para>
     /// </summary>
     internal static class HeapRegistry
     {
@@ -22,15 +30,33 @@ namespace AncientPS.Engine.Storage
                 // The file is identified by device and inode where stat is available (so that a path whose file was
                 // replaced or deleted opens the new file, and hard links share one mapping), else by its resolved path.
                 string key = OpenKeyOf(full);
-                if (key != null && s_open.TryGetValue(key, out var existing))
+                HeapCore existing = null;
+                if (key != null && s_open.TryGetValue(key, out existing) && existing.Handles == 0)
+                {
+                    // An idle mapping: taken up by a read-only open whose checks still hold, else unmapped and opened anew.
+                    if (options.ReadOnly && existing.TryRevive())
+                    {
+                        s_idle.Remove(existing);
+                        existing.Readers.Resume();
+                        existing.Handles = 1;
+                        return existing;
+                    }
+                    // Unmapped before the file is opened again: closing a second descriptor of the file later could
+                    // drop the byte-range write lock of the new mapping, where locks are per process.
+                    CloseIdle(existing);
+                    existing = null;
+                }
+                if (existing != null)
                 {
                     if (!options.ReadOnly && !existing.CanWrite)
                         throw new UnauthorizedAccessException($"'{full}' is already mounted read-only in this process because the file is not writable; it cannot also be mounted for writing.");
                     existing.Handles++;
+                    if (!options.ReadOnly) existing.OpenedWritable = true;
                     return existing;
                 }
                 var core = HeapFile.Open(full, options);
                 core.Handles = 1;
+                core.OpenedWritable = !options.ReadOnly;
                 // A file created just now has an identity only once it exists.
                 key = OpenKeyOfStream(core) ?? key ?? Platform.CanonicalPath(full);
                 core.OpenKey = key;
@@ -49,14 +75,19 @@ namespace AncientPS.Engine.Storage
             lock (s_open)
             {
                 string key = OpenKeyOf(fullPath);
-                if (key != null && s_open.TryGetValue(key, out core) && core.Handles > 0)
+                if (key != null && s_open.TryGetValue(key, out core))
                 {
-                    core.Handles++;
-                    return true;
+                    if (core.Handles > 0)
+                    {
+                        core.Handles++;
+                        return true;
+                    }
+                    // An idle mapping: unmap it, and let the caller open the file as if it were not open.
+                    CloseIdle(core);
                 }
                 core = null;
-                return false;
             }
+            return false;
         }
 
         public static void AddRef(HeapCore core)
@@ -64,15 +95,101 @@ namespace AncientPS.Engine.Storage
             lock (s_open) core.Handles++;
         }
 
-        /// <summary>Drops one handle; true when it was the last, and the core is no longer registered (the caller unmaps it).</summary>
+        /// <summary>
+        /// Drops one handle; true when it was the last, and the core is no longer registered (the caller unmaps it).
+        /// False for the last handle of a mapping kept idle (<see cref="HeapCore.CanIdle"/>): the registry unmaps it later.
+        /// </summary>
         public static bool Release(HeapCore core)
         {
             lock (s_open)
             {
                 if (--core.Handles > 0) return false;
-                if (core.OpenKey != null && s_open.TryGetValue(core.OpenKey, out var registered) && ReferenceEquals(registered, core)) s_open.Remove(core.OpenKey);
-                return true;
+                if (s_keepIdle && core.CanIdle && core.OpenKey != null && s_open.TryGetValue(core.OpenKey, out var mine) && ReferenceEquals(mine, core))
+                {
+                    core.IdleSince = Environment.TickCount;
+                    core.Readers.Quiet();
+                    core.SetSharedFileLock(false);
+                    s_idle.Add(core);
+                    if (s_idle.Count > MaxIdle) CloseIdle(s_idle[0]);
+                    StartTimer();
+                }
+                else
+                {
+                    Unregister(core);
+                    return true;
+                }
             }
+            return false;
+        }
+
+        // ------------------------------------------------------------ idle mappings
+
+        /// <summary>How long a mapping whose last handle went stays open for a read-only mount of the same file to take up.</summary>
+        public static readonly TimeSpan IdleTime = TimeSpan.FromSeconds(2);
+
+        /// <summary>The most idle mappings kept; the oldest goes first.</summary>
+        public const int MaxIdle = 4;
+
+        // Only where the file's identity is its device and inode: a file replaced at its path is then never mistaken
+        // for the one mapped. Not on Windows, where a mapped file cannot be deleted or replaced, which a dismounted one must be.
+        private static readonly bool s_keepIdle = Platform.HasStat && !Platform.IsWindows;
+        private static readonly List<HeapCore> s_idle = new List<HeapCore>();
+        private static System.Threading.Timer s_timer;
+        private static bool s_exitHooked;
+
+        /// <summary>Whether <paramref name="core"/> is an idle mapping, open with no handle (tests).</summary>
+        internal static bool IsIdle(HeapCore core) { lock (s_open) return s_idle.Contains(core); }
+
+        /// <summary>Unmaps every idle mapping now (at process exit, and for tests).</summary>
+        internal static void CloseIdle() => CloseIdle(TimeSpan.Zero);
+
+        private static void CloseIdle(TimeSpan olderThan)
+        {
+            lock (s_open)
+            {
+                int now = Environment.TickCount;
+                for (int i = s_idle.Count - 1; i >= 0; i--)
+                {
+                    var core = s_idle[i];
+                    if (olderThan > TimeSpan.Zero && unchecked(now - core.IdleSince) < olderThan.TotalMilliseconds) continue;
+                    CloseIdle(core);
+                }
+                if (s_idle.Count == 0 && s_timer != null)
+                {
+                    s_timer.Dispose();
+                    s_timer = null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Under the lock: unregisters and unmaps an idle mapping. Under the lock so that no new mapping of the file
+        /// exists yet when its descriptor closes (closing it could drop the new mapping's byte-range lock).
+        /// </summary>
+        private static void CloseIdle(HeapCore core)
+        {
+            s_idle.Remove(core);
+            Unregister(core);
+            try { core.Close(); }
+            catch (Exception) { }
+        }
+
+        /// <summary>Under the lock: a timer that unmaps mappings idle for longer than <see cref="IdleTime"/>, and the hook that unmaps them all at exit.</summary>
+        private static void StartTimer()
+        {
+            if (!s_exitHooked)
+            {
+                s_exitHooked = true;
+                AppDomain.CurrentDomain.ProcessExit += (sender, e) => CloseIdle();
+            }
+            if (s_timer != null) return;
+            int period = (int)IdleTime.TotalMilliseconds / 2;
+            s_timer = new System.Threading.Timer(_ => CloseIdle(IdleTime), null, period, period);
+        }
+
+        private static void Unregister(HeapCore core)
+        {
+            if (core.OpenKey != null && s_open.TryGetValue(core.OpenKey, out var registered) && ReferenceEquals(registered, core)) s_open.Remove(core.OpenKey);
         }
 
         /// <summary>The key of an existing file in <see cref="s_open"/>: "dev:inode" where stat works, else the resolved path; null for a missing file where stat works.</summary>

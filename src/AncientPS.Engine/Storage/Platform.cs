@@ -266,6 +266,44 @@ namespace AncientPS.Engine.Storage
             return id;
         }
 
+        /// <summary>
+        /// Whether this process may open the file for reading now (<c>access(R_OK)</c> where <see cref="HasStat"/>; true
+        /// elsewhere, where nothing asks).
+        /// </summary>
+        public static bool CanRead(string path)
+        {
+            if (!HasStat) return true;
+            try { return access(path, 4 /* R_OK */) == 0; }
+            catch (EntryPointNotFoundException) { return false; }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int access(string path, int mode);
+
+        /// <summary>
+        /// Drops (<paramref name="shared"/> false) or takes back without waiting (true) the shared <c>flock</c> that .NET
+        /// puts on a file opened with FileShare.ReadWrite on Unix, where <see cref="HasStat"/>. An idle mapping drops it, so
+        /// that a program that opens the file exclusively (Copy-Item over it) is not refused by a heap nobody has mounted.
+        /// Returns false when the lock could not be taken back (someone holds the file exclusively).
+        /// </summary>
+        public static bool SetSharedFileLock(FileStream stream, bool shared)
+        {
+            if (!HasStat) return true;
+            const int LOCK_SH = 1, LOCK_NB = 4, LOCK_UN = 8;
+            try
+            {
+                int fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+                return flock(fd, shared ? LOCK_SH | LOCK_NB : LOCK_UN) == 0;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return true;
+            }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int flock(int fd, int operation);
+
         [DllImport("libc", SetLastError = true)]
         private static extern unsafe int stat(string path, byte* buffer);
 

@@ -140,9 +140,30 @@ namespace AncientPS.Engine.Storage
             }
         }
 
+        // While the mapping is idle (no handle: HeapRegistry keeps it for a moment) nothing is written to the file, which
+        // its user may change or cut as they please: the slot keeps the last range it published, which only errs on the
+        // side of keeping space, and the range of the pins then left is published when the mapping is taken up again.
+        private bool _quiet;
+
+        /// <summary>The mapping goes idle: pins still change (views of earlier handles are collected), but are not published.</summary>
+        public void Quiet()
+        {
+            lock (_lock) _quiet = true;
+        }
+
+        /// <summary>The idle mapping is taken up again (its slot checked by <see cref="HoldsItsSlot"/>): publishes the pins as they are now.</summary>
+        public void Resume()
+        {
+            lock (_lock)
+            {
+                _quiet = false;
+                PublishLocked();
+            }
+        }
+
         private void PublishLocked()
         {
-            if (_slot < 0) return;
+            if (_slot < 0 || _quiet) return;
             byte* s = Slot(_slot);
             long min = 0, max = 0;
             foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
@@ -221,6 +242,25 @@ namespace AncientPS.Engine.Storage
             }
         }
 
+        /// <summary>
+        /// For an idle mapping taken up again: false when the file's reader table no longer names this process in the
+        /// slot it claimed (the file was rewritten in place, or a writer judged this process gone), so that pins
+        /// published there would protect nothing. True when no slot was claimed.
+        /// </summary>
+        public bool HoldsItsSlot()
+        {
+            lock (_lock)
+            {
+                if (_closed) return false;
+                if (_slot < 0) return true;
+                return NamesThisProcess(Slot(_slot)) && Volatile.Read(ref *HighWater) > _slot;
+            }
+        }
+
+        private static bool NamesThisProcess(byte* s)
+            => Volatile.Read(ref *(int*)(s + PidField)) == Platform.CurrentProcessId
+                && Volatile.Read(ref *(long*)(s + StartField)) == Platform.CurrentProcessStartTicks;
+
         /// <summary>Gives the slot back; called once, when the mapping is about to go.</summary>
         public void Close()
         {
@@ -229,15 +269,17 @@ namespace AncientPS.Engine.Storage
                 if (_closed) return;
                 _closed = true;
                 _pins.Clear();
-                if (_slot >= 0)
+                // Not when another program cut the file below its reader table: touching the slot would fault (SIGBUS).
+                // Nor when the slot no longer names this process (a file written anew in place): it is someone else's then.
+                if (_slot >= 0 && _memory.StorageLength >= HeapLayout.DataStart && NamesThisProcess(Slot(_slot)))
                 {
                     byte* s = Slot(_slot);
                     Volatile.Write(ref *(long*)(s + MinField), 0);
                     Volatile.Write(ref *(long*)(s + MaxField), 0);
                     Volatile.Write(ref *(long*)(s + StartField), 0);
                     Volatile.Write(ref *(int*)(s + PidField), 0);
-                    _slot = -1;
                 }
+                _slot = -1;
             }
         }
     }

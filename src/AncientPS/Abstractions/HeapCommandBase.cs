@@ -51,7 +51,9 @@ namespace AncientPS.Abstractions
             IReadOnlyList<string> keys = null;
             foreach (var pattern in patterns)
             {
-                if (literal || IsExistingKey(heap, pattern))
+                // A name without wildcard or escape characters is that key whether it exists or not: no lookup (which
+                // pins a snapshot) before the read that follows.
+                if (literal || IsPlainKey(pattern) || IsExistingKey(heap, pattern))
                 {
                     if (!TryValidateKey(pattern)) continue;
                     if (seen.Add(pattern)) result.Add(new KeyTarget(pattern, isLiteral: true, suggestLiteralKey: false));
@@ -89,6 +91,10 @@ namespace AncientPS.Abstractions
             return key => Engine.MappedHeap.KeysEqual(key, pattern)
                 || (wildcard != null ? wildcard.IsMatch(key) : Engine.MappedHeap.KeysEqual(key, unescaped));
         }
+
+        private static bool IsPlainKey(string name) => name != null && name.IndexOfAny(s_patternCharacters) < 0;
+
+        private static readonly char[] s_patternCharacters = { '*', '?', '[', ']', '`' };
 
         private static bool IsExistingKey(AncientHeap heap, string name)
             => name != null && KeyProblem(name) == null && heap.Engine.ContainsKey(name);
