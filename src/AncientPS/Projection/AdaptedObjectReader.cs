@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Collections.Specialized;
@@ -45,10 +46,17 @@ namespace AncientPS.Projection
         {
             public string Name;
             public Kind Kind;
+            public PropertyInfo Property;      // Kind.DotNet: compiled into DotNet when a second object needs it
+            public MethodInfo Getter;          // Kind.Code: compiled into Code likewise
             public Func<object, object> DotNet;
             public Func<PSObject, object> Code;
             public bool IsInstance;
         }
+
+        // Compiled getters, shared by every Set of the process: compiling one costs about as much as reading a few
+        // hundred values through it, and the same types come back Set after Set.
+        private static readonly ConcurrentDictionary<PropertyInfo, Func<object, object>> s_propertyGetters = new ConcurrentDictionary<PropertyInfo, Func<object, object>>();
+        private static readonly ConcurrentDictionary<MethodInfo, Func<PSObject, object>> s_codeGetters = new ConcurrentDictionary<MethodInfo, Func<PSObject, object>>();
 
         private sealed class Plan
         {
@@ -59,6 +67,7 @@ namespace AncientPS.Projection
             public Member[] Tail;              // the rest of PSObject.Properties; null: this layout goes the full way
             public string[] Names;             // InstanceNames, then the tail's names
             public bool[] InstanceFlags;       // per name: an own member of the object (stored at the object's depth)
+            public bool Prepared;              // the tail's getters are compiled (at the layout's second object)
         }
 
         private static readonly BindingFlags PropertyFlags = BindingFlags.Instance | BindingFlags.Public;
@@ -262,8 +271,8 @@ namespace AncientPS.Projection
                 if (info != null && info.DeclaringType.IsVisible && info.GetIndexParameters().Length == 0 && info.GetGetMethod() != null
                     && string.Equals(property.TypeNameOfValue, info.PropertyType.FullName, StringComparison.Ordinal))
                 {
-                    member.DotNet = Compile(info);
-                    if (member.DotNet != null) member.Kind = Kind.DotNet;
+                    member.Property = info;
+                    member.Kind = Kind.DotNet;
                 }
             }
             else if (property is PSCodeProperty code && code.GetterCodeReference is MethodInfo getter && getter.IsStatic && getter.IsPublic
@@ -272,8 +281,8 @@ namespace AncientPS.Projection
                 var parameters = getter.GetParameters();
                 if (parameters.Length == 1 && parameters[0].ParameterType == typeof(PSObject) && !getter.ReturnType.IsByRef && getter.ReturnType != typeof(void))
                 {
-                    member.Code = Compile(getter);
-                    if (member.Code != null) member.Kind = Kind.Code;
+                    member.Getter = getter;
+                    member.Kind = Kind.Code;
                 }
             }
         }
@@ -288,8 +297,8 @@ namespace AncientPS.Projection
             foreach (var other in tail)
             {
                 if (!string.Equals(other.Name, alias.ReferencedMemberName, StringComparison.OrdinalIgnoreCase)) continue;
-                if (other.Kind == Kind.DotNet) { member.Kind = Kind.DotNet; member.DotNet = other.DotNet; }
-                else if (other.Kind == Kind.Code) { member.Kind = Kind.Code; member.Code = other.Code; }
+                if (other.Kind == Kind.DotNet) { member.Kind = Kind.DotNet; member.Property = other.Property; }
+                else if (other.Kind == Kind.Code) { member.Kind = Kind.Code; member.Getter = other.Getter; }
                 return;
             }
         }
@@ -311,6 +320,27 @@ namespace AncientPS.Projection
             return null;
         }
 
+        /// <summary>The member's compiled getter (compiled on first use), or false to read it by lookup.</summary>
+        private static bool Prepare(Member member)
+        {
+            if (member.Kind == Kind.DotNet)
+            {
+                if (member.DotNet == null) member.DotNet = s_propertyGetters.GetOrAdd(member.Property, Compile);
+                if (member.DotNet != null && member.DotNet != s_failedProperty) return true;
+            }
+            else if (member.Kind == Kind.Code)
+            {
+                if (member.Code == null) member.Code = s_codeGetters.GetOrAdd(member.Getter, Compile);
+                if (member.Code != null && member.Code != s_failedCode) return true;
+            }
+            member.Kind = Kind.Lookup;
+            return false;
+        }
+
+        // What the caches hold for a getter that could not be compiled.
+        private static readonly Func<object, object> s_failedProperty = _ => null;
+        private static readonly Func<PSObject, object> s_failedCode = _ => null;
+
         private static Func<object, object> Compile(PropertyInfo info)
         {
             try
@@ -321,7 +351,7 @@ namespace AncientPS.Projection
             }
             catch (Exception)
             {
-                return null;
+                return s_failedProperty;
             }
         }
 
@@ -335,7 +365,7 @@ namespace AncientPS.Projection
             }
             catch (Exception)
             {
-                return null;
+                return s_failedCode;
             }
         }
 
@@ -353,6 +383,11 @@ namespace AncientPS.Projection
         private void Read(PSObject pso, object baseObject, Plan plan, out IReadOnlyList<string> names, out IReadOnlyList<object> values,
             out IReadOnlyList<bool> instance)
         {
+            if (!plan.Prepared)
+            {
+                foreach (var member in plan.Tail) Prepare(member);
+                plan.Prepared = true;
+            }
             int own = _instanceValues.Count;
             var tail = plan.Tail;
             var result = new object[own + tail.Length];
