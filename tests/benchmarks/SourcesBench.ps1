@@ -36,7 +36,9 @@ param(
     [int] $Repeat = 3,
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../AncientPS.psd1'),
     # Also write the rows as JSON here, for build/Bench.ps1's report.
-    [string] $ResultPath
+    [string] $ResultPath,
+    # Only these sources (names as in the table, wildcards allowed); all by default.
+    [string[]] $Only = '*'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -108,6 +110,7 @@ $rows = [Collections.Generic.List[object]]::new()
 try {
     $sources = 'fresh', 'after ConvertTo-Json', 'after Export-Clixml', 'Import-Clixml', 'Import-Csv', 'ConvertFrom-Json', 'Select-Object',
     'fresh, public way', 'Get-Process', 'Get-ChildItem', 'Get-ChildItem, public way', 'Get-Command'
+    $sources = @($sources | Where-Object { $name = $_; @($Only | Where-Object { $name -like $_ }).Count -gt 0 })
     Write-Host "Set by source: $($Count.ToString('N0')) rows per PSCustomObject source, best of $Repeat"
     foreach ($source in $sources) {
         $live = $source -like 'Get-*'
