@@ -303,7 +303,11 @@ Describe 'Set-AncientObject on live .NET objects' {
                 $viaPlan[0].AncientTestSize | Should -Be $objects[0].Capacity
             }
             'data rows' { $viaPlan[2].Name | Should -Be 'n3' }
-            'Get-ChildItem' { ($viaPlan | Where-Object Name -EQ 'c.txt').PSParentPath | Should -BeLike '*sub' }
+            'Get-ChildItem' {
+                ($viaPlan | Where-Object Name -EQ 'c.txt').PSParentPath | Should -BeLike '*sub'
+                # The hidden type-data members (HiddenTypeMembers) of every file, the plan's objects too.
+                foreach ($file in @($viaPlan | Where-Object PSIsContainer -EQ $false)) { $file.NameString | Should -BeLike "*$($file.Name)*" }
+            }
         }
     }
 

@@ -23,8 +23,9 @@ namespace AncientPS.Projection
     ///   itself calls);
     /// - a code property through its getter method, compiled once, given the object's wrapper (as PSCodeProperty does);
     /// - an alias of one of those through the member it names;
-    /// - anything else (script properties, type-table notes, aliases with a conversion) through PSObject.Properties[name],
-    ///   a lookup of that one member.
+    /// - anything else (script properties, type-table notes, aliases with a conversion, and the type-data members
+    ///   PowerShell hides from PSObject.Properties but the serializer writes, <see cref="HiddenTypeMembers"/>) through
+    ///   PSObject.Properties[name], a lookup of that one member.
     /// A layout with a property of its own that is not a note property, or members from an adapter other than the plain
     /// .NET one (XML nodes, data rows, WMI, COM, a type adapter), is always read the full way: such members can differ
     /// from object to object. Each getter runs once per object, as on the full way; a getter that throws leaves its
@@ -179,11 +180,14 @@ namespace AncientPS.Projection
             if (typeNameList.Count == 0) typeNameList.Add(type.FullName);
             plan.TypeNames = typeNameList.ToArray();
 
-            var nameList = new List<string>();
-            var valueList = new List<object>();
-            var instanceList = new List<bool>();
-            var tail = new List<Member>();
-            var properties = new List<PSPropertyInfo>();
+            // The full way, as PowerShellObjectConverter reads an object: every gettable property (one whose getter throws
+            // is kept here, marked, so the plan has it for the next objects), then the hidden type-data members.
+            var allNames = new List<string>();
+            var allValues = new List<object>();
+            var allInstance = new List<bool>();
+            var allAdapted = new List<bool>();
+            var properties = new Dictionary<string, PSPropertyInfo>(StringComparer.OrdinalIgnoreCase);
+            HashSet<string> failed = null;
             bool usable = IsPlainlyAdapted(type);
             int position = 0;
             foreach (var property in pso.Properties)
@@ -196,29 +200,64 @@ namespace AncientPS.Projection
                     if (!(property is PSNoteProperty) || !isInstance || !string.Equals(property.Name, plan.InstanceNames[position], StringComparison.Ordinal))
                         usable = false;
                 }
-                else
+                else if (property is PSAdaptedProperty)
                 {
-                    if (property is PSAdaptedProperty) usable = false;
-                    tail.Add(new Member { Name = property.Name, IsInstance = isInstance });
-                    properties.Add(property);
+                    usable = false;
                 }
                 position++;
-                if (ReadValue(property, out object value))
-                {
-                    nameList.Add(property.Name);
-                    valueList.Add(value);
-                    instanceList.Add(isInstance);
-                }
+                if (properties.ContainsKey(property.Name)) usable = false;
+                properties[property.Name] = property;
+                if (!ReadValue(property, out object value)) (failed ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(property.Name);
+                allNames.Add(property.Name);
+                allValues.Add(value);
+                allInstance.Add(isInstance);
+                allAdapted.Add(property is PSProperty);
             }
             if (position < plan.InstanceNames.Length) usable = false;
+            HiddenTypeMembers.Add(pso, allNames, allValues, allAdapted, allInstance);
+            for (int i = 0; i < plan.InstanceNames.Length && usable; i++)
+                if (!string.Equals(allNames[i], plan.InstanceNames[i], StringComparison.Ordinal)) usable = false;
+
+            var tail = new List<Member>();
+            var tailProperties = new List<PSPropertyInfo>();
+            if (usable)
+            {
+                var present = new HashSet<string>(allNames, StringComparer.OrdinalIgnoreCase);
+                foreach (var hidden in HiddenTypeMembers.NamesOf(pso))
+                {
+                    if (present.Contains(hidden)) continue;
+                    // Left out of this object although it can be read: its getter threw here, and the plan cannot know
+                    // whether it would for the next object.
+                    var property = pso.Properties[hidden];
+                    if (property != null && property.IsGettable) usable = false;
+                }
+                for (int i = plan.InstanceNames.Length; i < allNames.Count && usable; i++)
+                {
+                    if (!properties.TryGetValue(allNames[i], out var property)) property = pso.Properties[allNames[i]]; // a hidden type-data member
+                    if (property == null) { usable = false; break; }
+                    tail.Add(new Member { Name = allNames[i], IsInstance = allInstance[i] });
+                    tailProperties.Add(property);
+                }
+            }
+
+            var nameList = new List<string>(allNames.Count);
+            var valueList = new List<object>(allNames.Count);
+            var instanceList = new List<bool>(allNames.Count);
+            for (int i = 0; i < allNames.Count; i++)
+            {
+                if (failed != null && failed.Contains(allNames[i])) continue;
+                nameList.Add(allNames[i]);
+                valueList.Add(allValues[i]);
+                instanceList.Add(allInstance[i]);
+            }
             names = nameList;
             values = valueList;
             instance = instanceList;
 
             if (usable)
             {
-                for (int i = 0; i < tail.Count; i++) Choose(tail[i], properties[i], type);
-                for (int i = 0; i < tail.Count; i++) ResolveAlias(tail[i], properties[i], tail, plan.InstanceNames);
+                for (int i = 0; i < tail.Count; i++) Choose(tail[i], tailProperties[i], type);
+                for (int i = 0; i < tail.Count; i++) ResolveAlias(tail[i], tailProperties[i], tail, plan.InstanceNames);
                 plan.Tail = tail.ToArray();
                 plan.Names = new string[plan.InstanceNames.Length + tail.Count];
                 plan.InstanceFlags = new bool[plan.Names.Length];
