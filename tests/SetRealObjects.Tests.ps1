@@ -207,3 +207,131 @@ Describe 'Storing stored records again' {
     }
 }
 
+
+Describe 'Set-AncientObject on live .NET objects' {
+    BeforeAll {
+        # Set reads the first object of each layout (type, type names, own note properties) through PSObject.Properties
+        # and the rest by that plan (src/AncientPS/Projection/AdaptedObjectReader.cs); with the internal members off,
+        # every object goes the full way. These tests compare the two.
+        $script:LiveReader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.AdaptedObjectReader', $true)
+
+        # A stored value as text, records and lists to a few levels.
+        function Format-Deep($Value, [int] $Level = 0) {
+            if ($null -eq $Value) { return '$null' }
+            if ($Value -is [string] -or $Value -is [ValueType] -or $Level -gt 3) { return "$Value" }
+            if ($Value -is [Collections.IDictionary]) { return '@{' + (@(foreach ($k in $Value.Keys) { "$k=" + (Format-Deep $Value[$k] ($Level + 1)) }) -join '; ') + '}' }
+            if ($Value -is [Collections.IEnumerable]) { return '@(' + (@(foreach ($v in $Value) { Format-Deep $v ($Level + 1) }) -join ', ') + ')' }
+            # A drive's Used and Free move between two reads.
+            ($Value.PSTypeNames -join ',') + ' {' + (@(foreach ($p in $Value.psobject.Properties) { if ($p.Name -notin 'Used', 'Free') { $p.Name + '=' + (Format-Deep $p.Value ($Level + 1)) } }) -join '; ') + '}'
+        }
+
+        function Get-LiveObjects([string] $Source) {
+            $root = Join-Path $TestDrive "live-$([guid]::NewGuid())"
+            $null = New-Item -ItemType Directory -Path (Join-Path $root 'sub')
+            foreach ($name in 'a.txt', 'b.log', 'sub/c.txt', 'sub/d') { Set-Content -LiteralPath (Join-Path $root $name) -Value $name }
+            switch ($Source) {
+                'Get-ChildItem' { return , @(Get-ChildItem -Recurse -LiteralPath $root) }
+                'Get-Item of files and folders' { return , @(Get-Item -LiteralPath (Join-Path $root 'a.txt'), (Join-Path $root 'sub'), (Join-Path $root 'b.log')) }
+                'Get-Command' { return , @(Get-Command -Module Microsoft.PowerShell.Utility | Select-Object -First 6) }
+                'files whose Length getter throws' {
+                    return , @([IO.FileInfo]::new((Join-Path $root 'a.txt')), [IO.FileInfo]::new((Join-Path $root 'missing.txt')), [IO.FileInfo]::new((Join-Path $root 'b.log')))
+                }
+                'note properties on some objects' {
+                    $items = @(foreach ($i in 1..4) { [Text.StringBuilder]::new("text$i") })
+                    $items[1] | Add-Member -NotePropertyName Tag -NotePropertyValue 'one'
+                    $items[2] | Add-Member -NotePropertyName Tag -NotePropertyValue 'two'
+                    $items[3] | Add-Member -NotePropertyName Length -NotePropertyValue 'hides the .NET Length' -Force
+                    return , $items
+                }
+                'a script property on the instance' {
+                    $items = @(foreach ($i in 1..3) { [Text.StringBuilder]::new("text$i") })
+                    $items[1] | Add-Member -MemberType ScriptProperty -Name Twice -Value { 2 * $this.Length }
+                    return , $items
+                }
+                'type data of the type' {
+                    Update-TypeData -TypeName System.Text.StringBuilder -MemberType ScriptProperty -MemberName AncientTestDouble -Value { 2 * $this.Length } -Force
+                    Update-TypeData -TypeName System.Text.StringBuilder -MemberType AliasProperty -MemberName AncientTestSize -Value Capacity -Force
+                    return , @(foreach ($i in 1..3) { [Text.StringBuilder]::new("text$i") })
+                }
+                'XML elements' { return , @(([xml]'<r><e><a>1</a></e><e><b>2</b></e></r>').r.e) }
+                'data rows' {
+                    $table = [Data.DataTable]::new('t')
+                    $null = $table.Columns.Add('Id', [int])
+                    $null = $table.Columns.Add('Name', [string])
+                    foreach ($i in 1..3) { $null = $table.Rows.Add($i, "n$i") }
+                    return , @($table.Rows)
+                }
+            }
+            throw "no source $Source"
+        }
+    }
+    BeforeEach { $heap = Mount-AncientHeap -Path (Join-Path $TestDrive "live-$([guid]::NewGuid()).heap") }
+    AfterEach {
+        $script:UseInternal.SetValue($null, $true)
+        Dismount-AllHeaps
+    }
+    AfterAll {
+        Remove-TypeData -TypeName System.Text.StringBuilder -ErrorAction SilentlyContinue
+    }
+
+    It 'stores what the full way (PSObject.Properties for every object) stores: <Source>' -TestCases @(
+        @{ Source = 'Get-ChildItem' }, @{ Source = 'Get-Item of files and folders' }, @{ Source = 'Get-Command' },
+        @{ Source = 'files whose Length getter throws' }, @{ Source = 'note properties on some objects' },
+        @{ Source = 'a script property on the instance' }, @{ Source = 'type data of the type' }, @{ Source = 'XML elements' }, @{ Source = 'data rows' }
+    ) {
+        $objects = Get-LiveObjects $Source
+        $objects | Set-AncientObject -Heap $heap -Key plan -WarningAction SilentlyContinue
+        $script:UseInternal.SetValue($null, $false)
+        $objects | Set-AncientObject -Heap $heap -Key full -WarningAction SilentlyContinue
+        $script:UseInternal.SetValue($null, $true)
+        $viaPlan = @(Get-AncientObject -Heap $heap -Key plan)
+        $viaFull = @(Get-AncientObject -Heap $heap -Key full)
+        $viaPlan.Count | Should -Be $objects.Count
+        for ($i = 0; $i -lt $viaPlan.Count; $i++) { Format-Deep $viaPlan[$i] | Should -Be (Format-Deep $viaFull[$i]) -Because "object [$i] of $Source" }
+        switch ($Source) {
+            'files whose Length getter throws' {
+                @($viaPlan[1].psobject.Properties.Name) | Should -Not -Contain 'Length'
+                $viaPlan[2].Length | Should -BeGreaterThan 0
+            }
+            'note properties on some objects' {
+                $viaPlan[2].Tag | Should -Be 'two'
+                $viaPlan[3].Length | Should -Be 'hides the .NET Length'
+            }
+            'a script property on the instance' { $viaPlan[1].Twice | Should -Be 10 }
+            'type data of the type' {
+                $viaPlan[0].AncientTestDouble | Should -Be 10
+                $viaPlan[0].AncientTestSize | Should -Be $objects[0].Capacity
+            }
+            'data rows' { $viaPlan[2].Name | Should -Be 'n3' }
+            'Get-ChildItem' {
+                ($viaPlan | Where-Object Name -EQ 'c.txt').PSParentPath | Should -BeLike '*sub'
+                # The hidden type-data members (HiddenTypeMembers) of every file, the plan's objects too.
+                foreach ($file in @($viaPlan | Where-Object PSIsContainer -EQ $false)) { $file.NameString | Should -BeLike "*$($file.Name)*" }
+            }
+        }
+    }
+
+    It 'reads every object after the first of a layout by its plan: <Source>' -TestCases @(
+        @{ Source = 'Get-Item of files and folders'; Planned = 1 }, @{ Source = 'files whose Length getter throws'; Planned = 2 },
+        @{ Source = 'note properties on some objects'; Planned = 1 }, @{ Source = 'type data of the type'; Planned = 2 },
+        @{ Source = 'a script property on the instance'; Planned = 1 }, @{ Source = 'XML elements'; Planned = 0 }, @{ Source = 'data rows'; Planned = 0 }
+    ) {
+        $reader = [Activator]::CreateInstance($script:LiveReader, $true)
+        $method = $script:LiveReader.GetMethod('TryRead')
+        foreach ($object in (Get-LiveObjects $Source)) {
+            $pso = [psobject]$object
+            $null = $method.Invoke($reader, [object[]]@($pso, $pso.psobject.BaseObject, $null, $null, $null, $null))
+        }
+        $script:LiveReader.GetProperty('PlannedReads', [Reflection.BindingFlags]'NonPublic,Instance').GetValue($reader) | Should -Be $Planned
+    }
+
+    It 'reads no object by a plan with the internal members off' {
+        $script:UseInternal.SetValue($null, $false)
+        $reader = [Activator]::CreateInstance($script:LiveReader, $true)
+        $method = $script:LiveReader.GetMethod('TryRead')
+        foreach ($object in (Get-LiveObjects 'Get-ChildItem')) {
+            $pso = [psobject]$object
+            $method.Invoke($reader, [object[]]@($pso, $pso.psobject.BaseObject, $null, $null, $null, $null)) | Should -BeFalse
+        }
+    }
+}

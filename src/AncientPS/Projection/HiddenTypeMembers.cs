@@ -68,6 +68,9 @@ namespace AncientPS.Projection
             }
         }
 
+        /// <summary>The type-data property names of the object's type names, base type first (hidden or not).</summary>
+        internal static string[] NamesOf(PSObject pso) => LayoutOf(pso).Names;
+
         /// <summary>Before the first property that is a later type-data member or an adapted .NET property; else at the end.</summary>
         private static int InsertionPoint(Layout layout, int position, List<string> names, List<bool> adapted)
         {

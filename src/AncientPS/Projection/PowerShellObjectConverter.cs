@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using System.Runtime.CompilerServices;
 using AncientPS.Engine;
 
 namespace AncientPS.Projection
@@ -15,9 +14,13 @@ namespace AncientPS.Projection
     internal sealed class PowerShellObjectConverter : ObjectConverter
     {
         // Unwrapping a PSObject to its base object would lose the note properties attached to that instance (such as the
-        // PSPath that providers add); remember each wrapper so TryDescribe can describe the object with them.
-        private readonly ConditionalWeakTable<object, PSObject> _wrappers = new ConditionalWeakTable<object, PSObject>();
+        // PSPath that providers add); remember the wrapper so TryDescribe can describe the object with them. The engine
+        // describes an object right after unwrapping it (GraphWriter.Encode), so the last wrapper is the one; an object
+        // met bare is wrapped anew, and PowerShell gives the new wrapper the members it keeps for that object.
+        private object _lastBase;
+        private PSObject _lastWrapper;
         private readonly PropertyBagReader _bags = new PropertyBagReader();
+        private readonly AdaptedObjectReader _adapted = new AdaptedObjectReader();
 
         /// <summary>
         /// The one place that recognises a value Get-AncientObject handed out, to store the stored node again: a stored
@@ -41,8 +44,8 @@ namespace AncientPS.Projection
                 if (baseObject is System.Xml.XmlDocument document) return StoredXmlDocument.ToRecord(document);
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
-                    _wrappers.Remove(baseObject);
-                    _wrappers.Add(baseObject, pso);
+                    _lastBase = baseObject;
+                    _lastWrapper = pso;
                 }
                 return baseObject;
             }
@@ -66,11 +69,18 @@ namespace AncientPS.Projection
             if (value == null) return false;
             var pso = value as PSObject;
             bool isPropertyBag = pso != null && pso.BaseObject is PSCustomObject;
-            if (pso == null && !_wrappers.TryGetValue(value, out pso)) pso = PSObject.AsPSObject(value);
+            if (pso == null) pso = ReferenceEquals(value, _lastBase) ? _lastWrapper : PSObject.AsPSObject(value);
 
             if (isPropertyBag && _bags.TryRead(pso, out var bagTypeNames, out var bagNames, out var bagValues))
             {
                 description = new RecordDescription(bagTypeNames, bagNames, bagValues, true);
+                return true;
+            }
+
+            if (!isPropertyBag && _adapted.TryRead(pso, value, out var liveTypeNames, out var liveNames, out var liveValues, out var liveInstance))
+            {
+                description = new RecordDescription(liveTypeNames, liveNames, liveValues, false, TextOf(pso));
+                if (Contains(liveInstance, true)) description.InstanceMembers = liveInstance;
                 return true;
             }
 
@@ -86,6 +96,13 @@ namespace AncientPS.Projection
             description = new RecordDescription(typeNames, names, values, isPropertyBag, isPropertyBag ? null : TextOf(pso));
             if (!isPropertyBag && instance.Contains(true)) description.InstanceMembers = instance;
             return true;
+        }
+
+        private static bool Contains(IReadOnlyList<bool> flags, bool wanted)
+        {
+            for (int i = 0; i < flags.Count; i++)
+                if (flags[i] == wanted) return true;
+            return false;
         }
 
         /// <summary>

@@ -65,6 +65,33 @@ namespace AncientPS.Projection
         /// <summary>True when this PowerShell has the internal members the shortcut reads.</summary>
         internal static bool IsAvailable => s_members != null && s_typeNames != null;
 
+        /// <summary>
+        /// The object's own member table and type-name list (internal members), for <see cref="AdaptedObjectReader"/>;
+        /// false where the shortcut is off or unavailable, or reading them failed.
+        /// </summary>
+        internal static bool TryGetInternals(PSObject pso, out OrderedDictionary members, out Collection<string> typeNames)
+        {
+            members = null;
+            typeNames = null;
+            if (!IsAvailable || !UseInternalMembers) return false;
+            try
+            {
+                typeNames = s_typeNames(pso);
+                members = s_members(pso);
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+            return typeNames != null && members != null;
+        }
+
+        /// <summary>
+        /// What <see cref="PSObject.Properties"/> makes of one of the object's own members: 1 a note property, 0 skipped
+        /// (not a property, or a hidden reserved member), -1 any other property.
+        /// </summary>
+        internal static int ClassifyInstanceMember(object member) => Classify(member);
+
         /// <summary>Describes a PSCustomObject, or returns false for the caller to enumerate PSObject.Properties.</summary>
         public bool TryRead(PSObject pso, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names, out IReadOnlyList<object> values)
         {
