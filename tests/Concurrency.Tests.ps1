@@ -20,7 +20,6 @@ Describe 'Heaps shared with killed and long-lived readers and writers' {
         $heap = Mount-AncientHeap -LiteralPath $path
         Set-AncientObject -Heap $heap -Key before -InputObject 'kept'
         Dismount-AncientHeap -Heap $heap
-        $pwsh = Get-TestPwsh
         $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$manifest'
@@ -32,29 +31,8 @@ for (`$v = 1; ; `$v++) {
     [Console]::Out.WriteLine("committed `$key `$v"); [Console]::Out.Flush()
 }
 "@
-        $info = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-        foreach ($a in $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script)))) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.UseShellExecute = $false
-        $writer = [Diagnostics.Process]::Start($info)
-        $lines = [Collections.Generic.List[string]]::new()
-        try {
-            # Read until 40 commits are reported, then kill -9 in the middle of whatever it is doing.
-            while ($lines.Count -lt 40) {
-                $line = $writer.StandardOutput.ReadLine()
-                if ($null -eq $line) { throw "The writer ended early: $($lines -join ' | ')" }
-                if ($line -like 'committed *') { $lines.Add($line) }
-            }
-            $writer.Kill($true)
-            $writer.WaitForExit()
-            # What it reported between our last read and the kill is still in the pipe.
-            $rest = $writer.StandardOutput.ReadToEnd() -split '\r?\n' | Where-Object { $_ -like 'committed *' }
-            foreach ($line in $rest) { $lines.Add($line) }
-        }
-        finally {
-            if (-not $writer.HasExited) { $writer.Kill($true) }
-            $writer.Dispose()
-        }
+        # Read until 40 commits are reported, then kill -9 in the middle of whatever it is doing.
+        $lines = Invoke-KilledWriter -Script $script -Commits 40
 
         $heap = Mount-AncientHeap -LiteralPath $path
         $last = @{}

@@ -21,6 +21,36 @@ function Invoke-InChildProcess {
     $output | ForEach-Object { "$_" }
 }
 
+# Starts a writer script in a second pwsh, reads the 'committed ...' lines it prints until there are $Commits, kills it
+# (kill -9) in the middle of whatever it is doing, and returns every 'committed ...' line it printed, those still in the
+# pipe after the kill included.
+function Invoke-KilledWriter {
+    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [int] $Commits)
+    $pwsh = Get-TestPwsh
+    $info = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    foreach ($a in $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script)))) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $writer = [Diagnostics.Process]::Start($info)
+    $lines = [Collections.Generic.List[string]]::new()
+    try {
+        while ($lines.Count -lt $Commits) {
+            $line = $writer.StandardOutput.ReadLine()
+            if ($null -eq $line) { throw "The writer ended early: $($lines -join ' | ')" }
+            if ($line -like 'committed *') { $lines.Add($line) }
+        }
+        $writer.Kill($true)
+        $writer.WaitForExit()
+        $rest = $writer.StandardOutput.ReadToEnd() -split '\r?\n' | Where-Object { $_ -like 'committed *' }
+        foreach ($line in $rest) { $lines.Add($line) }
+    }
+    finally {
+        if (-not $writer.HasExited) { $writer.Kill($true) }
+        $writer.Dispose()
+    }
+    , $lines
+}
+
 function Get-SampleRows([int] $Count = 5) {
     foreach ($i in 1..$Count) {
         [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') }

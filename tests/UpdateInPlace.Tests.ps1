@@ -151,7 +151,6 @@ Describe 'A pwsh killed while it updates rows in place' {
         $rows = foreach ($i in 0..19) { $body = "r$i/0/"; [pscustomobject]@{ Row = $i; Version = 0; Body = $body; Sum = Get-Sum $body } }
         Set-AncientObject -Heap $heap -Key rows -InputObject $rows
         Dismount-AncientHeap -Heap $heap
-        $pwsh = Get-TestPwsh
         $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$manifest'
@@ -163,28 +162,8 @@ for (`$v = 1; ; `$v++) {
     [Console]::Out.WriteLine("committed `$row `$v"); [Console]::Out.Flush()
 }
 "@
-        $info = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-        foreach ($a in $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script)))) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.UseShellExecute = $false
-        $writer = [Diagnostics.Process]::Start($info)
-        $lines = [Collections.Generic.List[string]]::new()
-        try {
-            # 60 updates (enough for the garbage to force a compaction or two), then kill -9 mid-update.
-            while ($lines.Count -lt 60) {
-                $line = $writer.StandardOutput.ReadLine()
-                if ($null -eq $line) { throw "The writer ended early: $($lines -join ' | ')" }
-                if ($line -like 'committed *') { $lines.Add($line) }
-            }
-            $writer.Kill($true)
-            $writer.WaitForExit()
-            $rest = $writer.StandardOutput.ReadToEnd() -split '\r?\n' | Where-Object { $_ -like 'committed *' }
-            foreach ($line in $rest) { $lines.Add($line) }
-        }
-        finally {
-            if (-not $writer.HasExited) { $writer.Kill($true) }
-            $writer.Dispose()
-        }
+        # 60 updates (enough for the garbage to force a compaction or two), then kill -9 mid-update.
+        $lines = Invoke-KilledWriter -Script $script -Commits 60
 
         Test-AncientHeap -LiteralPath $path -Quiet | Should -BeTrue
         $heap = Mount-AncientHeap -LiteralPath $path
