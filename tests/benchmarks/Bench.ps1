@@ -49,9 +49,7 @@ New-Item -ItemType Directory -Path $work -Force | Out-Null
 
 # ------------------------------------------------------------------ measuring
 
-function New-Rows([int] $N) {
-    , @(foreach ($i in 1..$N) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') } })
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 # Runs $Setup (untimed) then $Body (timed) $Times times; returns the samples in seconds.
 # -DotSource runs the body in the caller's variable scope, unoptimised, as code typed at the prompt runs.
@@ -71,12 +69,6 @@ function Measure-Samples([int] $Times, [scriptblock] $Body, [scriptblock] $Setup
         $__samples.Add($__clock.Elapsed.TotalSeconds)
     }
     , $__samples.ToArray()
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
 
 function Get-Best([double[]] $Values) { ($Values | Measure-Object -Minimum).Minimum }

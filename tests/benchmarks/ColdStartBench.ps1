@@ -49,12 +49,7 @@ function Get-ChildPwsh {
     @{ FilePath = 'dotnet'; Prefix = @(Join-Path $PSHOME 'pwsh.dll') }
 }
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n -eq 0) { return [double]::NaN }
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 $pwsh = Get-ChildPwsh
 # Runs one child; returns its wall time, and the CPU time and JIT count it reported.

@@ -29,11 +29,7 @@ New-Item -ItemType Directory -Path $work | Out-Null
 $results = [Collections.Generic.List[object]]::new()
 $other = $null
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 try {
     # ---------------------------------------------------------------- runspaces scanning one heap

@@ -55,12 +55,7 @@ foreach ($name in 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLit
 $work = Join-Path ([IO.Path]::GetTempPath()) "ancientps-open-$([guid]::NewGuid().ToString('N'))"
 New-Item -ItemType Directory -Path $work | Out-Null
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n -eq 0) { return [double]::NaN }
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 try {
     # ------------------------------------------------------------------ the stores (untimed)
@@ -72,24 +67,7 @@ try {
     # More copies than the engine keeps idle (HeapRegistry.MaxIdle = 4), for the -first rows.
     $copies = @(foreach ($i in 0..6) { $p = Join-Path $work "copy$i.heap"; Copy-Item -LiteralPath $heapPath -Destination $p; $p })
     $dbPath = Join-Path $work 'rows.db'
-    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$dbPath;Pooling=False")
-    $connection.Open()
-    $create = $connection.CreateCommand()
-    $create.CommandText = 'CREATE TABLE rows (Id INTEGER PRIMARY KEY, Name TEXT NOT NULL, Cpu REAL NOT NULL, Up INTEGER NOT NULL, Tags TEXT NOT NULL)'
-    $null = $create.ExecuteNonQuery()
-    $transaction = $connection.BeginTransaction()
-    $insert = $connection.CreateCommand()
-    $insert.Transaction = $transaction
-    $insert.CommandText = 'INSERT INTO rows (Id, Name, Cpu, Up, Tags) VALUES ($id, $name, $cpu, $up, $tags)'
-    $pRowId = $insert.Parameters.Add('$id', [Microsoft.Data.Sqlite.SqliteType]::Integer)
-    $pName = $insert.Parameters.Add('$name', [Microsoft.Data.Sqlite.SqliteType]::Text)
-    $pCpu = $insert.Parameters.Add('$cpu', [Microsoft.Data.Sqlite.SqliteType]::Real)
-    $pUp = $insert.Parameters.Add('$up', [Microsoft.Data.Sqlite.SqliteType]::Integer)
-    $pTags = $insert.Parameters.Add('$tags', [Microsoft.Data.Sqlite.SqliteType]::Text)
-    $insert.Prepare()
-    foreach ($r in $rows) { $pRowId.Value = $r.Id; $pName.Value = $r.Name; $pCpu.Value = $r.Cpu; $pUp.Value = $r.Up; $pTags.Value = $r.Tags -join ','; $null = $insert.ExecuteNonQuery() }
-    $transaction.Commit()
-    $connection.Dispose()
+    Write-SqliteRows -Path $dbPath -Rows $rows
     $rows = $null
 
     $Id = $Count

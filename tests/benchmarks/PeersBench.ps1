@@ -89,9 +89,7 @@ if ('LMDB' -notin $Skip) {
 
 # ------------------------------------------------------------------ data
 
-function New-Rows([int] $N) {
-    , @(foreach ($i in 1..$N) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') } })
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 $jsonOptions = [Text.Json.JsonSerializerOptions]::Default
 $docOptions = [Text.Json.JsonDocumentOptions]::new()
@@ -132,29 +130,7 @@ function Invoke-Write([string] $Store, [string] $Path, [object[]] $Rows) {
             Set-AncientObject -Heap $heap -Key rows -InputObject $Rows
             Dismount-AncientHeap -Heap $heap
         }
-        'SQLite' {
-            $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
-            $connection.Open()
-            $create = $connection.CreateCommand()
-            $create.CommandText = 'CREATE TABLE rows (Id INTEGER PRIMARY KEY, Name TEXT NOT NULL, Cpu REAL NOT NULL, Up INTEGER NOT NULL, Tags TEXT NOT NULL)'
-            $null = $create.ExecuteNonQuery()
-            $transaction = $connection.BeginTransaction()
-            $insert = $connection.CreateCommand()
-            $insert.Transaction = $transaction
-            $insert.CommandText = 'INSERT INTO rows (Id, Name, Cpu, Up, Tags) VALUES ($id, $name, $cpu, $up, $tags)'
-            $id = $insert.Parameters.Add('$id', [Microsoft.Data.Sqlite.SqliteType]::Integer)
-            $name = $insert.Parameters.Add('$name', [Microsoft.Data.Sqlite.SqliteType]::Text)
-            $cpu = $insert.Parameters.Add('$cpu', [Microsoft.Data.Sqlite.SqliteType]::Real)
-            $up = $insert.Parameters.Add('$up', [Microsoft.Data.Sqlite.SqliteType]::Integer)
-            $tags = $insert.Parameters.Add('$tags', [Microsoft.Data.Sqlite.SqliteType]::Text)
-            $insert.Prepare()
-            foreach ($r in $Rows) {
-                $id.Value = $r.Id; $name.Value = $r.Name; $cpu.Value = $r.Cpu; $up.Value = $r.Up; $tags.Value = $r.Tags -join ','
-                $null = $insert.ExecuteNonQuery()
-            }
-            $transaction.Commit()
-            $connection.Dispose()
-        }
+        'SQLite' { Write-SqliteRows -Path $Path -Rows $Rows }
         'LiteDB' {
             $db = [LiteDB.LiteDatabase]::new("Filename=$Path")
             $collection = $db.GetCollection('rows', [LiteDB.BsonAutoId]::Int32)
@@ -423,13 +399,6 @@ function Measure-Once([scriptblock] $Body) {
     $null = & $Body
     $clock.Stop()
     $clock.Elapsed.TotalSeconds
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n -eq 0) { return [double]::NaN }
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
 
 $figures = 'write', 'open', 'scan', 'lookups', 'update'

@@ -99,7 +99,7 @@ for ($round = 1; $round -le $Rounds; $round++) {
     }
 }
 
-function Get-Median([double[]] $Values) { $s = @($Values | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 foreach ($m in $ModulePath) {
     $r = $results[$m]

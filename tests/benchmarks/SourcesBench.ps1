@@ -56,9 +56,7 @@ $csvPath = Join-Path $work 'objects.csv'
 $reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.PropertyBagReader', $true)
 $useInternal = $reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
 
-function New-Rows([int] $N) {
-    , @(foreach ($i in 1..$N) { [pscustomobject]@{ Id = $i; Name = "host$i"; Cpu = $i * 0.5; Up = ($i % 2 -eq 0); Tags = @('a', 'b') } })
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 function Get-SourceObjects([string] $Source) {
     switch ($Source) {
@@ -88,12 +86,6 @@ function Measure-Once([scriptblock] $Body, [scriptblock] $Setup) {
     $null = & $Body
     $clock.Stop()
     $clock.Elapsed.TotalSeconds
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
 
 function Format-Seconds([double] $s) {
