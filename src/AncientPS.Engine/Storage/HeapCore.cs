@@ -172,8 +172,20 @@ namespace AncientPS.Engine.Storage
 
         public void Release()
         {
-            if (HeapRegistry.Release(this)) Close();
+            if (!HeapRegistry.Release(this)) return;
+            try
+            {
+                HeapRegistry.BeforeClose?.Invoke(this);
+                Close();
+            }
+            finally
+            {
+                HeapRegistry.Closed(this);
+            }
         }
+
+        /// <summary>Set under <see cref="HeapRegistry"/>'s lock while the last handle's release unmaps the core.</summary>
+        internal bool Closing;
 
         /// <summary>When the last handle went (<see cref="HeapRegistry"/> keeps the mapping idle for a while): tick count.</summary>
         internal int IdleSince;

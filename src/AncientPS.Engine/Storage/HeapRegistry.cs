@@ -29,7 +29,7 @@ namespace AncientPS.Engine.Storage
             {
                 // The file is identified by device and inode where stat is available (so that a path whose file was
                 // replaced or deleted opens the new file, and hard links share one mapping), else by its resolved path.
-                string key = OpenKeyOf(full);
+                string key = WaitWhileClosing(() => OpenKeyOf(full));
                 HeapCore existing = null;
                 if (key != null && s_open.TryGetValue(key, out existing) && existing.Handles == 0)
                 {
@@ -74,7 +74,7 @@ namespace AncientPS.Engine.Storage
         {
             lock (s_open)
             {
-                string key = OpenKeyOf(fullPath);
+                string key = WaitWhileClosing(() => OpenKeyOf(fullPath));
                 if (key != null && s_open.TryGetValue(key, out core))
                 {
                     if (core.Handles > 0)
@@ -115,11 +115,42 @@ namespace AncientPS.Engine.Storage
                 }
                 else
                 {
-                    Unregister(core);
+                    // Stays registered, closing, until Closed: an open of the same file meanwhile waits for it.
+                    core.Closing = true;
                     return true;
                 }
             }
             return false;
+        }
+
+        /// <summary>A test's hook, run between the last handle's release and the unmapping.</summary>
+        internal static Action<HeapCore> BeforeClose;
+
+        /// <summary>
+        /// After the caller of a <see cref="Release"/> that returned true has unmapped the core (closed its descriptor):
+        /// unregisters it and wakes the opens of the same file that waited. Until then the file is not opened again in
+        /// this process, because closing a descriptor of a file drops every byte-range lock the process holds on it
+        /// (a new mapping's reader slot or write lock) where locks are per process.
+        /// </summary>
+        public static void Closed(HeapCore core)
+        {
+            lock (s_open)
+            {
+                Unregister(core);
+                core.Closing = false;
+                System.Threading.Monitor.PulseAll(s_open);
+            }
+        }
+
+        /// <summary>Under the lock: the key of the file, once no core of it is closing (waiting, with the lock let go, while one is).</summary>
+        private static string WaitWhileClosing(Func<string> keyOf)
+        {
+            while (true)
+            {
+                string key = keyOf();
+                if (key == null || !s_open.TryGetValue(key, out var core) || !core.Closing) return key;
+                System.Threading.Monitor.Wait(s_open);
+            }
         }
 
         // ------------------------------------------------------------ idle mappings
