@@ -39,9 +39,7 @@ namespace AncientPS.Projection
             {
                 object baseObject = pso.BaseObject;
                 if (baseObject is PSCustomObject) return pso;
-                if (baseObject is PSCredential || baseObject is System.Net.NetworkCredential) return WithoutEmptyCredential(baseObject);
-                if (baseObject is ScriptBlock block) return TextOf(block);
-                if (baseObject is System.Xml.XmlDocument document) return StoredXmlDocument.ToRecord(document);
+                if (TryStoreAs(baseObject, out object substitute)) return substitute;
                 if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
                 {
                     _lastBase = baseObject;
@@ -49,16 +47,33 @@ namespace AncientPS.Projection
                 }
                 return baseObject;
             }
-            if (value is ScriptBlock script) return TextOf(script);
-            if (value is System.Xml.XmlDocument xml) return StoredXmlDocument.ToRecord(xml);
-            return WithoutEmptyCredential(value);
+            return TryStoreAs(value, out object replaced) ? replaced : value;
         }
 
         /// <summary>
-        /// A script block is stored as its text, which is what Import-Clixml gives back for one (PowerShell's serializer
-        /// never turns text back into code it would run).
+        /// The values stored as something else, as Import-Clixml gives them back: an empty credential as null (see
+        /// <see cref="WithoutEmptyCredential"/>), a script block as its text (PowerShell's serializer never turns text back
+        /// into code it would run), an XmlDocument as the record <see cref="StoredXmlDocument"/> reads back as a document.
         /// </summary>
-        private static string TextOf(ScriptBlock block) => block.ToString();
+        private static bool TryStoreAs(object value, out object substitute)
+        {
+            switch (value)
+            {
+                case PSCredential _:
+                case System.Net.NetworkCredential _:
+                    substitute = WithoutEmptyCredential(value);
+                    return true;
+                case ScriptBlock block:
+                    substitute = block.ToString();
+                    return true;
+                case System.Xml.XmlDocument document:
+                    substitute = StoredXmlDocument.ToRecord(document);
+                    return true;
+                default:
+                    substitute = null;
+                    return false;
+            }
+        }
 
         // Unwrap hands a PSCustomObject over as its PSObject, and every other object as its base object.
         public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject;
