@@ -47,8 +47,8 @@ namespace AncientPS.Engine.Storage
                 for (int i = 0; i < count; i++)
                 {
                     var e = UpdatedExtentOf(list, i);
-                    if (e.Length <= 0 || e.Offset < previousEnd || !space.Contains(e.Offset, e.Length))
-                        throw new AncientHeapCorruptException($"Extent {i} of the list at offset {offset} is out of order or outside the heap.");
+                    if (e.Length <= 0 || e.Offset < previousEnd || !space.Contains(e.Offset, e.Length) || !IsAligned(e.Offset))
+                        throw new AncientHeapCorruptException($"Extent {i} of the list at offset {offset} is out of order, not aligned or outside the heap.");
                     previousEnd = e.End;
                     result.Extents.Add(e);
                 }

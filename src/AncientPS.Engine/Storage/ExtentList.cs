@@ -38,6 +38,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>The count of the list at <paramref name="offset"/>, after checking its kind and that all its extents lie inside the space.</summary>
         public static int CountAt(BoundedSpace space, long offset, out long born)
         {
+            if (!IsAligned(offset)) throw new AncientHeapCorruptException($"The extent list offset {offset} is not {HeapLayout.Alignment}-aligned.");
             byte* p = space.At(offset, HeaderSize);
             if (!IsExtentList(p[KindField])) throw new AncientHeapCorruptException($"Expected an extent list at offset {offset}.");
             long count = CountOf(p);
@@ -69,7 +70,13 @@ namespace AncientPS.Engine.Storage
             extentLength = *(long*)(e + EntryLengthField);
             if (!space.Contains(extentOffset, extentLength))
                 throw new AncientHeapCorruptException($"Extent {i} of the list at offset {offset} points outside the heap.");
+            // Extents are freed when their value is replaced or removed: an unaligned one would put an unaligned range in
+            // the free table, and later nodes at offsets no reader expects.
+            if (!IsAligned(extentOffset))
+                throw new AncientHeapCorruptException($"Extent {i} of the list at offset {offset} starts at {extentOffset}, which is not {HeapLayout.Alignment}-aligned.");
         }
+
+        internal static bool IsAligned(long offset) => (offset & (HeapLayout.Alignment - 1)) == 0;
 
         /// <summary>The value checksum of a 0xD1 list; 0 for a 0xD2 list, whose extents carry their own checksums.</summary>
         public static ulong ValueChecksumAt(BoundedSpace space, long offset)

@@ -186,7 +186,7 @@ namespace AncientPS.Engine.Storage
         public void Free(long offset, long length, long born, long died)
         {
             if (length <= 0) return;
-            // Extent lists are bounds-checked when read, not aligned: a damaged one may free an unaligned range.
+            // Extent lists are bounds- and alignment-checked when read (ExtentList.Read), so a damaged one cannot get here.
             Debug.Assert(offset >= HeapLayout.DataStart && offset <= Tail - length, "Only ranges of the data area below the tail are freed.");
             var x = new FreeExtent { Offset = offset, Length = length, Born = born, Died = died };
             if (x.IsClean) { x.Born = 0; x.Died = 0; }

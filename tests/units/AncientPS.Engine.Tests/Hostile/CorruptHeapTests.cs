@@ -364,6 +364,35 @@ namespace AncientPS.Engine.Tests.Hostile
         }
 
         [Fact]
+        public void Removing_a_value_whose_extent_list_is_misaligned_is_refused_and_keeps_the_other_keys()
+        {
+            // A hostile extent list (resealed, so that its checksums pass) whose first extent starts 4 bytes into the
+            // value and stays inside the heap: freeing it would put an unaligned range in the free table, and the next
+            // writes at unaligned offsets.
+            string path = _folder.File("aligned.heap");
+            using (var h = MappedHeap.Open(path))
+            {
+                h.Set("a", new object[] { "text of the first key, long enough" });
+                h.Set("b", new object[] { "text of the second key, long enough" });
+            }
+            var heap = new HeapPatcher(path);
+            long list = heap.ReadInt64(heap.FindEntry("a") + KeyEntry.ExtentsField);
+            long first = list + ExtentList.ExtentsField;
+            heap.WriteInt64(first + ExtentList.EntryOffsetField, heap.ReadInt64(first + ExtentList.EntryOffsetField) + 4);
+            heap.WriteInt64(first + ExtentList.EntryLengthField, heap.ReadInt64(first + ExtentList.EntryLengthField) - 12);
+            heap.Reseal().Save();
+            using (var h = MappedHeap.Open(path))
+            {
+                var refused = Assert.Throws<AncientHeapCorruptException>(() => h.Remove("a"));
+                Assert.Contains("aligned", refused.Message);
+                Assert.Equal("text of the second key, long enough", ((IList)h.Get("b"))[0]);
+                h.Set("c", new object[] { "written after the refusal" });
+                Assert.Equal("written after the refusal", ((IList)h.Get("c"))[0]);
+            }
+            Assert.DoesNotContain(HeapVerifier.Verify(path), p => p.Key == "b" || p.Key == "c");
+        }
+
+        [Fact]
         public void A_list_that_contains_itself_is_a_cycle_and_reads_to_the_end()
         {
             // The nested list makes the list classic (8-byte payloads), where an offset fits any slot.
