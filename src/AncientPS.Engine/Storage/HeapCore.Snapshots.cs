@@ -144,6 +144,21 @@ namespace AncientPS.Engine.Storage
             }
         }
 
+        /// <summary>
+        /// Pins the latest committed state for one long call that reads through the mapping but hands out no views (the
+        /// verifier); the caller must <see cref="Unpin"/> it. Unlike <see cref="AcquireSnapshot"/>, nothing waits for the
+        /// garbage collector to let the pin go. The caller keeps the mapping alive by its reference on the core.
+        /// </summary>
+        public MetaPage PinLatestForCall()
+        {
+            var meta = PinLatest();
+            Guard.Exit();
+            return meta;
+        }
+
+        /// <summary>Lets a pin taken by <see cref="PinLatestForCall"/> go.</summary>
+        public void Unpin(MetaPage meta) => Readers.Unpin(meta.TransactionId);
+
         /// <summary>The latest committed state, after checking that the file still holds its header and its committed data.</summary>
         private MetaPage ReadLatestUntruncated()
         {

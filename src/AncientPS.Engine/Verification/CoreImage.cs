@@ -6,11 +6,12 @@ using AncientPS.Engine.Storage;
 
 namespace AncientPS.Engine.Verification
 {
-    /// <summary>A heap mapped by the engine in this process: read through its mapping, with its snapshot pinned by the engine's reader slot.</summary>
+    /// <summary>A heap mapped by the engine in this process: read through its mapping, with the checked state pinned in the engine's reader slot until the check ends.</summary>
     internal sealed unsafe class CoreImage : HeapImage
     {
         private readonly HeapCore _core;
-        private SnapshotState _state;
+        private MetaPage _pinned;
+        private bool _isPinned;
 
         public CoreImage(HeapCore core) { _core = core; }
 
@@ -27,8 +28,9 @@ namespace AncientPS.Engine.Verification
         {
             try
             {
-                _state = _core.AcquireSnapshot();
-                meta = _state.Meta;
+                Dispose(); // a second pin replaces the first
+                meta = _pinned = _core.PinLatestForCall();
+                _isPinned = true;
                 failure = null;
                 return true;
             }
@@ -40,6 +42,11 @@ namespace AncientPS.Engine.Verification
             }
         }
 
-        public override void Dispose() => GC.KeepAlive(_state);
+        public override void Dispose()
+        {
+            if (!_isPinned) return;
+            _isPinned = false;
+            _core.Unpin(_pinned);
+        }
     }
 }
