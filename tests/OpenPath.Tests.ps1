@@ -131,6 +131,24 @@ Describe 'Get-AncientObject -Path and -LiteralPath' {
         $values = @(Get-AncientObject -LiteralPath $path -Key nokey, title -ErrorVariable err -ErrorAction SilentlyContinue)
         $values | Should -Be @('inventory')
         $err[0].FullyQualifiedErrorId | Should -BeLike 'KeyNotFound,*'
+        # The way to list the keys it names works as written.
+        $err[0].Exception.Message | Should -BeLike "*Get-AncientObject -LiteralPath '$path' -ListAvailable lists its keys.*"
+        $listed = @(Get-AncientObject -LiteralPath $path -ListAvailable)
+        $listed.Key | Should -Be @('rows', 'title')
+    }
+
+    It 'lists the keys of a heap file with -ListAvailable, by pattern, and from the pipeline' {
+        $path = New-TestHeap 'listed.heap'
+        $mounted = Mount-AncientHeap -LiteralPath $path -ReadOnly
+        $expected = @(Get-AncientObject -Heap $mounted -ListAvailable | ForEach-Object { "$($_.Key)|$($_.TypeName)|$($_.StoredSize)" })
+        Dismount-AncientHeap -Heap $mounted
+        @(Get-AncientObject -Path $path -ListAvailable | ForEach-Object { "$($_.Key)|$($_.TypeName)|$($_.StoredSize)" }) | Should -Be $expected
+        (Get-AncientObject -Path $path -ListAvailable -Key t*).Key | Should -Be 'title'
+        (Get-AncientObject t* -LiteralPath $path -ListAvailable).Key | Should -Be 'title'
+        (Get-Item -LiteralPath $path | Get-AncientObject -ListAvailable).Key | Should -Be @('rows', 'title')
+        # An entry read this way reads its value when piped on.
+        Get-AncientObject -LiteralPath $path -ListAvailable -Key title | Get-AncientObject | Should -Be 'inventory'
+        @(Get-AncientHeap).Count | Should -Be 0
     }
 
     It 'leaves a heap mounted for writing in this process as it was' {

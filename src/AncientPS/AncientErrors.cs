@@ -28,8 +28,9 @@ namespace AncientPS
             new InvalidOperationException($"{count} heaps are mounted; say which one with -Heap (Get-AncientHeap lists them)."),
             "HeapAmbiguous", ErrorCategory.InvalidArgument, null);
 
-        public static ErrorRecord KeyNotFound(string key, AncientHeap heap, bool suggestLiteralKey = false) => Record(
-            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. Get-AncientObject -ListAvailable lists its keys."
+        public static ErrorRecord KeyNotFound(string key, AncientHeap heap, bool suggestLiteralKey = false, bool readByPath = false) => Record(
+            new ItemNotFoundException($"The heap {Describe(heap)} has no key '{key}'. "
+                + (readByPath && heap != null ? $"Get-AncientObject -LiteralPath {Describe(heap)} -ListAvailable" : "Get-AncientObject -ListAvailable") + " lists its keys."
                 + (suggestLiteralKey ? $" '{key}' is not a valid wildcard pattern, so it was taken as a key; to name keys that hold * ? [ or ] exactly, use -LiteralKey." : "")),
             "KeyNotFound", ErrorCategory.ObjectNotFound, key);
 

@@ -16,7 +16,7 @@ namespace AncientPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AncientObject", DefaultParameterSetName = ValueSet)]
     [OutputType(typeof(object), ParameterSetName = new[] { ValueSet, MountedSet, LiteralSet, PathSet, LiteralPathSet })]
-    [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet })]
+    [OutputType(typeof(AncientEntry), ParameterSetName = new[] { ListSet, PathListSet, LiteralPathListSet })]
     public sealed class GetAncientObjectCommand : HeapCommandBase
     {
         private const string ValueSet = "Value";
@@ -31,6 +31,9 @@ namespace AncientPS.Commands
         // A heap file read without Mount-AncientHeap: the file named by -Path (wildcards: exactly one file) or -LiteralPath.
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
+        // -ListAvailable of a heap file read without Mount-AncientHeap, where -Key (patterns) is optional.
+        private const string PathListSet = "PathListAvailable";
+        private const string LiteralPathListSet = "LiteralPathListAvailable";
 
         private const int ProgressActivityId = 0x41_4D;
         private ThrottledProgress _progress;
@@ -47,6 +50,8 @@ namespace AncientPS.Commands
         [Parameter(ParameterSetName = MountedSet, Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = PathSet, Position = 0, Mandatory = true)]
         [Parameter(ParameterSetName = LiteralPathSet, Position = 0, Mandatory = true)]
+        [Parameter(ParameterSetName = PathListSet, Position = 0)]
+        [Parameter(ParameterSetName = LiteralPathListSet, Position = 0)]
         [ArgumentCompleter(typeof(KeyCompleter))]
         [SupportsWildcards]
         [AllowEmptyString]
@@ -60,6 +65,7 @@ namespace AncientPS.Commands
 
         /// <summary>A heap file to read without mounting it (wildcards must match exactly one file); opened read-only.</summary>
         [Parameter(ParameterSetName = PathSet, Mandatory = true)]
+        [Parameter(ParameterSetName = PathListSet, Mandatory = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(HeapPathCompleter))]
         [ValidateNotNullOrEmpty]
@@ -67,6 +73,7 @@ namespace AncientPS.Commands
 
         /// <summary>A heap file to read without mounting it, its path taken as written; opened read-only.</summary>
         [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = LiteralPathListSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath")]
         [ArgumentCompleter(typeof(HeapPathCompleter))]
         [ValidateNotNullOrEmpty]
@@ -90,6 +97,8 @@ namespace AncientPS.Commands
 
         /// <summary>Lists the heap's entries (key, type, size, time written) instead of reading values.</summary>
         [Parameter(ParameterSetName = ListSet, Mandatory = true)]
+        [Parameter(ParameterSetName = PathListSet, Mandatory = true)]
+        [Parameter(ParameterSetName = LiteralPathListSet, Mandatory = true)]
         public SwitchParameter ListAvailable { get; set; }
 
         protected override void BeginProcessing()
@@ -192,6 +201,13 @@ namespace AncientPS.Commands
             engine.ReleaseWhenUnreachable();
             try
             {
+                if (ListAvailable)
+                {
+                    // Each entry holds the heap, so that piping it on to Get-AncientObject reads the same file.
+                    _viewWritten = true;
+                    ListEntries(heap);
+                    return;
+                }
                 foreach (var target in ResolveKeys(heap, Key)) WriteKey(heap, target);
             }
             catch (Exception e) when (IsEngineError(e, heap, null, out var error))
@@ -213,7 +229,7 @@ namespace AncientPS.Commands
                 var projection = Materialize ? ValueProjection.None : (ValueProjection)PowerShellProjection.Instance;
                 if (!heap.Engine.TryGet(target.Key, projection, out value))
                 {
-                    if (target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey));
+                    if (target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey, readByPath: Path != null || LiteralPath != null));
                     return;
                 }
                 if (Materialize) value = MaterializeWithProgress(target.Key, value);
