@@ -54,6 +54,26 @@ Describe 'Stored .NET objects against Import-Clixml''s copy' {
         @($stored.Parameters.Keys | Sort-Object) | Should -Be @($reference.Parameters.Keys | Sort-Object)
     }
 
+    It 'enumerates a dictionary inside a .NET object in the order of Import-Clixml''s Hashtable, not the source''s' {
+        # The deserializer rebuilds the dictionary as a Hashtable: its order follows this process's string hashes.
+        $command = Get-Command -Name Get-Item -CommandType Cmdlet
+        $reference = Get-SerializedCopy $command 1
+        $stored = Get-Stored $command 1
+        @($stored.Parameters.Keys) | Should -Be @($reference.Parameters.Keys)
+        ($stored.Parameters | ConvertTo-Json -Compress) | Should -BeExactly ($reference.Parameters | ConvertTo-Json -Compress)
+    }
+
+    It 'writes a list inside a .NET object as Import-Clixml''s wrapped ArrayList does: its items in text, CSV and HTML' {
+        $command = Get-Command -Name Get-Item -CommandType Cmdlet
+        $reference = Get-SerializedCopy $command 1
+        $stored = Get-Stored $command 1
+        "$($stored.OutputType)" | Should -BeExactly "$($reference.OutputType)"
+        ($stored | ConvertTo-Csv) | Should -Be ($reference | ConvertTo-Csv)
+        ($stored | ConvertTo-Html -Fragment) | Should -Be ($reference | ConvertTo-Html -Fragment)
+        $stored.OutputType.Count | Should -Be $reference.OutputType.Count
+        $stored.OutputType[0] | Should -BeExactly $reference.OutputType[0]
+    }
+
     It 'stores a script block as its text, as Import-Clixml gives it back: <Name>' -TestCases @(
         @{ Name = 'at the root'; Value = { Get-Date -Format o } }
         @{ Name = 'in a record'; Value = [pscustomobject]@{ Action = { 1 + 1 }; Name = 'job' } }

@@ -340,6 +340,7 @@ namespace AncientPS.Engine.Encoding
                 case StoredKind.Dictionary:
                 {
                     SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
+                    if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
                     offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level);
                     break;
@@ -347,6 +348,7 @@ namespace AncientPS.Engine.Encoding
                 case StoredKind.GenericDictionary:
                 {
                     SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values);
+                    if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
                     offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level);
                     break;

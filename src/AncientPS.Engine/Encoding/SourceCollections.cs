@@ -64,6 +64,35 @@ namespace AncientPS.Engine.Encoding
             values = v.ToArray();
         }
 
+        /// <summary>
+        /// Puts the entries of a dictionary stored as a Hashtable in place of another dictionary type (one met inside a
+        /// .NET object stored by its properties) in the order PowerShell's deserializer gives them: it rebuilds such a
+        /// dictionary as a Hashtable whose string keys compare ignoring case under the current culture, so Import-Clixml's
+        /// copy enumerates in that table's order, not the source's. Hashtable order follows string hash codes, which .NET
+        /// randomizes per process: the order matches Import-Clixml's in the process that stores the value. Entries whose
+        /// keys are not all distinct strings under that comparison keep the source's order.
+        /// </summary>
+        public static void InDeserializedHashtableOrder(object[] keys, object[] values)
+        {
+            if (keys.Length < 2) return;
+            var table = new Hashtable(StringComparer.CurrentCultureIgnoreCase);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (!(keys[i] is string key) || table.ContainsKey(key)) return;
+                table.Add(key, i);
+            }
+            var oldKeys = (object[])keys.Clone();
+            var oldValues = (object[])values.Clone();
+            int at = 0;
+            foreach (DictionaryEntry entry in table)
+            {
+                int from = (int)entry.Value;
+                keys[at] = oldKeys[from];
+                values[at] = oldValues[from];
+                at++;
+            }
+        }
+
         private sealed class ListItems : IReadOnlyList<object>
         {
             private readonly IList _list;

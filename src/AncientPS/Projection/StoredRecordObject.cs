@@ -136,8 +136,14 @@ namespace AncientPS.Projection
             if (IsDismounted) throw Dismounted(_stored.Heap);
             var previous = t_reading;
             t_reading = this;
-            try { return _stored.GetValue(index); }
+            object value;
+            try { value = _stored.GetValue(index); }
             finally { t_reading = previous; }
+            // Import-Clixml gives the lists and dictionaries of a deserialized .NET object as PSObjects around an ArrayList
+            // or a Hashtable, and PowerShell writes such a wrapped collection as its items joined ("a b c": CSV and HTML
+            // cells, "$x"), where a bare one gives its type name. The stored copy's are wrapped the same way.
+            if (!_stored.IsPropertyBag && (value is AncientList || value is AncientDictionary)) value = PSObject.AsPSObject(value);
+            return value;
         }
 
         /// <summary>A copy is an ordinary PSCustomObject with the same properties and values, which can be changed.</summary>
