@@ -133,12 +133,17 @@ Describe 'Set-AncientObject and secrets' {
         [Text.Encoding]::Unicode.GetString([IO.File]::ReadAllBytes($heap.Path)) | Should -Not -BeLike '*hunter2*'
     }
 
-    It 'stores an empty credential as $null, without error or warning' {
-        [pscustomobject]@{ Name = 'x'; Credential = [pscredential]::Empty } | Set-AncientObject -Heap $heap -Key empty -WarningVariable warnings -ErrorAction Stop
+    It 'stores an empty credential without error or warning, and reads it back as Import-Clixml does' {
+        $record = [pscustomobject]@{ Name = 'x'; Credential = [pscredential]::Empty }
+        $reference = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($record, 2))
+        $record | Set-AncientObject -Heap $heap -Key empty -WarningVariable warnings -ErrorAction Stop
         $warnings.Count | Should -Be 0
         $stored = Get-AncientObject -Heap $heap -Key empty
         $stored.Name | Should -Be 'x'
-        $stored.Credential | Should -BeNullOrEmpty
+        # The deserializer gives back [pscredential]::Empty itself.
+        [object]::ReferenceEquals($stored.Credential, $reference.Credential) | Should -BeTrue
+        ($stored | ConvertTo-Json -Compress) | Should -BeExactly ($reference | ConvertTo-Json -Compress)
+        ($stored | ConvertTo-Csv) | Should -Be ($reference | ConvertTo-Csv)
     }
 
     It 'stores an empty NetworkCredential as $null, and refuses one that holds a password' {
@@ -178,7 +183,7 @@ Describe 'Set-AncientObject and secrets' {
         $sample = $stored | Where-Object { $_.PSIsContainer -eq $false } | Select-Object -First 1
         $sample.Name | Should -Not -BeNullOrEmpty
         $sample.PSDrive.Name | Should -Not -BeNullOrEmpty
-        $sample.PSDrive.Credential | Should -BeNullOrEmpty
+        [object]::ReferenceEquals($sample.PSDrive.Credential, [pscredential]::Empty) | Should -BeTrue
     }
 }
 

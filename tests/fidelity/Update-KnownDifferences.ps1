@@ -47,7 +47,7 @@ $lines.Add('#   PowerShell''s serializer/ConvertTo-Xml paths that reflect over t
 $lines.Add('# - Generic dictionaries: KeyValuePair formatting (Key/Value) is not answered; a stored dictionary enumerates DictionaryEntry.')
 $lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): a value the serializer keeps as an object at the depth')
 $lines.Add('#   limit is stored as its text (FileInfo''s UnixStat); type data of the Deserialized.* names differs from Import-Clixml''s in places;')
-$lines.Add('#   an empty credential is stored as $null; adapted properties are NoteProperty where the reference says Property (so')
+$lines.Add('#   adapted properties are NoteProperty where the reference says Property (so')
 $lines.Add('#   Clixml writes <MS> for <Props>, ConvertTo-Html orders the columns differently, a null property has no declared type).')
 $lines.Add('# - XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name.')
 foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {

@@ -51,8 +51,8 @@ namespace AncientPS.Projection
         }
 
         /// <summary>
-        /// The values stored as something else, as Import-Clixml gives them back: an empty credential as null (see
-        /// <see cref="WithoutEmptyCredential"/>), a script block as its text (PowerShell's serializer never turns text back
+        /// The values stored as something else, as Import-Clixml gives them back: an empty credential as a record that
+        /// reads back as [PSCredential]::Empty (see <see cref="WithoutEmptyCredential"/>), a script block as its text (PowerShell's serializer never turns text back
         /// into code it would run), an XmlDocument as the record <see cref="StoredXmlDocument"/> reads back as a document.
         /// </summary>
         private static bool TryStoreAs(object value, out object substitute)
@@ -169,12 +169,15 @@ namespace AncientPS.Projection
         }
 
         /// <summary>
-        /// An empty credential (such as [PSCredential]::Empty, which every file's PSDrive carries, or a NetworkCredential
-        /// with no user, domain or password) holds no secret: it is stored as null. Every other secret is the engine's to
-        /// refuse, or to leave out below a live object.
+        /// An empty credential holds no secret. [PSCredential]::Empty (which every file's PSDrive carries) is stored as a
+        /// record that reads back as [PSCredential]::Empty, as Import-Clixml gives it back (<see cref="StoredEmptyCredential"/>); a NetworkCredential with no user, domain or password is
+        /// stored as null. Every other secret is the engine's to refuse, or to leave out below a live object.
         /// </summary>
         private static object WithoutEmptyCredential(object value)
-            => (value is PSCredential credential && IsEmpty(credential)) || (value is System.Net.NetworkCredential network && IsEmpty(network)) ? null : value;
+        {
+            if (value is PSCredential credential && IsEmpty(credential)) return StoredEmptyCredential.Record;
+            return value is System.Net.NetworkCredential network && IsEmpty(network) ? null : value;
+        }
 
         /// <summary>Checked without turning the password into a string.</summary>
         internal static bool IsEmpty(System.Net.NetworkCredential credential)

@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using AncientPS.Engine;
 
 namespace AncientPS.Projection
@@ -13,7 +14,11 @@ namespace AncientPS.Projection
         private PowerShellProjection() { }
 
         public override object ProjectRecord(StoredRecord record)
-            => StoredXmlDocument.IsDocument(record) ? (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record) : StoredRecordObject.Project(record);
+        {
+            if (StoredXmlDocument.IsDocument(record)) return (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
+            if (StoredEmptyCredential.IsEmptyCredential(record)) return PSCredential.Empty;
+            return StoredRecordObject.Project(record);
+        }
 
         /// <summary>
         /// A key that went down a pipeline arrives as a PSObject around the string (<c>$keys | Sort-Object | % { $d[$_] }</c>):
