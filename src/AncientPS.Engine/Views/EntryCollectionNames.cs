@@ -29,11 +29,8 @@ namespace AncientPS.Engine.Views
                 var type = Type.GetType(typeName, false);
                 if (type == null)
                     foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
-                        if (IsFramework(assembly) && (type = assembly.GetType(typeName, false)) != null) break;
-                if (type == null || !IsFramework(type) || !typeof(IDictionary).IsAssignableFrom(type) || type.IsAbstract) return null;
-                if (type.IsGenericType)
-                    foreach (var argument in type.GetGenericArguments())
-                        if (!IsFramework(argument)) return null;
+                        if (FrameworkTypes.IsFrameworkAssembly(assembly) && (type = assembly.GetType(typeName, false)) != null) break;
+                if (!FrameworkTypes.Contains(type) || !typeof(IDictionary).IsAssignableFrom(type) || type.IsAbstract) return null;
                 if (type.GetConstructor(Type.EmptyTypes) == null) return null;
                 var empty = (IDictionary)Activator.CreateInstance(type);
                 return new[] { empty.Keys.ToString(), empty.Values.ToString() };
@@ -43,15 +40,6 @@ namespace AncientPS.Engine.Views
             {
                 return null;
             }
-        }
-
-        private static bool IsFramework(Type type) => IsFramework(type.Assembly);
-
-        private static bool IsFramework(Assembly assembly)
-        {
-            if (assembly == typeof(object).Assembly) return true;
-            string name = assembly.GetName().Name;
-            return name == "System" || name.StartsWith("System.", StringComparison.Ordinal) || name == "mscorlib" || name == "netstandard";
         }
     }
 }

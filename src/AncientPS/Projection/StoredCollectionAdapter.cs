@@ -110,25 +110,13 @@ namespace AncientPS.Projection
                 {
                     // A type a heap file names is made only when it is one of .NET's own collections: a hostile file
                     // must not get the constructor of any other loaded type run.
-                    if (type == null || !typeof(IEnumerable).IsAssignableFrom(type) || !IsFramework(type)) return null;
+                    if (type == null || !typeof(IEnumerable).IsAssignableFrom(type) || !FrameworkTypes.Contains(type)) return null;
                     if (type.IsArray) return Array.CreateInstance(type.GetElementType(), 0);
                     return type.GetConstructor(Type.EmptyTypes) != null ? Activator.CreateInstance(type) : null;
                 }
                 catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is MemberAccessException || e is TargetInvocationException) { return null; }
             });
             return standIn ?? value;
-        }
-
-        private static bool IsFramework(Type type)
-        {
-            if (type.IsArray) return IsFramework(type.GetElementType());
-            if (type.IsGenericType)
-                foreach (var argument in type.GetGenericArguments())
-                    if (!IsFramework(argument)) return false;
-            var assembly = type.Assembly;
-            if (assembly == typeof(object).Assembly) return true;
-            string name = assembly.GetName().Name;
-            return name == "System" || name.StartsWith("System.", StringComparison.Ordinal) || name == "mscorlib" || name == "netstandard";
         }
 
         private static Original OriginalOf(object baseObject)

@@ -15,6 +15,23 @@ namespace AncientPS.Engine.Tests.Hostile
 
         public void Dispose() => _folder.Dispose();
 
+        [Theory]
+        [InlineData(typeof(object[]), true)]
+        [InlineData(typeof(System.Collections.Generic.List<int>), true)]
+        [InlineData(typeof(System.Collections.Generic.Dictionary<string, int[]>), true)]
+        [InlineData(typeof(System.Collections.Hashtable), true)]
+        [InlineData(typeof(TempFolder), false)]
+        [InlineData(typeof(TempFolder[]), false)]
+        [InlineData(typeof(System.Collections.Generic.List<TempFolder>), false)]
+        [InlineData(typeof(System.Collections.Generic.Dictionary<string, LocalOnlyColor>), false)]
+        [InlineData(null, false)]
+        public void Only_types_of_dotnet_itself_are_ones_a_heap_file_may_have_made(Type type, bool allowed)
+        {
+            // The rule both the engine (a stored dictionary's key and value collections) and the module (a stored
+            // collection's stand-in for its type's name) apply before making an instance of a type a file names.
+            Assert.Equal(allowed, FrameworkTypes.Contains(type));
+        }
+
         [Fact]
         public void A_new_heap_file_is_readable_by_its_owner_only()
         {
