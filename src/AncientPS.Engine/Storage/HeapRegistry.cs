@@ -190,7 +190,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>
         /// Under the lock: an idle mapping pushed out by a newer one is unmapped on a pool thread instead of in the dismount
         /// that pushed it out, which is the first open of another file (issue 18: the munmap, the reader slot given back and
-        /// the descriptor closed were 0.2-0.5 ms of it). Until then it stays registered and closing, so that an open of the
+        /// the descriptor closed were about 0.5 ms of it here). Until then it stays registered and closing, so that an open of the
         /// same file waits for it, as for a last handle's close (<see cref="Closed"/>).
         /// </summary>
         private static void CloseIdleLater(HeapCore core)
