@@ -223,16 +223,16 @@ namespace AncientPS.Engine.Tests.Storage
             };
             try
             {
+                // The others are opened first and let go right after the first, so that the idle timer (2 s) cannot
+                // unmap the first before they push it out, however slow the machine.
+                var others = paths.Skip(1).Select(p => MappedHeap.Open(p, ReadOnly)).ToArray();
+                for (int i = 0; i < others.Length; i++) Assert.Equal($"p{i + 1}499", Read(others[i]));
                 var heap = MappedHeap.Open(paths[0], ReadOnly);
                 first = heap.Core;
                 Assert.Equal("p0499", Read(heap));
                 heap.Dispose();
                 Assert.True(HeapRegistry.IsIdle(first));
-                for (int i = 1; i < paths.Length; i++)
-                {
-                    using var next = MappedHeap.Open(paths[i], ReadOnly);
-                    Assert.Equal($"p{i}499", Read(next));
-                }
+                foreach (var other in others) other.Dispose();
                 // The last dismount pushed the first mapping out, and a pool thread unmaps it (held here by the hook).
                 Assert.False(HeapRegistry.IsIdle(first));
                 Assert.True(closing.Wait(TimeSpan.FromSeconds(60)));
