@@ -110,7 +110,7 @@ namespace AncientPS.Engine.Storage
                     core.Readers.Quiet();
                     core.SetSharedFileLock(false);
                     s_idle.Add(core);
-                    if (s_idle.Count > MaxIdle) CloseIdle(s_idle[0]);
+                    if (s_idle.Count > MaxIdle) CloseIdleLater(s_idle[0]);
                     StartTimer();
                 }
                 else
@@ -171,8 +171,54 @@ namespace AncientPS.Engine.Storage
         /// <summary>Whether <paramref name="core"/> is an idle mapping, open with no handle (tests).</summary>
         internal static bool IsIdle(HeapCore core) { lock (s_open) return s_idle.Contains(core); }
 
-        /// <summary>Unmaps every idle mapping now (at process exit, and for tests).</summary>
-        internal static void CloseIdle() => CloseIdle(TimeSpan.Zero);
+        /// <summary>Unmaps every idle mapping now, and those pushed out that are still waiting to be (at process exit, and for tests).</summary>
+        internal static void CloseIdle()
+        {
+            lock (s_open)
+            {
+                CloseIdle(TimeSpan.Zero);
+                while (s_pushedOut.Count > 0) FinishClosing(s_pushedOut[0]);
+            }
+        }
+
+        /// <summary>A test's hook, run on the pool thread before a pushed-out idle mapping is unmapped.</summary>
+        internal static Action<HeapCore> BeforePushedOutClose;
+
+        // Idle mappings pushed out by newer ones (more than MaxIdle), registered and closing until a pool thread unmaps them.
+        private static readonly List<HeapCore> s_pushedOut = new List<HeapCore>();
+
+        /// <summary>
+        /// Under the lock: an idle mapping pushed out by a newer one is unmapped on a pool thread instead of in the dismount
+        /// that pushed it out, which is the first open of another file (issue 18: the munmap, the reader slot given back and
+        /// the descriptor closed were about 0.5 ms of it here). Until then it stays registered and closing, so that an open of the
+        /// same file waits for it, as for a last handle's close (<see cref="Closed"/>).
+        /// </summary>
+        private static void CloseIdleLater(HeapCore core)
+        {
+            s_idle.Remove(core);
+            core.Closing = true;
+            s_pushedOut.Add(core);
+            System.Threading.ThreadPool.UnsafeQueueUserWorkItem(_ => FinishClosing(core), null);
+        }
+
+        /// <summary>Unmaps a pushed-out mapping, once (a pool thread, or <see cref="CloseIdle()"/> first), then unregisters it.</summary>
+        private static void FinishClosing(HeapCore core)
+        {
+            lock (s_open)
+            {
+                if (!s_pushedOut.Remove(core)) return;
+            }
+            try
+            {
+                BeforePushedOutClose?.Invoke(core);
+                core.Close();
+            }
+            catch (Exception) { }
+            finally
+            {
+                Closed(core);
+            }
+        }
 
         private static void CloseIdle(TimeSpan olderThan)
         {

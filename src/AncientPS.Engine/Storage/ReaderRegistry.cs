@@ -25,7 +25,7 @@ namespace AncientPS.Engine.Storage
 
         private readonly HeapMemory _memory;
         private readonly object _lock = new object();
-        private readonly SortedDictionary<long, int> _pins = new SortedDictionary<long, int>();
+        private readonly PinCounts _pins = new PinCounts();
         private int _slot = -1;
         private bool _closed;
 
@@ -82,7 +82,9 @@ namespace AncientPS.Engine.Storage
                 if (Interlocked.CompareExchange(ref *hw, count, seen) == seen) break;
         }
 
-        private readonly Dictionary<int, KeyValuePair<long, long>> _liveSeen = new Dictionary<int, KeyValuePair<long, long>>();
+        // Made on first use: a read-only mount that finds a free slot never asks (one generic instantiation less to compile).
+        private readonly object _liveLock = new object();
+        private Dictionary<int, KeyValuePair<long, long>> _liveSeen;
 
         /// <summary>
         /// Asks the OS whether a slot's process still runs, at most once a second per process: the answer only decides
@@ -95,13 +97,14 @@ namespace AncientPS.Engine.Storage
         private bool IsLive(int owner, long start)
         {
             long now = DateTime.UtcNow.Ticks;
-            lock (_liveSeen)
+            lock (_liveLock)
             {
-                if (_liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < TimeSpan.TicksPerSecond) return true;
+                if (_liveSeen != null && _liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < TimeSpan.TicksPerSecond) return true;
             }
             bool alive = Platform.IsProcessAlive(owner, start);
-            lock (_liveSeen)
+            lock (_liveLock)
             {
+                if (_liveSeen == null) _liveSeen = new Dictionary<int, KeyValuePair<long, long>>();
                 if (alive) _liveSeen[owner] = new KeyValuePair<long, long>(start, now);
                 else _liveSeen.Remove(owner);
             }
@@ -122,9 +125,7 @@ namespace AncientPS.Engine.Storage
             lock (_lock)
             {
                 if (_closed) return;
-                _pins.TryGetValue(txn, out int n);
-                _pins[txn] = n + 1;
-                if (n == 0) PublishLocked();
+                if (_pins.Add(txn)) PublishLocked();
             }
             Interlocked.MemoryBarrier();
         }
@@ -133,9 +134,7 @@ namespace AncientPS.Engine.Storage
         {
             lock (_lock)
             {
-                if (_closed || !_pins.TryGetValue(txn, out int n)) return;
-                if (n > 1) { _pins[txn] = n - 1; return; }
-                _pins.Remove(txn);
+                if (_closed || !_pins.Remove(txn)) return;
                 PublishLocked();
             }
         }
@@ -165,8 +164,7 @@ namespace AncientPS.Engine.Storage
         {
             if (_slot < 0 || _quiet) return;
             byte* s = Slot(_slot);
-            long min = 0, max = 0;
-            foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+            long min = _pins.Oldest, max = _pins.Newest;
             System.Diagnostics.Debug.Assert(min <= max && (min == 0) == (max == 0), "A published pin range is empty or ordered.");
             // Widen before narrowing, so that a writer reading the two fields apart never sees less than the truth.
             if (min == 0)
@@ -188,8 +186,7 @@ namespace AncientPS.Engine.Storage
             liveReaders = 0;
             lock (_lock)
             {
-                long min = 0, max = 0;
-                foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+                long min = _pins.Oldest, max = _pins.Newest;
                 if (min != 0) ranges.Add(new KeyValuePair<long, long>(min, max));
             }
             Interlocked.MemoryBarrier();
@@ -227,8 +224,7 @@ namespace AncientPS.Engine.Storage
                 if (_memory.MappedLength < HeapLayout.DataStart) return null;
                 int highWater = Volatile.Read(ref *HighWater);
                 if (highWater < 0 || highWater > HeapLayout.ReaderSlotCount) return $"The reader table says {highWater} slots were claimed, outside 0..{HeapLayout.ReaderSlotCount}.";
-                long min = 0, max = 0;
-                foreach (var k in _pins.Keys) { if (min == 0) min = k; max = k; }
+                long min = _pins.Oldest, max = _pins.Newest;
                 if (_slot < 0) return null;
                 if (highWater <= _slot) return $"This process holds reader slot {_slot}, but the high-water word says only {highWater} slots were claimed; writers would not see its pins.";
                 byte* s = Slot(_slot);

@@ -1,7 +1,9 @@
 namespace AncientPS.Abstractions
 {
     /// <summary>A key to act on, and whether the user named it literally (a missing literal key is an error, a pattern that matches nothing is not).</summary>
-    public readonly struct KeyTarget
+    /// <remarks>A class, not a struct: a list of a struct of ours is a generic instantiation the JIT compiles anew in every
+    /// process (a dozen methods on the first Get), where a list of a class shares the framework's precompiled code.</remarks>
+    public sealed class KeyTarget
     {
         public KeyTarget(string key, bool isLiteral, bool suggestLiteralKey)
         {

@@ -207,6 +207,55 @@ namespace AncientPS.Engine.Tests.Storage
         }
 
         [Fact]
+        public void A_mapping_pushed_out_by_newer_idle_ones_is_unmapped_after_the_dismount_and_an_open_of_its_file_waits_for_it()
+        {
+            if (!Platform.HasStat) return;
+            HeapRegistry.CloseIdle();
+            var paths = Enumerable.Range(0, HeapRegistry.MaxIdle + 1).Select(i => NewHeap($"pushed{i}.heap", "p" + i)).ToArray();
+            var closing = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            HeapCore first = null;
+            HeapRegistry.BeforePushedOutClose = core =>
+            {
+                if (!ReferenceEquals(core, first)) return;
+                closing.Set();
+                release.Wait(TimeSpan.FromSeconds(60));
+            };
+            try
+            {
+                // The others are opened first and let go right after the first, so that the idle timer (2 s) cannot
+                // unmap the first before they push it out, however slow the machine.
+                var others = paths.Skip(1).Select(p => MappedHeap.Open(p, ReadOnly)).ToArray();
+                for (int i = 0; i < others.Length; i++) Assert.Equal($"p{i + 1}499", Read(others[i]));
+                var heap = MappedHeap.Open(paths[0], ReadOnly);
+                first = heap.Core;
+                Assert.Equal("p0499", Read(heap));
+                heap.Dispose();
+                Assert.True(HeapRegistry.IsIdle(first));
+                foreach (var other in others) other.Dispose();
+                // The last dismount pushed the first mapping out, and a pool thread unmaps it (held here by the hook).
+                Assert.False(HeapRegistry.IsIdle(first));
+                Assert.True(closing.Wait(TimeSpan.FromSeconds(60)));
+                Assert.True(first.Readers.IsPublished);
+                var reopen = System.Threading.Tasks.Task.Run(() => MappedHeap.Open(paths[0], ReadOnly));
+                Assert.False(reopen.Wait(300), "the file was opened again while its old mapping was still open");
+                release.Set();
+                Assert.True(reopen.Wait(TimeSpan.FromSeconds(60)));
+                using var again = reopen.Result;
+                Assert.NotSame(first, again.Core);
+                Assert.False(first.Readers.IsPublished);
+                Assert.Equal("p0499", Read(again));
+                again.CheckInvariants();
+            }
+            finally
+            {
+                HeapRegistry.BeforePushedOutClose = null;
+                release.Set();
+                HeapRegistry.CloseIdle();
+            }
+        }
+
+        [Fact]
         public void CloseIdle_unmaps_every_idle_mapping_at_once()
         {
             if (!Platform.HasStat) return;
