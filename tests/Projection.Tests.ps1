@@ -34,6 +34,32 @@ Describe 'The read-only projection' {
         It 'refuses writes with an error that mentions -Materialize' {
             { $rows[0].Name = 'x' } | Should -Throw '*-Materialize*'
         }
+
+        It 'gives back the same object where a cycle passes through a list or a dictionary, as the original does' {
+            # A graph walker that stops at objects it has seen (by reference) must end on the stored copy too.
+            $a = [pscustomobject]@{ Name = 'a'; Items = $null; Map = $null }
+            $b = [pscustomobject]@{ Name = 'b'; Parent = $a }
+            $a.Items = @($b, @($b))
+            $a.Map = @{ kid = $b; self = $a }
+            Set-AncientObject -Heap $heap -Key ring -InputObject $a
+            Set-AncientObject -Heap $heap -Key ringParent -InputObject ([pscustomobject]@{ Child = $a })
+            Set-AncientObject -Heap $heap -Key ringList -InputObject @(, $a)
+            $checks = @(
+                { param($x) [object]::ReferenceEquals($x.Items[0].Parent, $x) }
+                { param($x) [object]::ReferenceEquals($x.Items[1][0].Parent, $x) }
+                { param($x) [object]::ReferenceEquals($x.Map.kid.Parent, $x) }
+                { param($x) [object]::ReferenceEquals($x.Map.self, $x) }
+                { param($x) [object]::ReferenceEquals($x.Items[0].Parent.Items[0], $x.Items[0]) }
+            )
+            $readings = @(
+                (Get-AncientObject -Heap $heap -Key ring)
+                (Get-AncientObject -Heap $heap -Key ringParent).Child
+                (Get-AncientObject -Heap $heap -Key ringList -NoEnumerate)[0]
+            )
+            foreach ($stored in $readings) {
+                foreach ($check in $checks) { (& $check $stored) | Should -Be (& $check $a) -Because "$check" }
+            }
+        }
     }
 
     Context 'member access in scripts ($row.Name)' {

@@ -32,6 +32,9 @@ namespace AncientPS.Engine
         // Composite keys and values are projected once per view (see AncientList): two reads give the same object.
         private ProjectionCache _projected;
 
+        // The host's object this dictionary was read from (AncientValue.SetProjectionParent).
+        internal object ProjectionParent;
+
         internal AncientDictionary(NodeContext context, long offset)
         {
             _context = context;
@@ -271,7 +274,7 @@ namespace AncientPS.Engine
             byte tag = _tags[slot];
             if (!NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[slot], true);
             var projected = ProjectionCache.For(ref _projected, 2 * _count);
-            return projected.Get(slot) ?? projected.Keep(slot, _context.ReadSlot(tag, _payloads[slot], true));
+            return projected.Get(slot) ?? projected.Keep(slot, _context.Projection.ReadElement(_context, tag, _payloads[slot], ProjectionParent));
         }
 
         private object ReadEntry(int entry, bool value)

@@ -29,6 +29,10 @@ namespace AncientPS.Engine
         // give the same object, as two reads of an array's element do. Allocated on the first such read.
         private ProjectionCache _projected;
 
+        // The host's object this list was read from (AncientValue.SetProjectionParent); a field, not a property, so
+        // that PowerShell does not show it among the list's members.
+        internal object ProjectionParent;
+
         internal AncientList(NodeContext context, long offset, byte kind)
         {
             _context = context;
@@ -140,7 +144,7 @@ namespace AncientPS.Engine
                 byte tag = _slots.Tag(index);
                 if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _slots.Payload(index), project);
                 var projected = ProjectionCache.For(ref _projected, _count);
-                return projected.Get(index) ?? projected.Keep(index, _context.ReadSlot(tag, _slots.Payload(index), true));
+                return projected.Get(index) ?? projected.Keep(index, _context.Projection.ReadElement(_context, tag, _slots.Payload(index), ProjectionParent));
             }
             byte* d = _data;
             switch (_elementTag)

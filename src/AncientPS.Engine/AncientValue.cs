@@ -10,6 +10,19 @@ namespace AncientPS.Engine
     public static class AncientValue
     {
         /// <summary>
+        /// For a <see cref="ValueProjection"/> host: records the host's object that a list or dictionary view was read from
+        /// (the first one given is kept). The records, lists and dictionaries the view projects later are read between
+        /// <see cref="ValueProjection.BeginElement"/> and <see cref="ValueProjection.EndElement"/> with it, so that a host
+        /// can give a cycle through a list the object it came from. Null, or any other value, is ignored.
+        /// </summary>
+        public static void SetProjectionParent(object view, object parent)
+        {
+            if (parent == null) return;
+            if (view is AncientList list) { if (list.ProjectionParent == null) list.ProjectionParent = parent; }
+            else if (view is AncientDictionary dictionary && dictionary.ProjectionParent == null) dictionary.ProjectionParent = parent;
+        }
+
+        /// <summary>
         /// Describes a view read from a heap (a list, dictionary or record): its heap, key, offset and stored type. Null for
         /// anything else.
         /// </summary>

@@ -23,5 +23,25 @@ namespace AncientPS.Engine
         /// wrapped (PowerShell's PSObject around a string that went down a pipeline) unwraps them here. The default is the key itself.
         /// </summary>
         public virtual object LookupKey(object key) => key;
+
+        /// <summary>
+        /// Called before a list or dictionary view projects one of its records, lists or dictionaries, with the parent the host
+        /// gave the view (<see cref="AncientValue.SetProjectionParent"/>, when it did): a host that links each projected record to the one it
+        /// was read from (so that a cycle through a list gives back the same object) makes that parent current here.
+        /// Returns what <see cref="EndElement"/> gets back to restore. The default does nothing.
+        /// </summary>
+        public virtual object BeginElement(object parent) => null;
+
+        /// <summary>Called after the element read that <see cref="BeginElement"/> began, with what it returned.</summary>
+        public virtual void EndElement(object state) { }
+
+        /// <summary>Projects a composite slot of a view whose host parent is <paramref name="parent"/>.</summary>
+        internal object ReadElement(Encoding.NodeContext context, byte tag, ulong payload, object parent)
+        {
+            if (parent == null) return context.ReadSlot(tag, payload, true);
+            object state = BeginElement(parent);
+            try { return context.ReadSlot(tag, payload, true); }
+            finally { EndElement(state); }
+        }
     }
 }

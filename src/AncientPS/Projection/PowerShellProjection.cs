@@ -28,5 +28,23 @@ namespace AncientPS.Projection
             => key is System.Management.Automation.PSObject pso && !(pso.BaseObject is System.Management.Automation.PSCustomObject) ? pso.BaseObject : key;
 
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
+
+        // A list or dictionary read from a record (or from a list that was) keeps that record, so that the records it
+        // hands out later find their ancestors: $a.Items[0].Parent is $a itself when the original's was.
+        public override object ProjectList(AncientList list)
+        {
+            AncientValue.SetProjectionParent(list, StoredRecordObject.CurrentReader);
+            return list;
+        }
+
+        public override object ProjectDictionary(AncientDictionary dictionary)
+        {
+            AncientValue.SetProjectionParent(dictionary, StoredRecordObject.CurrentReader);
+            return dictionary;
+        }
+
+        public override object BeginElement(object parent) => StoredRecordObject.EnterReading(parent as StoredRecordObject);
+
+        public override void EndElement(object state) => StoredRecordObject.ExitReading(state as StoredRecordObject);
     }
 }

@@ -130,6 +130,19 @@ namespace AncientPS.Projection
             }
         }
 
+        /// <summary>The record whose property is being read on this thread (null outside a read).</summary>
+        internal static StoredRecordObject CurrentReader => t_reading;
+
+        /// <summary>Makes <paramref name="record"/> the reading record for an element a list or dictionary read from it projects; returns the previous one.</summary>
+        internal static StoredRecordObject EnterReading(StoredRecordObject record)
+        {
+            var previous = t_reading;
+            t_reading = record;
+            return previous;
+        }
+
+        internal static void ExitReading(StoredRecordObject previous) => t_reading = previous;
+
         /// <summary>Reads stored property <paramref name="index"/>; a record in it becomes an object that knows this one as its parent.</summary>
         internal object Read(int index)
         {
