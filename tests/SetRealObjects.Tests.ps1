@@ -5,6 +5,8 @@ BeforeAll {
     # these tests switch it off to compare with the public way, and call it to see that it is taken.
     $script:Reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.PropertyBagReader', $true)
     $script:UseInternal = $script:Reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
+    # The shortcut's count of visible members (skips the hidden reserved members read objects have): off, it looks at all.
+    $script:UseVisibleCount = $script:Reader.GetProperty('UseVisibleCount', [Reflection.BindingFlags]'NonPublic,Static')
 
     function Test-Shortcut([object[]] $Rows) {
         $reader = [Activator]::CreateInstance($script:Reader, $true)
@@ -43,6 +45,16 @@ BeforeAll {
             'a note property added after a read' { $null = $rows | ConvertTo-Json; $rows | Add-Member -NotePropertyName Extra -NotePropertyValue 'x' }
             'a script method on the instance' { $rows | Add-Member -MemberType ScriptMethod -Name Twice -Value { 2 * $this.Id } }
             'a script property on the instance' { $null = $rows | Get-Member; $rows | Add-Member -MemberType ScriptProperty -Name Double -Value { 2 * $this.Id } }
+            # One row of rows read before (so every row has the hidden reserved members after its notes) changed afterwards.
+            'one read row with a note removed and added again' { $null = $rows | ConvertTo-Json; $rows[2].psobject.Properties.Remove('Name'); $rows[2] | Add-Member -NotePropertyName Name -NotePropertyValue 'back' }
+            'one read row with a note removed' { $rows | Export-Clixml -LiteralPath $file; $rows[1].psobject.Properties.Remove('Cpu') }
+            'one read row with a note added' { $rows | Export-Clixml -LiteralPath $file; $rows[3] | Add-Member -NotePropertyName Extra -NotePropertyValue 'x' }
+            'one read row with a script property added' { $null = $rows | Get-Member; $rows[1] | Add-Member -MemberType ScriptProperty -Name Double -Value { 2 * $this.Id } }
+            'one read row with a note removed and a script property added' {
+                $rows | Export-Clixml -LiteralPath $file
+                $rows[2].psobject.Properties.Remove('Up')
+                $rows[2] | Add-Member -MemberType ScriptProperty -Name Up -Value { 'scripted' }
+            }
             'a script property of its type name' {
                 $rows | ForEach-Object { $_.PSTypeNames.Insert(0, 'AncientPS.Tests.RealRow') }
                 Update-TypeData -TypeName 'AncientPS.Tests.RealRow' -MemberType ScriptProperty -MemberName Triple -Value { 3 * $this.Id } -Force
@@ -78,6 +90,35 @@ Describe 'Set-AncientObject on rows with a history' {
         $viaShortcut | Should -BeLike '*Id=1; Name=host1*'
         if ($Source -like '*script property*') { $viaShortcut | Should -Match 'Double=2|Triple=3' }
         if ($Source -eq 'Import-Clixml') { $viaShortcut | Should -BeLike 'Deserialized.System.Management.Automation.PSCustomObject,*' }
+    }
+
+    It 'stores the same whether or not it counts the hidden members: <Source>' -TestCases @(
+        @{ Source = 'after ConvertTo-Json' }, @{ Source = 'after Export-Clixml' }, @{ Source = 'after Get-Member' },
+        @{ Source = 'a note property added after a read' }, @{ Source = 'a script property on the instance' },
+        @{ Source = 'one read row with a note removed and added again' }, @{ Source = 'one read row with a note removed' },
+        @{ Source = 'one read row with a note added' }, @{ Source = 'one read row with a script property added' },
+        @{ Source = 'one read row with a note removed and a script property added' }
+    ) {
+        $rows = Get-SourceRows $Source
+        try {
+            $rows | Set-AncientObject -Heap $heap -Key counted
+            $script:UseVisibleCount.SetValue($null, $false)
+            $rows | Set-AncientObject -Heap $heap -Key uncounted
+            $script:UseInternal.SetValue($null, $false)
+            $rows | Set-AncientObject -Heap $heap -Key public
+        }
+        finally { $script:UseVisibleCount.SetValue($null, $true) }
+        $counted = Format-Stored (Get-AncientObject -Heap $heap -Key counted)
+        $counted | Should -Be (Format-Stored (Get-AncientObject -Heap $heap -Key uncounted))
+        $counted | Should -Be (Format-Stored (Get-AncientObject -Heap $heap -Key public))
+        $counted | Should -BeLike '*Id=1; Name=host1*'
+        switch ($Source) {
+            'one read row with a note removed and added again' { $counted | Should -BeLike '*Id=3; Cpu=1.5; Up=False; Tags=a+b; Name=back*' }
+            'one read row with a note removed' { $counted | Should -BeLike '*Id=2; Name=host2; Up=True; Tags=a+b*' }
+            'one read row with a note added' { $counted | Should -BeLike '*Id=4; Name=host4; Cpu=2; Up=True; Tags=a+b; Extra=x*' }
+            'one read row with a script property added' { $counted | Should -BeLike '*Id=2; Name=host2; Cpu=1; Up=True; Tags=a+b; Double=4*' }
+            'one read row with a note removed and a script property added' { $counted | Should -BeLike '*Id=3; Name=host3; Cpu=1.5; Tags=a+b; Up=scripted*' }
+        }
     }
 
     It 'reads rows from every source without PSObject.Properties (<Source>)' -TestCases @(

@@ -281,6 +281,7 @@ namespace AncientPS.Projection
         /// <summary>As the full way reads one property: its value, or false when its getter throws (the property is left out).</summary>
         private static bool ReadValue(PSPropertyInfo property, out object value)
         {
+            long started = GetterClock.Start();
             try
             {
                 value = property.Value;
@@ -294,6 +295,10 @@ namespace AncientPS.Projection
             {
                 value = null;
                 return false;
+            }
+            finally
+            {
+                GetterClock.Stop(started);
             }
         }
 
@@ -435,19 +440,23 @@ namespace AncientPS.Projection
             for (int i = 0; i < tail.Length; i++)
             {
                 var member = tail[i];
+                long started = 0;
                 try
                 {
                     switch (member.Kind)
                     {
                         case Kind.DotNet:
+                            started = GetterClock.Start();
                             result[own + i] = member.DotNet(baseObject);
                             break;
                         case Kind.Code:
+                            started = GetterClock.Start();
                             result[own + i] = member.Code(pso);
                             break;
                         default:
                             var property = pso.Properties[member.Name];
                             if (property == null) throw new InvalidOperationException();
+                            started = GetterClock.Start();
                             result[own + i] = property.Value;
                             break;
                     }
@@ -460,6 +469,10 @@ namespace AncientPS.Projection
                 {
                     // Left out, as the full way and Export-Clixml leave out a property whose getter throws.
                     (failed ??= new List<int>()).Add(own + i);
+                }
+                finally
+                {
+                    GetterClock.Stop(started);
                 }
             }
             if (failed == null)

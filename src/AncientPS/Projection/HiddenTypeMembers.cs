@@ -45,10 +45,12 @@ namespace AncientPS.Projection
                 if (visible.Contains(name)) continue;
                 PSPropertyInfo property;
                 object value;
+                long started = 0;
                 try
                 {
                     property = pso.Properties[name];
                     if (property == null || !property.IsGettable) continue;
+                    started = GetterClock.Start();
                     value = property.Value;
                 }
                 catch (PipelineStoppedException)
@@ -58,6 +60,10 @@ namespace AncientPS.Projection
                 catch (Exception)
                 {
                     continue; // as Export-Clixml, a property whose getter throws is left out
+                }
+                finally
+                {
+                    GetterClock.Stop(started);
                 }
                 int at = InsertionPoint(layout, layout.Order[name], names, adapted);
                 names.Insert(at, name);

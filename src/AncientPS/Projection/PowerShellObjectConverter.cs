@@ -127,6 +127,7 @@ namespace AncientPS.Projection
         /// </summary>
         private static string TextOf(PSObject pso)
         {
+            long started = GetterClock.Start();
             try
             {
                 // As Export-Clixml writes it: the wrapper converted in the invariant culture.
@@ -140,6 +141,10 @@ namespace AncientPS.Projection
             {
                 return null;
             }
+            finally
+            {
+                GetterClock.Stop(started);
+            }
         }
 
         private static void ReadProperties(PSObject pso, List<string> names, List<object> values, List<bool> instance, List<bool> adapted)
@@ -148,6 +153,7 @@ namespace AncientPS.Projection
             {
                 if (!property.IsGettable) continue;
                 object propertyValue;
+                long started = GetterClock.Start();
                 try
                 {
                     propertyValue = property.Value;
@@ -160,6 +166,10 @@ namespace AncientPS.Projection
                 {
                     // Export-Clixml skips a property whose getter throws; so do we.
                     continue;
+                }
+                finally
+                {
+                    GetterClock.Stop(started);
                 }
                 names.Add(property.Name);
                 values.Add(propertyValue);

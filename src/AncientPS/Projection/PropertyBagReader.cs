@@ -24,6 +24,8 @@ namespace AncientPS.Projection
     {
         private static readonly Func<PSObject, OrderedDictionary> s_members = Bind<OrderedDictionary>("InstanceMembers", "Members");
         private static readonly Func<PSObject, Collection<string>> s_typeNames = Bind<Collection<string>>("InternalTypeNames", null);
+        // How many of the object's own members are not hidden (internal too; null when this PowerShell has no such member).
+        private static readonly Func<PSObject, int> s_visibleCount = Bind<int>("InstanceMembers", "VisibleCount");
 
         private readonly Dictionary<string, bool> _verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
         private Collection<string> _lastSource;
@@ -61,6 +63,13 @@ namespace AncientPS.Projection
         /// members: tests compare the two ways, and the Bench task measures what the public way costs.
         /// </summary>
         internal static bool UseInternalMembers { get; set; } = true;
+
+        /// <summary>
+        /// False makes the shortcut look at every one of an object's own members, as where this PowerShell does not count
+        /// its hidden members (see <see cref="ReadNoteProperties"/>): tests compare the two, the Bench task measures the
+        /// difference.
+        /// </summary>
+        internal static bool UseVisibleCount { get; set; } = true;
 
         /// <summary>True when this PowerShell has the internal members the shortcut reads.</summary>
         internal static bool IsAvailable => s_members != null && s_typeNames != null;
@@ -106,7 +115,8 @@ namespace AncientPS.Projection
                 bool? verdict = Verdict(source, out string[] typeCopy);
                 if (verdict == false) return false;
                 var members = s_members(pso);
-                if (members == null || !ReadNoteProperties(members, out string[] nameArray, out object[] valueArray)) return false;
+                int visible = s_visibleCount != null && UseVisibleCount ? s_visibleCount(pso) : -1;
+                if (members == null || !ReadNoteProperties(members, visible, out string[] nameArray, out object[] valueArray)) return false;
                 if (verdict == null && !(verdict = SameAsProperties(pso, nameArray)).Value)
                 {
                     Remember(source, typeCopy, false);
@@ -167,8 +177,11 @@ namespace AncientPS.Projection
             return ours == storedCount;
         }
 
-        /// <summary>False when the object has a property other than a note property (a script or alias property added to the instance).</summary>
-        private bool ReadNoteProperties(OrderedDictionary members, out string[] names, out object[] values)
+        /// <summary>
+        /// False when the object has a property other than a note property (a script or alias property added to the instance).
+        /// <paramref name="visible"/>: how many of the members are not hidden, or -1 when not known.
+        /// </summary>
+        private bool ReadNoteProperties(OrderedDictionary members, int visible, out string[] names, out object[] values)
         {
             int n = members.Count;
             // Records of one layout share one name array: the common case (the same names as the last object) allocates
@@ -176,9 +189,16 @@ namespace AncientPS.Projection
             var last = _lastNames;
             if (last != null)
             {
+                // Once anything has enumerated an object's members (Export-Clixml, ConvertTo-Json, Get-Member), PowerShell has
+                // added its five reserved members (psbase, psobject, ...) after the notes, all hidden, and no script can
+                // make a hidden member. So when exactly the layout's count of members is visible and those are the first
+                // ones, the rest are hidden members PSObject.Properties skips, and are not looked at: on a large list that
+                // halves the memory this reads per object. Anything else (a hidden member among the first ones) fails the
+                // comparison below and takes the general loop, which looks at every member.
+                int limit = visible == last.Length && visible < n ? visible : n;
                 int k = 0;
                 bool same = true;
-                for (int i = 0; i < n; i++)
+                for (int i = 0; i < limit; i++)
                 {
                     object member = members[i];
                     int kind = Classify(member);

@@ -41,13 +41,15 @@ function Format-Side($row, [string] $which) {
 
 function Format-SourcesTable($sources) {
     $t = [Text.StringBuilder]::new()
-    $null = $t.AppendLine("| Objects from | Objects | Set | Export-Clixml | Set vs Clixml (paired median) | ConvertTo-Json + Set-Content | Set vs JSON (paired median) | Reading their properties alone | Goal | Result |")
-    $null = $t.AppendLine('|---|---:|---:|---:|---:|---:|---:|---:|---|---|')
+    $null = $t.AppendLine("| Objects from | Objects | Set | Export-Clixml | Set vs Clixml (paired median) | ConvertTo-Json + Set-Content | Set vs JSON (paired median) | Reading their properties alone | Getters and ToString within Set (share) | Ceiling: Clixml / those | Goal | Result |")
+    $null = $t.AppendLine('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|')
     foreach ($r in $sources.Sources) {
         $read = if ($null -ne $r.ReadOnly) { Format-Seconds $r.ReadOnly } else { '' }
+        $getters = if ($r.psobject.Properties['Getters'] -and $null -ne $r.Getters) { '{0} ({1:P0})' -f (Format-Seconds $r.Getters), [double]$r.GetterShare } else { '' }
+        $ceiling = if ($r.psobject.Properties['Ceiling'] -and $null -ne $r.Ceiling) { '{0:N1}x' -f [double]$r.Ceiling } else { '' }
         $verdict = if ($r.Result -in 'PASS', 'MISS') { "**$($r.Result)**" } else { $r.Result }
-        $null = $t.AppendLine(('| {0} | {1:N0} | {2} | {3} | {4:N1}x | {5} | {6:N1}x | {7} | {8} | {9} |' -f $r.Source, [double]$r.Objects, (Format-Seconds $r.Set),
-            (Format-Seconds $r.ExportClixml), [double]$r.VsClixml, (Format-Seconds $r.Json), [double]$r.VsJson, $read, $r.Goal, $verdict))
+        $null = $t.AppendLine(('| {0} | {1:N0} | {2} | {3} | {4:N1}x | {5} | {6:N1}x | {7} | {8} | {9} | {10} | {11} |' -f $r.Source, [double]$r.Objects, (Format-Seconds $r.Set),
+            (Format-Seconds $r.ExportClixml), [double]$r.VsClixml, (Format-Seconds $r.Json), [double]$r.VsJson, $read, $getters, $ceiling, $r.Goal, $verdict))
     }
     $t.ToString().TrimEnd()
 }
