@@ -226,6 +226,38 @@ Describe 'Get-AncientObject' {
             [object]::ReferenceEquals($copy.Child, $copy.Shared[0]) | Should -BeTrue
         }
 
+        It 'keeps nested records of one property count, shared records and cycles apart while it reuses their value arrays' {
+            # Every record has three properties, at every level: the writer reads each into an array it reuses once the
+            # record is written, so a record whose array came back too early would show another record's values.
+            $shared = [pscustomobject]@{ A = 'shared'; B = @(1, 2); C = $null }
+            $rows = foreach ($i in 1..40) {
+                $inner = [pscustomobject]@{ A = "inner$i"; B = @($i, ($i + 1)); C = [pscustomobject]@{ A = "leaf$i"; B = @("x$i"); C = $shared } }
+                [pscustomobject]@{ A = "row$i"; B = $inner; C = [System.Collections.ArrayList]@($shared, $inner, [pscustomobject]@{ A = $i; B = $null; C = 'last' }) }
+            }
+            $shared.C = $rows[0]
+            Set-AncientObject -Heap $heap -Key nested -InputObject $rows
+            $copy = Get-AncientObject -Heap $heap -Key nested -Materialize
+            $copy.Count | Should -Be 40
+            $sharedCopy = $copy[0].C[0]
+            $sharedCopy.A | Should -Be 'shared'
+            @($sharedCopy.B) | Should -Be @(1, 2)
+            [object]::ReferenceEquals($sharedCopy.C, $copy[0]) | Should -BeTrue
+            foreach ($i in 1..40) {
+                $row = $copy[$i - 1]
+                $row.A | Should -Be "row$i"
+                $row.B.A | Should -Be "inner$i"
+                @($row.B.B) | Should -Be @($i, ($i + 1))
+                $row.B.C.A | Should -Be "leaf$i"
+                @($row.B.C.B) | Should -Be @("x$i")
+                [object]::ReferenceEquals($row.B.C.C, $sharedCopy) | Should -BeTrue
+                [object]::ReferenceEquals($row.C[0], $sharedCopy) | Should -BeTrue
+                [object]::ReferenceEquals($row.C[1], $row.B) | Should -BeTrue
+                $row.C[2].A | Should -Be $i
+                $row.C[2].B | Should -BeNullOrEmpty
+                $row.C[2].C | Should -Be 'last'
+            }
+        }
+
         It 'keeps the stored type names first' {
             Set-AncientObject -Heap $heap -Key typed -InputObject ([pscustomobject]@{ PSTypeName = 'Contoso.Server'; Name = 'web1' })
             (Get-AncientObject -Heap $heap -Key typed -Materialize).PSTypeNames[0] | Should -Be 'Contoso.Server'

@@ -39,8 +39,6 @@ namespace AncientPS.Engine.Encoding
         private readonly ShapeTable _shapes;
         private readonly WriteStack _stack = new WriteStack();
 
-        private Type _lastType;
-        private TypeProfile _lastProfile;
         private long _nodes;
         private long _reported;
         private int _ops;
@@ -124,7 +122,9 @@ namespace AncientPS.Engine.Encoding
                 if (f.Next == f.Count)
                 {
                     if (f.Kind == WriteFrameKind.Dictionary) f.Dictionary.BuildIndex(f.Hashes);
+                    object[] spare = f.SpareValues;
                     _stack.Pop();
+                    ReturnValues(spare);
                     continue;
                 }
                 if (f.Next == 1 && _stack.Count == 1 && f.Kind == WriteFrameKind.Slots) _memo.SizeFor(f.Count);
@@ -215,12 +215,23 @@ namespace AncientPS.Engine.Encoding
             return EncodeProfiled(value, ProfileOf(value.GetType()), level, lenient, tag, payload);
         }
 
+        // The profiles of the last few types met: a record's values are of a handful of types (an int, a string, a
+        // double, a bool, an array), met in turn, which one remembered type missed every time.
+        private const int RecentTypes = 8;
+        private readonly Type[] _recentTypes = new Type[RecentTypes];
+        private readonly TypeProfile[] _recentProfiles = new TypeProfile[RecentTypes];
+        private int _nextRecent;
+
         private TypeProfile ProfileOf(Type type)
         {
-            if (type == _lastType) return _lastProfile;
+            var types = _recentTypes;
+            for (int i = 0; i < types.Length; i++)
+                if (ReferenceEquals(types[i], type)) return _recentProfiles[i];
             var profile = TypeProfile.Of(type);
-            _lastType = type;
-            _lastProfile = profile;
+            int slot = _nextRecent;
+            _nextRecent = (slot + 1) & (RecentTypes - 1);
+            types[slot] = type;
+            _recentProfiles[slot] = profile;
             return profile;
         }
 
@@ -378,6 +389,22 @@ namespace AncientPS.Engine.Encoding
                 default:
                 {
                     if (level >= _depth && (_converter == null || !_converter.MayBePropertyBag(value))) return EncodeAsString(value, tag, payload);
+                    if (_converter != null)
+                    {
+                        // A property bag read into an array this writer reuses, without a description of its own.
+                        object[] rented = RentValues();
+                        object[] bag = rented;
+                        if (_converter.TryDescribePropertyBag(value, ref bag, out var bagTypeNames, out var bagNames) && bag != null && bagTypeNames != null && bagNames != null)
+                        {
+                            if (!ReferenceEquals(bag, rented)) ReturnValues(rented);
+                            _bagLength = bag.Length;
+                            t = NodeTags.Record;
+                            offset = WriteRecord(bagTypeNames, bagNames, bag, true, level, false, null, null, bag);
+                            break;
+                        }
+                        ReturnValues(rented);
+                        if (bag != null && !ReferenceEquals(bag, rented)) ReturnValues(bag);
+                    }
                     if (_converter != null && _converter.TryDescribe(value, out var description) && description != null)
                     {
                         if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);
@@ -455,6 +482,32 @@ namespace AncientPS.Engine.Encoding
         private const int SharedStringLength = 64;
         private Dictionary<string, long> _strings;
 
+        // Property bags' value arrays, reused once their record is written (its frame popped): a write of many records
+        // of one shape then allocates none. At most one array per level of nesting is out at a time.
+        private const int MaximumSpareValues = 64;
+        private readonly List<object[]> _spareValues = new List<object[]>();
+        private int _bagLength = -1;
+
+        private object[] RentValues()
+        {
+            var spare = _spareValues;
+            for (int i = spare.Count - 1; i >= 0; i--)
+            {
+                var values = spare[i];
+                if (values.Length != _bagLength) continue;
+                spare.RemoveAt(i);
+                return values;
+            }
+            return _bagLength >= 0 ? new object[_bagLength] : null;
+        }
+
+        private void ReturnValues(object[] values)
+        {
+            if (values == null || _spareValues.Count >= MaximumSpareValues) return;
+            Array.Clear(values, 0, values.Length);
+            _spareValues.Add(values);
+        }
+
         private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
         {
             int count = items.Count;
@@ -468,20 +521,22 @@ namespace AncientPS.Engine.Encoding
             byte widthLog = 0;
             if (!_classic && count > 0)
             {
-                if (_listTags.Length < count)
+                byte leafTag;
+                ulong leafPayload;
+                // The buffers grow with the leaves found, not with the list: a long list of records has none.
+                while (leaves < count && TryEncodeLeaf(items[leaves], level, lenient, &leafTag, &leafPayload))
                 {
-                    _listTags = new byte[Math.Max(count, 2 * _listTags.Length)];
-                    _listPayloads = new ulong[_listTags.Length];
-                }
-                fixed (byte* tags = _listTags)
-                fixed (ulong* payloads = _listPayloads)
-                {
-                    while (leaves < count && TryEncodeLeaf(items[leaves], level, lenient, tags + leaves, payloads + leaves))
+                    if (leaves == _listTags.Length)
                     {
-                        widthLog = Math.Max(widthLog, RecordLayout.WidthLogOf(payloads[leaves]));
-                        leaves++;
-                        Tick();
+                        int grown = (int)Math.Min(count, 2L * _listTags.Length);
+                        Array.Resize(ref _listTags, grown);
+                        Array.Resize(ref _listPayloads, grown);
                     }
+                    _listTags[leaves] = leafTag;
+                    _listPayloads[leaves] = leafPayload;
+                    widthLog = Math.Max(widthLog, RecordLayout.WidthLogOf(leafPayload));
+                    leaves++;
+                    Tick();
                 }
             }
             ListNode node = leaves == count && !_classic
@@ -519,12 +574,19 @@ namespace AncientPS.Engine.Encoding
             return offset;
         }
 
+        /// <param name="spare">The array <paramref name="values"/> is, when the writer reuses it once the record is written; null otherwise.</param>
         private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
-            string text, IReadOnlyList<bool> keepLevel = null)
+            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null)
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
             Debug.Assert(text == null || !isPropertyBag, "a property bag has no text of its own");
-            if (_classic) return WriteClassicRecord(typeNames, names, values, isPropertyBag, childLevel, lenient, text, keepLevel);
+            if (_classic)
+            {
+                long classic = WriteClassicRecord(typeNames, names, values, isPropertyBag, childLevel, lenient, text, keepLevel);
+                if (names.Count > 0) _stack.Top.SpareValues = spare;
+                else ReturnValues(spare);
+                return classic;
+            }
             int count = names.Count;
             int slots = text != null ? count + 1 : count;
             if (_slotTags.Length < slots)
@@ -566,7 +628,9 @@ namespace AncientPS.Engine.Encoding
                 f.Node = node;
                 f.Layout = layout;
                 if (keepLevel != null && keepLevel.Count == count) f.KeepLevel = keepLevel;
+                f.SpareValues = spare;
             }
+            else ReturnValues(spare);
             return offset;
         }
 

@@ -113,6 +113,18 @@ namespace AncientPS.Projection
             return true;
         }
 
+        /// <summary>
+        /// A PSCustomObject's note properties read into the writer's array (see <see cref="PropertyBagReader"/>); false for
+        /// anything else, or where the reader takes the full way, and <see cref="TryDescribe"/> describes it.
+        /// </summary>
+        public override bool TryDescribePropertyBag(object value, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names)
+        {
+            if (value is PSObject pso && pso.BaseObject is PSCustomObject) return _bags.TryReadInto(pso, ref values, out typeNames, out names);
+            typeNames = null;
+            names = null;
+            return false;
+        }
+
         private static bool Contains(IReadOnlyList<bool> flags, bool wanted)
         {
             for (int i = 0; i < flags.Count; i++)

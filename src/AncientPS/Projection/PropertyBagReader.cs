@@ -104,9 +104,21 @@ namespace AncientPS.Projection
         /// <summary>Describes a PSCustomObject, or returns false for the caller to enumerate PSObject.Properties.</summary>
         public bool TryRead(PSObject pso, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names, out IReadOnlyList<object> values)
         {
+            object[] read = null;
+            bool done = TryReadInto(pso, ref read, out typeNames, out names);
+            values = done ? read : null;
+            return done;
+        }
+
+        /// <summary>
+        /// As <see cref="TryRead(PSObject, out IReadOnlyList{string}, out IReadOnlyList{string}, out IReadOnlyList{object})"/>,
+        /// the values read into <paramref name="values"/> when it has exactly their count (the writer's reused array), else
+        /// into a new array put there.
+        /// </summary>
+        public bool TryReadInto(PSObject pso, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names)
+        {
             typeNames = null;
             names = null;
-            values = null;
             if (!IsAvailable || !UseInternalMembers) return false;
             try
             {
@@ -116,7 +128,7 @@ namespace AncientPS.Projection
                 if (verdict == false) return false;
                 var members = s_members(pso);
                 int visible = s_visibleCount != null && UseVisibleCount ? s_visibleCount(pso) : -1;
-                if (members == null || !ReadNoteProperties(members, visible, out string[] nameArray, out object[] valueArray)) return false;
+                if (members == null || !ReadNoteProperties(members, visible, ref values, out string[] nameArray)) return false;
                 if (verdict == null && !(verdict = SameAsProperties(pso, nameArray)).Value)
                 {
                     Remember(source, typeCopy, false);
@@ -125,7 +137,6 @@ namespace AncientPS.Projection
                 Remember(source, typeCopy, true);
                 typeNames = _lastTypeNames;
                 names = nameArray;
-                values = valueArray;
                 return true;
             }
             catch (InvalidOperationException)
@@ -178,14 +189,15 @@ namespace AncientPS.Projection
         }
 
         /// <summary>
-        /// False when the object has a property other than a note property (a script or alias property added to the instance).
+        /// False when the object has a property other than a note property (a script or alias property added to the
+        /// instance). The values go into <paramref name="values"/> when it has exactly their count, else into a new array.
         /// <paramref name="visible"/>: how many of the members are not hidden, or -1 when not known.
         /// </summary>
-        private bool ReadNoteProperties(OrderedDictionary members, int visible, out string[] names, out object[] values)
+        private bool ReadNoteProperties(OrderedDictionary members, int visible, ref object[] values, out string[] names)
         {
             int n = members.Count;
-            // Records of one layout share one name array: the common case (the same names as the last object) allocates
-            // only the values.
+            // Records of one layout share one name array: the common case (the same names as the last object) reads the
+            // names and the values in one pass, into the caller's array.
             var last = _lastNames;
             if (last != null)
             {
@@ -196,6 +208,7 @@ namespace AncientPS.Projection
                 // halves the memory this reads per object. Anything else (a hidden member among the first ones) fails the
                 // comparison below and takes the general loop, which looks at every member.
                 int limit = visible == last.Length && visible < n ? visible : n;
+                object[] read = values != null && values.Length == last.Length ? values : new object[last.Length];
                 int k = 0;
                 bool same = true;
                 for (int i = 0; i < limit; i++)
@@ -203,17 +216,14 @@ namespace AncientPS.Projection
                     object member = members[i];
                     int kind = Classify(member);
                     if (kind == 0) continue;
-                    if (kind < 0) { names = null; values = null; return false; }
-                    if (k >= last.Length || !string.Equals(((PSNoteProperty)member).Name, last[k], StringComparison.Ordinal)) { same = false; break; }
-                    k++;
+                    if (kind < 0) { names = null; return false; }
+                    var note = (PSNoteProperty)member;
+                    if (k >= last.Length || !string.Equals(note.Name, last[k], StringComparison.Ordinal)) { same = false; break; }
+                    read[k++] = note.Value;
                 }
                 if (same && k == last.Length)
                 {
-                    values = new object[k];
-                    int j = 0;
-                    for (int i = 0; i < n && j < k; i++)
-                        if (members[i] is PSNoteProperty note) values[j++] = note.Value;
-                    if (j != k) throw new InvalidOperationException(); // changed meanwhile: the caller takes the full way
+                    values = read;
                     names = last;
                     return true;
                 }
@@ -225,13 +235,14 @@ namespace AncientPS.Projection
                 object member = members[i];
                 int kind = Classify(member);
                 if (kind == 0) continue;
-                if (kind < 0) { names = null; values = null; return false; }
+                if (kind < 0) { names = null; return false; }
                 var note = (PSNoteProperty)member;
                 nameList.Add(note.Name);
                 valueList.Add(note.Value);
             }
             names = nameList.ToArray();
-            values = valueList.ToArray();
+            if (values != null && values.Length == valueList.Count) valueList.CopyTo(values);
+            else values = valueList.ToArray();
             _lastNames = names;
             return true;
         }
