@@ -22,6 +22,7 @@ BeforeAll {
 AfterAll {
     if ($script:FidelitySleeper) { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue }
     Dismount-AllHeaps
+    Remove-FidelityFolder
 }
 
 Describe 'Stored values behave like the originals (differential)' {

@@ -236,6 +236,17 @@ Describe 'The read-only projection' {
         }
     }
 
+
+        It 'do not list their keys among PSObject.Properties, and still read a key before a property of the same name, as the original does' {
+            foreach ($original in @{ a = 1; Count = 'key' }, [ordered]@{ a = 1; Count = 'key' }) {
+                Set-AncientObject -Heap $heap -Key keysAsProperties -InputObject $original
+                $stored = Get-AncientObject -Heap $heap -Key keysAsProperties -NoEnumerate
+                $null -eq $stored.PSObject.Properties['a'] | Should -Be ($null -eq $original.PSObject.Properties['a'])
+                $stored.PSObject.Properties['Count'].Value | Should -Be $original.PSObject.Properties['Count'].Value
+                $stored.a | Should -Be $original.a
+                $stored.Count | Should -Be $original.Count
+            }
+        }
     Context 'everyday cmdlets' {
         It 'Select-Object' {
             ($rows | Select-Object -Property Id, Name -First 2 | ConvertTo-Json -Compress) |

@@ -51,7 +51,10 @@ function New-FidelityShapes {
     Add-Shape 'script block' $block (Get-SerializedCopy $block 2)
 
     # Live .NET objects: the reference is what PowerShell's serializer gives back at the same depth.
-    $files = @(Get-ChildItem -LiteralPath $PSHOME -File | Sort-Object Name | Select-Object -First 3)
+    # Files of the suite's own, with an access time the run's reads leave alone: reading a file (FileInfo's VersionInfo
+    # does) gives it a new access time where the old one is more than a day old, which the DLLs in $PSHOME on a fresh
+    # machine are, and then the reference's copy and the stored one differ.
+    $files = @(Get-ChildItem -LiteralPath (Get-FidelityFolder) -File | Sort-Object Name)
     Add-Shape 'Get-ChildItem' $files (Get-SerializedCopy $files 1) -Depth 1 -NoNesting -Mask '(?<=\b(Used|Free)\W{1,4})\d+' 
     # A sleeping process, so that its values do not change between the reference's copy and the stored one.
     $process = @(Get-Process -Id $script:FidelitySleeper.Id)
@@ -59,6 +62,32 @@ function New-FidelityShapes {
     $commands = @(Get-Command -Name Get-Item, Set-Item -CommandType Cmdlet)
     Add-Shape 'Get-Command' $commands (Get-SerializedCopy $commands 1) -Depth 1 -NoNesting
     $shapes
+}
+
+# A folder of three small files, made once per process, written long ago and read just now (so that the run's reads do
+# not change their access time, under Linux's relatime); Remove-FidelityFolder deletes it.
+function Get-FidelityFolder {
+    if (-not $script:FidelityFolder) {
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) "ancientps-fidelity-$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $null = New-Item -ItemType Directory -Path $folder
+        $when = [datetime]::new(2024, 3, 4, 5, 6, 7, [DateTimeKind]::Utc)
+        foreach ($i in 1..3) {
+            $file = Join-Path $folder "file$i.txt"
+            Set-Content -LiteralPath $file -Value ('x' * (10 * $i)) -NoNewline
+            $item = Get-Item -LiteralPath $file
+            $item.LastWriteTimeUtc = $when.AddDays($i)
+        }
+        # Read each file once, a moment after its times were set (which set its change time): from then on its access
+        # time is later than its change time and less than a day old, and relatime leaves it alone.
+        Start-Sleep -Milliseconds 50
+        foreach ($i in 1..3) { $null = [System.IO.File]::ReadAllBytes((Join-Path $folder "file$i.txt")) }
+        $script:FidelityFolder = $folder
+    }
+    $script:FidelityFolder
+}
+
+function Remove-FidelityFolder {
+    if ($script:FidelityFolder) { Remove-Item -LiteralPath $script:FidelityFolder -Recurse -Force -ErrorAction SilentlyContinue; $script:FidelityFolder = $null }
 }
 
 function Get-SerializedCopy($Value, [int] $Depth) {

@@ -23,7 +23,7 @@ $causes = [ordered]@{
     'PSTypeNames'                   = 'lists: the view''s type names; Select-Object adds Selected.* to the original objects themselves'
     'GetType()'                     = 'a stored list or dictionary is a lazy read-only view (AncientList/AncientDictionary); .GetType() is a .NET call the projection cannot answer'
     '-is [pscustomobject]'          = 'a binary cmdlet''s output is wrapped in a PSObject, a script''s array elements are not'
-    'Group-Object'                  = 'dictionaries: a stored dictionary answers a key as a property where an OrderedDictionary or Dictionary does not'
+    'Group-Object'                  = 'dictionaries: a stored dictionary is an IDynamicMetaObjectProvider (so that a lookup in a dismounted heap or an expired snapshot raises its error instead of giving $null), and PowerShell''s property expressions then try any name on it dynamically, so it answers a key where an OrderedDictionary or Dictionary does not; generic lists: a stored list has an array''s Length, a List[T] has none'
     'Group-Object -AsHashTable'     = 'as Group-Object'
     'Measure-Object'                = 'as Group-Object'
     'Select-Object -Property'       = 'as Group-Object'
@@ -35,7 +35,7 @@ try {
     $heap = Mount-AncientHeap -Anonymous
     $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations))
 }
-finally { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue }
+finally { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue; Remove-FidelityFolder }
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add('# Cases of the differential fidelity suite (tests/Fidelity.Tests.ps1) where the stored copy is known to differ from')

@@ -12,7 +12,7 @@ namespace AncientPS.Projection
     /// <summary>
     /// Shows a stored dictionary to PowerShell as the dictionary it was stored from: its type names (so Clixml, Get-Member
     /// and formatting name System.Collections.Hashtable, not the engine's view class) and that type's properties (Count,
-    /// Keys, Values...), with a key read before a property of the same name, as PowerShell reads a hashtable. PowerShell
+    /// Keys, Values...), and not its keys, as PowerShell adapts a hashtable. PowerShell
     /// still lists the view's own public members after them. Registered for AncientDictionary in AncientPS.Types.ps1xml;
     /// not for lists, since PowerShell resolves method calls on an adapted collection against its elements. Its
     /// <see cref="StandInFor"/> names a stored list's or dictionary's original type for note properties.
@@ -37,14 +37,13 @@ namespace AncientPS.Projection
             return result;
         }
 
-        // The tag of a property that is a key of the dictionary, not a property of its type.
-        private static readonly object s_dictionaryKey = new object();
-
-        /// <summary>One property by name: a key first, as PowerShell reads <c>$hashtable.web01</c>; then the original type's property.</summary>
+        /// <summary>
+        /// One property by name: only the original type's, as a hashtable's <c>PSObject.Properties['web01']</c> is $null.
+        /// <c>$dictionary.web01</c> still reads the key first: PowerShell's binder asks the dictionary itself before its
+        /// adapter, for the original as for the stored copy.
+        /// </summary>
         public override PSAdaptedProperty GetProperty(object baseObject, string propertyName)
         {
-            if (Unwrap(baseObject) is AncientDictionary dictionary && dictionary.Contains(propertyName))
-                return new PSAdaptedProperty(propertyName, s_dictionaryKey);
             foreach (var name in OriginalOf(baseObject).Properties)
                 if (string.Equals(name, propertyName, StringComparison.OrdinalIgnoreCase)) return new PSAdaptedProperty(name, null);
             return null;
@@ -53,7 +52,6 @@ namespace AncientPS.Projection
         public override object GetPropertyValue(PSAdaptedProperty adaptedProperty)
         {
             object view = Unwrap(adaptedProperty.BaseObject);
-            if (ReferenceEquals(adaptedProperty.Tag, s_dictionaryKey)) return ((IDictionary)view)[adaptedProperty.Name];
             var dictionary = (IDictionary)view;
             switch (adaptedProperty.Name)
             {
@@ -72,12 +70,9 @@ namespace AncientPS.Projection
 
         public override string GetPropertyTypeName(PSAdaptedProperty adaptedProperty)
         {
-            if (!ReferenceEquals(adaptedProperty.Tag, s_dictionaryKey))
-            {
-                var original = OriginalOf(adaptedProperty.BaseObject);
-                int i = Array.IndexOf(original.Properties, adaptedProperty.Name);
-                if (i >= 0) return original.PropertyTypes[i];
-            }
+            var original = OriginalOf(adaptedProperty.BaseObject);
+            int i = Array.IndexOf(original.Properties, adaptedProperty.Name);
+            if (i >= 0) return original.PropertyTypes[i];
             return GetPropertyValue(adaptedProperty)?.GetType().FullName ?? typeof(object).FullName;
         }
 
