@@ -83,6 +83,33 @@ Describe 'Stored .NET objects against Import-Clixml''s copy' {
         ($stored | ConvertTo-Json -Compress) | Should -BeExactly ($reference | ConvertTo-Json -Compress)
         if ($Value -is [scriptblock]) { $stored | Should -BeOfType ([string]) } else { $stored.Action | Should -BeOfType ([string]) }
     }
+
+    It 'gives back the types Import-Clixml makes anew as those types, in a record and in a list: <Name>' -TestCases @(
+        @{ Name = 'IPAddress'; Value = [ipaddress]'10.1.2.3' }
+        @{ Name = 'IPv6 address'; Value = [ipaddress]'fe80::1%2' }
+        @{ Name = 'SwitchParameter'; Value = [switch]$true }
+        @{ Name = 'CultureInfo'; Value = [System.Globalization.CultureInfo]::GetCultureInfo('de-DE') }
+        @{ Name = 'MailAddress'; Value = [System.Net.Mail.MailAddress]'Ops Team <ops@example.org>' }
+        @{ Name = 'X500DistinguishedName'; Value = [System.Security.Cryptography.X509Certificates.X500DistinguishedName]::new('CN=web01, O=Example') }
+    ) {
+        $original = [pscustomobject]@{ Name = 'host'; Value = $Value; Items = @($Value, 1) }
+        $reference = Get-SerializedCopy $original 2
+        $stored = Get-Stored $original 2
+        foreach ($pair in @(@($reference.Value, $stored.Value), @($reference.Items[0], $stored.Items[0]))) {
+            $expected, $actual = $pair
+            $actual.GetType() | Should -Be $expected.GetType()
+            "$actual" | Should -BeExactly "$expected"
+            ConvertTo-Json -InputObject $actual -Compress -Depth 1 -WarningAction Ignore | Should -BeExactly (ConvertTo-Json -InputObject $expected -Compress -Depth 1 -WarningAction Ignore)
+        }
+        ($stored | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore) | Should -BeExactly ($reference | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore)
+    }
+
+    It 'keeps a type Import-Clixml gives back as a property bag a property bag (SemanticVersion)' {
+        $reference = Get-SerializedCopy ([semver]'1.2.3-beta.1') 2
+        $stored = Get-Stored ([semver]'1.2.3-beta.1') 2
+        $stored.PSTypeNames[0] | Should -BeExactly $reference.PSTypeNames[0]
+        "$stored" | Should -BeExactly "$reference"
+    }
 }
 
 Describe 'Stored dictionaries show what the original dictionary shows' {

@@ -17,7 +17,8 @@ namespace AncientPS.Projection
         {
             if (StoredXmlDocument.IsDocument(record)) return (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
             if (StoredEmptyCredential.IsEmptyCredential(record)) return PSCredential.Empty;
-            return StoredRecordObject.Project(record);
+            var projected = StoredRecordObject.Project(record);
+            return SerializerRehydration.TryRehydrate(record, projected) ?? projected;
         }
 
         /// <summary>
