@@ -125,6 +125,11 @@ Describe 'The read-only projection' {
             $added = $row | Add-Member -NotePropertyName Extra -NotePropertyValue 42 -PassThru
             $added.Extra | Should -Be 42
             $added.Name | Should -Be 'host3'
+            # Only the object in hand has it; storing that object stores it too (a changed record is written in full).
+            (Get-AncientObject -Heap $heap -Key rows -NoEnumerate)[2].PSObject.Properties['Extra'] | Should -BeNullOrEmpty
+            Set-AncientObject -Heap $heap -Key addedMember -InputObject $added
+            (Get-AncientObject -Heap $heap -Key addedMember | ConvertTo-Json -Compress) | Should -BeExactly ($added | ConvertTo-Json -Compress)
+            (Get-AncientObject -Heap $heap -Key addedMember).Extra | Should -Be 42
         }
 
         It 'keeps what was read before a dismount, and reports the dismount where PowerShell reports a failed read' {
