@@ -356,6 +356,20 @@ function Invoke-Lookups([string] $Store, [hashtable] $State, [string[]] $Keys) {
     $x
 }
 
+# The ceilings of the scan and lookup rows: the same PowerShell loops over in-memory objects, no store at all. A store
+# read from PowerShell cannot lead a peer by more than these do.
+function Invoke-MemoryScan([object[]] $Rows) {
+    $sum = 0.0
+    foreach ($r in $Rows) { $sum += $r.Cpu }
+    $sum
+}
+
+function Invoke-MemoryLookups([hashtable] $Map, [string[]] $Keys) {
+    $x = $null
+    foreach ($k in $Keys) { $x = $Map[$k] }
+    $x
+}
+
 # update: one record's Cpu, committed, the store open.
 function Invoke-Update([string] $Store, [hashtable] $State, [int] $Id, [double] $Cpu, [object[]] $Rows) {
     switch ($Store) {
@@ -409,7 +423,7 @@ function Measure-Once([scriptblock] $Body) {
 
 $figures = 'write', 'writejson', 'writeclixml', 'open', 'scan', 'lookups', 'update'
 $samples = @{}
-foreach ($f in $figures + 'size', 'sqlsum', 'rescan') { $samples[$f] = @{}; foreach ($s in $stores) { $samples[$f][$s] = [Collections.Generic.List[double]]::new() } }
+foreach ($f in $figures + 'size', 'sqlsum', 'rescan', 'memscan', 'memlookups') { $samples[$f] = @{}; foreach ($s in $stores) { $samples[$f][$s] = [Collections.Generic.List[double]]::new() } }
 
 try {
     Write-Host "Peers: $($stores -join ', '); $Count rows, a $MapCount-entry map, $Lookups lookups, $Repeat rounds"
@@ -424,6 +438,9 @@ try {
         Write-Host "  writing the map into $s"
         Write-Map $s $mapPaths[$s] $MapCount
     }
+    # The in-memory map of the lookup ceiling, as the stores' maps hold it.
+    $memoryMap = @{}
+    if (-not $WriteOnly) { for ($i = 0; $i -lt $MapCount; $i++) { $memoryMap["key$i"] = $i } }
     foreach ($s in $stores) {
         $p = Get-StorePath $s 'warm'
         Invoke-Write $s $p (New-Rows 2000)
@@ -437,6 +454,7 @@ try {
         $null = Invoke-Lookups $s $state $keys[0..99]
         Close-Store $s $state
         Remove-Store $p
+        if ($s -eq 'AncientPS') { $null = Invoke-MemoryScan (New-Rows 2000); $null = Invoke-MemoryLookups $memoryMap $keys[0..99] }
     }
 
     for ($round = 0; $round -lt $Repeat; $round++) {
@@ -476,6 +494,7 @@ try {
                 $view = $null
             }
             if ($script:lastSum -ne ($Count * ($Count + 1) / 4)) { throw "$s summed $($script:lastSum)." }
+            if ($s -eq 'AncientPS') { $samples.memscan[$s].Add((Measure-Once { $null = Invoke-MemoryScan $rows })) }
             if ($s -eq 'SQLite') { $samples.sqlsum[$s].Add((Measure-Once { Invoke-SqlSum $state })) }
             $update = @(for ($i = 0; $i -lt 5; $i++) { Measure-Once { Invoke-Update $s $state (7 + $i) (0.25 + $i) $rows } })
             $samples.update[$s].Add((Get-Median $update))
@@ -485,6 +504,7 @@ try {
             $samples.lookups[$s].Add((Measure-Once { $script:lastValue = Invoke-Lookups $s $state $keys }))
             Close-Store $s $state
             if ($script:lastValue -ne [int]($keys[-1] -replace 'key')) { throw "$s looked up $($script:lastValue) for $($keys[-1])." }
+            if ($s -eq 'AncientPS') { $samples.memlookups[$s].Add((Measure-Once { $null = Invoke-MemoryLookups $memoryMap $keys })) }
             Remove-Store $path
             $rows = $null
         }
@@ -558,6 +578,15 @@ try {
         $null = $md.AppendLine(('SQLite''s own `SELECT SUM(Cpu)` (the sum inside the database, not a scan in PowerShell): {0}.' -f (Format-Value scan (Get-Median $samples.sqlsum['SQLite'].ToArray()))))
     }
     if (-not $WriteOnly) { $null = $md.AppendLine(('AncientPS, a second scan of the same list (its records already projected): {0}.' -f (Format-Value scan (Get-Median $samples.rescan['AncientPS'].ToArray())))) }
+    if (-not $WriteOnly -and $peers) {
+        # The ceilings: each peer's time over the in-memory loop's in the same round, the least over the peers.
+        $ceiling = foreach ($f in 'scan', 'lookups') {
+            $memory = $samples["mem$f"]['AncientPS']
+            $lead = ($peers | ForEach-Object { $p = $_; Get-Median @(for ($i = 0; $i -lt $memory.Count; $i++) { $samples[$f][$p][$i] / $memory[$i] }) } | Measure-Object -Minimum).Minimum
+            '{0} {1} ({2:N1}x lead at least)' -f $f, (Format-Value $f (Get-Median $memory.ToArray())), $lead
+        }
+        $null = $md.AppendLine("Ceiling, the same PowerShell loops over in-memory objects (no store): $($ceiling -join '; ').")
+    }
     $null = $md.AppendLine(('Compact JSON text of the rows: {0:N1} MB.' -f ($jsonBytes / 1MB)))
     $null = $md.AppendLine()
     $null = $md.AppendLine('| Goal (issue 18) | Result | Measured |')
