@@ -28,12 +28,19 @@ $causes = [ordered]@{
     'Measure-Object'                = 'as Group-Object'
     'Select-Object -Property'       = 'as Group-Object'
     'Select-Object -ExpandProperty' = 'as Group-Object'
+    # Crossings (Mode is the crossing): the views taken on the other side.
+    'crossed type names'            = 'a stored list or dictionary is named by its view class where the module''s type data is not loaded: in another runspace (thread jobs, -Parallel) and in the serializer of Start-Job and remoting; lists everywhere (see Clixml text)'
+    'crossed Clixml text'           = 'as crossed type names; and lists as in Clixml text'
+    'crossed ToString'              = 'the serializer writes no <ToString> for a stored .NET object (a PSCustomObject underneath), so its crossed copy has no text; a dictionary crossed as AncientDictionary comes back a Hashtable'
+    'crossed ConvertTo-Json'        = 'a stored [ordered] dictionary crossed by serialization comes back a Hashtable, whose keys are in hash order'
+    'crossed Format-List'           = 'as crossed ConvertTo-Json; jagged arrays: a nested list is formatted by its view class'
+    'crossed property read'         = 'a stored generic list without the module''s type data: member enumeration on the view class'
 }
 
 $script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru
 try {
     $heap = Mount-AncientHeap -Anonymous
-    $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations))
+    $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations)) + @(Invoke-CrossingComparison $heap (Get-FidelityCrossings))
 }
 finally { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue }
 
