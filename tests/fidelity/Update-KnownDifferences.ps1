@@ -29,12 +29,10 @@ $causes = [ordered]@{
     'Select-Object -Property'       = 'as Group-Object'
     'Select-Object -ExpandProperty' = 'as Group-Object'
     # Crossings (Mode is the crossing): the views taken on the other side.
-    'crossed type names'            = 'a stored list or dictionary is named by its view class where the module''s type data is not loaded: in another runspace (thread jobs, -Parallel) and in the serializer of Start-Job and remoting; lists everywhere (see Clixml text)'
-    'crossed Clixml text'           = 'as crossed type names; and lists as in Clixml text'
-    'crossed ToString'              = 'the serializer writes no <ToString> for a stored .NET object (a PSCustomObject underneath), so its crossed copy has no text; a dictionary crossed as AncientDictionary comes back a Hashtable'
-    'crossed ConvertTo-Json'        = 'a stored [ordered] dictionary crossed by serialization comes back a Hashtable, whose keys are in hash order'
-    'crossed Format-List'           = 'as crossed ConvertTo-Json; jagged arrays: a nested list is formatted by its view class'
-    'crossed property read'         = 'a stored generic list without the module''s type data: member enumeration on the view class'
+    'crossed type names'            = 'lists: a stored list is named by its view class (AncientList) in every crossing, as in PSTypeNames; Hashtable and generic dictionaries: by theirs (AncientDictionary) where the module''s type data does not apply: in another runspace (thread jobs, -Parallel) and in the serializer of Start-Job and remoting, which wraps objects outside any runspace. ([ordered] dictionaries carry their type names on themselves, so that they cross ordered; that costs a table entry each: docs/performance.md, Crossings)'
+    'crossed Clixml text'           = 'as crossed type names; lists as in Clixml text'
+    'crossed Format-List'           = 'jagged arrays in another runspace: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv'
+    'crossed property read'         = 'the generic list in another runspace: a stored list has an array''s Length, as in .Length'
 }
 
 $script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru
