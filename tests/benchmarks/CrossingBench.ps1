@@ -24,7 +24,9 @@ param(
     [int] $Count = 100000,
     [ValidateRange(1, 50)]
     [int] $Repeat = 5,
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../../AncientPS.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../AncientPS.psd1'),
+    # Also write the rows, with every sample, as JSON here, for build/Bench.ps1.
+    [string] $ResultPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -50,6 +52,7 @@ function Measure-FirstPass([string] $Key, [int] $Pass = 1) {
     $clock.Elapsed.TotalMilliseconds
 }
 
+$results = [Collections.Generic.List[object]]::new()
 $measures = @(
     @{ Name = '[ordered] rows, first pass'; Key = 'ordered'; Switch = $typeNames; Pass = 1 }
     @{ Name = '[ordered] rows, second pass'; Key = 'ordered'; Switch = $typeNames; Pass = 2 }
@@ -65,6 +68,7 @@ try {
         }
         $m.Switch.SetValue($null, $true)
         $bestOn = ($on | Measure-Object -Minimum).Minimum; $bestOff = ($off | Measure-Object -Minimum).Minimum
+        $results.Add([pscustomobject]@{ Name = $m.Name; Count = $Count; OnMs = @($on); OffMs = @($off); BestOnMs = $bestOn; BestOffMs = $bestOff })
         [pscustomobject]@{
             Rows     = "$($m.Name) ($Count)"
             'Off ms' = [math]::Round($bestOff)
@@ -72,6 +76,7 @@ try {
             Cost     = '{0:N0} ms ({1:N1} us a row)' -f ($bestOn - $bestOff), (($bestOn - $bestOff) * 1000 / $Count)
         }
     }
+    if ($ResultPath) { ConvertTo-Json -InputObject @($results) -Depth 4 | Set-Content -LiteralPath $ResultPath }
 }
 finally {
     $typeNames.SetValue($null, $true); $text.SetValue($null, $true)
