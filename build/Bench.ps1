@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1, SourcesBench.ps1, PeersBench.ps1, OpenBench.ps1 and ColdStartBench.ps1) in a fresh pwsh, then the
+The body of `build.ps1 Bench`: runs the PowerShell harnesses (tests/benchmarks/Bench.ps1, ConcurrencyBench.ps1, SourcesBench.ps1, CrossingBench.ps1, PeersBench.ps1, OpenBench.ps1 and ColdStartBench.ps1) in a fresh pwsh, then the
 engine's BenchmarkDotNet suite, then writes the scaling chart and the Markdown tables from their results.
 
 .DESCRIPTION
@@ -8,6 +8,7 @@ Expects the module to be built and laid out already (build.ps1 Build). Everythin
   bench-results.json   every goal row with all samples, and the scaling points (PowerShell harness)
   concurrency-results.json   1, 2 and 4 runspaces scanning one heap; the small Set alone, attached, flushed
   sources-results.json   Set against Export-Clixml and JSON of the same objects, per source (SourcesBench.ps1)
+  crossing-results.json   what making stored values cross into jobs and remoting costs a first pass (CrossingBench.ps1)
   peers-results.json, peers-table.md   SQLite, LiteDB and LMDB against AncientPS (PeersBench.ps1, issue 18)
   open-results.json    the open row step by step against SQLite (OpenBench.ps1, issue 18)
   coldstart-results.json   a new pwsh that imports, mounts and reads against a bare one; the first Set (ColdStartBench.ps1)
@@ -94,6 +95,14 @@ if (-not $SkipPowerShell) {
     Write-Host '> pwsh tests/benchmarks/SourcesBench.ps1' -ForegroundColor DarkGray
     & $pwsh.FilePath @arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/SourcesBench.ps1 failed with exit code $LASTEXITCODE." }
+
+    # Issue 13's crossings: the first pass over stored [ordered] rows and .NET objects with each crossing measure on and off.
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/CrossingBench.ps1'),
+        '-ModulePath', $ModulePath, '-ResultPath', (Join-Path $out 'crossing-results.json'))
+    if ($Quick) { $arguments += @('-Count', '20000', '-Repeat', '3') }
+    Write-Host '> pwsh tests/benchmarks/CrossingBench.ps1' -ForegroundColor DarkGray
+    & $pwsh.FilePath @arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "tests/benchmarks/CrossingBench.ps1 failed with exit code $LASTEXITCODE." }
 }
 
 if (-not $SkipPowerShell -and -not $SkipPeers) {

@@ -10,7 +10,11 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'fidelity/Fidelity.ps1')
     $script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru
     $heap = Mount-AncientHeap -Anonymous
-    $script:cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations))
+    $script:inProcess = @(Invoke-FidelityComparison $heap (Get-FidelityOperations))
+    # The crossings into other PowerShell (jobs, thread jobs, -Parallel, remoting's serializer) after the in-process
+    # cases, so that those see the process as it was before.
+    $script:crossings = @(Invoke-CrossingComparison $heap (Get-FidelityCrossings))
+    $script:cases = @($script:inProcess) + @($script:crossings)
     $known = @{}
     foreach ($line in Get-Content -LiteralPath (Join-Path $PSScriptRoot 'fidelity/known-differences.txt')) {
         if ($line -match '^\s*(#|$)') { continue }
@@ -27,9 +31,18 @@ AfterAll {
 
 Describe 'Stored values behave like the originals (differential)' {
     It 'compares at least 2,000 cases over at least 40 operations and 15 shapes' {
-        $cases.Count | Should -BeGreaterOrEqual 2000
-        @($cases.Operation | Sort-Object -Unique).Count | Should -BeGreaterOrEqual 40
-        @($cases.Shape | Sort-Object -Unique).Count | Should -BeGreaterOrEqual 15
+        $inProcess.Count | Should -BeGreaterOrEqual 2000
+        @($inProcess.Operation | Sort-Object -Unique).Count | Should -BeGreaterOrEqual 40
+        @($inProcess.Shape | Sort-Object -Unique).Count | Should -BeGreaterOrEqual 15
+    }
+
+    It 'crosses every shape into a job, a thread job, -Parallel and remoting''s serializer, and looks at it there in 7 ways' {
+        $expected = @('PSSerializer (remoting)', 'Start-Job -ArgumentList', 'Start-Job $using:')
+        if (Get-Command Start-ThreadJob -ErrorAction Ignore) { $expected += 'Start-ThreadJob -ArgumentList', 'Start-ThreadJob $using:' }
+        if ((Get-Command ForEach-Object).Parameters.ContainsKey('Parallel')) { $expected += 'ForEach-Object -Parallel $using:', 'ForEach-Object -Parallel piped' }
+        @($crossings.Mode | Sort-Object -Unique) | Should -Be @($expected | Sort-Object)
+        @($crossings.Operation | Sort-Object -Unique).Count | Should -Be 7
+        @($crossings.Shape | Sort-Object -Unique).Count | Should -Be @($inProcess.Shape | Sort-Object -Unique).Count
     }
 
     It 'gives the original''s text in every case not listed as a known difference' {

@@ -80,6 +80,33 @@ Dismount-AncientHeap `$h
         $out[2] | Should -Be $out[3]
     }
 
+    It 'with Start-Job: entries from -ListAvailable carry their heap, and piped into Get-AncientObject or Remove-AncientObject there mount its file' {
+        Set-AncientObject -Heap $heap -Key scratch -InputObject 'to be removed'
+        $entries = @(Get-AncientObject -Heap $heap -ListAvailable)
+        $anonymous = Mount-AncientHeap -Anonymous
+        Set-AncientObject -Heap $anonymous -Key lost -InputObject 'stays here'
+        $anonymousEntry = Get-AncientObject -Heap $anonymous -ListAvailable
+        $job = Start-Job -ArgumentList $manifest, $entries, $anonymousEntry -ScriptBlock {
+            param($manifest, $entries, $anonymousEntry)
+            Import-Module $manifest
+            "heaps=$(@(Get-AncientHeap).Count)"
+            "rows=$(@($entries | Where-Object Key -EQ rows | Get-AncientObject).Count)"
+            "heaps=$(@(Get-AncientHeap).Count)"
+            $entries | Where-Object Key -EQ scratch | Remove-AncientObject
+            # With a heap of the job's own mounted, an entry whose heap cannot cross is an error, not a read of that heap.
+            $own = Mount-AncientHeap -Anonymous
+            Set-AncientObject -Heap $own -Key lost -InputObject 'the job''s own'
+            try { $anonymousEntry | Get-AncientObject -ErrorAction Stop; 'no error' } catch { "id=$($_.FullyQualifiedErrorId)"; "category=$($_.CategoryInfo.Category)"; "message=$_" }
+        }
+        $out = @($job | Wait-Job | Receive-Job)
+        $job | Remove-Job
+        $out[0..2] | Should -Be @('heaps=0', 'rows=100', 'heaps=1')
+        @(Get-AncientObject -Heap $heap -ListAvailable).Key | Should -Not -Contain scratch
+        $out | Should -Contain 'id=HeapCannotCross,AncientPS.Commands.GetAncientObjectCommand'
+        $out | Should -Contain 'category=InvalidArgument'
+        ($out | Where-Object { $_ -like 'message=*' }) | Should -BeLike '*anonymous heap*Mount a heap file*'
+    }
+
     It 'with Start-Job: an anonymous heap cannot cross, and the error says what to do' {
         $anonymous = Mount-AncientHeap -Anonymous
         $job = Start-Job -ArgumentList $manifest, $anonymous -ScriptBlock {

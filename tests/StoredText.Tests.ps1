@@ -89,3 +89,39 @@ Describe 'A stored .NET object gives the text of the original' {
         "$stored" | Should -BeExactly "$reference"
     }
 }
+
+Describe 'A stored .NET object''s text crosses with it, as Import-Clixml''s object''s does' {
+    BeforeAll {
+        # The internal member PowerShell's serializer reads (src/AncientPS/Projection/DeserializedText.cs), and its switch.
+        $text = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.DeserializedText', $true)
+        $script:UseMember = $text.GetProperty('UseInternalMember', [Reflection.BindingFlags]'NonPublic,Static')
+        $script:Available = $text.GetProperty('IsAvailable', [Reflection.BindingFlags]'NonPublic,Static')
+        function Copy-BySerializer($Value) { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($Value)) }
+    }
+    AfterEach { $UseMember.SetValue($null, $true) }
+
+    It 'this PowerShell has the member' {
+        $Available.GetValue($null) | Should -BeTrue
+    }
+
+    It 'a copy made by the serializer (Start-Job, remoting) gives the original''s text' {
+        $stored = @(Get-AncientObject -Heap $heap -Key files)
+        for ($i = 0; $i -lt $files.Count; $i++) {
+            $expected = "$(Copy-BySerializer $clixml[$i])"
+            $expected | Should -BeExactly "$($files[$i])"
+            "$(Copy-BySerializer $stored[$i])" | Should -BeExactly $expected
+        }
+        "$(Copy-BySerializer (Get-AncientObject -Heap $heap -Key command))" | Should -BeExactly "$(Copy-BySerializer $command)"
+    }
+
+    It 'without the member (switched off, as on a PowerShell without it): the stored object keeps its text, a serialized copy shows its properties' {
+        $UseMember.SetValue($null, $false)
+        $stored = @(Get-AncientObject -Heap $heap -Key files)
+        "$($stored[0])" | Should -BeExactly "$($files[0])"
+        $stored[0].ToString() | Should -BeExactly $clixml[0].ToString()
+        # As a PSCustomObject's copy does: "@{Name=...}".
+        "$(Copy-BySerializer $stored[0])" | Should -BeLike '@{*'
+        "$(Copy-BySerializer $stored[0])" | Should -Not -BeLike "*$($files[0])"
+        $stored[0].Name | Should -Be $files[0].Name
+    }
+}

@@ -24,6 +24,10 @@ namespace AncientPS
             new InvalidOperationException("No heap is mounted. Mount one with Mount-AncientHeap, or pass it with -Heap."),
             "HeapNotMounted", ErrorCategory.ObjectNotFound, null);
 
+        public static ErrorRecord HeapCannotCross(string reason) => Record(
+            new InvalidOperationException(reason),
+            "HeapCannotCross", ErrorCategory.InvalidArgument, null);
+
         public static ErrorRecord HeapAmbiguous(int count) => Record(
             new InvalidOperationException($"{count} heaps are mounted; say which one with -Heap (Get-AncientHeap lists them)."),
             "HeapAmbiguous", ErrorCategory.InvalidArgument, null);

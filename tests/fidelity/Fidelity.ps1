@@ -219,3 +219,162 @@ function Invoke-FidelityComparison($Heap, $Operations, [string[]] $OnlyShape, [s
         $stored = $true
     }
 }
+
+<#
+Crossings: the value passed to another PowerShell (a job, a thread job, a -Parallel runspace, remoting's serializer), and
+looked at there. Each shape's original (its Reference) and its stored copy (read -NoEnumerate) cross the same way, and
+the same views are taken of both on the other side; the two texts are compared as above (Mode is the crossing, Operation
+the view). Every crossing is one batch for all shapes: one child process for Start-Job, one thread job per Start-ThreadJob
+crossing, one ForEach-Object -Parallel call per -Parallel crossing. The views run in a runspace that has not imported
+AncientPS, as a job's or a -Parallel script's usually has not; their code is text, made into a script block there.
+#>
+$script:CrossingViewsText = @'
+$views = [ordered]@{
+    'crossed ConvertTo-Json' = { param($v, $n) ConvertTo-Json -InputObject $v -Depth 4 -Compress -WarningAction Ignore }
+    'crossed property read'  = { param($v, $n) foreach ($name in $n) { ConvertTo-Json -InputObject $v.$name -Depth 2 -Compress -WarningAction Ignore } }
+    'crossed Format-List'    = { param($v, $n) $v | Format-List | Out-String -Width 200 }
+    'crossed type names'     = { param($v, $n) $v.PSTypeNames -join ','; foreach ($x in $v) { if ($null -ne $x) { $x.PSTypeNames -join ',' } } }
+    'crossed Count'          = { param($v, $n) $v.Count }
+    'crossed ToString'       = { param($v, $n) foreach ($x in $v) { if ($null -eq $x) { '<null>' } else { $x.ToString() } } }
+    'crossed Clixml text'    = { param($v, $n) [System.Management.Automation.PSSerializer]::Serialize($v, 2) }
+}
+# One text per view, in the order of $views: an error is part of the text.
+function Show-Crossed($v, [string[]] $n) {
+    foreach ($view in $views.Values) {
+        try {
+            $out = & $view $v $n 2>&1
+            (@($out | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "ERROR: $($_.FullyQualifiedErrorId)" } else { "$_" } }) -join "`n")
+        }
+        catch { "THROWN: $($_.FullyQualifiedErrorId)" }
+    }
+}
+'@
+
+function Get-CrossingViewNames {
+    . ([scriptblock]::Create($script:CrossingViewsText))
+    @($views.Keys)
+}
+
+# The text that takes values through $using: in the receiving script: $values = @($using:crossing0, $using:crossing1...).
+function Get-UsingText([int] $Count) {
+    '$values = @(' + ((0..($Count - 1) | ForEach-Object { "`$using:crossing$_" }) -join ', ') + ')'
+}
+
+<#
+The crossings, in batches: each batch a script block that takes the values (originals and stored copies, in one list)
+and the property names for each, and returns, for each crossing of the batch in turn and each value in order, its view
+texts. The values of a $using: crossing are the variables crossing0, crossing1... of the batch's own scope.
+#>
+function Get-FidelityCrossings {
+    $batches = [System.Collections.Generic.List[object]]::new()
+    # The batches are closures: they see these variables, not this file's functions.
+    $receive = $script:CrossingViewsText
+    $usingText = ${function:Get-UsingText}
+    $viewCount = @(Get-CrossingViewNames).Count
+    $batches.Add([pscustomobject]@{ Crossings = @('PSSerializer (remoting)'); Run = {
+        param($values, $names)
+        . ([scriptblock]::Create($receive))
+        for ($i = 0; $i -lt $values.Count; $i++) {
+            # What remoting does with an argument or an output object: PowerShell's serializer at its default depth.
+            $crossed = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($values[$i]))
+            Show-Crossed $crossed $names[$i]
+        }
+    }.GetNewClosure() })
+    # One child process for both: each value an argument of its own (each serialized at the depth for an argument), and
+    # each a $using: variable of its own.
+    $batches.Add([pscustomobject]@{ Crossings = @('Start-Job -ArgumentList', 'Start-Job $using:'); Run = {
+        param($values, $names)
+        for ($i = 0; $i -lt $values.Count; $i++) { Set-Variable -Name "crossing$i" -Value $values[$i] }
+        $job = Start-Job -ScriptBlock ([scriptblock]::Create($receive + "`n" + (& $usingText $values.Count) + "`n" + @'
+$names = @($args[0] -split ';' | ForEach-Object { , ($_ -split ',') })
+for ($i = 1; $i -lt $args.Count; $i++) { Show-Crossed $args[$i] $names[$i - 1] }
+for ($i = 0; $i -lt $values.Count; $i++) { Show-Crossed $values[$i] $names[$i] }
+'@)) -ArgumentList (@(, (@($names | ForEach-Object { $_ -join ',' }) -join ';')) + $values)
+        $out = @($job | Wait-Job -Timeout 300 | Receive-Job)
+        $job | Remove-Job -Force
+        $out
+    }.GetNewClosure() })
+    if (Get-Command Start-ThreadJob -ErrorAction Ignore) {
+        $batches.Add([pscustomobject]@{ Crossings = @('Start-ThreadJob -ArgumentList', 'Start-ThreadJob $using:'); Run = {
+            param($values, $names)
+            for ($i = 0; $i -lt $values.Count; $i++) { Set-Variable -Name "crossing$i" -Value $values[$i] }
+            $job = Start-ThreadJob -ScriptBlock ([scriptblock]::Create($receive + "`n" + (& $usingText $values.Count) + "`n" + @'
+for ($i = 0; $i -lt $args[0].Count; $i++) { Show-Crossed $args[0][$i] $args[1][$i] }
+for ($i = 0; $i -lt $values.Count; $i++) { Show-Crossed $values[$i] $args[1][$i] }
+'@)) -ArgumentList $values, $names
+            $out = @($job | Wait-Job -Timeout 300 | Receive-Job)
+            $job | Remove-Job -Force
+            $out
+        }.GetNewClosure() })
+    }
+    if ((Get-Command ForEach-Object).Parameters.ContainsKey('Parallel')) {
+        $batches.Add([pscustomobject]@{ Crossings = @('ForEach-Object -Parallel $using:'); Run = {
+            param($values, $names)
+            for ($i = 0; $i -lt $values.Count; $i++) { Set-Variable -Name "crossing$i" -Value $values[$i] }
+            $script = [scriptblock]::Create($receive + "`n" + (& $usingText $values.Count) + "`n" + @'
+$names = $using:names
+for ($i = 0; $i -lt $values.Count; $i++) { Show-Crossed $values[$i] $names[$i] }
+'@)
+            1 | ForEach-Object -Parallel $script
+        }.GetNewClosure() })
+        # Piped: the values' elements, one at a time, in order (one runspace at a time); each element's views are joined
+        # per value. A counter shared by reference tells each element whose names to use.
+        $batches.Add([pscustomobject]@{ Crossings = @('ForEach-Object -Parallel piped'); Run = {
+            param($values, $names)
+            $elementNames = [System.Collections.Generic.List[object]]::new()
+            $counts = foreach ($i in 0..($values.Count - 1)) {
+                $count = @($values[$i] | ForEach-Object { 1 }).Count
+                for ($j = 0; $j -lt $count; $j++) { $elementNames.Add($names[$i]) }
+                $count
+            }
+            $counter = [int[]] @(0)
+            $script = [scriptblock]::Create($receive + "`n" + @'
+$k = [System.Threading.Interlocked]::Increment([ref] ($using:counter)[0]) - 1
+, @(Show-Crossed $_ ($using:elementNames)[$k])
+'@)
+            # Each value enumerated as a pipeline enumerates it, its elements kept whole.
+            $perElement = @(foreach ($value in $values) { $value | ForEach-Object { , $_ } }) | ForEach-Object -ThrottleLimit 1 -Parallel $script
+            $e = 0
+            foreach ($count in $counts) {
+                for ($v = 0; $v -lt $viewCount; $v++) { @(for ($j = 0; $j -lt $count; $j++) { $perElement[$e + $j][$v] }) -join "`n--`n" }
+                $e += $count
+            }
+        }.GetNewClosure() })
+    }
+    $batches
+}
+
+# Crosses every shape's original and stored copy in every crossing and compares every view; returns one row per case.
+function Invoke-CrossingComparison($Heap, $Batches, [string[]] $OnlyShape) {
+    $shapes = @(New-FidelityShapes)
+    $values = [System.Collections.Generic.List[object]]::new()
+    $names = [System.Collections.Generic.List[object]]::new()
+    $rows = [System.Collections.Generic.List[object]]::new()
+    $i = 0
+    foreach ($shape in $shapes) {
+        $i++
+        if ($OnlyShape -and $shape.Name -notin $OnlyShape) { continue }
+        Set-AncientObject -Heap $Heap -Key "crossing$i" -InputObject $shape.Value -Depth $shape.Depth -WarningAction SilentlyContinue
+        $n = [string[]] @(Get-ShapeProperties $shape.Reference)
+        $values.Add($shape.Reference); $names.Add($n)
+        $values.Add((Get-AncientObject -Heap $Heap -Key "crossing$i" -NoEnumerate)); $names.Add($n)
+        $rows.Add($shape)
+    }
+    $viewNames = Get-CrossingViewNames
+    $perCrossing = $values.Count * $viewNames.Count
+    foreach ($batch in $Batches) {
+        $texts = @(& $batch.Run $values.ToArray() $names.ToArray())
+        if ($texts.Count -ne $perCrossing * $batch.Crossings.Count) { throw "The crossings '$($batch.Crossings -join "', '")' gave $($texts.Count) texts for $($values.Count) values and $($viewNames.Count) views: $($texts -join ' | ')" }
+        for ($c = 0; $c -lt $batch.Crossings.Count; $c++) {
+            for ($s = 0; $s -lt $rows.Count; $s++) {
+                $shape = $rows[$s]
+                for ($v = 0; $v -lt $viewNames.Count; $v++) {
+                    $a = $texts[$c * $perCrossing + (2 * $s) * $viewNames.Count + $v]
+                    $b = $texts[$c * $perCrossing + (2 * $s + 1) * $viewNames.Count + $v]
+                    if ($shape.Mask) { $a = $a -replace $shape.Mask, '(live)'; $b = $b -replace $shape.Mask, '(live)' }
+                    [pscustomobject]@{ Shape = $shape.Name; Mode = $batch.Crossings[$c]; Operation = $viewNames[$v]; Same = ($a -ceq $b); Original = $a; Stored = $b }
+                }
+            }
+        }
+    }
+}

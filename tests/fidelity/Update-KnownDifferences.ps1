@@ -28,12 +28,17 @@ $causes = [ordered]@{
     'Measure-Object'                = 'as Group-Object'
     'Select-Object -Property'       = 'as Group-Object'
     'Select-Object -ExpandProperty' = 'as Group-Object'
+    # Crossings (Mode is the crossing): the views taken on the other side.
+    'crossed type names'            = 'lists: a stored list is named by its view class (AncientList) in every crossing, as in PSTypeNames; Hashtable and generic dictionaries: by theirs (AncientDictionary) where the module''s type data does not apply: in another runspace (thread jobs, -Parallel) and in the serializer of Start-Job and remoting, which wraps objects outside any runspace. ([ordered] dictionaries carry their type names on themselves, so that they cross ordered; that costs a table entry each: docs/performance.md, Crossings)'
+    'crossed Clixml text'           = 'as crossed type names; lists as in Clixml text'
+    'crossed Format-List'           = 'jagged arrays in another runspace: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv'
+    'crossed property read'         = 'the generic list in another runspace: a stored list has an array''s Length, as in .Length'
 }
 
 $script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru
 try {
     $heap = Mount-AncientHeap -Anonymous
-    $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations))
+    $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations)) + @(Invoke-CrossingComparison $heap (Get-FidelityCrossings))
 }
 finally { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue; Remove-FidelityFolder }
 

@@ -16,6 +16,8 @@ namespace AncientPS.Abstractions
         protected override void BeginProcessing()
         {
             _heapFromCommandLine = MyInvocation.BoundParameters.ContainsKey("Heap");
+            // A refusal from before this command's pipeline input is none of its business.
+            Projection.AncientHeapConverter.TakeRefusal();
         }
 
         /// <summary>
@@ -24,6 +26,10 @@ namespace AncientPS.Abstractions
         /// </summary>
         protected AncientHeap ResolveHeap(AncientHeap given)
         {
+            // A heap that came from another process with the input (an entry's Heap) and could not be used here: its
+            // reason, not the default heap.
+            var refused = Projection.AncientHeapConverter.TakeRefusal();
+            if (given == null && refused != null) ThrowTerminatingError(AncientErrors.HeapCannotCross(refused));
             if (given != null)
             {
                 if (given.IsMounted) return given;

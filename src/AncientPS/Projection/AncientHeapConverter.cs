@@ -15,6 +15,25 @@ namespace AncientPS.Projection
     {
         private const string DeserializedTypeName = "Deserialized.AncientPS.AncientHeap";
 
+        // Why the last conversion on this thread was refused. A refusal while PowerShell binds an entry's Heap property
+        // from the pipeline (Get-AncientObject -ListAvailable's entries, passed to Start-Job) leaves -Heap unbound without
+        // a word; the cmdlet then reports this reason instead of "no heap is mounted" or using another heap.
+        [ThreadStatic] private static string t_refused;
+
+        /// <summary>The reason the last conversion on this thread was refused, if any; forgets it.</summary>
+        internal static string TakeRefusal()
+        {
+            var refused = t_refused;
+            t_refused = null;
+            return refused;
+        }
+
+        private static PSInvalidCastException Refuse(string message, Exception inner = null)
+        {
+            t_refused = message;
+            return inner == null ? new PSInvalidCastException(message) : new PSInvalidCastException(message, inner);
+        }
+
         public override bool CanConvertFrom(object sourceValue, Type destinationType)
             => destinationType == typeof(AncientHeap) && sourceValue is PSObject pso && pso.TypeNames.Contains(DeserializedTypeName);
 
@@ -26,7 +45,7 @@ namespace AncientPS.Projection
             bool anonymous = pso.Properties["IsAnonymous"]?.Value is bool a && a;
             string path = pso.Properties["Path"]?.Value as string;
             if (anonymous || string.IsNullOrEmpty(path))
-                throw new PSInvalidCastException(
+                throw Refuse(
                     "An anonymous heap lives in the memory of the process that mounted it and cannot be passed to another process (Start-Job, remoting). Mount a heap file instead (Mount-AncientHeap -Path <file>) and pass that, or use Start-ThreadJob or ForEach-Object -Parallel, which share the process.");
             bool readOnly = pso.Properties["IsReadOnly"]?.Value is bool r && r;
             foreach (var mounted in MountedHeaps.Snapshot())
@@ -41,7 +60,7 @@ namespace AncientPS.Projection
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                throw new PSInvalidCastException($"The heap '{path}' passed from another process could not be mounted here: {e.Message}", e);
+                throw Refuse($"The heap '{path}' passed from another process could not be mounted here: {e.Message}", e);
             }
             var heap = new AncientHeap(engine);
             MountedHeaps.Add(heap);

@@ -41,6 +41,7 @@ namespace AncientPS.Projection
         public override object ProjectDictionary(AncientDictionary dictionary)
         {
             AncientValue.SetProjectionParent(dictionary, StoredRecordObject.CurrentReader);
+            CrossingTypeNames.Give(dictionary);
             return dictionary;
         }
 

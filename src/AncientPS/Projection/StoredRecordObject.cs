@@ -53,7 +53,13 @@ namespace AncientPS.Projection
             // A .NET object stored with its text answers PowerShell's string conversions with it, as Import-Clixml's object
             // does: PowerShell takes an instance ToString method before making "@{...}" of the properties. A property bag
             // has no stored text and pays only this test.
-            if (stored.HasToStringText) Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
+            if (stored.HasToStringText)
+            {
+                Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
+                // And for PowerShell's serializer, which writes an object's text only for one from the deserializer: the
+                // copy that crosses into a job or a remote session keeps the original's text (DeserializedText).
+                DeserializedText.TrySet(this, stored.ToStringText);
+            }
         }
 
         private const string ToStringMember = "ToString";
