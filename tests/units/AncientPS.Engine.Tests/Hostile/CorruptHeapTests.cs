@@ -124,6 +124,35 @@ namespace AncientPS.Engine.Tests.Hostile
         }
 
         [Fact]
+        public unsafe void A_commit_interrupted_at_any_store_of_its_meta_page_leaves_the_previous_state_and_no_problem()
+        {
+            // What a writer killed while it writes the meta page leaves: the commit's data, and the slot part written.
+            string path = _folder.File("interrupted.heap");
+            using (var h = MappedHeap.Open(path)) h.Set("first", 1);
+            byte[] before = File.ReadAllBytes(path);
+            using (var h = MappedHeap.Open(path)) h.Set("second", 2);
+            var after = new HeapPatcher(path);
+            int slot = after.LatestMeta;
+            MetaPage meta;
+            fixed (byte* p = after.Bytes) meta = MetaPage.Read(p + slot);
+            for (int stores = 0; stores <= MetaPage.Size / 8; stores++)
+            {
+                byte[] image = (byte[])after.Bytes.Clone();
+                Array.Copy(before, slot, image, slot, MetaPage.Size);
+                fixed (byte* p = image) meta.WriteTo(p + slot, stores);
+                string file = _folder.File($"interrupted-{stores}.heap");
+                File.WriteAllBytes(file, image);
+                Assert.True(HeapVerifier.Verify(file).Count == 0, $"after {stores} stores: " + string.Join("; ", HeapVerifier.Verify(file)));
+                using (var h = MappedHeap.Open(file))
+                {
+                    Assert.Equal(1, h.Get("first"));
+                    // Only the last store, the transaction id, makes the commit.
+                    Assert.Equal(stores == MetaPage.Size / 8, h.ContainsKey("second"));
+                }
+            }
+        }
+
+        [Fact]
         public void A_damaged_older_meta_page_is_never_used_and_is_no_problem()
         {
             string path = _folder.File("older.heap");
