@@ -68,13 +68,19 @@ namespace AncientPS.Projection
 
         public override PSMemberInfo Copy() => t_adding ? (PSMemberInfo)this : new PSNoteProperty(Name, Value);
 
-        internal static void AddTo(PSObject owner, StoredNoteProperty[] members)
+        /// <summary>Adds one member per stored name to a new record, in stored order; each also goes into <paramref name="kept"/> when given.</summary>
+        internal static void AddTo(StoredRecordObject owner, System.Collections.Generic.IReadOnlyList<string> names, StoredNoteProperty[] kept)
         {
             var properties = owner.Properties;
             t_adding = true;
             try
             {
-                foreach (var member in members) properties.Add(member, true);
+                for (int i = 0; i < names.Count; i++)
+                {
+                    var member = new StoredNoteProperty(names[i], owner, i);
+                    if (kept != null) kept[i] = member;
+                    properties.Add(member, true);
+                }
             }
             finally { t_adding = false; }
         }

@@ -33,7 +33,8 @@ namespace AncientPS.Projection
 
         private readonly StoredRecord _stored;
         private readonly StoredRecordObject _parent;
-        private readonly StoredNoteProperty[] _members;
+        // The stored properties' members, kept only for a record read eagerly (ReadEagerly); PowerShell's member table holds them.
+        private StoredNoteProperty[] _eager;
 
         private StoredRecordObject(StoredRecord stored, StoredRecordObject parent)
         {
@@ -47,9 +48,11 @@ namespace AncientPS.Projection
                 foreach (var name in typeNames) names.Add(name);
             }
             var storedNames = stored.Names;
-            _members = new StoredNoteProperty[storedNames.Count];
-            for (int i = 0; i < _members.Length; i++) _members[i] = new StoredNoteProperty(storedNames[i], this, i);
-            StoredNoteProperty.AddTo(this, _members);
+            int count = storedNames.Count;
+            // A member table of its own, of the right size, as PowerShell 7 gives ConvertFrom-Json's objects (MemberTable).
+            MemberTable.TryPresize(this, stored.HasToStringText ? count + 1 : count);
+            if (stored.IsUnpinned) _eager = new StoredNoteProperty[count];
+            StoredNoteProperty.AddTo(this, storedNames, _eager);
             // A .NET object stored with its text answers PowerShell's string conversions with it, as Import-Clixml's object
             // does: PowerShell takes an instance ToString method before making "@{...}" of the properties. A property bag
             // has no stored text and pays only this test.
@@ -121,7 +124,7 @@ namespace AncientPS.Projection
                 while (queue.Count > 0)
                 {
                     var next = queue.Dequeue();
-                    foreach (var member in next._members) member.Read();
+                    foreach (var member in next._eager) member.Read();
                 }
             }
             finally
@@ -179,7 +182,8 @@ namespace AncientPS.Projection
         {
             // The instance members directly where PropertyBagReader may read them; PSObject.Properties (about 1.3 KB and
             // several microseconds an object) otherwise.
-            var quick = PropertyBagReader.HasOnlyStoredProperties(this, _members.Length);
+            int stored = _stored.Names.Count;
+            var quick = PropertyBagReader.HasOnlyStoredProperties(this, stored);
             if (quick.HasValue) return quick.Value;
             int count = 0;
             foreach (var property in Properties)
@@ -187,7 +191,7 @@ namespace AncientPS.Projection
                 if (!(property is StoredNoteProperty note) || !ReferenceEquals(note.Owner, this)) return false;
                 count++;
             }
-            return count == _members.Length;
+            return count == stored;
         }
 
         /// <summary>The type names to give the object, or null where a new PSCustomObject's own are right.</summary>
