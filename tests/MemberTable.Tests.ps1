@@ -64,6 +64,11 @@ Describe 'Projected records, <Way>' -ForEach $Modes {
             $found = $null
             $table.GetValue($null).TryGetValue($row, [ref] $found) | Should -Be (-not $On)
             $row.Name | Should -Be $originalRows[1].Name
+            # Records of one shape share one read-only type-name list until a script asks for one's PSTypeNames.
+            $internalNames = [psobject].GetProperty('InternalTypeNames', [Reflection.BindingFlags]'NonPublic,Instance')
+            Set-AncientObject -Heap $heap -Key pair -InputObject @([pscustomobject]@{ PSTypeName = 'Contoso.Pair'; N = 1 }, [pscustomobject]@{ PSTypeName = 'Contoso.Pair'; N = 2 })
+            $pair = Get-AncientObject -Heap $heap -Key pair -NoEnumerate
+            [object]::ReferenceEquals($internalNames.GetValue($pair[0]), $internalNames.GetValue($pair[1])) | Should -Be $On
         }
     }
 
@@ -75,6 +80,34 @@ Describe 'Projected records, <Way>' -ForEach $Modes {
             Format-Seen (Get-AncientObject -Heap $heap -Key typed) | Should -Be (Format-Seen $typedOriginal)
             ($rows | ConvertTo-Json -Compress) | Should -Be ($originalRows | ConvertTo-Json -Compress)
             ($rows | ConvertTo-Csv) | Should -Be ($originalRows | ConvertTo-Csv)
+        }
+    }
+
+    It 'keep a change to one record''s type names to that record, as the original''s are its own' {
+        Use-MemberTable $On {
+            $servers = @(foreach ($i in 1..3) { [pscustomobject]@{ PSTypeName = 'Contoso.Server'; Name = "web$i" } })
+            Set-AncientObject -Heap $heap -Key servers -InputObject $servers
+            $stored = Get-AncientObject -Heap $heap -Key servers -NoEnumerate
+            $stored[0].PSTypeNames.Insert(0, 'Contoso.Changed')
+            $servers[0].PSTypeNames.Insert(0, 'Contoso.Changed')
+            for ($i = 0; $i -lt 3; $i++) { ($stored[$i].PSTypeNames -join ',') | Should -Be ($servers[$i].PSTypeNames -join ',') }
+            # A record read later, and one read again through a new Get, still have the stored names.
+            $again = Get-AncientObject -Heap $heap -Key servers -NoEnumerate
+            ($again[0].PSTypeNames -join ',') | Should -Be ($servers[1].PSTypeNames -join ',')
+            # Type names decide formatting and type data the same way as on the original.
+            Update-TypeData -TypeName 'Contoso.Changed' -MemberType ScriptProperty -MemberName Shout -Value { $this.Name.ToUpper() } -Force
+            try {
+                $stored[0].Shout | Should -Be $servers[0].Shout
+                $stored[1].Shout | Should -Be $servers[1].Shout
+                ($stored | Select-Object Name, Shout | ConvertTo-Json -Compress) | Should -Be ($servers | Select-Object Name, Shout | ConvertTo-Json -Compress)
+            }
+            finally { Remove-TypeData -TypeName 'Contoso.Changed' }
+            # .NET objects stored by their properties: Deserialized.* names, as Import-Clixml gives them.
+            $item = Get-Item -LiteralPath $PSHOME
+            Set-AncientObject -Heap $heap -Key folder -InputObject $item -Depth 1
+            $folder = Get-AncientObject -Heap $heap -Key folder
+            $imported = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($item, 1))
+            ($folder.PSTypeNames -join ',') | Should -Be ($imported.PSTypeNames -join ',')
         }
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
@@ -19,10 +21,21 @@ namespace AncientPS.Projection
     /// PowerShell has no such members, or <see cref="Enabled"/> is off, records take the public way as before
     /// (tests compare the two, the Bench task measures the public way).
     /// </para>
+    /// <para>
+    /// The same goes for type names: a record whose stored type names are not a new PSCustomObject's own
+    /// (<c>PSTypeName = 'Contoso.Server'</c>, or a .NET object's "Deserialized." names) is given one read-only list per
+    /// stored shape, shared, as PowerShell gives every .NET object of one type the type table's read-only list. PowerShell
+    /// copies such a list the first time a script asks for an object's <c>PSTypeNames</c> (the public
+    /// <c>PSObject.TypeNames</c>), so a change to one record's list stays that record's. The public way instead copies the
+    /// list into every record as it is made (a list, a string join per name, and an entry in a second process-wide weak
+    /// table).
+    /// </para>
     /// </summary>
     internal static class MemberTable
     {
         private static readonly Action<PSObject, int> s_presize = Bind();
+        private static readonly Func<IEnumerable<string>, Collection<string>> s_readOnlyNames = BindReadOnlyNames();
+        private static readonly Action<PSObject, Collection<string>> s_setTypeNames = BindSetTypeNames();
 
         /// <summary>False makes every record take the public way (tests and the Bench task switch it).</summary>
         internal static bool Enabled { get; set; } = true;
@@ -42,6 +55,83 @@ namespace AncientPS.Projection
             catch (Exception)
             {
                 return false;
+            }
+        }
+
+        /// <summary>True when records may share a read-only type-name list here (the switch on, the members found).</summary>
+        internal static bool CanShareTypeNames => Enabled && s_readOnlyNames != null && s_setTypeNames != null;
+
+        /// <summary>
+        /// A read-only type-name list for every record of one shape to share (what <see cref="TrySetTypeNames"/> takes);
+        /// null where this PowerShell cannot make one or the switch is off.
+        /// </summary>
+        internal static Collection<string> SharedTypeNames(IEnumerable<string> names)
+        {
+            if (!Enabled || s_readOnlyNames == null || s_setTypeNames == null) return null;
+            try
+            {
+                var list = s_readOnlyNames(names);
+                // Shared only if PowerShell will copy it before anything changes it.
+                return list != null && ((ICollection<string>)list).IsReadOnly ? list : null;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Gives a new object the shared list <paramref name="shared"/> as its type names; false when not done.</summary>
+        internal static bool TrySetTypeNames(PSObject obj, Collection<string> shared)
+        {
+            if (!Enabled || shared == null || s_setTypeNames == null) return false;
+            try
+            {
+                s_setTypeNames(obj, shared);
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>names => new ConsolidatedString(names, interned: true), PowerShell's read-only type-name list; or null.</summary>
+        private static Func<IEnumerable<string>, Collection<string>> BindReadOnlyNames()
+        {
+            try
+            {
+                const BindingFlags flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+                var type = typeof(PSObject).GetProperty("InternalTypeNames", flags)?.PropertyType;
+                if (type == null || !typeof(Collection<string>).IsAssignableFrom(type)) return null;
+                var constructor = type.GetConstructor(flags, null, new[] { typeof(IEnumerable<string>), typeof(bool) }, null);
+                if (constructor == null) return null;
+                var names = Expression.Parameter(typeof(IEnumerable<string>), "names");
+                var body = Expression.Convert(Expression.New(constructor, names, Expression.Constant(true)), typeof(Collection<string>));
+                return Expression.Lambda<Func<IEnumerable<string>, Collection<string>>>(body, names).Compile();
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>(obj, list) => obj.InternalTypeNames = (ConsolidatedString)list; or null.</summary>
+        private static Action<PSObject, Collection<string>> BindSetTypeNames()
+        {
+            try
+            {
+                const BindingFlags flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+                var property = typeof(PSObject).GetProperty("InternalTypeNames", flags);
+                var setter = property?.GetSetMethod(true);
+                if (setter == null || property.GetIndexParameters().Length != 0) return null;
+                var obj = Expression.Parameter(typeof(PSObject), "obj");
+                var list = Expression.Parameter(typeof(Collection<string>), "list");
+                var body = Expression.Call(obj, setter, Expression.Convert(list, property.PropertyType));
+                return Expression.Lambda<Action<PSObject, Collection<string>>>(body, obj, list).Compile();
+            }
+            catch (Exception)
+            {
+                return null;
             }
         }
 

@@ -26,7 +26,14 @@ namespace AncientPS.Projection
         private const int AncestorsSearched = 64;
 
         // One list of type names per stored shape; the code runs in every runspace at once.
-        private static readonly PerShapeMemo<string[]> s_typeNames = new PerShapeMemo<string[]>(32);
+        private static readonly PerShapeMemo<ShapeTypeNames> s_typeNames = new PerShapeMemo<ShapeTypeNames>(32);
+
+        /// <summary>A shape's type names, and the read-only list its records share where PowerShell allows (MemberTable).</summary>
+        private sealed class ShapeTypeNames
+        {
+            public string[] Names;
+            public System.Collections.ObjectModel.Collection<string> Shared;
+        }
 
         // Set while a property value is read, so that a record read from it can find its parents.
         [ThreadStatic] private static StoredRecordObject t_reading;
@@ -41,11 +48,11 @@ namespace AncientPS.Projection
             _stored = stored;
             _parent = parent;
             var typeNames = TypeNamesFor(stored);
-            if (typeNames != null)
+            if (typeNames != null && !MemberTable.TrySetTypeNames(this, typeNames.Shared))
             {
                 var names = TypeNames;
                 names.Clear();
-                foreach (var name in typeNames) names.Add(name);
+                foreach (var name in typeNames.Names) names.Add(name);
             }
             var storedNames = stored.Names;
             int count = storedNames.Count;
@@ -195,10 +202,15 @@ namespace AncientPS.Projection
         }
 
         /// <summary>The type names to give the object, or null where a new PSCustomObject's own are right.</summary>
-        private static string[] TypeNamesFor(StoredRecord stored)
+        private static ShapeTypeNames TypeNamesFor(StoredRecord stored)
         {
             var storedNames = stored.TypeNames;
-            if (s_typeNames.TryGet(storedNames, out var known)) return known;
+            if (s_typeNames.TryGet(storedNames, out var known))
+            {
+                // Made while the switch was off (tests): the shared list now.
+                if (known != null && known.Shared == null && MemberTable.CanShareTypeNames) known.Shared = MemberTable.SharedTypeNames(known.Names);
+                return known;
+            }
             string[] result;
             if (storedNames.Count == 2 && storedNames[0] == CustomObjectTypeName && storedNames[1] == "System.Object")
                 result = null;
@@ -216,8 +228,9 @@ namespace AncientPS.Projection
                     result[i] = name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name;
                 }
             }
-            s_typeNames.Add(storedNames, result);
-            return result;
+            var names = result == null ? null : new ShapeTypeNames { Names = result, Shared = MemberTable.SharedTypeNames(result) };
+            s_typeNames.Add(storedNames, names);
+            return names;
         }
 
         private static bool Contains(IReadOnlyList<string> names, string name)
