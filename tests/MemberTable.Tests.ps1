@@ -162,6 +162,21 @@ Describe 'Projected records, <Way>' -ForEach $Modes {
         }
     }
 
+    It 'read every property of narrow and wide records, in any order, whatever the case of the name' {
+        Use-MemberTable $On {
+            foreach ($width in 1, 5, 32, 33, 80) {
+                $wide = [ordered]@{}
+                foreach ($i in 1..$width) { $wide["P$i"] = "v$i" }
+                $original = [pscustomobject]$wide
+                Set-AncientObject -Heap $heap -Key "wide$width" -InputObject @($original, $original)
+                $stored = Get-AncientObject -Heap $heap -Key "wide$width" -NoEnumerate
+                foreach ($i in $width..1) { $stored[0]."p$i" | Should -Be $original."P$i" }
+                ($stored[1] | ConvertTo-Json -Compress) | Should -Be ($original | ConvertTo-Json -Compress)
+                [object]::ReferenceEquals($stored[0].PSObject.Properties["P$width"].Value, $stored[0]."P$width") | Should -BeTrue
+            }
+        }
+    }
+
     It 'keep a value read before a dismount and show $null for one read after it' {
         Use-MemberTable $On {
             $gone = Mount-AncientHeap -Anonymous

@@ -40,10 +40,9 @@ namespace AncientPS.Projection
 
         private readonly StoredRecord _stored;
         private readonly StoredRecordObject _parent;
-        // The stored properties' members, kept only for a record read eagerly (ReadEagerly); PowerShell's member table holds them.
-        private StoredNoteProperty[] _eager;
 
-        private StoredRecordObject(StoredRecord stored, StoredRecordObject parent)
+        /// <param name="kept">Where to put the stored properties' members (PowerShell's member table holds them), or null.</param>
+        private StoredRecordObject(StoredRecord stored, StoredRecordObject parent, StoredNoteProperty[] kept)
         {
             _stored = stored;
             _parent = parent;
@@ -58,8 +57,7 @@ namespace AncientPS.Projection
             int count = storedNames.Count;
             // A member table of its own, of the right size, as PowerShell 7 gives ConvertFrom-Json's objects (MemberTable).
             MemberTable.TryPresize(this, stored.HasToStringText ? count + 1 : count);
-            if (stored.IsUnpinned) _eager = new StoredNoteProperty[count];
-            StoredNoteProperty.AddTo(this, storedNames, _eager);
+            StoredNoteProperty.AddTo(this, storedNames, kept);
             // A .NET object stored with its text answers PowerShell's string conversions with it, as Import-Clixml's object
             // does: PowerShell takes an instance ToString method before making "@{...}" of the properties. A property bag
             // has no stored text and pays only this test.
@@ -102,13 +100,15 @@ namespace AncientPS.Projection
             {
                 if (a._stored.Equals(stored)) return a;
             }
-            var created = new StoredRecordObject(stored, parent);
-            if (stored.IsUnpinned) ReadEagerly(created);
+            if (!stored.IsUnpinned) return new StoredRecordObject(stored, parent, null);
+            var members = new StoredNoteProperty[stored.Names.Count];
+            var created = new StoredRecordObject(stored, parent, members);
+            ReadEagerly(members);
             return created;
         }
 
         // Records waiting to have their properties read, while an unpinned read is under way on this thread.
-        [ThreadStatic] private static Queue<StoredRecordObject> t_eager;
+        [ThreadStatic] private static Queue<StoredNoteProperty[]> t_eager;
 
         /// <summary>
         /// For a process that could not publish a pin (docs/concurrency.md, "Readers that cannot pin"): reads every
@@ -117,21 +117,20 @@ namespace AncientPS.Projection
         /// exception in a property getter as $null: a wrong value. Lists and dictionaries stay lazy (they report the
         /// error themselves). Records met on the way are queued, not recursed into, so depth costs no stack.
         /// </summary>
-        private static void ReadEagerly(StoredRecordObject record)
+        private static void ReadEagerly(StoredNoteProperty[] members)
         {
             if (t_eager != null)
             {
-                t_eager.Enqueue(record);
+                t_eager.Enqueue(members);
                 return;
             }
-            var queue = t_eager = new Queue<StoredRecordObject>();
+            var queue = t_eager = new Queue<StoredNoteProperty[]>();
             try
             {
-                queue.Enqueue(record);
+                queue.Enqueue(members);
                 while (queue.Count > 0)
                 {
-                    var next = queue.Dequeue();
-                    foreach (var member in next._eager) member.Read();
+                    foreach (var member in queue.Dequeue()) member.Read();
                 }
             }
             finally
