@@ -41,7 +41,7 @@ namespace AncientPS.Projection
         private readonly StoredRecord _stored;
         private readonly StoredRecordObject _parent;
 
-        /// <param name="kept">Where to put the stored properties' members (PowerShell's member table holds them), or null.</param>
+        // kept: where to put the stored properties' members too (PowerShell's member table holds them), or null.
         private StoredRecordObject(StoredRecord stored, StoredRecordObject parent, StoredNoteProperty[] kept)
         {
             _stored = stored;
