@@ -574,7 +574,7 @@ namespace AncientPS.Engine.Encoding
             return offset;
         }
 
-        /// <param name="spare">The array <paramref name="values"/> is, when the writer reuses it once the record is written; null otherwise.</param>
+        // spare: the array values is, when the writer reuses it once the record is written; null otherwise.
         private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
             string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null)
         {

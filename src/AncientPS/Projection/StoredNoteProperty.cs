@@ -15,16 +15,18 @@ namespace AncientPS.Projection
         // copy is the member itself, so a record costs one member object per property.
         [ThreadStatic] private static bool t_adding;
 
-        private readonly StoredRecordObject _owner;
-        private readonly int _index;
-        private object _value;
-        private bool _read;
+        // The value before the first read. One field for the value and its state, and the property's index found from its
+        // name at that read: a member is 64 bytes (PSNoteProperty's 48 and two references), five a record.
+        private static readonly object s_unread = new object();
 
-        internal StoredNoteProperty(string name, StoredRecordObject owner, int index)
+        private readonly StoredRecordObject _owner;
+        private object _value;
+
+        internal StoredNoteProperty(string name, StoredRecordObject owner)
             : base(name, null)
         {
             _owner = owner;
-            _index = index;
+            _value = s_unread;
         }
 
         internal StoredRecordObject Owner => _owner;
@@ -42,11 +44,28 @@ namespace AncientPS.Projection
 
         internal object Read()
         {
-            if (_read) return _value;
-            var value = _owner.Read(_index);
-            _value = value;
-            _read = true;
-            return value;
+            var value = System.Threading.Volatile.Read(ref _value);
+            if (!ReferenceEquals(value, s_unread)) return value;
+            value = _owner.Read(IndexInRecord());
+            // Two runspaces reading at once keep the first value read, so both see one object.
+            var kept = System.Threading.Interlocked.CompareExchange(ref _value, value, s_unread);
+            return ReferenceEquals(kept, s_unread) ? value : kept;
+        }
+
+        /// <summary>The stored property this member shows: its name is the stored name string itself.</summary>
+        private int IndexInRecord()
+        {
+            var stored = _owner.Stored;
+            var names = stored.Names;
+            string name = Name;
+            int count = names.Count;
+            if (count <= 32)
+            {
+                for (int i = 0; i < count; i++) if (ReferenceEquals(names[i], name)) return i;
+            }
+            int index = stored.IndexOf(name);
+            if (index < 0) throw new InvalidOperationException("A stored note property's name is not in its record's shape.");
+            return index;
         }
 
         public override bool IsSettable => false;
@@ -68,13 +87,19 @@ namespace AncientPS.Projection
 
         public override PSMemberInfo Copy() => t_adding ? (PSMemberInfo)this : new PSNoteProperty(Name, Value);
 
-        internal static void AddTo(PSObject owner, StoredNoteProperty[] members)
+        /// <summary>Adds one member per stored name to a new record, in stored order; each also goes into <paramref name="kept"/> when given.</summary>
+        internal static void AddTo(StoredRecordObject owner, System.Collections.Generic.IReadOnlyList<string> names, StoredNoteProperty[] kept)
         {
             var properties = owner.Properties;
             t_adding = true;
             try
             {
-                foreach (var member in members) properties.Add(member, true);
+                for (int i = 0; i < names.Count; i++)
+                {
+                    var member = new StoredNoteProperty(names[i], owner);
+                    if (kept != null) kept[i] = member;
+                    properties.Add(member, true);
+                }
             }
             finally { t_adding = false; }
         }

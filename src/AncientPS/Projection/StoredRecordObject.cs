@@ -26,30 +26,38 @@ namespace AncientPS.Projection
         private const int AncestorsSearched = 64;
 
         // One list of type names per stored shape; the code runs in every runspace at once.
-        private static readonly PerShapeMemo<string[]> s_typeNames = new PerShapeMemo<string[]>(32);
+        private static readonly PerShapeMemo<ShapeTypeNames> s_typeNames = new PerShapeMemo<ShapeTypeNames>(32);
+
+        /// <summary>A shape's type names, and the read-only list its records share where PowerShell allows (MemberTable).</summary>
+        private sealed class ShapeTypeNames
+        {
+            public string[] Names;
+            public System.Collections.ObjectModel.Collection<string> Shared;
+        }
 
         // Set while a property value is read, so that a record read from it can find its parents.
         [ThreadStatic] private static StoredRecordObject t_reading;
 
         private readonly StoredRecord _stored;
         private readonly StoredRecordObject _parent;
-        private readonly StoredNoteProperty[] _members;
 
-        private StoredRecordObject(StoredRecord stored, StoredRecordObject parent)
+        // kept: where to put the stored properties' members too (PowerShell's member table holds them), or null.
+        private StoredRecordObject(StoredRecord stored, StoredRecordObject parent, StoredNoteProperty[] kept)
         {
             _stored = stored;
             _parent = parent;
             var typeNames = TypeNamesFor(stored);
-            if (typeNames != null)
+            if (typeNames != null && !MemberTable.TrySetTypeNames(this, typeNames.Shared))
             {
                 var names = TypeNames;
                 names.Clear();
-                foreach (var name in typeNames) names.Add(name);
+                foreach (var name in typeNames.Names) names.Add(name);
             }
             var storedNames = stored.Names;
-            _members = new StoredNoteProperty[storedNames.Count];
-            for (int i = 0; i < _members.Length; i++) _members[i] = new StoredNoteProperty(storedNames[i], this, i);
-            StoredNoteProperty.AddTo(this, _members);
+            int count = storedNames.Count;
+            // A member table of its own, of the right size, as PowerShell 7 gives ConvertFrom-Json's objects (MemberTable).
+            MemberTable.TryPresize(this, stored.HasToStringText ? count + 1 : count);
+            StoredNoteProperty.AddTo(this, storedNames, kept);
             // A .NET object stored with its text answers PowerShell's string conversions with it, as Import-Clixml's object
             // does: PowerShell takes an instance ToString method before making "@{...}" of the properties. A property bag
             // has no stored text and pays only this test.
@@ -98,13 +106,15 @@ namespace AncientPS.Projection
             {
                 if (a._stored.Equals(stored)) return a;
             }
-            var created = new StoredRecordObject(stored, parent);
-            if (stored.IsUnpinned) ReadEagerly(created);
+            if (!stored.IsUnpinned) return new StoredRecordObject(stored, parent, null);
+            var members = new StoredNoteProperty[stored.Names.Count];
+            var created = new StoredRecordObject(stored, parent, members);
+            ReadEagerly(members);
             return created;
         }
 
         // Records waiting to have their properties read, while an unpinned read is under way on this thread.
-        [ThreadStatic] private static Queue<StoredRecordObject> t_eager;
+        [ThreadStatic] private static Queue<StoredNoteProperty[]> t_eager;
 
         /// <summary>
         /// For a process that could not publish a pin (docs/concurrency.md, "Readers that cannot pin"): reads every
@@ -113,21 +123,20 @@ namespace AncientPS.Projection
         /// exception in a property getter as $null: a wrong value. Lists and dictionaries stay lazy (they report the
         /// error themselves). Records met on the way are queued, not recursed into, so depth costs no stack.
         /// </summary>
-        private static void ReadEagerly(StoredRecordObject record)
+        private static void ReadEagerly(StoredNoteProperty[] members)
         {
             if (t_eager != null)
             {
-                t_eager.Enqueue(record);
+                t_eager.Enqueue(members);
                 return;
             }
-            var queue = t_eager = new Queue<StoredRecordObject>();
+            var queue = t_eager = new Queue<StoredNoteProperty[]>();
             try
             {
-                queue.Enqueue(record);
+                queue.Enqueue(members);
                 while (queue.Count > 0)
                 {
-                    var next = queue.Dequeue();
-                    foreach (var member in next._members) member.Read();
+                    foreach (var member in queue.Dequeue()) member.Read();
                 }
             }
             finally
@@ -185,7 +194,8 @@ namespace AncientPS.Projection
         {
             // The instance members directly where PropertyBagReader may read them; PSObject.Properties (about 1.3 KB and
             // several microseconds an object) otherwise.
-            var quick = PropertyBagReader.HasOnlyStoredProperties(this, _members.Length);
+            int stored = _stored.Names.Count;
+            var quick = PropertyBagReader.HasOnlyStoredProperties(this, stored);
             if (quick.HasValue) return quick.Value;
             int count = 0;
             foreach (var property in Properties)
@@ -193,14 +203,19 @@ namespace AncientPS.Projection
                 if (!(property is StoredNoteProperty note) || !ReferenceEquals(note.Owner, this)) return false;
                 count++;
             }
-            return count == _members.Length;
+            return count == stored;
         }
 
         /// <summary>The type names to give the object, or null where a new PSCustomObject's own are right.</summary>
-        private static string[] TypeNamesFor(StoredRecord stored)
+        private static ShapeTypeNames TypeNamesFor(StoredRecord stored)
         {
             var storedNames = stored.TypeNames;
-            if (s_typeNames.TryGet(storedNames, out var known)) return known;
+            if (s_typeNames.TryGet(storedNames, out var known))
+            {
+                // Made while the switch was off (tests): the shared list now.
+                if (known != null && known.Shared == null && MemberTable.CanShareTypeNames) known.Shared = MemberTable.SharedTypeNames(known.Names);
+                return known;
+            }
             string[] result;
             if (storedNames.Count == 2 && storedNames[0] == CustomObjectTypeName && storedNames[1] == "System.Object")
                 result = null;
@@ -218,8 +233,9 @@ namespace AncientPS.Projection
                     result[i] = name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name;
                 }
             }
-            s_typeNames.Add(storedNames, result);
-            return result;
+            var names = result == null ? null : new ShapeTypeNames { Names = result, Shared = MemberTable.SharedTypeNames(result) };
+            s_typeNames.Add(storedNames, names);
+            return names;
         }
 
         private static bool Contains(IReadOnlyList<string> names, string name)

@@ -124,7 +124,7 @@ $md = [Text.StringBuilder]::new()
 $null = $md.AppendLine('| Measure | Against | Ours | Theirs | Ratio | Goal | Result | Note |')
 $null = $md.AppendLine('|---|---|---|---|---|---|---|---|')
 foreach ($row in $results.Goals) {
-    $cells = @($row.Measure, $row.Against, (Format-Side $row 'ours'), (Format-Side $row 'theirs'), $row.RatioText, $row.Goal, "**$($row.Result)**", $row.Note)
+    $cells = @($row.Measure, $row.Against, (Format-Side $row 'ours'), (Format-Side $row 'theirs'), $row.RatioText, $row.Goal, $(if ($row.Result -in 'PASS', 'MISS') { "**$($row.Result)**" } else { $row.Result }), $row.Note)
     $null = $md.AppendLine('| ' + (($cells | ForEach-Object { "$_" -replace '\|', '\|' }) -join ' | ') + ' |')
 }
 $null = $md.AppendLine()
