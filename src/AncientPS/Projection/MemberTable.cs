@@ -67,7 +67,7 @@ namespace AncientPS.Projection
         /// </summary>
         internal static Collection<string> SharedTypeNames(IEnumerable<string> names)
         {
-            if (!Enabled || s_readOnlyNames == null || s_setTypeNames == null) return null;
+            if (!CanShareTypeNames) return null;
             try
             {
                 var list = s_readOnlyNames(names);
