@@ -252,6 +252,42 @@ Describe 'The read-only projection' {
                 $stored.Count | Should -Be $original.Count
             }
         }
+    Context 'member enumeration over dictionaries ($list.key)' {
+        BeforeAll {
+            $script:Enumeration = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.MemberEnumeration', $true)
+            $script:EnumerationOn = $script:Enumeration.GetProperty('Enabled', [Reflection.BindingFlags]'NonPublic,Static')
+        }
+
+        It 'skips the dictionaries without the key, as it skips such hashtables, in every kind of list' {
+            $original = @(@{ a = 1 }, @{ a = 2; b = 3 }, [ordered]@{ b = $null }, 'text', @{ b = 4 })
+            Set-AncientObject -Heap $heap -Key listOfHashtables -InputObject $original
+            $stored = Get-AncientObject -Heap $heap -Key listOfHashtables -NoEnumerate
+            $parent = [pscustomobject]@{ Items = $original }
+            Set-AncientObject -Heap $heap -Key parentOfHashtables -InputObject $parent
+            $fromParent = (Get-AncientObject -Heap $heap -Key parentOfHashtables).Items
+            foreach ($name in 'a', 'b', 'nothing', 'Count', 'Length') {
+                $expected = ConvertTo-Json -InputObject $original.$name -Compress
+                ConvertTo-Json -InputObject $stored.$name -Compress | Should -BeExactly $expected -Because "`$list.$name"
+                ConvertTo-Json -InputObject $fromParent.$name -Compress | Should -BeExactly $expected -Because "`$parent.Items.$name"
+                ConvertTo-Json -InputObject @($stored[0], $stored[1]).$name -Compress | Should -BeExactly (ConvertTo-Json -InputObject @($original[0], $original[1]).$name -Compress) -Because "an array of stored dictionaries, .$name"
+            }
+            $stored[0].nothing | Should -BeNullOrEmpty
+            @($stored[0].nothing).Count | Should -Be @($original[0].nothing).Count -Because 'a direct read of a missing key gives $null, not nothing'
+        }
+
+        It 'still reads the keys that are there when the enumeration''s binder is not recognised (the fallback: one $null per dictionary without the key)' {
+            $script:EnumerationOn.SetValue($null, $false)
+            try {
+                Set-AncientObject -Heap $heap -Key fallbackHashtables -InputObject @(@{ fallbackA = 1 }, @{ fallbackB = 2 })
+                $stored = Get-AncientObject -Heap $heap -Key fallbackHashtables -NoEnumerate
+                # Names of their own: a binding made with the switch on would be reused.
+                ConvertTo-Json -InputObject $stored.fallbackB -Compress | Should -BeExactly '[null,2]'
+                ConvertTo-Json -InputObject $stored.fallbackA -Compress | Should -BeExactly '[1,null]'
+            }
+            finally { $script:EnumerationOn.SetValue($null, $true) }
+        }
+    }
+
     Context 'everyday cmdlets' {
         It 'Select-Object' {
             ($rows | Select-Object -Property Id, Name -First 2 | ConvertTo-Json -Compress) |

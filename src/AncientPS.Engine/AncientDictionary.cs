@@ -89,6 +89,14 @@ namespace AncientPS.Engine
         System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter)
             => new DictionaryMetaObject(parameter, this);
 
+        /// <summary>
+        /// What a dynamic member read (<c>dictionary.Name</c>) gives, for a given binder, when the name is not a key and
+        /// the language's own rule gives null: null (the default) keeps the language's null. Process-wide, asked once per
+        /// binding. The PowerShell module answers its "no output" value for member enumeration's read of each element, so
+        /// that <c>$listOfDictionaries.Name</c> skips the dictionaries without that key, as it skips such hashtables.
+        /// </summary>
+        public static Func<System.Dynamic.GetMemberBinder, object> AbsentMemberValue { get; set; }
+
         /// <summary>The value under <paramref name="key"/>, or null when there is none. Setting throws: stored values are read-only.</summary>
         public object this[object key]
         {

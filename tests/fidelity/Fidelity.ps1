@@ -43,6 +43,15 @@ function New-FidelityShapes {
     Add-Shape 'scalar edges' ([pscustomobject]@{ Emoji = 'a😀b'; Nan = [double]::NaN; Big = [bigint]::Parse('123456789012345678901234567890'); Utc = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Utc); Local = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Local); Dec = [decimal]'1.10'; Char = [char]'q'; Guid = [guid]'01234567-89ab-cdef-0123-456789abcdef'; Null = $null; Empty = ''; Neg = -0.0; Enum = [System.DayOfWeek]::Friday })
     Add-Shape 'typed record' ([pscustomobject]@{ PSTypeName = 'Fidelity.Server'; Name = 'web'; Port = 8080 })
     Add-Shape 'empty list' @()
+    Add-Shape 'array of hashtables' @(@{ a = 1 }, @{ a = 2; b = 3 })
+    Add-Shape 'nested hashtable' @{ top = @{ inner = @(1, 2, @{ deep = 3 }) }; none = $null }
+    Add-Shape 'scalar types' ([pscustomobject]@{ Offset = [datetimeoffset]::new(2024, 1, 2, 3, 4, 5, [timespan]::FromHours(2)); Span = [timespan]::FromMinutes(90); Uri = [uri]'https://example.org/a?b=1'; Version = [version]'1.2.3.4'; Bytes = [byte[]](1, 2, 3); Ints = [int[]](4, 5); Long = [long]::MaxValue; ULong = [ulong]::MaxValue; Flags = [System.IO.FileAttributes]'ReadOnly, Hidden'; SByte = [sbyte]-5; Single = [single]1.5 })
+    $typed = @([pscustomobject]@{ PSTypeName = 'Fidelity.Row'; A = 1; B = 'x' }, [pscustomobject]@{ PSTypeName = 'Fidelity.Row'; A = 2; B = 'y' })
+    Add-Shape 'Import-Clixml rows' (Get-SerializedCopy $typed 2)
+    Add-Shape 'empty record' ([pscustomobject]@{})
+    # 42 appears in no other shape: piping a small integer to Get-Member marks its box, which PowerShell and the module
+    # share between equal small integers, and a later Clixml of another shape's equal integer would show the mark.
+    Add-Shape 'mixed list' @(42, [pscustomobject]@{ a = 1 }, @(2, 3), $null, @{ k = 'v' }, 'str')
     Add-Shape 'list of scalars' @(3, 'two', 1.5, $true, $null, 'z')
     # Import-Clixml gives back an [xml] document and a script block's text: those are the references.
     $xml = [xml]'<servers><server name="web01" up="true"><ip>10.0.0.1</ip></server><server name="web02" up="false"/></servers>'

@@ -32,12 +32,16 @@ namespace AncientPS.Engine.Views
         {
             // The key first, as PowerShell does for a dictionary; when there is no such key, the language's own rule.
             var fallback = binder.FallbackGetMember(this);
+            Expression missing = Expression.Convert(fallback.Expression, typeof(object));
+            // The host may read a name that is neither a key nor a member as something other than null (AncientDictionary.AbsentMemberValue).
+            var absent = AncientDictionary.AbsentMemberValue?.Invoke(binder);
+            if (absent != null) missing = Expression.Coalesce(missing, Expression.Constant(absent, typeof(object)));
             var value = Expression.Variable(typeof(object), "value");
             var body = Expression.Block(new[] { value },
                 Expression.Condition(
                     Expression.Call(Dictionary, s_tryGetValue, Expression.Constant(binder.Name, typeof(object)), value),
                     Expression.Convert(value, binder.ReturnType),
-                    Expression.Convert(fallback.Expression, binder.ReturnType)));
+                    Expression.Convert(missing, binder.ReturnType)));
             return new DynamicMetaObject(body, IsDictionary.Merge(fallback.Restrictions));
         }
 

@@ -13,6 +13,8 @@ namespace AncientPS.Projection
 
         private PowerShellProjection() { }
 
+        static PowerShellProjection() => MemberEnumeration.Install();
+
         public override object ProjectRecord(StoredRecord record)
         {
             if (StoredXmlDocument.IsDocument(record)) return (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
