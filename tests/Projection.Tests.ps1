@@ -242,6 +242,81 @@ Describe 'The read-only projection' {
     }
 
 
+        It 'are a Hashtable where the original was one, and not where it was an [ordered] or a Dictionary, however they are reached' {
+            $generic = [System.Collections.Generic.Dictionary[string, int]]::new(); $generic['a'] = 1
+            foreach ($original in @{ a = 1 }, [ordered]@{ a = 1 }, $generic) {
+                Set-AncientObject -Heap $heap -Key kind -InputObject $original
+                Set-AncientObject -Heap $heap -Key kindParent -InputObject ([pscustomobject]@{ D = $original })
+                Set-AncientObject -Heap $heap -Key kindList -InputObject @(1, $original)
+                $reads = @((Get-AncientObject -Heap $heap -Key kind -NoEnumerate), (Get-AncientObject -Heap $heap -Key kindParent).D, (Get-AncientObject -Heap $heap -Key kindList -NoEnumerate)[1])
+                foreach ($stored in $reads) {
+                    $stored -is [hashtable] | Should -Be ($original -is [hashtable]) -Because $original.GetType().Name
+                    $stored -is [System.Collections.IDictionary] | Should -BeTrue
+                    Test-AncientObject $stored | Should -BeTrue
+                }
+            }
+        }
+
+        It 'list a stored hashtable''s keys where PowerShell lists a hashtable''s: Select-Object *, ConvertTo-Html, and member enumeration' {
+            $original = @{ web01 = 'up'; web02 = 'down' }
+            Set-AncientObject -Heap $heap -Key servers -InputObject $original
+            $stored = Get-AncientObject -Heap $heap -Key servers -NoEnumerate
+            $stored | Select-Object * | ConvertTo-Json -Compress | Should -BeExactly ($original | Select-Object * | ConvertTo-Json -Compress)
+            ($stored | ConvertTo-Html -Fragment) -join "`n" | Should -BeExactly (($original | ConvertTo-Html -Fragment) -join "`n")
+            ConvertTo-Json -InputObject @($stored, @{ web01 = 'x' }).web02 -Compress | Should -BeExactly (ConvertTo-Json -InputObject @($original, @{ web01 = 'x' }).web02 -Compress)
+        }
+
+        It 'pass a stored hashtable to a [hashtable] parameter as itself, add with +, and Clone() into a hashtable that can be changed' {
+            $original = @{ Name = 'prod'; Port = 443 }
+            Set-AncientObject -Heap $heap -Key plain -InputObject $original
+            $stored = Get-AncientObject -Heap $heap -Key plain -NoEnumerate
+            function Read-Config([hashtable] $Config) { "$($Config.Name):$($Config['port'])"; Test-AncientObject $Config }
+            Read-Config $stored | Should -Be (Read-Config $original)[0], $true
+            $sum = $stored + @{ Extra = 1 }
+            $sum | Should -BeOfType [hashtable]
+            @($sum.Keys | Sort-Object) | Should -Be @(($original + @{ Extra = 1 }).Keys | Sort-Object)
+            $copy = $stored.Clone()
+            $copy.PORT = 8443
+            $copy.Port | Should -Be 8443 -Because 'the copy compares keys ignoring case, as the @{} it was stored from'
+            $copy.Count | Should -Be 2
+            Test-AncientObject $copy | Should -BeFalse
+            $stored.Port | Should -Be 443
+        }
+
+        It 'refuse every change of a stored hashtable with the read-only error, and keep what is stored' {
+            Set-AncientObject -Heap $heap -Key guarded -InputObject @{ a = 1 }
+            $stored = Get-AncientObject -Heap $heap -Key guarded -NoEnumerate
+            { $stored['b'] = 2 } | Should -Throw '*read-only*Materialize*'
+            { $stored.b = 2 } | Should -Throw '*read-only*Materialize*'
+            { $stored.Add('b', 2) } | Should -Throw '*read-only*Materialize*'
+            { $stored.Remove('a') } | Should -Throw '*read-only*Materialize*'
+            { $stored.Clear() } | Should -Throw '*read-only*Materialize*'
+            (Get-AncientObject -Heap $heap -Key guarded -NoEnumerate) | ConvertTo-Json -Compress | Should -BeExactly '{"a":1}'
+        }
+
+        It 'store a stored hashtable again as a hashtable, and give the dismount error on any read after a dismount' {
+            $file = Join-Path $TestDrive 'hashtable-dismount.heap'
+            $own = Mount-AncientHeap -Path $file
+            $big = @{ a = 1; nested = @{ b = 2 } }
+            foreach ($i in 1..2000) { $big["key$i"] = "value number $i" }
+            Set-AncientObject -Heap $own -Key h -InputObject $big
+            $stored = Get-AncientObject -Heap $own -Key h -NoEnumerate
+            Set-AncientObject -Heap $own -Key again -InputObject $stored
+            $again = Get-AncientObject -Heap $own -Key again -NoEnumerate
+            $again -is [hashtable] | Should -BeTrue
+            $again.Count | Should -Be $big.Count
+            $again['KEY1999'] | Should -Be 'value number 1999' -Because 'keys still compare ignoring case'
+            $again.nested.b | Should -Be 2
+            Dismount-AncientHeap -Heap $own
+            foreach ($read in { $stored.a }, { $stored['a'] }, { $stored.Count }, { $stored.ContainsKey('a') }, { foreach ($e in $stored.GetEnumerator()) { } }, { $stored | ConvertTo-Json }) {
+                # A method call's error wraps the heap's (MethodInvocationException), as for any .NET method.
+                $caught = $null
+                try { & $read } catch { $caught = $_.Exception }
+                while ($caught -and $caught -isnot [AncientPS.Engine.AncientHeapDismountedException]) { $caught = $caught.InnerException }
+                $caught | Should -BeOfType ([AncientPS.Engine.AncientHeapDismountedException]) -Because "$read"
+            }
+        }
+
         It 'do not list their keys among PSObject.Properties, and still read a key before a property of the same name, as the original does' {
             foreach ($original in @{ a = 1; Count = 'key' }, [ordered]@{ a = 1; Count = 'key' }) {
                 Set-AncientObject -Heap $heap -Key keysAsProperties -InputObject $original

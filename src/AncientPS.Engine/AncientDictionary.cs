@@ -90,6 +90,24 @@ namespace AncientPS.Engine
             => new DictionaryMetaObject(parameter, this);
 
         /// <summary>
+        /// The dynamic binding of an object that stands for this view (a host's wrapper, such as the PowerShell module's
+        /// stored hashtable): member reads and single-key indexes on <paramref name="parameter"/>, which holds
+        /// <paramref name="host"/>, read this view as they would on the view itself; everything else goes to the language.
+        /// <paramref name="viewOf"/> makes, from <paramref name="parameter"/> converted to the host's type, the
+        /// expression that reads the view. The binding holds for objects of the host's exact type.
+        /// </summary>
+        public System.Dynamic.DynamicMetaObject GetMetaObjectFor(System.Linq.Expressions.Expression parameter, object host,
+            Func<System.Linq.Expressions.Expression, System.Linq.Expressions.Expression> viewOf)
+        {
+            if (parameter == null) throw new ArgumentNullException(nameof(parameter));
+            if (host == null) throw new ArgumentNullException(nameof(host));
+            if (viewOf == null) throw new ArgumentNullException(nameof(viewOf));
+            var view = viewOf(System.Linq.Expressions.Expression.Convert(parameter, host.GetType()));
+            if (view.Type != typeof(AncientDictionary)) throw new ArgumentException("The expression must read an AncientDictionary.", nameof(viewOf));
+            return new DictionaryMetaObject(parameter, host, view);
+        }
+
+        /// <summary>
         /// What a dynamic member read (<c>dictionary.Name</c>) gives, for a given binder, when the name is not a key and
         /// the language's own rule gives null: null (the default) keeps the language's null. Process-wide, asked once per
         /// binding. The PowerShell module answers its "no output" value for member enumeration's read of each element, so

@@ -19,14 +19,26 @@ namespace AncientPS.Engine.Views
         private static readonly MethodInfo s_getByIndex = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.GetByIndex), BindingFlags.Instance | BindingFlags.NonPublic);
         private static readonly MethodInfo s_tryGetValue = typeof(AncientDictionary).GetMethod(nameof(AncientDictionary.TryGetValue), new[] { typeof(object), typeof(object).MakeByRefType() });
 
+        // The view's expression: the bound object itself, or the view a host's object stands for.
+        private readonly Expression _view;
+
         public DictionaryMetaObject(Expression expression, AncientDictionary value)
             : base(expression, BindingRestrictions.Empty, value)
         {
+            _view = Expression.Convert(expression, typeof(AncientDictionary));
         }
 
-        private BindingRestrictions IsDictionary => BindingRestrictions.GetTypeRestriction(Expression, typeof(AncientDictionary));
+        /// <summary>For a host's object (<paramref name="host"/>) that stands for a view: <paramref name="view"/> reads the view from it.</summary>
+        public DictionaryMetaObject(Expression expression, object host, Expression view)
+            : base(expression, BindingRestrictions.Empty, host)
+        {
+            _view = view;
+        }
 
-        private Expression Dictionary => Expression.Convert(Expression, typeof(AncientDictionary));
+        // The bound object's exact type: this view's class, or the host's.
+        private BindingRestrictions IsDictionary => BindingRestrictions.GetTypeRestriction(Expression, Value.GetType());
+
+        private Expression Dictionary => _view;
 
         public override DynamicMetaObject BindGetMember(GetMemberBinder binder)
         {

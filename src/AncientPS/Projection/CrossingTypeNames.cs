@@ -22,7 +22,7 @@ namespace AncientPS.Projection
 
         internal static void Give(AncientDictionary dictionary)
         {
-            if (!Enabled || AncientValue.Describe(dictionary).TypeName != OrderedName) return;
+            if (!Enabled || dictionary.ToString() != OrderedName) return; // ToString: the stored type name, without a description's allocation
             var names = PSObject.AsPSObject(dictionary).TypeNames;
             if (names.Count == 2 && names[0] == OrderedName) return;
             names.Clear();

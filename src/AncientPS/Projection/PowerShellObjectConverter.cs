@@ -24,11 +24,15 @@ namespace AncientPS.Projection
 
         /// <summary>
         /// The one place that recognises a value Get-AncientObject handed out, to store the stored node again: a stored
-        /// record nobody has changed. Lists and dictionaries read from a heap are engine views, which the engine knows.
+        /// record nobody has changed, or a stored hashtable (its view). Other lists and dictionaries read from a heap are
+        /// engine views, which the engine knows.
         /// </summary>
         private static bool TryGetStored(object value, out object stored)
         {
-            stored = value is StoredRecordObject record && record.IsUnchanged() ? record.Stored.Open() : null;
+            stored = value is StoredRecordObject record && record.IsUnchanged() ? record.Stored.Open()
+                : value is StoredHashtable hashtable ? hashtable.View
+                : value is PSObject wrapper && wrapper.BaseObject is StoredHashtable wrapped ? wrapped.View
+                : null;
             return stored != null;
         }
 

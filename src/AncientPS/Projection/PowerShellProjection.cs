@@ -44,7 +44,7 @@ namespace AncientPS.Projection
         {
             AncientValue.SetProjectionParent(dictionary, StoredRecordObject.CurrentReader);
             CrossingTypeNames.Give(dictionary);
-            return dictionary;
+            return StoredHashtable.For(dictionary);
         }
 
         public override object BeginElement(object parent) => StoredRecordObject.EnterReading(parent as StoredRecordObject);

@@ -13,7 +13,7 @@ namespace AncientPS.Projection
     /// Shows a stored dictionary to PowerShell as the dictionary it was stored from: its type names (so Clixml, Get-Member
     /// and formatting name System.Collections.Hashtable, not the engine's view class) and that type's properties (Count,
     /// Keys, Values...), and not its keys, as PowerShell adapts a hashtable. PowerShell
-    /// still lists the view's own public members after them. Registered for AncientDictionary in AncientPS.Types.ps1xml;
+    /// still lists the view's own public members after them. Registered for AncientDictionary and StoredHashtable in AncientPS.Types.ps1xml;
     /// not for lists, since PowerShell resolves method calls on an adapted collection against its elements. Its
     /// <see cref="StandInFor"/> names a stored list's or dictionary's original type for note properties.
     /// </summary>
@@ -53,6 +53,7 @@ namespace AncientPS.Projection
         {
             object view = Unwrap(adaptedProperty.BaseObject);
             var dictionary = (IDictionary)view;
+            // SyncRoot: the object PowerShell was given (a stored hashtable's own), as a Hashtable's is itself.
             switch (adaptedProperty.Name)
             {
                 case "Count": return dictionary.Count;
@@ -96,6 +97,7 @@ namespace AncientPS.Projection
         /// </summary>
         internal static object StandInFor(object value)
         {
+            value = StoredHashtable.ViewOf(value);
             string name = value is AncientList list ? AncientValue.Describe(list).TypeName : value is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : null;
             if (name == null) return value;
             var standIn = s_standIns.GetOrAdd(name, n =>
@@ -116,7 +118,7 @@ namespace AncientPS.Projection
 
         private static Original OriginalOf(object baseObject)
         {
-            object view = Unwrap(baseObject);
+            object view = StoredHashtable.ViewOf(Unwrap(baseObject));
             string stored = view is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : view.GetType().FullName;
             return s_originals.GetOrAdd(stored, Describe);
         }

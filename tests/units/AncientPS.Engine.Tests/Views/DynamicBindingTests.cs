@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Dynamic;
+using System.Linq.Expressions;
 using AncientPS.Engine.Tests.Storage;
 using Xunit;
 
@@ -39,6 +42,40 @@ namespace AncientPS.Engine.Tests.Views
             heap.Dispose();
             Assert.ThrowsAny<ObjectDisposedException>(() => (object)rows[0]);
             Assert.ThrowsAny<ObjectDisposedException>(() => (object)rows.Count);
+        }
+
+        /// <summary>A host's object that stands for a dictionary view (as the PowerShell module's stored hashtable does).</summary>
+        private sealed class Host : IDynamicMetaObjectProvider
+        {
+            public readonly AncientDictionary View;
+            public Host(AncientDictionary view) { View = view; }
+            public DynamicMetaObject GetMetaObject(Expression parameter)
+                => View.GetMetaObjectFor(parameter, this, host => Expression.Field(host, nameof(View)));
+            public string Name => "the host's own member";
+        }
+
+        [Fact]
+        public void A_host_object_standing_for_a_dictionary_reads_its_keys_through_dynamic_binding_and_reports_a_dispose()
+        {
+            var heap = MappedHeap.Open(_dir.File("host.heap"));
+            heap.Set("a", new Dictionary<string, object> { ["port"] = 443, ["Name"] = "key wins" });
+            heap.Set("b", new Dictionary<string, object> { ["port"] = 80 });
+            dynamic a = new Host((AncientDictionary)heap.Get("a"));
+            dynamic b = new Host((AncientDictionary)heap.Get("b"));
+            for (int round = 0; round < 2; round++)   // the second round runs the rules bound in the first
+            {
+                foreach (var (host, port) in new[] { (a, 443), (b, 80) })
+                {
+                    Assert.Equal(port, (int)host.port);
+                    Assert.Equal(port, (int)host["port"]);
+                }
+                Assert.Equal("key wins", (string)a.Name);
+                Assert.Equal("the host's own member", (string)b.Name);   // not a key: the language's rule, on the host
+            }
+            Assert.Throws<ArgumentException>(() => ((AncientDictionary)heap.Get("a")).GetMetaObjectFor(Expression.Parameter(typeof(object)), new object(), e => e));
+            heap.Dispose();
+            Assert.ThrowsAny<ObjectDisposedException>(() => (object)a.port);
+            Assert.ThrowsAny<ObjectDisposedException>(() => (object)a["port"]);
         }
     }
 }
