@@ -244,7 +244,8 @@ Describe 'The read-only projection' {
 
         It 'are a Hashtable where the original was one, and not where it was an [ordered] or a Dictionary, however they are reached' {
             $generic = [System.Collections.Generic.Dictionary[string, int]]::new(); $generic['a'] = 1
-            foreach ($original in @{ a = 1 }, [ordered]@{ a = 1 }, $generic) {
+            $fromJson = '{"a":1}' | ConvertFrom-Json -AsHashtable   # PowerShell 7.3: an OrderedHashtable, which is a Hashtable
+            foreach ($original in @{ a = 1 }, [ordered]@{ a = 1 }, $generic, $fromJson) {
                 Set-AncientObject -Heap $heap -Key kind -InputObject $original
                 Set-AncientObject -Heap $heap -Key kindParent -InputObject ([pscustomobject]@{ D = $original })
                 Set-AncientObject -Heap $heap -Key kindList -InputObject @(1, $original)

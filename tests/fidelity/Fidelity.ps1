@@ -39,6 +39,10 @@ function New-FidelityShapes {
     Add-Shape 'generic dictionary' $dict
     Add-Shape 'jagged array' @(@(1, 2), @(3, @(4, 5)), @())
     Add-Shape 'json document' ('{"name":"svc","ports":[80,443],"owner":{"team":"ops","tags":["a","b"]},"rows":[{"k":1},{"k":2,"extra":null}]}' | ConvertFrom-Json)
+    # PowerShell 7.3 and later: an OrderedHashtable of OrderedHashtables (a Hashtable that keeps its order).
+    if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('AsHashtable')) {
+        Add-Shape 'json -AsHashtable' ('{"name":"svc","ports":[80,443],"owner":{"team":"ops","tags":["a","b"]}}' | ConvertFrom-Json -AsHashtable)
+    }
     Add-Shape 'csv rows' @("Name,Size,When`nalpha,10,2024-01-02`nbeta,,2024-02-03`ngamma,30," | ConvertFrom-Csv)
     Add-Shape 'scalar edges' ([pscustomobject]@{ Emoji = 'a😀b'; Nan = [double]::NaN; Big = [bigint]::Parse('123456789012345678901234567890'); Utc = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Utc); Local = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Local); Dec = [decimal]'1.10'; Char = [char]'q'; Guid = [guid]'01234567-89ab-cdef-0123-456789abcdef'; Null = $null; Empty = ''; Neg = -0.0; Enum = [System.DayOfWeek]::Friday })
     Add-Shape 'typed record' ([pscustomobject]@{ PSTypeName = 'Fidelity.Server'; Name = 'web'; Port = 8080 })

@@ -13,7 +13,8 @@ namespace AncientPS.Projection
     /// dictionaries in many places (<c>-is [hashtable]</c>, a <c>[hashtable]</c> parameter, <c>Select-Object *</c> and
     /// <c>ConvertTo-Html</c>, which list its keys as columns, formatting of a hashtable inside a list, <c>+</c>), and
     /// the view, which is no Hashtable, took the other path in all of them. Other dictionaries ([ordered], Dictionary)
-    /// stay the view: their classes cannot be derived from faithfully.
+    /// stay the view: their classes cannot be derived from faithfully. PowerShell's OrderedHashtable (7.3 and later:
+    /// <c>ConvertFrom-Json -AsHashtable</c>) derives from Hashtable and is given the same way; its order is the view's.
     /// <para>
     /// Hashtable's members are all virtual except its explicit <c>IEnumerable.GetEnumerator</c>, which this class
     /// implements again; the base table stays empty. Type names and properties are the module's adapter's, as for the
@@ -26,15 +27,25 @@ namespace AncientPS.Projection
     {
         internal const string HashtableTypeName = "System.Collections.Hashtable";
 
+        // PowerShell 7.3's ordered Hashtable (ConvertFrom-Json -AsHashtable, [ordered] parameters bound to [hashtable]).
+        internal const string OrderedHashtableTypeName = "System.Management.Automation.OrderedHashtable";
+
         private static readonly FieldInfo s_viewField = typeof(StoredHashtable).GetField(nameof(View), BindingFlags.Instance | BindingFlags.NonPublic);
 
         internal readonly AncientDictionary View;
 
         private StoredHashtable(AncientDictionary view) : base(0) { View = view; }
 
-        /// <summary>The object PowerShell is given for a stored dictionary: a stored Hashtable as one, any other as its view.</summary>
+        /// <summary>
+        /// The object PowerShell is given for a stored dictionary: a stored Hashtable (or PowerShell's OrderedHashtable,
+        /// which derives from it) as a Hashtable, any other as its view. The view's ToString() is its stored type name.
+        /// </summary>
         internal static object For(AncientDictionary view)
-            => string.Equals(view.ToString(), HashtableTypeName, StringComparison.Ordinal) ? new StoredHashtable(view) : (object)view;
+        {
+            string name = view.ToString();
+            return string.Equals(name, HashtableTypeName, StringComparison.Ordinal) || string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal)
+                ? new StoredHashtable(view) : (object)view;
+        }
 
         /// <summary>The view behind a stored hashtable, or the value itself.</summary>
         internal static object ViewOf(object value) => value is StoredHashtable stored ? stored.View : value;
@@ -71,10 +82,21 @@ namespace AncientPS.Projection
         public override void Clear() => throw ReadOnlyError();
         public override void Remove(object key) => throw ReadOnlyError();
 
-        /// <summary>An ordinary Hashtable with the same entries (the values themselves, as a clone's are), comparing keys as the stored one does.</summary>
+        /// <summary>
+        /// An ordinary Hashtable with the same entries (the values themselves, as a clone's are), comparing keys as the
+        /// stored one does; an OrderedHashtable for one stored from an OrderedHashtable, where this PowerShell has the type.
+        /// </summary>
         public override object Clone()
         {
-            var copy = AncientValue.Describe(View).IgnoresCase ? new Hashtable(View.Count, StringComparer.OrdinalIgnoreCase) : new Hashtable(View.Count);
+            Hashtable copy = null;
+            if (string.Equals(View.ToString(), OrderedHashtableTypeName, StringComparison.Ordinal))
+            {
+                var ordered = StoredCollectionAdapter.Resolve(OrderedHashtableTypeName);
+                if (ordered != null && typeof(Hashtable).IsAssignableFrom(ordered) && ordered.GetConstructor(Type.EmptyTypes) != null)
+                    copy = (Hashtable)Activator.CreateInstance(ordered);
+            }
+            if (copy == null)
+                copy = AncientValue.Describe(View).IgnoresCase ? new Hashtable(View.Count, StringComparer.OrdinalIgnoreCase) : new Hashtable(View.Count);
             foreach (DictionaryEntry entry in View) copy[entry.Key] = entry.Value;
             return copy;
         }
