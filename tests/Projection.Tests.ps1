@@ -284,6 +284,17 @@ Describe 'The read-only projection' {
             $stored.Port | Should -Be 443
         }
 
+        It 'give .NET serialization a stored hashtable''s entries, as a plain Hashtable (the table under it is empty)' {
+            Set-AncientObject -Heap $heap -Key serialized -InputObject @{ a = 1; b = 'two' }
+            $stored = Get-AncientObject -Heap $heap -Key serialized -NoEnumerate
+            $info = [System.Runtime.Serialization.SerializationInfo]::new([hashtable], [System.Runtime.Serialization.FormatterConverter]::new())
+            $stored.GetObjectData($info, [System.Runtime.Serialization.StreamingContext]::new('All'))
+            $info.FullTypeName | Should -Be 'System.Collections.Hashtable'
+            $keys = $info.GetValue('Keys', [object[]]); $values = $info.GetValue('Values', [object[]])
+            $pairs = for ($i = 0; $i -lt $keys.Count; $i++) { "$($keys[$i])=$($values[$i])" }
+            @($pairs | Sort-Object) | Should -Be @('a=1', 'b=two')
+        }
+
         It 'refuse every change of a stored hashtable with the read-only error, and keep what is stored' {
             Set-AncientObject -Heap $heap -Key guarded -InputObject @{ a = 1 }
             $stored = Get-AncientObject -Heap $heap -Key guarded -NoEnumerate

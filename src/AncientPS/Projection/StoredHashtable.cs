@@ -101,6 +101,18 @@ namespace AncientPS.Projection
             return copy;
         }
 
+        /// <summary>
+        /// For .NET's binary serialization (which Windows PowerShell still has): the entries, as a plain Hashtable, whose
+        /// copy the other side gets. The base table is empty, so its own data would be no entries at all.
+        /// </summary>
+        public override void GetObjectData(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)
+        {
+            var copy = AncientValue.Describe(View).IgnoresCase ? new Hashtable(View.Count, StringComparer.OrdinalIgnoreCase) : new Hashtable(View.Count);
+            foreach (DictionaryEntry entry in View) copy[entry.Key] = entry.Value;
+            info.SetType(typeof(Hashtable));
+            copy.GetObjectData(info, context);
+        }
+
         public override string ToString() => View.ToString();
         public override bool Equals(object obj) => obj is StoredHashtable other && View.Equals(other.View);
         public override int GetHashCode() => View.GetHashCode();
