@@ -305,6 +305,10 @@ namespace AncientPS.Engine
 
         private object ReadEntry(int entry, bool value)
         {
+            // A host's walk that recurses through stored values without a depth limit of its own (PowerShell's
+            // ConvertTo-Xml over a dictionary that holds itself, or a 10,000-deep chain) fails here with an exception
+            // before the thread's stack runs out, instead of ending the process.
+            RuntimeHelpers.EnsureSufficientExecutionStack();
             var space = _context.Space;
             space.EnterRead();
             try

@@ -127,6 +127,8 @@ namespace AncientPS.Engine
             get
             {
                 if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The list has {_count} elements.");
+                // As AncientDictionary.ReadEntry: a walk without a depth limit fails with an exception, not a stack overflow.
+                RuntimeHelpers.EnsureSufficientExecutionStack();
                 var space = _context.Space;
                 space.EnterRead();
                 try { return GetCore(index, true); }
