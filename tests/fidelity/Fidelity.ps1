@@ -52,6 +52,8 @@ function New-FidelityShapes {
     Add-Shape 'scalar types' ([pscustomobject]@{ Offset = [datetimeoffset]::new(2024, 1, 2, 3, 4, 5, [timespan]::FromHours(2)); Span = [timespan]::FromMinutes(90); Uri = [uri]'https://example.org/a?b=1'; Version = [version]'1.2.3.4'; Bytes = [byte[]](1, 2, 3); Ints = [int[]](4, 5); Long = [long]::MaxValue; ULong = [ulong]::MaxValue; Flags = [System.IO.FileAttributes]'ReadOnly, Hidden'; SByte = [sbyte]-5; Single = [single]1.5 })
     $typed = @([pscustomobject]@{ PSTypeName = 'Fidelity.Row'; A = 1; B = 'x' }, [pscustomobject]@{ PSTypeName = 'Fidelity.Row'; A = 2; B = 'y' })
     Add-Shape 'Import-Clixml rows' (Get-SerializedCopy $typed 2)
+    Add-Shape 'hashtable of records' @{ web01 = [pscustomobject]@{ Ip = '10.0.0.1'; Up = $true }; web02 = [pscustomobject]@{ Ip = '10.0.0.2'; Up = $false } }
+    Add-Shape 'rows with a hashtable' @(foreach ($i in 1..3) { [pscustomobject]@{ Id = $i; Meta = @{ owner = "team$i"; ports = @(80, 443) } } })
     Add-Shape 'empty record' ([pscustomobject]@{})
     # 42 appears in no other shape: piping a small integer to Get-Member marks its box, which PowerShell and the module
     # share between equal small integers, and a later Clixml of another shape's equal integer would show the mark.
