@@ -20,13 +20,24 @@ namespace AncientPS.Projection
         // Stored type name -> the type the converter makes of it, or null when it makes none (most types).
         private static readonly ConcurrentDictionary<string, Type> s_targets = new ConcurrentDictionary<string, Type>(StringComparer.Ordinal);
 
-        /// <summary>The object Import-Clixml would give for <paramref name="projected"/>, or null where it gives the property bag.</summary>
+        private const string DBNullName = "System.DBNull";
+        private const string SemanticVersionName = "System.Management.Automation.SemanticVersion";
+
+        // PowerShell 6's SemanticVersion.Parse(string), where this PowerShell has the type (5.1 has none).
+        private static readonly Lazy<Func<string, object>> s_parseSemanticVersion = new Lazy<Func<string, object>>(BindSemanticVersion);
+
+        /// <summary>
+        /// The object Import-Clixml would give for <paramref name="projected"/>, or the original's own type where Import-Clixml
+        /// gives a property bag that behaves worse (DBNull, SemanticVersion); null where the property bag is what to give.
+        /// </summary>
         public static object TryRehydrate(StoredRecord record, StoredRecordObject projected)
         {
             if (record.IsPropertyBag) return null;
             var typeNames = record.TypeNames;
             if (typeNames.Count == 0) return null;
             string name = typeNames[0];
+            var same = SameType(name, record);
+            if (same != null) return same;
             if (!s_targets.TryGetValue(name, out Type target))
             {
                 target = Target(name, projected);
@@ -46,6 +57,35 @@ namespace AncientPS.Projection
                 // deserializer keeps the deserialized object when its rehydration fails.
                 return null;
             }
+        }
+
+        /// <summary>
+        /// Types Import-Clixml gives back as a property bag, made again as themselves: DBNull (a bag that is not $null,
+        /// writes {} in JSON and is not DBNull.Value, where the original is all three: database rows hold it) and
+        /// SemanticVersion (a bag that cannot be compared with a version; <c>$PSVersionTable.PSVersion</c> is one), from
+        /// its stored text. Anything else, or text that does not parse, stays the bag.
+        /// </summary>
+        private static object SameType(string name, StoredRecord record)
+        {
+            if (string.Equals(name, DBNullName, StringComparison.Ordinal)) return DBNull.Value;
+            if (!string.Equals(name, SemanticVersionName, StringComparison.Ordinal) || !record.HasToStringText) return null;
+            var parse = s_parseSemanticVersion.Value;
+            string text = record.ToStringText;
+            if (parse == null || string.IsNullOrEmpty(text)) return null;
+            try { return parse(text); }
+            catch (Exception e) when (!IsHeapProblem(e)) { return null; }
+        }
+
+        private static Func<string, object> BindSemanticVersion()
+        {
+            var type = typeof(PSObject).Assembly.GetType(SemanticVersionName, false);
+            var tryParse = type?.GetMethod("TryParse", new[] { typeof(string), type.MakeByRefType() });
+            if (tryParse == null || tryParse.ReturnType != typeof(bool)) return null;
+            return text =>
+            {
+                var args = new object[] { text, null };
+                return (bool)tryParse.Invoke(null, args) ? args[1] : null;
+            };
         }
 
         private static Type Target(string name, PSObject projected)
