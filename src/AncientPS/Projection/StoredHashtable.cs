@@ -95,8 +95,15 @@ namespace AncientPS.Projection
                 if (ordered != null && typeof(Hashtable).IsAssignableFrom(ordered) && ordered.GetConstructor(Type.EmptyTypes) != null)
                     copy = (Hashtable)Activator.CreateInstance(ordered);
             }
-            if (copy == null)
-                copy = AncientValue.Describe(View).IgnoresCase ? new Hashtable(View.Count, StringComparer.OrdinalIgnoreCase) : new Hashtable(View.Count);
+            return CopyInto(copy ?? NewPlainTable());
+        }
+
+        // A plain Hashtable comparing keys as the stored one does.
+        private Hashtable NewPlainTable()
+            => AncientValue.Describe(View).IgnoresCase ? new Hashtable(View.Count, StringComparer.OrdinalIgnoreCase) : new Hashtable(View.Count);
+
+        private Hashtable CopyInto(Hashtable copy)
+        {
             foreach (DictionaryEntry entry in View) copy[entry.Key] = entry.Value;
             return copy;
         }
@@ -107,8 +114,7 @@ namespace AncientPS.Projection
         /// </summary>
         public override void GetObjectData(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)
         {
-            var copy = AncientValue.Describe(View).IgnoresCase ? new Hashtable(View.Count, StringComparer.OrdinalIgnoreCase) : new Hashtable(View.Count);
-            foreach (DictionaryEntry entry in View) copy[entry.Key] = entry.Value;
+            var copy = CopyInto(NewPlainTable());
             info.SetType(typeof(Hashtable));
             copy.GetObjectData(info, context);
         }
