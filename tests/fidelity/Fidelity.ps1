@@ -114,7 +114,11 @@ function Get-SerializedCopy($Value, [int] $Depth) {
 function Get-ShapeProperties($Value) {
     $first = @($Value)[0]
     if ($null -eq $first) { return @('Name', 'Id') }
-    if ($first -is [System.Collections.IDictionary]) { return @($first.Keys | Select-Object -First 2 | ForEach-Object { "$_" }) + @('Count') }
+    # A Hashtable's keys come in hash order, which changes from process to process: sorted, so that every run tests the same names.
+    if ($first -is [System.Collections.IDictionary]) {
+        $keys = if ($first.GetType() -eq [hashtable]) { $first.Keys | Sort-Object } else { $first.Keys }
+        return @($keys | Select-Object -First 2 | ForEach-Object { "$_" }) + @('Count')
+    }
     $names = @($first.PSObject.Properties | Where-Object { $_.MemberType -in 'NoteProperty', 'Property' } | Select-Object -First 2 -ExpandProperty Name)
     if ($names.Count -eq 0) { $names = @('Length') }
     if ($names.Count -eq 1) { $names += $names[0] }

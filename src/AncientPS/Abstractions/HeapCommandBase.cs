@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using AncientPS.Engine;
+using AncientPS.Projection;
 
 namespace AncientPS.Abstractions
 {
@@ -157,9 +158,10 @@ namespace AncientPS.Abstractions
         /// <summary>Writes a value read from a heap as Import-Clixml would: a stored list is enumerated, anything else is one object.</summary>
         protected void WriteValue(object value, bool noEnumerate)
         {
-            if (!noEnumerate && (value is AncientList || value is object[]))
+            object list = OriginalTypeNames.CollectionOf(value) ?? value;
+            if (!noEnumerate && (list is AncientList || list is object[]))
             {
-                foreach (var item in (System.Collections.IEnumerable)value) WriteObject(item);
+                foreach (var item in (System.Collections.IEnumerable)list) WriteObject(item);
                 return;
             }
             WriteObject(value);

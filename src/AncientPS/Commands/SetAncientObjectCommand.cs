@@ -141,12 +141,13 @@ namespace AncientPS.Commands
             {
                 try
                 {
-                    if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var stored))
+                    if (_heap.Engine.TryGet(Key, PowerShellProjection.Instance, out var projected))
                     {
+                        object stored = OriginalTypeNames.CollectionOf(projected) ?? projected;
                         // After an update in place, the part that changed: the whole value may be a long list.
                         if (HasIndex && stored is System.Collections.IList list) WriteValue(list[Index < 0 ? list.Count + Index : Index], noEnumerate: false);
                         else if (entry != null && stored is System.Collections.IDictionary map) WriteValue(map[entry], noEnumerate: false);
-                        else WriteValue(stored, noEnumerate: false);
+                        else WriteValue(projected, noEnumerate: false);
                     }
                 }
                 catch (Exception e) when (IsEngineError(e, _heap, Key, out var error))

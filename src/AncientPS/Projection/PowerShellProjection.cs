@@ -5,7 +5,8 @@ namespace AncientPS.Projection
 {
     /// <summary>
     /// Hands every stored record out as a PSCustomObject with lazily read note properties (<see cref="StoredRecordObject"/>):
-    /// at the root, in lists, in dictionaries and in properties. Lists and dictionaries stay the engine's lazy views.
+    /// at the root, in lists, in dictionaries and in properties. Lists and dictionaries stay the engine's lazy views (each inside a
+    /// PSObject named after its original type, <see cref="OriginalTypeNames"/>).
     /// </summary>
     internal sealed class PowerShellProjection : ValueProjection
     {
@@ -37,14 +38,15 @@ namespace AncientPS.Projection
         public override object ProjectList(AncientList list)
         {
             AncientValue.SetProjectionParent(list, StoredRecordObject.CurrentReader);
-            return list;
+            return OriginalTypeNames.Wrap(list, list.ToString());
         }
 
         public override object ProjectDictionary(AncientDictionary dictionary)
         {
             AncientValue.SetProjectionParent(dictionary, StoredRecordObject.CurrentReader);
-            CrossingTypeNames.Give(dictionary);
-            return StoredHashtable.For(dictionary);
+            // An [ordered] one keeps its names on the view itself (CrossingTypeNames), which a thread job also sees.
+            var projected = StoredHashtable.For(dictionary);
+            return CrossingTypeNames.Give(dictionary) ? projected : OriginalTypeNames.Wrap(projected, dictionary.ToString());
         }
 
         public override object BeginElement(object parent) => StoredRecordObject.EnterReading(parent as StoredRecordObject);

@@ -97,7 +97,7 @@ namespace AncientPS.Projection
         /// </summary>
         internal static object StandInFor(object value)
         {
-            value = StoredHashtable.ViewOf(value);
+            value = StoredHashtable.ViewOf(OriginalTypeNames.CollectionOf(value) ?? value);
             string name = value is AncientList list ? AncientValue.Describe(list).TypeName : value is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : null;
             if (name == null) return value;
             var standIn = s_standIns.GetOrAdd(name, n =>

@@ -170,7 +170,7 @@ namespace AncientPS.Projection
             // Import-Clixml gives the lists and dictionaries of a deserialized .NET object as PSObjects around an ArrayList
             // or a Hashtable, and PowerShell writes such a wrapped collection as its items joined ("a b c": CSV and HTML
             // cells, "$x"), where a bare one gives its type name. The stored copy's are wrapped the same way.
-            if (!_stored.IsPropertyBag && (value is AncientList || value is AncientDictionary || value is StoredHashtable)) value = PSObject.AsPSObject(value);
+            if (!_stored.IsPropertyBag) value = OriginalTypeNames.ForDeserialized(value);
             return value;
         }
 

@@ -1,0 +1,179 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using AncientPS.Engine;
+
+namespace AncientPS.Projection
+{
+    /// <summary>
+    /// Hands a stored list or dictionary to PowerShell inside a PSObject that carries the type names of the collection it
+    /// was stored from (System.Object[], System.Array, System.Object for an array; System.Collections.Hashtable,
+    /// System.Object for a hashtable), as PowerShell names the original: in PSTypeNames, Get-Member's header,
+    /// Export-Clixml and every crossing. The serializer of Start-Job and remoting reads the names off the PSObject, in any
+    /// runspace or none, so the far side gets "Deserialized.System.Object[]" and not the view class. (An [ordered]
+    /// dictionary is named on the view itself instead, <see cref="CrossingTypeNames"/>.) The collection itself stays the engine's lazy, read-only view (or, for a Hashtable,
+    /// <see cref="StoredHashtable"/>): indexing, enumeration, member enumeration, key lookups and method calls reach it
+    /// through the PSObject as they reach any wrapped array or hashtable, and the module's adapter still gives a
+    /// dictionary its original's properties.
+    /// <para>
+    /// The names are PowerShell's read-only list, one per stored type, shared by every collection of that type and set on
+    /// the wrapper itself (<see cref="MemberTable.TrySetTypeNames"/>): one PSObject per collection handed out, no entry in
+    /// PowerShell's process-wide weak tables (where names set through the public PSTypeNames would go: 3-5 us a
+    /// collection, docs/performance.md, "Crossings"). An adapter cannot name lists: PowerShell reads a property of an
+    /// object with a third-party adapter without member enumeration (<c>$rows.Name</c> would be $null). Where this
+    /// PowerShell lacks the internal member, or <see cref="Enabled"/> is off, the bare view is handed out, named by its
+    /// class for a list and by the adapter for a dictionary, as before.
+    /// </para>
+    /// <para>
+    /// The wrapper is a class of its own (<see cref="Bare"/>), for two reasons. Its text is a bare collection's: ToString
+    /// and string.Format give the type name, as an array's or hashtable's own ToString does (Get-Member's
+    /// "Tags=System.Object[]", a hashtable entry's "[key, System.Object[]]"), where a plain PSObject joins the items;
+    /// PowerShell's string conversions ("$x", [string], -join) join a bare array's items too and do not call it. And
+    /// PowerShell passes it to a .NET method's object parameter as itself (it unwraps only a plain PSObject there), so that
+    /// [PSSerializer]::Serialize($list) and $arrayList.Add($list) keep the names; it is an <see cref="IAncientValue"/>, so
+    /// that MappedHeap.IsAncient($list) still holds. A list in a .NET object stored at a depth is what Import-Clixml
+    /// gives instead: a plain PSObject around the list, whose text is its items joined, named "Deserialized." and the
+    /// original type (<see cref="ForDeserialized"/>).
+    /// </para>
+    /// </summary>
+    internal static class OriginalTypeNames
+    {
+        private const string DeserializedPrefix = "Deserialized.";
+
+        private static readonly ConcurrentDictionary<string, Collection<string>> s_names = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, Collection<string>> s_deserializedNames = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);
+
+        /// <summary>False hands out bare views (tests and the benchmark row that measures the cost).</summary>
+        internal static bool Enabled { get; set; } = true;
+
+        /// <summary>
+        /// A list or dictionary inside a stored value, or at the root, as PowerShell gets it: named after the original type,
+        /// or the collection itself where that cannot be done. <paramref name="collection"/> is an AncientList, an
+        /// AncientDictionary or a StoredHashtable; <paramref name="storedTypeName"/> the type it was stored from.
+        /// </summary>
+        internal static object Wrap(object collection, string storedTypeName)
+        {
+            var names = NamesFor(storedTypeName, s_names, false);
+            if (names == null) return collection;
+            Bare wrapper = collection is IDictionary dictionary ? new BareDictionary(dictionary) : (Bare)new BareList((IList)collection);
+            return MemberTable.TrySetTypeNames(wrapper, names) ? wrapper : collection;
+        }
+
+        /// <summary>A value of a .NET object stored at a depth, as Import-Clixml gives it: a PSObject around the collection.</summary>
+        internal static object ForDeserialized(object value)
+        {
+            object collection = CollectionOf(value);
+            if (collection is AncientList list)
+            {
+                var names = NamesFor(list.ToString(), s_deserializedNames, true);
+                var wrapper = new PSObject(list);
+                if (names != null) MemberTable.TrySetTypeNames(wrapper, names);
+                return wrapper;
+            }
+            // A dictionary: as before names were set, a PSObject around it that the module's adapter names.
+            if (collection is AncientDictionary || collection is StoredHashtable) return PSObject.AsPSObject(collection);
+            return value;
+        }
+
+        /// <summary>The stored list or dictionary in <paramref name="value"/> (itself, or inside a PSObject), or null.</summary>
+        internal static object CollectionOf(object value)
+        {
+            object collection = value is PSObject pso ? pso.BaseObject : value;
+            return collection is AncientList || collection is AncientDictionary || collection is StoredHashtable ? collection : null;
+        }
+
+        private static Collection<string> NamesFor(string storedTypeName, ConcurrentDictionary<string, Collection<string>> cache, bool deserialized)
+        {
+            if (!Enabled || !MemberTable.CanShareTypeNames || storedTypeName == null) return null;
+            return cache.GetOrAdd(storedTypeName, name => NamesOf(name, deserialized));
+        }
+
+        /// <summary>The shared read-only names of a stored type: its .NET hierarchy where this process has the type.</summary>
+        private static Collection<string> NamesOf(string storedName, bool deserialized)
+        {
+            var names = new List<string>();
+            var type = StoredCollectionAdapter.Resolve(storedName);
+            if (type != null)
+            {
+                for (var t = type; t != null; t = t.BaseType) names.Add(t.FullName);
+            }
+            else
+            {
+                names.Add(storedName);
+                names.Add(typeof(object).FullName);
+            }
+            if (deserialized)
+            {
+                for (int i = 0; i < names.Count; i++)
+                    if (!names[i].StartsWith(DeserializedPrefix, StringComparison.Ordinal)) names[i] = DeserializedPrefix + names[i];
+            }
+            return MemberTable.SharedTypeNames(names);
+        }
+
+        /// <summary>
+        /// The PSObject around a stored collection: a bare collection's text, itself to .NET methods, and the collection's
+        /// interfaces, for the code in PowerShell that asks a value whether it is a collection before unwrapping it
+        /// (Write-Host joins an IEnumerable's items, Group-Object names a group by an ICollection's items).
+        /// </summary>
+        private abstract class Bare : PSObject, IFormattable, IAncientValue
+        {
+            protected Bare(object collection) : base(collection) { }
+
+            public override string ToString() => BaseObject.ToString();
+
+            // string.Format and composite formatting ask a PSObject as an IFormattable (a DictionaryEntry's "[key, value]").
+            string IFormattable.ToString(string format, IFormatProvider formatProvider) => BaseObject.ToString();
+        }
+
+        /// <summary>A stored list: an IList that is the view (read-only, as the view is).</summary>
+        private sealed class BareList : Bare, IList
+        {
+            private readonly IList _list;
+
+            public BareList(IList list) : base(list) { _list = list; }
+
+            public object this[int index] { get => _list[index]; set => _list[index] = value; }
+            public bool IsReadOnly => _list.IsReadOnly;
+            public bool IsFixedSize => _list.IsFixedSize;
+            public int Count => _list.Count;
+            public object SyncRoot => _list.SyncRoot;
+            public bool IsSynchronized => _list.IsSynchronized;
+            public int Add(object value) => _list.Add(value);
+            public void Clear() => _list.Clear();
+            public bool Contains(object value) => _list.Contains(value);
+            public int IndexOf(object value) => _list.IndexOf(value);
+            public void Insert(int index, object value) => _list.Insert(index, value);
+            public void Remove(object value) => _list.Remove(value);
+            public void RemoveAt(int index) => _list.RemoveAt(index);
+            public void CopyTo(Array array, int index) => _list.CopyTo(array, index);
+            public IEnumerator GetEnumerator() => _list.GetEnumerator();
+        }
+
+        /// <summary>A stored dictionary: an IDictionary that is the view (or the StoredHashtable).</summary>
+        private sealed class BareDictionary : Bare, IDictionary
+        {
+            private readonly IDictionary _dictionary;
+
+            public BareDictionary(IDictionary dictionary) : base(dictionary) { _dictionary = dictionary; }
+
+            public object this[object key] { get => _dictionary[key]; set => _dictionary[key] = value; }
+            public ICollection Keys => _dictionary.Keys;
+            public ICollection Values => _dictionary.Values;
+            public bool IsReadOnly => _dictionary.IsReadOnly;
+            public bool IsFixedSize => _dictionary.IsFixedSize;
+            public int Count => _dictionary.Count;
+            public object SyncRoot => _dictionary.SyncRoot;
+            public bool IsSynchronized => _dictionary.IsSynchronized;
+            public void Add(object key, object value) => _dictionary.Add(key, value);
+            public void Clear() => _dictionary.Clear();
+            public bool Contains(object key) => _dictionary.Contains(key);
+            public void Remove(object key) => _dictionary.Remove(key);
+            public void CopyTo(Array array, int index) => _dictionary.CopyTo(array, index);
+            public IDictionaryEnumerator GetEnumerator() => _dictionary.GetEnumerator();
+            IEnumerator IEnumerable.GetEnumerator() => _dictionary.GetEnumerator();
+        }
+    }
+}
