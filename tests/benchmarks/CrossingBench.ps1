@@ -75,6 +75,7 @@ $measures = @(
     @{ Name = '[ordered] rows, first pass'; Key = 'ordered'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 1 }
     @{ Name = '[ordered] rows, second pass'; Key = 'ordered'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 2 }
     @{ Name = 'hashtable rows, first pass'; Key = 'hashtables'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 1 }
+    @{ Name = 'hashtable rows, second pass'; Key = 'hashtables'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 2 }
     @{ Name = 'rows with a Tags list, reading Tags, first pass'; Key = 'tagged'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 1; Property = 'Tags' }
     @{ Name = '.NET objects with text, first pass'; Key = 'objects'; On = @{ Text = $true }; Off = @{ Text = $false }; Pass = 1 }
 )

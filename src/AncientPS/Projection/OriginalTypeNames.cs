@@ -88,7 +88,8 @@ namespace AncientPS.Projection
         private static Collection<string> NamesFor(string storedTypeName, ConcurrentDictionary<string, Collection<string>> cache, bool deserialized)
         {
             if (!Enabled || !MemberTable.CanShareTypeNames || storedTypeName == null) return null;
-            return cache.GetOrAdd(storedTypeName, name => NamesOf(name, deserialized));
+            if (cache.TryGetValue(storedTypeName, out var names)) return names;
+            return cache.GetOrAdd(storedTypeName, NamesOf(storedTypeName, deserialized));
         }
 
         /// <summary>The shared read-only names of a stored type: its .NET hierarchy where this process has the type.</summary>
