@@ -31,6 +31,26 @@ Describe 'The read-only projection' {
             "$($rows[0])" | Should -Be "$($original[0])"
         }
 
+        It 'gives each value read a box of its own, so that a member a script gives one value stays off every equal one' {
+            # PowerShell files a value type's added members and type names under its box; boxes shared between equal
+            # stored values carried them from one row to every other (and into Export-Clixml).
+            Set-AncientObject -Heap $heap -Key boxA -InputObject ([pscustomobject]@{ Id = 1; Up = $true; Count = 7 })
+            Set-AncientObject -Heap $heap -Key boxB -InputObject ([pscustomobject]@{ Id = 1; Up = $true; Count = 7 })
+            Set-AncientObject -Heap $heap -Key packed -InputObject ([int[]](1, 7))
+            # The reference is the stored copy's text before: PowerShell's own $true is one box for the whole process.
+            $before = [System.Management.Automation.PSSerializer]::Serialize((Get-AncientObject -Heap $heap -Key boxB))
+            $a = Get-AncientObject -Heap $heap -Key boxA
+            $a.Id | Add-Member -NotePropertyName Mark -NotePropertyValue 'x'
+            $a.Up | Add-Member -NotePropertyName Mark -NotePropertyValue 'x'
+            $null = $a.Count.PSTypeNames
+            $b = Get-AncientObject -Heap $heap -Key boxB
+            $b.Id.Mark | Should -BeNullOrEmpty
+            $b.Up.Mark | Should -BeNullOrEmpty
+            (Get-AncientObject -Heap $heap -Key boxA).Id.Mark | Should -BeNullOrEmpty
+            (Get-AncientObject -Heap $heap -Key packed -NoEnumerate)[0].Mark | Should -BeNullOrEmpty
+            [System.Management.Automation.PSSerializer]::Serialize($b) | Should -Be $before
+        }
+
         It 'refuses writes with an error that mentions -Materialize' {
             { $rows[0].Name = 'x' } | Should -Throw '*-Materialize*'
         }

@@ -151,7 +151,7 @@ namespace AncientPS.Engine
             byte* d = _data;
             switch (_elementTag)
             {
-                case NodeTags.Boolean: return d[index] != 0 ? ScalarCodec.True : ScalarCodec.False;
+                case NodeTags.Boolean: return d[index] != 0;
                 case NodeTags.Char: return ((char*)d)[index];
                 case NodeTags.SByte: return ((sbyte*)d)[index];
                 case NodeTags.Byte: return d[index];

@@ -8,9 +8,6 @@ namespace AncientPS.Engine.Encoding
     {
         private const ulong TicksMask = 0x3FFF_FFFF_FFFF_FFFFUL;
 
-        public static readonly object True = true;
-        public static readonly object False = false;
-
         /// <summary>Encodes <paramref name="value"/> into a payload when its type is an inline scalar.</summary>
         public static bool TryEncodeInline(object value, out byte tag, out ulong payload)
         {
@@ -65,7 +62,7 @@ namespace AncientPS.Engine.Encoding
             {
                 case NodeTags.Boolean:
                     if (p > 1) throw Corrupt.Value("a Boolean", p);
-                    return p != 0 ? True : False;
+                    return p != 0;
                 case NodeTags.Char: Check(p, 0xFFFF, "a Char"); return (char)p;
                 case NodeTags.SByte: Check(p, 0xFF, "an SByte"); return (sbyte)(byte)p;
                 case NodeTags.Byte: Check(p, 0xFF, "a Byte"); return (byte)p;
@@ -84,20 +81,12 @@ namespace AncientPS.Engine.Encoding
             throw Corrupt.Tag(tag);
         }
 
-        // Small integers (counts, ids, flags, enum-like codes) are boxed once: a scan over stored rows then allocates
-        // nothing for them, as PowerShell does for its own small integers.
-        private const int SmallIntMin = -128, SmallIntMax = 1023;
-        private static readonly object[] s_smallInts = MakeSmallInts();
-
-        private static object[] MakeSmallInts()
-        {
-            var boxes = new object[SmallIntMax - SmallIntMin + 1];
-            for (int i = 0; i < boxes.Length; i++) boxes[i] = i + SmallIntMin;
-            return boxes;
-        }
-
-        private static object BoxInt32(int value)
-            => value >= SmallIntMin && value <= SmallIntMax ? s_smallInts[value - SmallIntMin] : value;
+        // Every value read is a box of its own, as every value of the original was: PowerShell files the members and type
+        // names a script gives a value type (Add-Member, reading PSTypeNames) under the box, so a box shared between
+        // equal values read anywhere (as the engine kept for small integers and booleans until session 11) carried one
+        // value's members into every other (a stored row's Id of 1 came back with a member added to another's, and
+        // Export-Clixml wrote it as an object).
+        private static object BoxInt32(int value) => value;
 
         public static DateTime DecodeDateTime(ulong p)
         {

@@ -413,13 +413,18 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
-        public void Small_integers_read_back_as_shared_boxes_and_others_as_their_own()
+        public void Every_value_read_is_a_box_of_its_own()
         {
-            var list = (AncientList)_arena.Store(new object[] { 7, 7, -128, 1023, 1024, 100_000 });
-            Assert.Same(list[0], list[1]);
-            Assert.Same(list[2], _arena.Store(-128));
-            Assert.Equal(new object[] { 7, 7, -128, 1023, 1024, 100_000 }, list.Cast<object>().ToArray());
-            Assert.NotSame(list[4], list[4]);
+            // A host files what a script adds to a value type under its box (PowerShell's Add-Member, PSTypeNames), so a
+            // box shared between equal values would carry one value's additions into every other.
+            var list = (AncientList)_arena.Store(new object[] { 7, 7, -128, 1023, 1024, 100_000, true, true });
+            Assert.Equal(new object[] { 7, 7, -128, 1023, 1024, 100_000, true, true }, list.Cast<object>().ToArray());
+            Assert.NotSame(list[0], list[1]);
+            Assert.NotSame(list[0], list[0]);
+            Assert.NotSame(list[2], _arena.Store(-128));
+            Assert.NotSame(list[6], list[7]);
+            var packed = (AncientList)_arena.Store(new[] { true, true });
+            Assert.NotSame(packed[0], packed[1]);
         }
 
         private sealed class Wrapped
