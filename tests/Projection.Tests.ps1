@@ -51,6 +51,19 @@ Describe 'The read-only projection' {
             [System.Management.Automation.PSSerializer]::Serialize($b) | Should -Be $before
         }
 
+        It 'gives a stored byte[] back as a byte[], as Import-Clixml does: at the root, as a property and as an element' {
+            $bytes = [byte[]](0, 1, 2, 254, 255)
+            Set-AncientObject -Heap $heap -Key blob -InputObject $bytes
+            Set-AncientObject -Heap $heap -Key blobHolder -InputObject ([pscustomobject]@{ Data = $bytes; Items = @(, $bytes) })
+            $holder = Get-AncientObject -Heap $heap -Key blobHolder
+            foreach ($read in (Get-AncientObject -Heap $heap -Key blob -NoEnumerate), $holder.Data, $holder.Items[0]) {
+                , $read | Should -BeOfType [byte[]]
+                [Convert]::ToBase64String($read) | Should -Be ([Convert]::ToBase64String($bytes))
+            }
+            [System.Management.Automation.PSSerializer]::Serialize($holder.Data) | Should -Be ([System.Management.Automation.PSSerializer]::Serialize($bytes))
+            @(Get-AncientObject -Heap $heap -Key blob).Count | Should -Be 5
+        }
+
         It 'refuses writes with an error that mentions -Materialize' {
             { $rows[0].Name = 'x' } | Should -Throw '*-Materialize*'
         }

@@ -159,7 +159,7 @@ namespace AncientPS.Abstractions
         protected void WriteValue(object value, bool noEnumerate)
         {
             object list = OriginalTypeNames.CollectionOf(value) ?? value;
-            if (!noEnumerate && (list is AncientList || list is object[]))
+            if (!noEnumerate && (list is AncientList || list is object[] || list is byte[]))
             {
                 foreach (var item in (System.Collections.IEnumerable)list) WriteObject(item);
                 return;

@@ -12,6 +12,8 @@ namespace AncientPS.Projection
     {
         public static readonly PowerShellProjection Instance = new PowerShellProjection();
 
+        private const string ByteArrayName = "System.Byte[]";
+
         private PowerShellProjection() { }
 
         static PowerShellProjection() => MemberEnumeration.Install();
@@ -37,6 +39,10 @@ namespace AncientPS.Projection
         // hands out later find their ancestors: $a.Items[0].Parent is $a itself when the original's was.
         public override object ProjectList(AncientList list)
         {
+            // A byte[] is one of the serializer's own types (Import-Clixml gives it back as a byte[], from base64): a blob
+            // that .NET methods take as a byte[] ([IO.File]::WriteAllBytes, [Convert]::ToBase64String). It comes back as
+            // one, copied out in bulk, as an [xml] document comes back as a document.
+            if (list.ToString() == ByteArrayName && list.ToArray() is byte[] bytes) return bytes;
             AncientValue.SetProjectionParent(list, StoredRecordObject.CurrentReader);
             return OriginalTypeNames.Wrap(list, list.ToString());
         }
