@@ -119,14 +119,22 @@ namespace AncientPS.Projection
         /// interfaces, for the code in PowerShell that asks a value whether it is a collection before unwrapping it
         /// (Write-Host joins an IEnumerable's items, Group-Object names a group by an ICollection's items).
         /// </summary>
-        private abstract class Bare : PSObject, IFormattable, IAncientValue
+        private abstract class Bare : PSObject, IFormattable, IAncientValue, ICollection
         {
-            protected Bare(object collection) : base(collection) { }
+            private readonly ICollection _collection;
+
+            protected Bare(ICollection collection) : base(collection) { _collection = collection; }
 
             public override string ToString() => BaseObject.ToString();
 
             // string.Format and composite formatting ask a PSObject as an IFormattable (a DictionaryEntry's "[key, value]").
             string IFormattable.ToString(string format, IFormatProvider formatProvider) => BaseObject.ToString();
+
+            public int Count => _collection.Count;
+            public object SyncRoot => _collection.SyncRoot;
+            public bool IsSynchronized => _collection.IsSynchronized;
+            public void CopyTo(Array array, int index) => _collection.CopyTo(array, index);
+            IEnumerator IEnumerable.GetEnumerator() => _collection.GetEnumerator();
         }
 
         /// <summary>A stored list: an IList that is the view (read-only, as the view is).</summary>
@@ -139,9 +147,6 @@ namespace AncientPS.Projection
             public object this[int index] { get => _list[index]; set => _list[index] = value; }
             public bool IsReadOnly => _list.IsReadOnly;
             public bool IsFixedSize => _list.IsFixedSize;
-            public int Count => _list.Count;
-            public object SyncRoot => _list.SyncRoot;
-            public bool IsSynchronized => _list.IsSynchronized;
             public int Add(object value) => _list.Add(value);
             public void Clear() => _list.Clear();
             public bool Contains(object value) => _list.Contains(value);
@@ -149,8 +154,6 @@ namespace AncientPS.Projection
             public void Insert(int index, object value) => _list.Insert(index, value);
             public void Remove(object value) => _list.Remove(value);
             public void RemoveAt(int index) => _list.RemoveAt(index);
-            public void CopyTo(Array array, int index) => _list.CopyTo(array, index);
-            public IEnumerator GetEnumerator() => _list.GetEnumerator();
         }
 
         /// <summary>A stored dictionary: an IDictionary that is the view (or the StoredHashtable).</summary>
@@ -165,16 +168,11 @@ namespace AncientPS.Projection
             public ICollection Values => _dictionary.Values;
             public bool IsReadOnly => _dictionary.IsReadOnly;
             public bool IsFixedSize => _dictionary.IsFixedSize;
-            public int Count => _dictionary.Count;
-            public object SyncRoot => _dictionary.SyncRoot;
-            public bool IsSynchronized => _dictionary.IsSynchronized;
             public void Add(object key, object value) => _dictionary.Add(key, value);
             public void Clear() => _dictionary.Clear();
             public bool Contains(object key) => _dictionary.Contains(key);
             public void Remove(object key) => _dictionary.Remove(key);
-            public void CopyTo(Array array, int index) => _dictionary.CopyTo(array, index);
             public IDictionaryEnumerator GetEnumerator() => _dictionary.GetEnumerator();
-            IEnumerator IEnumerable.GetEnumerator() => _dictionary.GetEnumerator();
         }
     }
 }
