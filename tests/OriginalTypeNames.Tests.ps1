@@ -132,7 +132,7 @@ Describe 'A stored collection carries the original''s type names' {
     It 'as the bare view where the names cannot be given (the switch off)' {
         Use-Names $false {
             $list = (Get-AncientObject -Heap $heap 'array.parent').Value
-            $list.PSTypeNames[0] | Should -Be 'AncientPS.Engine.AncientList'
+            $list.PSTypeNames[0] | Should -Be 'AncientPS.Engine.AncientArray'
             $table = (Get-AncientObject -Heap $heap 'hashtable.parent').Value
             $table.PSTypeNames[0] | Should -Be 'System.Collections.Hashtable'
         }

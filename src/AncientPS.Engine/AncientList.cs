@@ -14,7 +14,13 @@ namespace AncientPS.Engine
     /// Elements are read on access; nested lists, dictionaries and records come back as views.
     /// Packed arrays of primitives (byte[], int[], double[] ...) copy out in bulk with <see cref="ToArray"/> and <see cref="CopyTo"/>.
     /// </summary>
-    public sealed unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode
+    /// <remarks>
+    /// A list stored from an array is an <see cref="AncientArray"/>, which adds an array's Length, LongLength and Rank: hosts
+    /// that reflect over a view's public properties (PowerShell's member access, CSV, Format-List) then see what the
+    /// original had, and a List or ArrayList has no Length (in PowerShell, <c>$list.Length</c> of a List enumerates its
+    /// elements, of an array it counts).
+    /// </remarks>
+    public unsafe class AncientList : IList, IReadOnlyList<object>, IAncientNode
     {
         private readonly NodeContext _context;
         private readonly long _offset;
@@ -33,8 +39,30 @@ namespace AncientPS.Engine
         // that PowerShell does not show it among the list's members.
         internal object ProjectionParent;
 
-        internal AncientList(NodeContext context, long offset, byte kind)
+        /// <summary>The view of the list node at <paramref name="offset"/>: an <see cref="AncientArray"/> when it was stored from an array.</summary>
+        internal static AncientList Open(NodeContext context, long offset, byte kind)
         {
+            string name = null;
+            if (kind == NodeTags.PackedList)
+            {
+                ushort packedCode = PackedListNode.Open(context, offset).Code;
+                return packedCode == CollectionCodes.PackedArray ? new AncientArray(context, offset, kind, null) : new AncientList(context, offset, kind);
+            }
+            var node = ListNode.Open(context, offset);
+            if (node.Code == CollectionCodes.Named)
+            {
+                var space = context.Space;
+                space.EnterRead();
+                try { name = context.ReadName(node.NameOffset); }
+                finally { space.ExitRead(); }
+            }
+            bool array = node.Code == CollectionCodes.ObjectArray || (name != null && name.EndsWith("[]", StringComparison.Ordinal));
+            return array ? new AncientArray(context, offset, kind, name) : new AncientList(context, offset, kind, name);
+        }
+
+        internal AncientList(NodeContext context, long offset, byte kind, string typeName = null)
+        {
+            _typeName = typeName;
             _context = context;
             _offset = offset;
             if (kind == NodeTags.PackedList)
@@ -56,19 +84,11 @@ namespace AncientPS.Engine
             Debug.Assert((_elementTag != 0) == (kind == NodeTags.PackedList), "a list is packed exactly when its kind says so");
         }
 
-        // The public properties are an array's, in an array's order (Length, LongLength, Rank, SyncRoot, IsReadOnly,
-        // IsFixedSize, IsSynchronized, Count), so that hosts that list an object's properties (PowerShell's CSV, HTML and
-        // Format-List of a list taken as one object) show what they show for the original array. What describes the
-        // stored node (heap, key, offset, packing, collection type) is internal: AncientValue.Describe gives it.
-
-        /// <summary>The number of elements, as an array's Length; like every other member, it fails once the heap is dismounted.</summary>
-        public int Length => Count;
-
-        /// <summary>The number of elements as a long, as an array's LongLength.</summary>
-        public long LongLength => Count;
-
-        /// <summary>Always 1: a stored list has one dimension.</summary>
-        public int Rank => 1;
+        // The public properties are a collection's, in an array's order after its Length, LongLength and Rank (which
+        // AncientArray adds): SyncRoot, IsReadOnly, IsFixedSize, IsSynchronized, Count. Hosts that list an object's
+        // properties (PowerShell's CSV, HTML and Format-List of a list taken as one object) then show what they show for
+        // the original. What describes the stored node (heap, key, offset, packing, collection type) is internal:
+        // AncientValue.Describe gives it.
 
         public object SyncRoot => this;
         public bool IsReadOnly => true;

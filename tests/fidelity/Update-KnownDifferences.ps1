@@ -21,13 +21,13 @@ $causes = [ordered]@{
     'Get-Member -InputObject'       = 'as Get-Member'
     'PSObject.Properties'           = 'dictionary views: member types are Property from the adapter; .NET records: type data of the Deserialized type'
     'PSTypeNames'                   = 'the .NET shapes read -NoEnumerate: the reference is the serializer''s ArrayList, the stored list is named after the original array; Select-Object adds Selected.* to the original objects themselves'
-    'GetType()'                     = 'a stored list or dictionary is a lazy read-only view (AncientList/AncientDictionary; a stored Hashtable is a Hashtable of the module''s, StoredHashtable); .GetType() is a .NET call the projection cannot answer'
+    'GetType()'                     = 'a stored list or dictionary is a lazy read-only view (AncientArray/AncientList/AncientDictionary; a stored Hashtable is a Hashtable of the module''s, StoredHashtable); .GetType() is a .NET call the projection cannot answer'
     'Format-List'                   = 'jagged arrays: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv; hashtables inside a list: PowerShell writes a nested Hashtable as its type name and a nested adapted object (a stored hashtable takes the module''s adapter, for its type names) with its properties; the empty record: PowerShell writes one blank line fewer for it'
     'Format-Table'                  = 'as Format-List'
     'Format-Wide'                   = 'as Format-List'
     'Format-Custom'                 = 'as Format-List'
     'Out-String'                    = 'as Format-List'
-    '.Length'                       = 'a stored list has an array''s Length; a List[T] or the ArrayList of a deserialized list has none'
+    '.Length'                       = 'the .NET shapes read -NoEnumerate: the stored list is the original array (an AncientArray, with a Length), where the reference is the serializer''s ArrayList, which has none'
     'ForEach-Object -MemberName'    = 'as .Length'
     'member enumeration'            = 'as .Length'
     'key as property'               = 'as .Length'
@@ -41,7 +41,7 @@ $causes = [ordered]@{
     'crossed type names'            = 'lists: a stored list is named by its view class (AncientList) in every crossing, as in PSTypeNames; Hashtable and generic dictionaries: by theirs (AncientDictionary) where the module''s type data does not apply: in another runspace (thread jobs, -Parallel) and in the serializer of Start-Job and remoting, which wraps objects outside any runspace. ([ordered] dictionaries carry their type names on themselves, so that they cross ordered; that costs a table entry each: docs/performance.md, Crossings)'
     'crossed Clixml text'           = 'as crossed type names; lists as in Clixml text'
     'crossed Format-List'           = 'jagged arrays in another runspace: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv'
-    'crossed property read'         = 'the generic list in another runspace: a stored list has an array''s Length, as in .Length'
+    'crossed property read'         = 'as .Length'
 }
 
 $script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru

@@ -58,7 +58,7 @@ namespace AncientPS.Engine.Encoding
                 case NodeTags.List:
                 case NodeTags.PackedList:
                 {
-                    var list = new AncientList(this, CheckOffset(payload), tag);
+                    var list = AncientList.Open(this, CheckOffset(payload), tag);
                     return project ? Projection.ProjectList(list) : list;
                 }
                 case NodeTags.Dictionary:

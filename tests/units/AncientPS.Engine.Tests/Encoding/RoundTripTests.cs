@@ -85,11 +85,26 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Null(AncientValue.Describe("not a view"));
             // Hosts that list public properties (PowerShell's CSV and formatting) see an array's, in an array's order.
             var arrayProperties = typeof(object[]).GetProperties().Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name);
-            var listProperties = typeof(AncientList).GetProperties().Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name);
+            var listProperties = typeof(AncientArray).GetProperties().Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name);
             Assert.Equal(arrayProperties.Concat(new[] { "Count" }), listProperties); // an array's Count is ICollection's, which PowerShell lists last
-            Assert.Equal(3, list.Length);
-            Assert.Equal(3L, list.LongLength);
-            Assert.Equal(1, list.Rank);
+            var array = Assert.IsType<AncientArray>(list);
+            Assert.Equal(3, array.Length);
+            Assert.Equal(3L, array.LongLength);
+            Assert.Equal(1, array.Rank);
+        }
+
+        [Fact]
+        public void Only_a_list_stored_from_an_array_has_an_arrays_Length()
+        {
+            Assert.IsType<AncientArray>(_arena.Store(new object[] { 1, "a" }));
+            Assert.IsType<AncientArray>(_arena.Store(new[] { "a", "b" }));
+            Assert.IsType<AncientArray>(_arena.Store(new[] { 1.5, 2.5 }));
+            foreach (var notArray in new object[] { new List<int> { 1 }, new List<object> { "a" }, new ArrayList { 1 }, new List<string> { "a" } })
+            {
+                var view = _arena.Store(notArray);
+                Assert.IsType<AncientList>(view);
+                Assert.Null(view.GetType().GetProperty("Length"));
+            }
         }
 
         [Fact]

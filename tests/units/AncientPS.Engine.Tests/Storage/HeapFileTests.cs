@@ -29,7 +29,7 @@ namespace AncientPS.Engine.Tests.Storage
             {
                 Assert.Equal(3, heap.Count);
                 Assert.Equal(42, heap.Get("answer"));
-                var list = Assert.IsType<AncientList>(heap.Get("list"));
+                var list = Assert.IsAssignableFrom<AncientList>(heap.Get("list"));
                 Assert.Equal(new object[] { "a", 1, null, 2.5 }, list.Cast<object>().ToArray());
                 var table = Assert.IsType<AncientDictionary>(heap.Get("table"));
                 Assert.Equal("x", table["name"]);
