@@ -74,8 +74,7 @@ namespace AncientPS.Projection
                 return wrapper;
             }
             // A dictionary: as before names were set, a PSObject around it that the module's adapter names.
-            if (collection is AncientDictionary || collection is StoredHashtable) return PSObject.AsPSObject(collection);
-            return value;
+            return collection != null ? PSObject.AsPSObject(collection) : value;
         }
 
         /// <summary>The stored list or dictionary in <paramref name="value"/> (itself, or inside a PSObject), or null.</summary>
@@ -92,20 +91,10 @@ namespace AncientPS.Projection
             return cache.GetOrAdd(storedTypeName, NamesOf(storedTypeName, deserialized));
         }
 
-        /// <summary>The shared read-only names of a stored type: its .NET hierarchy where this process has the type.</summary>
+        /// <summary>The shared read-only names of a stored type: the adapter's, as it names a stored dictionary in its runspace.</summary>
         private static Collection<string> NamesOf(string storedName, bool deserialized)
         {
-            var names = new List<string>();
-            var type = StoredCollectionAdapter.Resolve(storedName);
-            if (type != null)
-            {
-                for (var t = type; t != null; t = t.BaseType) names.Add(t.FullName);
-            }
-            else
-            {
-                names.Add(storedName);
-                names.Add(typeof(object).FullName);
-            }
+            var names = new List<string>(StoredCollectionAdapter.TypeNamesOf(storedName));
             if (deserialized)
             {
                 for (int i = 0; i < names.Count; i++)

@@ -116,6 +116,9 @@ namespace AncientPS.Projection
             return standIn ?? value;
         }
 
+        /// <summary>The type names of the collection type a view was stored from: its .NET hierarchy where this process has the type.</summary>
+        internal static Collection<string> TypeNamesOf(string storedName) => s_originals.GetOrAdd(storedName, Describe).TypeNames;
+
         private static Original OriginalOf(object baseObject)
         {
             object view = StoredHashtable.ViewOf(Unwrap(baseObject));
