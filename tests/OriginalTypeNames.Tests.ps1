@@ -133,8 +133,11 @@ Describe 'A stored collection carries the original''s type names' {
         Use-Names $false {
             $list = (Get-AncientObject -Heap $heap 'array.parent').Value
             $list.PSTypeNames[0] | Should -Be 'AncientPS.Engine.AncientArray'
+            # A stored hashtable is a Hashtable of the module's: named by its class, a Hashtable's names after it.
             $table = (Get-AncientObject -Heap $heap 'hashtable.parent').Value
-            $table.PSTypeNames[0] | Should -Be 'System.Collections.Hashtable'
+            $table.PSTypeNames[0] | Should -Be 'AncientPS.Projection.StoredHashtable'
+            $table.PSTypeNames[1] | Should -Be 'System.Collections.Hashtable'
+            $table -is [hashtable] | Should -BeTrue
         }
     }
 }

@@ -10,6 +10,12 @@ namespace AncientPS.Engine
     public static class AncientValue
     {
         /// <summary>
+        /// The engine's view a host's own object stands for (a host's wrapper of a list or dictionary, which is an
+        /// <see cref="IAncientValue"/>), or null: <see cref="Describe"/> asks it. Process-wide; the PowerShell module sets it.
+        /// </summary>
+        public static Func<object, object> HostViewOf { get; set; }
+
+        /// <summary>
         /// For a <see cref="ValueProjection"/> host: records the host's object that a list or dictionary view was read from
         /// (the first one given is kept). The records, lists and dictionaries the view projects later are read between
         /// <see cref="ValueProjection.BeginElement"/> and <see cref="ValueProjection.EndElement"/> with it, so that a host
@@ -23,11 +29,12 @@ namespace AncientPS.Engine
         }
 
         /// <summary>
-        /// Describes a view read from a heap (a list, dictionary or record): its heap, key, offset and stored type. Null for
-        /// anything else.
+        /// Describes a view read from a heap (a list, dictionary or record, or a host's object that stands for one,
+        /// <see cref="HostViewOf"/>): its heap, key, offset and stored type. Null for anything else.
         /// </summary>
         public static AncientNodeInfo Describe(object value)
         {
+            if (value is IAncientValue && !(value is IAncientNode) && HostViewOf?.Invoke(value) is object view) value = view;
             switch (value)
             {
                 case AncientList list:

@@ -13,11 +13,12 @@ namespace AncientPS.Projection
     /// was stored from (System.Object[], System.Array, System.Object for an array; System.Collections.Hashtable,
     /// System.Object for a hashtable), as PowerShell names the original: in PSTypeNames, Get-Member's header,
     /// Export-Clixml and every crossing. The serializer of Start-Job and remoting reads the names off the PSObject, in any
-    /// runspace or none, so the far side gets "Deserialized.System.Object[]" and not the view class. (An [ordered]
-    /// dictionary is named on the view itself instead, <see cref="CrossingTypeNames"/>.) The collection itself stays the engine's lazy, read-only view (or, for a Hashtable,
-    /// <see cref="StoredHashtable"/>): indexing, enumeration, member enumeration, key lookups and method calls reach it
-    /// through the PSObject as they reach any wrapped array or hashtable, and the module's adapter still gives a
-    /// dictionary its original's properties.
+    /// runspace or none, so the far side gets "Deserialized.System.Object[]" and not the view class; an [ordered]
+    /// dictionary comes back there as an OrderedDictionary, in its order. The collection itself stays the engine's lazy,
+    /// read-only view for a list, and a dictionary class of the module's over the view for a dictionary
+    /// (<see cref="StoredHashtable"/>, <see cref="StoredOrderedDictionary"/>, <see cref="StoredDictionary"/>): indexing,
+    /// enumeration, member enumeration, key lookups and method calls reach it through the PSObject as they reach any
+    /// wrapped array or hashtable, and the module's adapter gives a Hashtable or other dictionary its original's properties.
     /// <para>
     /// The names are PowerShell's read-only list, one per stored type, shared by every collection of that type and set on
     /// the wrapper itself (<see cref="MemberTable.TrySetTypeNames"/>): one PSObject per collection handed out, no entry in
@@ -81,7 +82,7 @@ namespace AncientPS.Projection
         internal static object CollectionOf(object value)
         {
             object collection = value is PSObject pso ? pso.BaseObject : value;
-            return collection is AncientList || collection is AncientDictionary || collection is StoredHashtable ? collection : null;
+            return collection is AncientList || collection is AncientDictionary || collection is IStoredDictionary ? collection : null;
         }
 
         private static Collection<string> NamesFor(string storedTypeName, ConcurrentDictionary<string, Collection<string>> cache, bool deserialized)

@@ -30,8 +30,8 @@ namespace AncientPS.Projection
         private static bool TryGetStored(object value, out object stored)
         {
             stored = value is StoredRecordObject record && record.IsUnchanged() ? record.Stored.Open()
-                : value is StoredHashtable hashtable ? hashtable.View
-                : value is PSObject wrapper && wrapper.BaseObject is StoredHashtable wrapped ? wrapped.View
+                : value is IStoredDictionary dictionary ? dictionary.View
+                : value is PSObject wrapper && wrapper.BaseObject is IStoredDictionary wrapped ? wrapped.View
                 : null;
             return stored != null;
         }

@@ -16,7 +16,11 @@ namespace AncientPS.Projection
 
         private PowerShellProjection() { }
 
-        static PowerShellProjection() => MemberEnumeration.Install();
+        static PowerShellProjection()
+        {
+            // AncientValue.Describe($x) looks through the module's own objects for a stored list or dictionary to the view.
+            AncientValue.HostViewOf = value => OriginalTypeNames.CollectionOf(value) is object collection ? StoredDictionary.ViewOf(collection) : null;
+        }
 
         public override object ProjectRecord(StoredRecord record)
         {
@@ -50,9 +54,7 @@ namespace AncientPS.Projection
         public override object ProjectDictionary(AncientDictionary dictionary)
         {
             AncientValue.SetProjectionParent(dictionary, StoredRecordObject.CurrentReader);
-            // An [ordered] one keeps its names on the view itself (CrossingTypeNames), which a thread job also sees.
-            var projected = StoredHashtable.For(dictionary);
-            return CrossingTypeNames.Give(dictionary) ? projected : OriginalTypeNames.Wrap(projected, dictionary.ToString());
+            return OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), dictionary.ToString());
         }
 
         public override object BeginElement(object parent) => StoredRecordObject.EnterReading(parent as StoredRecordObject);

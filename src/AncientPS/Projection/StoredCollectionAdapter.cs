@@ -97,7 +97,7 @@ namespace AncientPS.Projection
         /// </summary>
         internal static object StandInFor(object value)
         {
-            value = StoredHashtable.ViewOf(OriginalTypeNames.CollectionOf(value) ?? value);
+            value = StoredDictionary.ViewOf(OriginalTypeNames.CollectionOf(value) ?? value);
             string name = value is AncientList list ? AncientValue.Describe(list).TypeName : value is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : null;
             if (name == null) return value;
             var standIn = s_standIns.GetOrAdd(name, n =>
@@ -121,7 +121,7 @@ namespace AncientPS.Projection
 
         private static Original OriginalOf(object baseObject)
         {
-            object view = StoredHashtable.ViewOf(Unwrap(baseObject));
+            object view = StoredDictionary.ViewOf(Unwrap(baseObject));
             string stored = view is AncientDictionary dictionary ? AncientValue.Describe(dictionary).TypeName : view.GetType().FullName;
             return s_originals.GetOrAdd(stored, Describe);
         }

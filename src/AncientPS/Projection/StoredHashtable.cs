@@ -1,8 +1,5 @@
 using System;
 using System.Collections;
-using System.Dynamic;
-using System.Linq.Expressions;
-using System.Reflection;
 using AncientPS.Engine;
 
 namespace AncientPS.Projection
@@ -13,59 +10,66 @@ namespace AncientPS.Projection
     /// dictionaries in many places (<c>-is [hashtable]</c>, a <c>[hashtable]</c> parameter, <c>Select-Object *</c> and
     /// <c>ConvertTo-Html</c>, which list its keys as columns, formatting of a hashtable inside a list, <c>+</c>), and
     /// the view, which is no Hashtable, took the other path in all of them. Other dictionaries ([ordered], Dictionary)
-    /// stay the view: their classes cannot be derived from faithfully. PowerShell's OrderedHashtable (7.3 and later:
+    /// cannot be derived from faithfully: they get classes of the module's (<see cref="StoredDictionary"/>). PowerShell's OrderedHashtable (7.3 and later:
     /// <c>ConvertFrom-Json -AsHashtable</c>) derives from Hashtable and is given the same way; its order is the view's.
     /// <para>
     /// Hashtable's members are all virtual except its explicit <c>IEnumerable.GetEnumerator</c>, which this class
-    /// implements again; the base table stays empty. Type names and properties are the module's adapter's, as for the
-    /// view (AncientPS.Types.ps1xml). <c>IsReadOnly</c> says false, as the adapter always said of a stored hashtable:
+    /// implements again; the base table stays empty. Its members are therefore a Hashtable's, as PowerShell's .NET adapter
+    /// shows them; the type names are the original's (<see cref="OriginalTypeNames"/>). It is no dynamic object: a member
+    /// read (<c>$h.key</c>) takes PowerShell's own way for a Hashtable, so a list's <c>$rows.key</c> and property
+    /// expressions treat it as the original. <c>IsReadOnly</c> says false, as the original's:
     /// PowerShell shows it as the original's; a change fails anyway, naming <c>-Materialize</c>. <c>Clone()</c> gives an
     /// ordinary Hashtable with the same entries, which can be changed, as a hashtable's clone can.
     /// </para>
     /// </summary>
-    public sealed class StoredHashtable : Hashtable, IEnumerable, IDynamicMetaObjectProvider, IAncientValue
+    public sealed class StoredHashtable : Hashtable, IEnumerable, IStoredDictionary
     {
         internal const string HashtableTypeName = "System.Collections.Hashtable";
 
         // PowerShell 7.3's ordered Hashtable (ConvertFrom-Json -AsHashtable, [ordered] parameters bound to [hashtable]).
         internal const string OrderedHashtableTypeName = "System.Management.Automation.OrderedHashtable";
 
-        private static readonly FieldInfo s_viewField = typeof(StoredHashtable).GetField(nameof(View), BindingFlags.Instance | BindingFlags.NonPublic);
-
         internal readonly AncientDictionary View;
 
         private StoredHashtable(AncientDictionary view) : base(0) { View = view; }
 
-        /// <summary>
-        /// The object PowerShell is given for a stored dictionary: a stored Hashtable (or PowerShell's OrderedHashtable,
-        /// which derives from it) as a Hashtable, any other as its view. The view's ToString() is its stored type name.
-        /// </summary>
-        internal static object For(AncientDictionary view)
-        {
-            string name = view.ToString();
-            return string.Equals(name, HashtableTypeName, StringComparison.Ordinal) || string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal)
-                ? new StoredHashtable(view) : (object)view;
-        }
+        AncientDictionary IStoredDictionary.View => View;
 
-        /// <summary>The view behind a stored hashtable, or the value itself.</summary>
-        internal static object ViewOf(object value) => value is StoredHashtable stored ? stored.View : value;
+        /// <summary>True for the stored type name of a Hashtable, or of PowerShell's OrderedHashtable, which derives from it.</summary>
+        internal static bool IsHashtableName(string name)
+            => string.Equals(name, HashtableTypeName, StringComparison.Ordinal) || string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal);
+
+        /// <summary>A stored hashtable over <paramref name="view"/> (<see cref="StoredDictionary.For"/> chooses).</summary>
+        internal static StoredHashtable Over(AncientDictionary view) => new StoredHashtable(view);
 
         public override object this[object key]
         {
-            get => View[key];
+            get
+            {
+                try { return View[key]; }
+                catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
+            }
             set => throw ReadOnlyError();
         }
 
-        public override int Count => View.Count;
-        public override ICollection Keys => View.Keys;
-        public override ICollection Values => View.Values;
+        // In Hashtable's order, which is the order PowerShell lists them in (Format-List, CSV columns, PSObject.Properties).
         public override bool IsReadOnly => false;
         public override bool IsFixedSize => false;
         public override bool IsSynchronized => false;
+        public override ICollection Keys => View.Keys;
+        public override ICollection Values => View.Values;
         public override object SyncRoot => this;
+        public override int Count => View.Count;
 
-        public override bool Contains(object key) => View.Contains(key);
-        public override bool ContainsKey(object key) => View.ContainsKey(key);
+        // A member read ($h.key) asks Contains first and takes an InvalidOperationException for "no such key"; the dismount
+        // and snapshot errors are such exceptions, so they come inside a StoredValueReadException (see StoredDictionary).
+        public override bool Contains(object key)
+        {
+            try { return View.Contains(key); }
+            catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
+        }
+
+        public override bool ContainsKey(object key) => Contains(key);
 
         public override bool ContainsValue(object value)
         {
@@ -122,9 +126,6 @@ namespace AncientPS.Projection
         public override string ToString() => View.ToString();
         public override bool Equals(object obj) => obj is StoredHashtable other && View.Equals(other.View);
         public override int GetHashCode() => View.GetHashCode();
-
-        DynamicMetaObject IDynamicMetaObjectProvider.GetMetaObject(Expression parameter)
-            => View.GetMetaObjectFor(parameter, this, host => Expression.Field(host, s_viewField));
 
         private static Exception ReadOnlyError() => new AncientReadOnlyException(ReadOnly.CollectionMessage);
     }
