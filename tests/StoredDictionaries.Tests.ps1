@@ -123,6 +123,29 @@ Describe 'A stored [ordered] dictionary' {
     }
 }
 
+Describe 'Lookups in stored dictionaries' {
+    # A member read is Contains(key) then this[key]; the value the first finds is kept for the second (StoredLookup).
+    It 'give each key''s own value whatever was looked up before, in this or another dictionary: <Name>' -TestCases @(
+        @{ Name = 'hashtable'; Make = { param($v) @{ a = "a$v"; b = "b$v" } } }
+        @{ Name = '[ordered]'; Make = { param($v) [ordered]@{ a = "a$v"; b = "b$v" } } }
+        @{ Name = 'Dictionary'; Make = { param($v) $d = [System.Collections.Generic.Dictionary[string, string]]::new(); $d['a'] = "a$v"; $d['b'] = "b$v"; $d } }
+    ) {
+        $one = Get-StoredCopy (& $Make 1) 'NoEnumerate'
+        $two = Get-StoredCopy (& $Make 2) 'NoEnumerate'
+        $one.Contains('a') | Should -BeTrue
+        $one['b'] | Should -Be 'b1'
+        $one.Contains('a') | Should -BeTrue
+        $two['a'] | Should -Be 'a2'
+        $key = 'a'
+        $one.Contains($key) | Should -BeTrue
+        $one[$key] | Should -Be 'a1'
+        $one[$key] | Should -Be 'a1' -Because 'a second read of the same key reads the view again'
+        @($one.a, $two.a, $one.b, $two.b) | Should -Be @('a1', 'a2', 'b1', 'b2')
+        $one.nothing | Should -BeNullOrEmpty
+        $one['a'] | Should -Be 'a1'
+    }
+}
+
 Describe 'A stored [ordered] or generic dictionary of a dismounted heap' {
     It 'reports the dismount on a member read and a method call, naming the error: <Name>' -TestCases @(
         @{ Name = '[ordered]'; Value = [ordered]@{ a = 1 } }

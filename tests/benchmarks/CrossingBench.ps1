@@ -5,9 +5,9 @@ two crossing measures on and off, in the same run.
 
 .DESCRIPTION
 Expects the module laid out (build.ps1 Build). Two sources, each stored once in an anonymous heap:
-  [ordered] rows     $Count rows, each an [ordered] dictionary of four keys. A stored [ordered] dictionary is given
-                     OrderedDictionary's type names on itself when it is read (src/AncientPS/Projection/CrossingTypeNames.cs),
-                     so that it crosses into Start-Job, remoting and other runspaces as an ordered dictionary.
+  [ordered] rows     $Count rows, each an [ordered] dictionary of four keys, handed out inside a PSObject named
+                     OrderedDictionary (OriginalTypeNames.cs), so that it crosses into Start-Job, remoting and other
+                     runspaces as an ordered dictionary.
   .NET objects       $Count objects of a small .NET class with a ToString of its own, stored by their properties with
                      their text. Each is given its text for PowerShell's serializer when it is read (PSObject's internal
                      ToStringFromDeserialization, src/AncientPS/Projection/DeserializedText.cs), so that a copy made by
@@ -36,7 +36,6 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Resolve-Path -LiteralPath $ModulePath).Path
 $assembly = [AncientPS.Commands.SetAncientObjectCommand].Assembly
 $flags = [Reflection.BindingFlags]'NonPublic,Static'
-$typeNames = $assembly.GetType('AncientPS.Projection.CrossingTypeNames', $true).GetProperty('Enabled', $flags)
 $originalNames = $assembly.GetType('AncientPS.Projection.OriginalTypeNames', $true).GetProperty('Enabled', $flags)
 $text = $assembly.GetType('AncientPS.Projection.DeserializedText', $true).GetProperty('UseInternalMember', $flags)
 
@@ -62,21 +61,20 @@ function Measure-FirstPass([string] $Key, [int] $Pass = 1, [string] $Property = 
 function Set-Switches([hashtable] $State) {
     foreach ($name in $State.Keys) {
         switch ($name) {
-            'Crossing' { $typeNames.SetValue($null, $State[$name]) }
             'Original' { $originalNames.SetValue($null, $State[$name]) }
             'Text' { $text.SetValue($null, $State[$name]) }
         }
     }
 }
-$namesOff = @{ Crossing = $false; Original = $false }
+$namesOff = @{ Original = $false }
 
 $results = [Collections.Generic.List[object]]::new()
 $measures = @(
-    @{ Name = '[ordered] rows, first pass'; Key = 'ordered'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 1 }
-    @{ Name = '[ordered] rows, second pass'; Key = 'ordered'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 2 }
-    @{ Name = 'hashtable rows, first pass'; Key = 'hashtables'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 1 }
-    @{ Name = 'hashtable rows, second pass'; Key = 'hashtables'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 2 }
-    @{ Name = 'rows with a Tags list, reading Tags, first pass'; Key = 'tagged'; On = @{ Crossing = $true; Original = $true }; Off = $namesOff; Pass = 1; Property = 'Tags' }
+    @{ Name = '[ordered] rows, first pass'; Key = 'ordered'; On = @{ Original = $true }; Off = $namesOff; Pass = 1 }
+    @{ Name = '[ordered] rows, second pass'; Key = 'ordered'; On = @{ Original = $true }; Off = $namesOff; Pass = 2 }
+    @{ Name = 'hashtable rows, first pass'; Key = 'hashtables'; On = @{ Original = $true }; Off = $namesOff; Pass = 1 }
+    @{ Name = 'hashtable rows, second pass'; Key = 'hashtables'; On = @{ Original = $true }; Off = $namesOff; Pass = 2 }
+    @{ Name = 'rows with a Tags list, reading Tags, first pass'; Key = 'tagged'; On = @{ Original = $true }; Off = $namesOff; Pass = 1; Property = 'Tags' }
     @{ Name = '.NET objects with text, first pass'; Key = 'objects'; On = @{ Text = $true }; Off = @{ Text = $false }; Pass = 1 }
 )
 try {
@@ -88,7 +86,7 @@ try {
             Set-Switches $m.On; $on.Add((Measure-FirstPass $m.Key $m.Pass $property))
             Set-Switches $m.Off; $off.Add((Measure-FirstPass $m.Key $m.Pass $property))
         }
-        Set-Switches @{ Crossing = $true; Original = $true; Text = $true }
+        Set-Switches @{ Original = $true; Text = $true }
         $bestOn = ($on | Measure-Object -Minimum).Minimum; $bestOff = ($off | Measure-Object -Minimum).Minimum
         $results.Add([pscustomobject]@{ Name = $m.Name; Count = $Count; OnMs = @($on); OffMs = @($off); BestOnMs = $bestOn; BestOffMs = $bestOff })
         [pscustomobject]@{
@@ -101,6 +99,6 @@ try {
     if ($ResultPath) { ConvertTo-Json -InputObject @($results) -Depth 4 | Set-Content -LiteralPath $ResultPath }
 }
 finally {
-    Set-Switches @{ Crossing = $true; Original = $true; Text = $true }
+    Set-Switches @{ Original = $true; Text = $true }
     Dismount-AncientHeap -Heap $heap
 }

@@ -61,11 +61,7 @@ namespace AncientPS.Projection
 
         public object this[object key]
         {
-            get
-            {
-                try { return _view[key]; }
-                catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
-            }
+            get => StoredLookup.Get(_view, key);
             set => throw ReadOnlyError();
         }
 
@@ -78,11 +74,7 @@ namespace AncientPS.Projection
         bool ICollection.IsSynchronized => false;
         object ICollection.SyncRoot => this;
 
-        public bool Contains(object key)
-        {
-            try { return _view.Contains(key); }
-            catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
-        }
+        public bool Contains(object key) => StoredLookup.Contains(_view, key);
 
         /// <summary>True when <paramref name="key"/> is a key (a generic dictionary's ContainsKey).</summary>
         public bool ContainsKey(object key) => Contains(key);
@@ -198,6 +190,50 @@ namespace AncientPS.Projection
         public override string ToString() => _dictionary.ToString();
         public override bool Equals(object obj) => obj is IStoredDictionary other && _dictionary.View.Equals(other.View);
         public override int GetHashCode() => _dictionary.GetHashCode();
+    }
+
+    /// <summary>
+    /// The lookups of the module's stored dictionaries, as PowerShell makes them. A member read (<c>$d.key</c>) is
+    /// <c>Contains(key)</c> then <c>this[key]</c> with the same key: the value found by the first is kept for the
+    /// second (one entry per thread, taken by the next read on that thread), so the read costs one lookup in the view,
+    /// as it did when the view bound the read itself. Read failures (a dismounted heap, an expired snapshot) come as a
+    /// <see cref="StoredValueReadException"/>: PowerShell takes any InvalidOperationException from Contains for "no such
+    /// key", which those errors are.
+    /// </summary>
+    internal static class StoredLookup
+    {
+        [ThreadStatic] private static AncientDictionary t_view;
+        [ThreadStatic] private static object t_key;
+        [ThreadStatic] private static object t_value;
+
+        internal static bool Contains(AncientDictionary view, object key)
+        {
+            object value;
+            bool found;
+            try { found = view.TryGetValue(key, out value); }
+            catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
+            if (found)
+            {
+                t_view = view;
+                t_key = key;
+                t_value = value;
+            }
+            return found;
+        }
+
+        internal static object Get(AncientDictionary view, object key)
+        {
+            if (ReferenceEquals(t_view, view) && ReferenceEquals(t_key, key) && key != null)
+            {
+                object value = t_value;
+                t_view = null;
+                t_key = null;
+                t_value = null;
+                return value;
+            }
+            try { return view[key]; }
+            catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
+        }
     }
 
     /// <summary>

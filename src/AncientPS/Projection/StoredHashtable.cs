@@ -44,11 +44,7 @@ namespace AncientPS.Projection
 
         public override object this[object key]
         {
-            get
-            {
-                try { return View[key]; }
-                catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
-            }
+            get => StoredLookup.Get(View, key);
             set => throw ReadOnlyError();
         }
 
@@ -61,13 +57,8 @@ namespace AncientPS.Projection
         public override object SyncRoot => this;
         public override int Count => View.Count;
 
-        // A member read ($h.key) asks Contains first and takes an InvalidOperationException for "no such key"; the dismount
-        // and snapshot errors are such exceptions, so they come inside a StoredValueReadException (see StoredDictionary).
-        public override bool Contains(object key)
-        {
-            try { return View.Contains(key); }
-            catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
-        }
+        // A member read ($h.key) asks Contains, then the indexer (StoredLookup).
+        public override bool Contains(object key) => StoredLookup.Contains(View, key);
 
         public override bool ContainsKey(object key) => Contains(key);
 
