@@ -119,6 +119,9 @@ function Get-ShapeProperties($Value) {
         $keys = if ($first.GetType() -eq [hashtable]) { $first.Keys | Sort-Object } else { $first.Keys }
         return @($keys | Select-Object -First 2 | ForEach-Object { "$_" }) + @('Count')
     }
+    # A value type has no such properties, and its .PSObject is not asked for: that leaves a note of PowerShell's on the
+    # original's box (as piping it does), which Clixml of the original would then write as an object.
+    if ($first -is [ValueType]) { return @('Length', 'Length') }
     $names = @($first.PSObject.Properties | Where-Object { $_.MemberType -in 'NoteProperty', 'Property' } | Select-Object -First 2 -ExpandProperty Name)
     if ($names.Count -eq 0) { $names = @('Length') }
     if ($names.Count -eq 1) { $names += $names[0] }

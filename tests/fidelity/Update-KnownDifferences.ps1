@@ -13,7 +13,7 @@ $causes = [ordered]@{
     'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
     'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
-    'Clixml text'                   = 'RefIds: a small integer that an earlier operation piped to Get-Member carries a PSObject of PowerShell''s in the original (see the mixed list shape); .NET shapes: the reference is the serializer''s ArrayList'
+    'Clixml text'                   = 'a number in an original array that went down a pipeline (the Piped producer itself, or an earlier operation) carries a note of PowerShell''s on its box, which Clixml writes as an object (<Obj RefId=...><I32>), where a stored number read is a box of its own, written as a plain <I32>; the .NET shapes: the reference is the serializer''s ArrayList'
     'ToString()'                    = 'the three .NET shapes read -NoEnumerate: the reference (a serializer round trip) is an ArrayList, whose ToString() names its type; the stored list gives System.Object[] as the original array does'
     '-f'                            = 'the -f operator spreads only a real object[] over its arguments; the .NET shapes read -NoEnumerate: the reference is the serializer''s PSObject around an ArrayList, whose text joins its items, where the stored list gives its type name as the original array does'
     'Select-Object type names'      = 'Select-Object names its output after the .NET type of an unenumerated input (BaseObject.GetType()), the view class for a stored list or dictionary'
