@@ -93,6 +93,30 @@ Describe 'The read-only projection' {
                 foreach ($check in $checks) { (& $check $stored) | Should -Be (& $check $a) -Because "$check" }
             }
         }
+
+        It 'gives back the same list or dictionary where a cycle leads back to it, and Clixml writes the cycle as the original''s: <Name>' -TestCases @(
+            @{ Name = 'a hashtable holding itself'; Make = { $h = @{ name = 'root' }; $h.self = $h; $h }; Back = { param($x) , $x.self } }
+            @{ Name = 'an [ordered] in its own list'; Make = { $d = [ordered]@{ k = 1 }; $d.list = @($d, 'x'); $d }; Back = { param($x) , $x.list[0] } }
+            @{ Name = 'an ArrayList holding itself'; Make = { $l = [System.Collections.ArrayList]::new(); $null = $l.Add('x'); $null = $l.Add($l); , $l }; Back = { param($x) , $x[1] } }
+            @{ Name = 'a list through a record'; Make = { $r = [pscustomobject]@{ n = 1; items = $null }; $r.items = [System.Collections.Generic.List[object]]::new(); $r.items.Add($r); $r.items.Add('y'); , $r.items }; Back = { param($x) , $x[0].items } }
+        ) {
+            $original = & $Make
+            $key = "cycle$([guid]::NewGuid().ToString('N'))"
+            Set-AncientObject -Heap $heap -Key $key -InputObject $original
+            Set-AncientObject -Heap $heap -Key "$key.parent" -InputObject ([pscustomobject]@{ Child = $original })
+            Set-AncientObject -Heap $heap -Key "$key.list" -InputObject @(, $original)
+            $readings = @(
+                , (Get-AncientObject -Heap $heap -Key $key -NoEnumerate)
+                , (Get-AncientObject -Heap $heap -Key "$key.parent").Child
+                , (Get-AncientObject -Heap $heap -Key "$key.list" -NoEnumerate)[0]
+            )
+            [object]::ReferenceEquals((& $Back $original), $original) | Should -BeTrue
+            $expected = [System.Management.Automation.PSSerializer]::Serialize($original, 3)
+            foreach ($stored in $readings) {
+                [object]::ReferenceEquals((& $Back $stored), $stored) | Should -BeTrue
+                [System.Management.Automation.PSSerializer]::Serialize($stored, 3) | Should -BeExactly $expected
+            }
+        }
     }
 
     Context 'member access in scripts ($row.Name)' {

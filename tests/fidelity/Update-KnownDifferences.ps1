@@ -3,10 +3,6 @@
 # from the repository root: dotnet pwsh -NoProfile -File tests/fidelity/Update-KnownDifferences.ps1
 # Review the diff before committing: a case that starts to differ is a regression unless its cause is understood.
 $ErrorActionPreference = 'Stop'
-$root = Split-Path (Split-Path $PSScriptRoot)
-Import-Module (Join-Path $root 'AncientPS.psd1')
-. (Join-Path $root 'tests/TestSupport.ps1')
-. (Join-Path $PSScriptRoot 'Fidelity.ps1')
 
 $causes = [ordered]@{
     'ConvertTo-Csv'                 = 'lists: IsReadOnly is True (a stored list is read-only; an array says False); dictionaries: see the common causes'
@@ -39,12 +35,16 @@ $causes = [ordered]@{
     'crossed property read'         = 'as .Length'
 }
 
-$script:FidelitySleeper = Start-Process -FilePath sleep -ArgumentList 600 -PassThru
-try {
-    $heap = Mount-AncientHeap -Anonymous
-    $cases = @(Invoke-FidelityComparison $heap (Get-FidelityOperations)) + @(Invoke-CrossingComparison $heap (Get-FidelityCrossings))
-}
-finally { Stop-Process -Id $script:FidelitySleeper.Id -ErrorAction SilentlyContinue; Remove-FidelityFolder }
+# In a pwsh of its own, as tests/Fidelity.Tests.ps1 runs it (Invoke-FidelitySuite.ps1 says why).
+$out = Join-Path ([System.IO.Path]::GetTempPath()) "fidelity-cases-$PID.xml"
+$pwshPath = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+$pwshArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Invoke-FidelitySuite.ps1'), '-OutPath', $out)
+if (-not (Test-Path -LiteralPath $pwshPath)) { $pwshArgs = @(Join-Path $PSHOME 'pwsh.dll') + $pwshArgs; $pwshPath = 'dotnet' }
+& $pwshPath @pwshArgs
+if ($LASTEXITCODE -ne 0) { throw "The fidelity suite's process failed ($LASTEXITCODE)." }
+$run = Import-Clixml -LiteralPath $out
+Remove-Item -LiteralPath $out
+$cases = @($run.InProcess) + @($run.Crossings)
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add('# Cases of the differential fidelity suite (tests/Fidelity.Tests.ps1) where the stored copy is known to differ from')

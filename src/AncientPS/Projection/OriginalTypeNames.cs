@@ -55,12 +55,26 @@ namespace AncientPS.Projection
         /// or the collection itself where that cannot be done. <paramref name="collection"/> is an AncientList, an
         /// AncientDictionary or a StoredHashtable; <paramref name="storedTypeName"/> the type it was stored from.
         /// </summary>
-        internal static object Wrap(object collection, string storedTypeName)
+        /// <para>
+        /// <paramref name="view"/> is the engine's view and <paramref name="parent"/> the object it was read from: the
+        /// wrapper is the reader of the view's elements (<see cref="AncientValue.SetProjectionParent"/>), and a view of a
+        /// node one of its readers stands for gives back that reader's wrapper (<see cref="FindAncestor"/>).
+        /// </para>
+        internal static object Wrap(object collection, string storedTypeName, object view, IProjectedNode parent)
         {
             var names = NamesFor(storedTypeName, s_names, false);
             if (names == null) return collection;
-            Bare wrapper = collection is IDictionary dictionary ? new BareDictionary(dictionary) : (Bare)new BareList((IList)collection);
+            Bare wrapper = collection is IDictionary dictionary ? new BareDictionary(dictionary, view, parent) : (Bare)new BareList((IList)collection, view, parent);
             return MemberTable.TrySetTypeNames(wrapper, names) ? wrapper : collection;
+        }
+
+        /// <summary>The wrapper made for the node <paramref name="view"/> stands for among the current reader and its parents, or null.</summary>
+        internal static object FindAncestor(object view)
+        {
+            int searched = 0;
+            for (var a = StoredRecordObject.CurrentReader; a != null && searched < StoredRecordObject.AncestorsSearched; a = a.ParentNode, searched++)
+                if (a is Bare wrapper && wrapper.View.Equals(view)) return wrapper;
+            return null;
         }
 
         /// <summary>A value of a .NET object stored at a depth, as Import-Clixml gives it: a PSObject around the collection.</summary>
@@ -109,11 +123,22 @@ namespace AncientPS.Projection
         /// interfaces, for the code in PowerShell that asks a value whether it is a collection before unwrapping it
         /// (Write-Host joins an IEnumerable's items, Group-Object names a group by an ICollection's items).
         /// </summary>
-        private abstract class Bare : PSObject, IFormattable, IAncientValue, ICollection
+        private abstract class Bare : PSObject, IFormattable, IAncientValue, ICollection, IProjectedNode
         {
             private readonly ICollection _collection;
+            private readonly IProjectedNode _parent;
 
-            protected Bare(ICollection collection) : base(collection) { _collection = collection; }
+            protected Bare(ICollection collection, object view, IProjectedNode parent) : base(collection)
+            {
+                _collection = collection;
+                View = view;
+                _parent = parent;
+            }
+
+            /// <summary>The engine's view (AncientList or AncientDictionary) behind the collection.</summary>
+            internal object View { get; }
+
+            IProjectedNode IProjectedNode.ParentNode => _parent;
 
             public override string ToString() => BaseObject.ToString();
 
@@ -132,7 +157,7 @@ namespace AncientPS.Projection
         {
             private readonly IList _list;
 
-            public BareList(IList list) : base(list) { _list = list; }
+            public BareList(IList list, object view, IProjectedNode parent) : base(list, view, parent) { _list = list; }
 
             public object this[int index] { get => _list[index]; set => _list[index] = value; }
             public bool IsReadOnly => _list.IsReadOnly;
@@ -151,7 +176,7 @@ namespace AncientPS.Projection
         {
             private readonly IDictionary _dictionary;
 
-            public BareDictionary(IDictionary dictionary) : base(dictionary) { _dictionary = dictionary; }
+            public BareDictionary(IDictionary dictionary, object view, IProjectedNode parent) : base(dictionary, view, parent) { _dictionary = dictionary; }
 
             public object this[object key] { get => _dictionary[key]; set => _dictionary[key] = value; }
             public ICollection Keys => _dictionary.Keys;

@@ -39,26 +39,32 @@ namespace AncientPS.Projection
 
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
 
-        // A list or dictionary read from a record (or from a list that was) keeps that record, so that the records it
-        // hands out later find their ancestors: $a.Items[0].Parent is $a itself when the original's was.
+        // A list or dictionary knows the object it was read from, and reads its own elements as their parent, so that a
+        // stored graph that leads back to a node gives back the object made for it, as the original graph does:
+        // $a.Items[0].Parent is $a itself, and $h.self is $h, when the original's were.
         public override object ProjectList(AncientList list)
         {
             // A byte[] is one of the serializer's own types (Import-Clixml gives it back as a byte[], from base64): a blob
             // that .NET methods take as a byte[] ([IO.File]::WriteAllBytes, [Convert]::ToBase64String). It comes back as
             // one, copied out in bulk, as an [xml] document comes back as a document.
             if (list.ToString() == ByteArrayName && list.ToArray() is byte[] bytes) return bytes;
-            AncientValue.SetProjectionParent(list, StoredRecordObject.CurrentReader);
-            return OriginalTypeNames.Wrap(list, list.ToString());
+            return OriginalTypeNames.FindAncestor(list) ?? Reader(list, OriginalTypeNames.Wrap(list, list.ToString(), list, StoredRecordObject.CurrentReader));
         }
 
         public override object ProjectDictionary(AncientDictionary dictionary)
+            => OriginalTypeNames.FindAncestor(dictionary)
+                ?? Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), dictionary.ToString(), dictionary, StoredRecordObject.CurrentReader));
+
+        // The object PowerShell is given for a view reads the view's elements (or, where it is the bare collection, the
+        // object the view was read from does).
+        private static object Reader(object view, object projected)
         {
-            AncientValue.SetProjectionParent(dictionary, StoredRecordObject.CurrentReader);
-            return OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), dictionary.ToString());
+            AncientValue.SetProjectionParent(view, projected as IProjectedNode ?? StoredRecordObject.CurrentReader);
+            return projected;
         }
 
-        public override object BeginElement(object parent) => StoredRecordObject.EnterReading(parent as StoredRecordObject);
+        public override object BeginElement(object parent) => StoredRecordObject.EnterReading(parent as IProjectedNode);
 
-        public override void EndElement(object state) => StoredRecordObject.ExitReading(state as StoredRecordObject);
+        public override void EndElement(object state) => StoredRecordObject.ExitReading(state as IProjectedNode);
     }
 }

@@ -7,6 +7,16 @@ using AncientPS.Engine;
 
 namespace AncientPS.Projection
 {
+    /// <summary>
+    /// An object the module made for a stored node (a record, or the wrapper of a list or dictionary), which knows the one
+    /// it was read from: while its property or element is read, it is the reader (StoredRecordObject.CurrentReader), so
+    /// that a stored graph that leads back to a node gives back the object made for it, as the original graph does.
+    /// </summary>
+    internal interface IProjectedNode
+    {
+        IProjectedNode ParentNode { get; }
+    }
+
     /// <summary>A projected stored dictionary of the module's (a stored hashtable, [ordered] or any other): the view behind it.</summary>
     internal interface IStoredDictionary : IAncientValue
     {

@@ -19,11 +19,11 @@ namespace AncientPS.Projection
     /// PSCustomObject in every way (GetType(), -is, serialization, formatting).
     /// </para>
     /// </summary>
-    public sealed class StoredRecordObject : PSObject, IAncientValue
+    public sealed class StoredRecordObject : PSObject, IAncientValue, IProjectedNode
     {
         private const string CustomObjectTypeName = "System.Management.Automation.PSCustomObject";
         private const string DeserializedPrefix = "Deserialized.";
-        private const int AncestorsSearched = 64;
+        internal const int AncestorsSearched = 64; // how far up a cycle is looked for
 
         // One list of type names per stored shape; the code runs in every runspace at once.
         private static readonly PerShapeMemo<ShapeTypeNames> s_typeNames = new PerShapeMemo<ShapeTypeNames>(32);
@@ -35,14 +35,17 @@ namespace AncientPS.Projection
             public System.Collections.ObjectModel.Collection<string> Shared;
         }
 
-        // Set while a property value is read, so that a record read from it can find its parents.
-        [ThreadStatic] private static StoredRecordObject t_reading;
+        // Set while a property value or an element is read, so that a record, list or dictionary read from it can find
+        // its parents (a cycle gives back the parent itself, as the original graph does).
+        [ThreadStatic] private static IProjectedNode t_reading;
 
         private readonly StoredRecord _stored;
-        private readonly StoredRecordObject _parent;
+        private readonly IProjectedNode _parent;
+
+        IProjectedNode IProjectedNode.ParentNode => _parent;
 
         // kept: where to put the stored properties' members too (PowerShell's member table holds them), or null.
-        private StoredRecordObject(StoredRecord stored, StoredRecordObject parent, StoredNoteProperty[] kept)
+        private StoredRecordObject(StoredRecord stored, IProjectedNode parent, StoredNoteProperty[] kept)
         {
             _stored = stored;
             _parent = parent;
@@ -102,9 +105,9 @@ namespace AncientPS.Projection
         {
             var parent = t_reading;
             int searched = 0;
-            for (var a = parent; a != null && searched < AncestorsSearched; a = a._parent, searched++)
+            for (var a = parent; a != null && searched < AncestorsSearched; a = a.ParentNode, searched++)
             {
-                if (a._stored.Equals(stored)) return a;
+                if (a is StoredRecordObject record && record._stored.Equals(stored)) return record;
             }
             if (!stored.IsUnpinned) return new StoredRecordObject(stored, parent, null);
             var members = new StoredNoteProperty[stored.Names.Count];
@@ -145,18 +148,18 @@ namespace AncientPS.Projection
             }
         }
 
-        /// <summary>The record whose property is being read on this thread (null outside a read).</summary>
-        internal static StoredRecordObject CurrentReader => t_reading;
+        /// <summary>The record, list or dictionary being read on this thread (null outside a read).</summary>
+        internal static IProjectedNode CurrentReader => t_reading;
 
-        /// <summary>Makes <paramref name="record"/> the reading record for an element a list or dictionary read from it projects; returns the previous one.</summary>
-        internal static StoredRecordObject EnterReading(StoredRecordObject record)
+        /// <summary>Makes <paramref name="node"/> the reader for an element a list or dictionary read from it projects; returns the previous one.</summary>
+        internal static IProjectedNode EnterReading(IProjectedNode node)
         {
             var previous = t_reading;
-            t_reading = record;
+            t_reading = node;
             return previous;
         }
 
-        internal static void ExitReading(StoredRecordObject previous) => t_reading = previous;
+        internal static void ExitReading(IProjectedNode previous) => t_reading = previous;
 
         /// <summary>Reads stored property <paramref name="index"/>; a record in it becomes an object that knows this one as its parent.</summary>
         internal object Read(int index)
