@@ -52,6 +52,11 @@ Describe 'Stored .NET objects against Import-Clixml''s copy' {
         $stored.ParameterSets.ToString() | Should -BeExactly $reference.ParameterSets.ToString()
         @($stored.Parameters.GetEnumerator())[0].GetType() | Should -Be @($reference.Parameters.GetEnumerator())[0].GetType()
         @($stored.Parameters.Keys | Sort-Object) | Should -Be @($reference.Parameters.Keys | Sort-Object)
+        # Named with the serializer's prefix, as what Import-Clixml makes is; never after the module's own classes.
+        foreach ($inner in $stored.Parameters, $stored.ParameterSets) {
+            $inner.PSTypeNames[0] | Should -BeLike 'Deserialized.System.Collections.*'
+            [System.Management.Automation.PSSerializer]::Serialize($inner) | Should -Not -BeLike '*AncientPS*'
+        }
     }
 
     It 'enumerates a dictionary inside a .NET object in the order of Import-Clixml''s Hashtable, not the source''s' {

@@ -105,9 +105,12 @@ function Remove-FidelityFolder {
     if ($script:FidelityFolder) { Remove-Item -LiteralPath $script:FidelityFolder -Recurse -Force -ErrorAction SilentlyContinue; $script:FidelityFolder = $null }
 }
 
+# What Import-Clixml gives back for $Value written at $Depth: for an array, its elements (Import-Clixml writes a list's
+# items down the pipeline, so $copy = Import-Clixml is an object[]), for anything else the object.
 function Get-SerializedCopy($Value, [int] $Depth) {
     $text = [System.Management.Automation.PSSerializer]::Serialize($Value, $Depth)
-    , [System.Management.Automation.PSSerializer]::Deserialize($text)
+    $copy = [System.Management.Automation.PSSerializer]::Deserialize($text)
+    if ($Value -is [array]) { , @($copy) } else { , $copy }
 }
 
 # The first property names of a value's first element, from the original: the operations that need a property name use them.

@@ -9,30 +9,25 @@ $causes = [ordered]@{
     'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
     'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
-    'Clixml text'                   = 'a number in an original array that went down a pipeline (the Piped producer itself, or an earlier operation) carries a note of PowerShell''s on its box, which Clixml writes as an object (<Obj RefId=...><I32>), where a stored number read is a box of its own, written as a plain <I32>; the .NET shapes: the reference is the serializer''s ArrayList'
-    'ToString()'                    = 'the three .NET shapes read -NoEnumerate: the reference (a serializer round trip) is an ArrayList, whose ToString() names its type; the stored list gives System.Object[] as the original array does'
-    '-f'                            = 'the -f operator spreads only a real object[] over its arguments; the .NET shapes read -NoEnumerate: the reference is the serializer''s PSObject around an ArrayList, whose text joins its items, where the stored list gives its type name as the original array does'
+    'Clixml text'                   = 'a number in an original array that went down a pipeline (the Piped producer itself, or an earlier operation) carries a note of PowerShell''s on its box, which Clixml writes as an object (<Obj RefId=...><I32>), where a stored number read is a box of its own, written as a plain <I32>; the .NET shapes: a stored .NET object''s properties are note properties (<MS>), where Import-Clixml''s copy has adapted ones (<Props>)'
+    '-f'                            = 'the -f operator spreads only a real object[] over its arguments, and a stored list is not one'
     'Select-Object type names'      = 'Select-Object names its output after the .NET type of an unenumerated input (BaseObject.GetType()), the view class for a stored list or dictionary'
+    '.ContainsKey'                  = 'a generic Dictionary''s Contains takes a KeyValuePair (PowerShell finds no overload for a key); a stored one''s takes a key, as IDictionary.Contains does'
+    'slice [0..1]'                  = 'a Dictionary[string,int] takes no int key (PowerShell gives nothing); a stored dictionary looks any key up, finds none and gives $null for each'
+    '-join'                         = 'XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name'
     'Get-Member'                    = 'the view classes'' methods differ from an array''s or List''s; a generic dictionary''s typed members (the stored one is one class for every key and value type)'
     'Get-Member -InputObject'       = 'as Get-Member'
-    'PSObject.Properties'           = 'generic dictionaries: the stored one is one class for every key and value type, so Keys and Values are declared ICollection and there is no Comparer or Capacity; PowerShell''s OrderedHashtable lists its properties in an order of its own, a stored one in Hashtable''s; .NET records: type data of the Deserialized type'
-    'PSTypeNames'                   = 'the .NET shapes read -NoEnumerate: the reference is the serializer''s ArrayList, the stored list is named after the original array; Select-Object adds Selected.* to the original objects themselves'
+    'PSObject.Properties'           = 'generic dictionaries: the stored one is one class for every key and value type, so Keys and Values are declared ICollection and there is no Comparer or Capacity; PowerShell''s OrderedHashtable lists its properties in an order of its own, a stored one in Hashtable''s; generic lists: see Get-Member; .NET records: note properties where Import-Clixml''s copy has adapted ones (Property)'
     'GetType()'                     = 'a stored list is a lazy read-only view (AncientArray/AncientList), a stored dictionary a dictionary class of the module''s over one (StoredHashtable, StoredOrderedDictionary, StoredDictionary); .GetType() is a .NET call the projection cannot answer'
     'Format-List'                   = 'jagged arrays: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv; the empty record: PowerShell writes one blank line fewer for it'
     'Format-Table'                  = 'as Format-List'
     'Format-Wide'                   = 'as Format-List'
     'Format-Custom'                 = 'as Format-List'
     'Out-String'                    = 'as Format-List'
-    '.Length'                       = 'the .NET shapes read -NoEnumerate: the stored list is the original array (an AncientArray, with a Length), where the reference is the serializer''s ArrayList, which has none'
-    'ForEach-Object -MemberName'    = 'as .Length'
-    'member enumeration'            = 'as .Length'
-    'key as property'               = 'as .Length'
     '-is [pscustomobject]'          = 'a binary cmdlet''s output is wrapped in a PSObject, a script''s array elements are not; a stored list or dictionary read as a property or element is a PSObject named after the original type (OriginalTypeNames), and -is [psobject] is true of any PSObject'
     # Crossings (Mode is the crossing): the views taken on the other side.
-    'crossed type names'            = 'the .NET shapes: the reference is the serializer''s copy (an ArrayList of Deserialized objects), the stored list is named after the original array'
-    'crossed Clixml text'           = 'as crossed type names; lists as in Clixml text'
+    'crossed Clixml text'           = 'as Clixml text (.NET shapes); and a list or dictionary inside a stored .NET object is named after the ArrayList or Hashtable it was stored as, where Import-Clixml''s copy keeps the original collection''s name'
     'crossed Format-List'           = 'jagged arrays in another runspace: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv'
-    'crossed property read'         = 'as .Length'
 }
 
 # In a pwsh of its own, as tests/Fidelity.Tests.ps1 runs it (Invoke-FidelitySuite.ps1 says why).
@@ -51,13 +46,10 @@ $lines.Add('# Cases of the differential fidelity suite (tests/Fidelity.Tests.ps1
 $lines.Add('# the original: shape|mode|operation, grouped by operation with the cause. Every case not listed here must match.')
 $lines.Add('# Written by tests/fidelity/Update-KnownDifferences.ps1 (the causes live there); fix a cause, run it again.')
 $lines.Add('# Common causes:')
-$lines.Add('# - Lists and dictionaries are lazy read-only engine views, not arrays or hashtables: .GetType(), their methods, and')
-$lines.Add('#   PowerShell''s serializer/ConvertTo-Xml paths that reflect over the view differ.')
-$lines.Add('# - Generic dictionaries: KeyValuePair formatting (Key/Value) is not answered; a stored dictionary enumerates DictionaryEntry.')
-$lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): a value the serializer keeps as an object at the depth')
-$lines.Add('#   limit is stored as its text (FileInfo''s UnixStat); type data of the Deserialized.* names differs from Import-Clixml''s in places;')
-$lines.Add('#   adapted properties are NoteProperty where the reference says Property (so')
-$lines.Add('#   Clixml writes <MS> for <Props>, ConvertTo-Html orders the columns differently, a null property has no declared type).')
+$lines.Add('# - Lists are lazy read-only engine views and dictionaries classes of the module''s over one, not arrays or the')
+$lines.Add('#   original dictionary classes: .GetType(), their methods, and what PowerShell takes from the .NET type differ.')
+$lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): the reference is what Import-Clixml gives back; the stored')
+$lines.Add('#   copy''s properties are note properties where the reference''s are adapted ones (Property: Clixml writes <MS> for <Props>).')
 $lines.Add('# - XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name.')
 foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {
     $cause = if ($causes.Contains($group.Name)) { $causes[$group.Name] } else { 'see the common causes above' }

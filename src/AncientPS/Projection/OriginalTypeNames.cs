@@ -81,15 +81,13 @@ namespace AncientPS.Projection
         internal static object ForDeserialized(object value)
         {
             object collection = CollectionOf(value);
-            if (collection is AncientList list)
-            {
-                var names = NamesFor(list.ToString(), s_deserializedNames, true);
-                var wrapper = new PSObject(list);
-                if (names != null) MemberTable.TrySetTypeNames(wrapper, names);
-                return wrapper;
-            }
-            // A dictionary: as before names were set, a PSObject around it that the module's adapter names.
-            return collection != null ? PSObject.AsPSObject(collection) : value;
+            if (collection == null) return value;
+            // Named after the stored type with the serializer's prefix, as Import-Clixml names what it makes: the list
+            // or dictionary class behind it is the module's.
+            var names = NamesFor(StoredDictionary.ViewOf(collection).ToString(), s_deserializedNames, true);
+            var wrapper = new PSObject(collection);
+            if (names != null) MemberTable.TrySetTypeNames(wrapper, names);
+            return wrapper;
         }
 
         /// <summary>The stored list or dictionary in <paramref name="value"/> (itself, or inside a PSObject), or null.</summary>
