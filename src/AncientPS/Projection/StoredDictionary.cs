@@ -233,13 +233,15 @@ namespace AncientPS.Projection
 
         internal static object Get(AncientDictionary view, object key)
         {
-            if (ReferenceEquals(t_view, view) && ReferenceEquals(t_key, key) && key != null)
+            if (t_view != null)
             {
+                // Taken by the next read on this thread, found or not, so that it keeps nothing alive for long.
+                bool kept = ReferenceEquals(t_view, view) && ReferenceEquals(t_key, key) && key != null;
                 object value = t_value;
                 t_view = null;
                 t_key = null;
                 t_value = null;
-                return value;
+                if (kept) return value;
             }
             try { return view[key]; }
             catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
