@@ -9,7 +9,7 @@ $causes = [ordered]@{
     'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
     'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
-    'Clixml text'                   = 'a number in an original array that went down a pipeline (the Piped producer itself, or an earlier operation) carries a note of PowerShell''s on its box, which Clixml writes as an object (<Obj RefId=...><I32>), where a stored number read is a box of its own, written as a plain <I32>; the .NET shapes: a stored .NET object''s properties are note properties (<MS>), where Import-Clixml''s copy has adapted ones (<Props>)'
+    'Clixml text'                   = 'a small number in an original is a box PowerShell shares between all scripts of the process, and once any of them pipes it (the Piped producer itself, or an earlier operation) it carries a note of PowerShell''s, which Clixml writes as an object (<Obj RefId=...><I32>); a stored number read is a box of its own, written as a plain <I32>; the .NET shapes: a stored .NET object''s properties are note properties (<MS>), where Import-Clixml''s copy has adapted ones (<Props>)'
     '-f'                            = 'the -f operator spreads only a real object[] over its arguments, and a stored list is not one'
     'Select-Object type names'      = 'Select-Object names its output after the .NET type of an unenumerated input (BaseObject.GetType()), the view class for a stored list or dictionary'
     '.ContainsKey'                  = 'a generic Dictionary''s Contains takes a KeyValuePair (PowerShell finds no overload for a key); a stored one''s takes a key, as IDictionary.Contains does'
