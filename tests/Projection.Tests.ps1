@@ -252,6 +252,25 @@ Describe 'The read-only projection' {
             { $rows[0] = 1 } | Should -Throw '*Materialize*'
             { $rows.Add(1) } | Should -Throw '*Materialize*'
         }
+
+        It 'give a copy that can be changed from Clone() where the original was an array, as an array''s Clone() does' {
+            $original = @('a', 'b', 3)
+            Set-AncientObject -Heap $heap -Key cloned -InputObject $original
+            Set-AncientObject -Heap $heap -Key clonedParent -InputObject ([pscustomobject]@{ Items = $original })
+            foreach ($stored in (Get-AncientObject -Heap $heap -Key cloned -NoEnumerate), (Get-AncientObject -Heap $heap -Key clonedParent).Items) {
+                $copy = $stored.Clone()
+                $expected = $original.Clone()
+                $copy.GetType() | Should -Be $expected.GetType()
+                $copy | Should -Be $expected
+                $copy[0] = 'changed'
+                $copy[0] | Should -Be 'changed'
+                $stored[0] | Should -Be 'a'
+            }
+            $list = [System.Collections.Generic.List[string]]::new(); $list.Add('x')
+            Set-AncientObject -Heap $heap -Key clonedList -InputObject $list
+            # A List has no Clone(): PowerShell calls each element's, for the original as for the stored copy.
+            (Get-AncientObject -Heap $heap -Key clonedList -NoEnumerate).Clone() | Should -Be $list.Clone()
+        }
     }
 
     Context 'dictionaries' {

@@ -5,7 +5,7 @@ namespace AncientPS.Engine
     /// array's Length, LongLength and Rank, declared here so that they come first among its public properties, as an
     /// array's do.
     /// </summary>
-    public sealed class AncientArray : AncientList
+    public sealed class AncientArray : AncientList, System.ICloneable
     {
         internal AncientArray(Encoding.NodeContext context, long offset, byte kind, string typeName)
             : base(context, offset, kind, typeName)
@@ -20,5 +20,11 @@ namespace AncientPS.Engine
 
         /// <summary>Always 1: a stored array has one dimension.</summary>
         public int Rank => 1;
+
+        /// <summary>
+        /// A copy of the elements that can be changed, as an array's Clone() gives (<c>$copy = $stored.Clone()</c>): the
+        /// array <see cref="AncientList.ToArray"/> makes.
+        /// </summary>
+        public object Clone() => ToArray();
     }
 }
