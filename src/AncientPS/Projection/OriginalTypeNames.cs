@@ -18,7 +18,7 @@ namespace AncientPS.Projection
     /// read-only view for a list, and a dictionary class of the module's over the view for a dictionary
     /// (<see cref="StoredHashtable"/>, <see cref="StoredOrderedDictionary"/>, <see cref="StoredDictionary"/>): indexing,
     /// enumeration, member enumeration, key lookups and method calls reach it through the PSObject as they reach any
-    /// wrapped array or hashtable, and the module's adapter gives a Hashtable or other dictionary its original's properties.
+    /// wrapped array or hashtable.
     /// <para>
     /// The names are PowerShell's read-only list, one per stored type, shared by every collection of that type and set on
     /// the wrapper itself (<see cref="MemberTable.TrySetTypeNames"/>): one PSObject per collection handed out, no entry in
@@ -52,14 +52,12 @@ namespace AncientPS.Projection
 
         /// <summary>
         /// A list or dictionary inside a stored value, or at the root, as PowerShell gets it: named after the original type,
-        /// or the collection itself where that cannot be done. <paramref name="collection"/> is an AncientList, an
-        /// AncientDictionary or a StoredHashtable; <paramref name="storedTypeName"/> the type it was stored from.
+        /// or the collection itself where that cannot be done. <paramref name="collection"/> is an AncientList or one of
+        /// the module's dictionary classes; <paramref name="storedTypeName"/> the type it was stored from;
+        /// <paramref name="view"/> the engine's view and <paramref name="parent"/> the object it was read from. The
+        /// wrapper reads the view's elements as their parent (<see cref="AncientValue.SetProjectionParent"/>), so that a
+        /// view of a node one of its readers stands for gives back that reader's wrapper (<see cref="FindAncestor"/>).
         /// </summary>
-        /// <para>
-        /// <paramref name="view"/> is the engine's view and <paramref name="parent"/> the object it was read from: the
-        /// wrapper is the reader of the view's elements (<see cref="AncientValue.SetProjectionParent"/>), and a view of a
-        /// node one of its readers stands for gives back that reader's wrapper (<see cref="FindAncestor"/>).
-        /// </para>
         internal static object Wrap(object collection, string storedTypeName, object view, IProjectedNode parent)
         {
             var names = NamesFor(storedTypeName, s_names, false);

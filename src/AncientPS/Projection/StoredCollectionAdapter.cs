@@ -13,9 +13,11 @@ namespace AncientPS.Projection
     /// Shows a stored dictionary to PowerShell as the dictionary it was stored from: its type names (so Clixml, Get-Member
     /// and formatting name System.Collections.Hashtable, not the engine's view class) and that type's properties (Count,
     /// Keys, Values...), and not its keys, as PowerShell adapts a hashtable. PowerShell
-    /// still lists the view's own public members after them. Registered for AncientDictionary and StoredHashtable in AncientPS.Types.ps1xml;
-    /// not for lists, since PowerShell resolves method calls on an adapted collection against its elements. Its
-    /// <see cref="StandInFor"/> names a stored list's or dictionary's original type for note properties.
+    /// still lists the view's own public members after them. Registered for a bare AncientDictionary in AncientPS.Types.ps1xml
+    /// (PowerShell is given the module's dictionary classes, whose own members are the original's, and which PowerShell's
+    /// .NET adapter shows); not for lists, since PowerShell resolves method calls on an adapted collection against its
+    /// elements. Its <see cref="StandInFor"/> names a stored list's or dictionary's original type for note properties, and
+    /// <see cref="TypeNamesOf"/> gives the original type's names to <see cref="OriginalTypeNames"/>.
     /// </summary>
     public sealed class StoredCollectionAdapter : PSPropertyAdapter
     {
