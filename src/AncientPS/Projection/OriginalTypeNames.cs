@@ -53,14 +53,15 @@ namespace AncientPS.Projection
         /// <summary>
         /// A list or dictionary inside a stored value, or at the root, as PowerShell gets it: named after the original type,
         /// or the collection itself where that cannot be done. <paramref name="collection"/> is an AncientList or one of
-        /// the module's dictionary classes; <paramref name="storedTypeName"/> the type it was stored from;
-        /// <paramref name="view"/> the engine's view and <paramref name="parent"/> the object it was read from. The
-        /// wrapper reads the view's elements as their parent (<see cref="AncientValue.SetProjectionParent"/>), so that a
-        /// view of a node one of its readers stands for gives back that reader's wrapper (<see cref="FindAncestor"/>).
+        /// the module's dictionary classes, named after the type its view was stored from; <paramref name="parent"/> is
+        /// the object it was read from. The wrapper reads the view's elements as their parent
+        /// (<see cref="AncientValue.SetProjectionParent"/>), so that a view of a node one of its readers stands for gives
+        /// back that reader's wrapper (<see cref="FindAncestor"/>).
         /// </summary>
-        internal static object Wrap(object collection, string storedTypeName, object view, IProjectedNode parent)
+        internal static object Wrap(object collection, IProjectedNode parent)
         {
-            var names = NamesFor(storedTypeName, s_names, false);
+            object view = StoredDictionary.ViewOf(collection);
+            var names = NamesFor(view.ToString(), s_names, false);
             if (names == null) return collection;
             Bare wrapper = collection is IDictionary dictionary ? new BareDictionary(dictionary, view, parent) : (Bare)new BareList((IList)collection, view, parent);
             return MemberTable.TrySetTypeNames(wrapper, names) ? wrapper : collection;

@@ -48,12 +48,12 @@ namespace AncientPS.Projection
             // that .NET methods take as a byte[] ([IO.File]::WriteAllBytes, [Convert]::ToBase64String). It comes back as
             // one, copied out in bulk, as an [xml] document comes back as a document.
             if (list.ToString() == ByteArrayName && list.ToArray() is byte[] bytes) return bytes;
-            return OriginalTypeNames.FindAncestor(list) ?? Reader(list, OriginalTypeNames.Wrap(list, list.ToString(), list, StoredRecordObject.CurrentReader));
+            return OriginalTypeNames.FindAncestor(list) ?? Reader(list, OriginalTypeNames.Wrap(list, StoredRecordObject.CurrentReader));
         }
 
         public override object ProjectDictionary(AncientDictionary dictionary)
             => OriginalTypeNames.FindAncestor(dictionary)
-                ?? Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), dictionary.ToString(), dictionary, StoredRecordObject.CurrentReader));
+                ?? Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), StoredRecordObject.CurrentReader));
 
         // The object PowerShell is given for a view reads the view's elements (or, where it is the bare collection, the
         // object the view was read from does).

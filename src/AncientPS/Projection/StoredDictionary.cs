@@ -90,19 +90,10 @@ namespace AncientPS.Projection
         public bool ContainsKey(object key) => Contains(key);
 
         /// <summary>True when some entry's value equals <paramref name="value"/> (a generic dictionary's ContainsValue).</summary>
-        public bool ContainsValue(object value)
-        {
-            foreach (var stored in _view.Values)
-                if (value == null ? stored == null : value.Equals(stored)) return true;
-            return false;
-        }
+        public bool ContainsValue(object value) => StoredLookup.ContainsValue(_view, value);
 
         /// <summary>The value under <paramref name="key"/>, and true; or null and false (a generic dictionary's TryGetValue).</summary>
-        public bool TryGetValue(object key, out object value)
-        {
-            try { return _view.TryGetValue(key, out value); }
-            catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
-        }
+        public bool TryGetValue(object key, out object value) => StoredLookup.TryGetValue(_view, key, out value);
 
         public void CopyTo(Array array, int index) => _view.CopyTo(array, index);
         public IDictionaryEnumerator GetEnumerator() => _view.GetEnumerator();
@@ -218,17 +209,25 @@ namespace AncientPS.Projection
 
         internal static bool Contains(AncientDictionary view, object key)
         {
-            object value;
-            bool found;
-            try { found = view.TryGetValue(key, out value); }
+            if (!TryGetValue(view, key, out object value)) return false;
+            t_view = view;
+            t_key = key;
+            t_value = value;
+            return true;
+        }
+
+        internal static bool TryGetValue(AncientDictionary view, object key, out object value)
+        {
+            try { return view.TryGetValue(key, out value); }
             catch (Exception e) when (StoredValueReadException.IsReadFailure(e)) { throw new StoredValueReadException(e); }
-            if (found)
-            {
-                t_view = view;
-                t_key = key;
-                t_value = value;
-            }
-            return found;
+        }
+
+        /// <summary>True when some entry's value equals <paramref name="value"/>, as Hashtable.ContainsValue compares.</summary>
+        internal static bool ContainsValue(AncientDictionary view, object value)
+        {
+            foreach (var stored in view.Values)
+                if (value == null ? stored == null : value.Equals(stored)) return true;
+            return false;
         }
 
         internal static object Get(AncientDictionary view, object key)

@@ -62,12 +62,7 @@ namespace AncientPS.Projection
 
         public override bool ContainsKey(object key) => Contains(key);
 
-        public override bool ContainsValue(object value)
-        {
-            foreach (var stored in View.Values)
-                if (value == null ? stored == null : value.Equals(stored)) return true;
-            return false;
-        }
+        public override bool ContainsValue(object value) => StoredLookup.ContainsValue(View, value);
 
         public override void CopyTo(Array array, int arrayIndex) => View.CopyTo(array, arrayIndex);
         public override IDictionaryEnumerator GetEnumerator() => View.GetEnumerator();
