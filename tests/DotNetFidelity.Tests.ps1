@@ -136,6 +136,108 @@ Describe 'Stored .NET objects against Import-Clixml''s copy' {
     }
 }
 
+Describe 'A stored .NET object keeps its adapted properties apart, as Import-Clixml''s copy does (format 1.3)' {
+    BeforeAll {
+        $script:heap = Mount-AncientHeap -Anonymous
+        $script:deserialized = [AncientPS.Projection.StoredRecordObject].Assembly.GetType('AncientPS.Projection.DeserializedMembers')
+        $script:enabled = $script:deserialized.GetProperty('Enabled', [Reflection.BindingFlags]'NonPublic,Static')
+        function Get-MemberText($Value) { $Value | Get-Member | ForEach-Object { "$($_.Name) $($_.MemberType) $($_.Definition)" } }
+        function Get-PropertyText($Value) { $Value.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType):$($_.TypeNameOfValue)" } }
+        $script:file = Get-Item -LiteralPath (Join-Path $PSHOME 'pwsh.dll')
+    }
+    AfterAll {
+        $script:enabled.SetValue($null, $true)
+        Dismount-AncientHeap -Heap $script:heap
+    }
+
+    It 'lists Property and NoteProperty members, methods and property order as the copy does: <Name>, <Mode>' -TestCases @(
+        @{ Name = 'a file'; Mode = 'root' }, @{ Name = 'a file'; Mode = 'property' }, @{ Name = 'a file'; Mode = 'element' },
+        @{ Name = 'this process'; Mode = 'root' }, @{ Name = 'a command'; Mode = 'element' }
+    ) {
+        $original = switch ($Name) { 'a file' { $script:file } 'this process' { Get-Process -Id $PID } 'a command' { Get-Command Get-Item -CommandType Cmdlet } }
+        $value = switch ($Mode) { 'root' { $original } 'property' { [pscustomobject]@{ Item = $original } } 'element' { , @($original) } }
+        $depth = if ($Mode -eq 'root') { 1 } else { 2 }
+        $reference = Get-SerializedCopy $value $depth
+        $stored = Get-Stored $value $depth
+        if ($Mode -eq 'property') { $reference = $reference.Item; $stored = $stored.Item }
+        if ($Mode -eq 'element') { $reference = $reference[0]; $stored = $stored[0] }
+        # A live process's counters move between the two copies, and below the top an enum comes back as itself where the
+        # copy has a deserialized one (Deserialized.System.IO.FileAttributes): names and member types are compared then.
+        if ($Name -eq 'this process' -or $Mode -ne 'root') {
+            @($stored.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" }) | Should -Be @($reference.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" })
+            @($stored | Get-Member | ForEach-Object { "$($_.Name) $($_.MemberType)" }) | Should -Be @($reference | Get-Member | ForEach-Object { "$($_.Name) $($_.MemberType)" })
+            "$stored" | Should -BeExactly "$reference"
+            return
+        }
+        @(Get-MemberText $stored) | Should -Be @(Get-MemberText $reference)
+        @(Get-PropertyText $stored) | Should -Be @(Get-PropertyText $reference)
+        ($stored | Select-Object * | ConvertTo-Json -Depth 1 -Compress -WarningAction Ignore) | Should -BeExactly ($reference | Select-Object * | ConvertTo-Json -Depth 1 -Compress -WarningAction Ignore)
+        $stored.ToString() | Should -BeExactly $reference.ToString()
+        "$stored" | Should -BeExactly "$reference"
+    }
+
+    It 'writes the adapted properties as <Props> again: Clixml, Export-Clixml and Import-Clixml, a thread job' {
+        $reference = Get-SerializedCopy $script:file 1
+        $stored = Get-Stored $script:file 1
+        # The names in <Props> and <MS> (a list inside is named after the ArrayList it was stored as, so the texts differ there).
+        foreach ($element in 'Props', 'MS') {
+            $names = foreach ($value in $stored, $reference) {
+                $xml = [xml][System.Management.Automation.PSSerializer]::Serialize($value, 1)
+                (@($xml.Objs.Obj.$element.ChildNodes | ForEach-Object { $_.GetAttribute('N') }) -join ',')
+            }
+            $names[0] | Should -Not -BeNullOrEmpty
+            $names[0] | Should -BeExactly $names[1]
+        }
+        $path = Join-Path $TestDrive 'file.xml'
+        $stored | Export-Clixml -LiteralPath $path -Depth 1
+        $back = Import-Clixml -LiteralPath $path
+        @(Get-PropertyText $back) | Should -Be @(Get-PropertyText $reference)
+        $back.Length | Should -Be $script:file.Length
+        if (Get-Command Start-ThreadJob -ErrorAction Ignore) {
+            $crossed = Start-ThreadJob -ArgumentList $stored { param($x) "$($x.Length) $($x.PSObject.Properties['Length'].MemberType) $x" } | Receive-Job -Wait -AutoRemoveJob
+            $crossed | Should -BeExactly "$($script:file.Length) Property $($script:file.FullName)"
+        }
+    }
+
+    It 'stays read-only, and a copy holds every property as a note property that can be changed' {
+        $stored = Get-Stored $script:file 1
+        { $stored.Length = 5 } | Should -Throw -ExpectedMessage '*read-only*Get-AncientObject -Materialize*'
+        $stored.Length | Should -Be $script:file.Length
+        $copy = $stored.PSObject.Copy()
+        @($copy.PSObject.Properties.Name) | Should -Be @($stored.PSObject.Properties.Name)
+        $copy.Length = 5
+        $copy.Length | Should -Be 5
+    }
+
+    It 'is stored again, in another heap too, with its properties still apart' {
+        $stored = Get-Stored $script:file 1
+        $again = Get-Stored $stored 1
+        @(Get-PropertyText $again) | Should -Be @(Get-PropertyText $stored)
+        $other = Mount-AncientHeap -Anonymous
+        try {
+            Set-AncientObject -Heap $other -Key f -InputObject $stored
+            $copied = Get-AncientObject -Heap $other -Key f
+            @(Get-PropertyText $copied) | Should -Be @(Get-PropertyText $stored)
+            @($copied.PSObject.Properties | Where-Object MemberType -EQ Property).Count | Should -BeGreaterThan 5
+        }
+        finally { Dismount-AncientHeap -Heap $other }
+    }
+
+    It 'falls back to note properties, with the same values and text, where PowerShell''s internal members are not used' {
+        $script:enabled.SetValue($null, $false)
+        try {
+            $stored = Get-Stored $script:file 1
+            $reference = Get-SerializedCopy $script:file 1
+            @($stored.PSObject.Properties | Where-Object MemberType -NE NoteProperty).Count | Should -Be 0
+            @($stored.PSObject.Properties.Name) | Should -Be @($reference.PSObject.Properties.Name)
+            foreach ($name in 'Name', 'Length', 'FullName', 'Mode', 'PSPath') { $stored.$name | Should -Be $reference.$name }
+            "$stored" | Should -BeExactly "$reference"
+            ([System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($stored, 1))).Length | Should -Be $script:file.Length
+        }
+        finally { $script:enabled.SetValue($null, $true) }
+    }
+}
+
 Describe 'Stored dictionaries show what the original dictionary shows' {
     BeforeAll { $script:heap = Mount-AncientHeap -Anonymous }
     AfterAll { Dismount-AncientHeap -Heap $script:heap }

@@ -366,7 +366,7 @@ Describe 'Set-AncientObject on live .NET objects' {
         $method = $script:LiveReader.GetMethod('TryRead')
         foreach ($object in (Get-LiveObjects $Source)) {
             $pso = [psobject]$object
-            $null = $method.Invoke($reader, [object[]]@($pso, $pso.psobject.BaseObject, $null, $null, $null, $null))
+            $null = $method.Invoke($reader, [object[]]@($pso, $pso.psobject.BaseObject, $null, $null, $null, $null, $null))
         }
         $script:LiveReader.GetProperty('PlannedReads', [Reflection.BindingFlags]'NonPublic,Instance').GetValue($reader) | Should -Be $Planned
     }
@@ -377,7 +377,7 @@ Describe 'Set-AncientObject on live .NET objects' {
         $method = $script:LiveReader.GetMethod('TryRead')
         foreach ($object in (Get-LiveObjects 'Get-ChildItem')) {
             $pso = [psobject]$object
-            $method.Invoke($reader, [object[]]@($pso, $pso.psobject.BaseObject, $null, $null, $null, $null)) | Should -BeFalse
+            $method.Invoke($reader, [object[]]@($pso, $pso.psobject.BaseObject, $null, $null, $null, $null, $null)) | Should -BeFalse
         }
     }
 }

@@ -53,6 +53,13 @@ namespace AncientPS.Engine
         public bool IsPropertyBag => _shape.IsPropertyBag;
 
         /// <summary>
+        /// For a .NET object stored by its properties: the index of the first of its adapted properties (the public
+        /// properties of its type; those before it are its extended members), or -1 when the record does not tell them
+        /// apart (a property bag, or a record written before format 1.3).
+        /// </summary>
+        public int AdaptedFrom => _shape.AdaptedFrom;
+
+        /// <summary>
         /// The text the original object gave (its ToString, as PowerShell converts it to a string), stored with a .NET object
         /// stored by its properties; null for a property bag and for a record stored without it.
         /// </summary>

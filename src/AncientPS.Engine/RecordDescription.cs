@@ -42,6 +42,14 @@ namespace AncientPS.Engine
         /// </summary>
         public IReadOnlyList<bool> InstanceMembers { get; set; }
 
+        /// <summary>
+        /// For an object that is not a property bag: the index of the first of its adapted properties (the public
+        /// properties of its .NET type, as PowerShell's adapter gives them), when they all follow its extended ones (its own
+        /// note properties and its type data's members). The stored copy reads them back apart, as Import-Clixml's copy
+        /// has them apart (its Props and MS). -1 (the default): the properties are not told apart.
+        /// </summary>
+        public int AdaptedFrom { get; set; } = -1;
+
         /// <summary>The original object's text (its ToString), or null: never set for a property bag.</summary>
         public string ToStringText { get; }
     }

@@ -53,6 +53,13 @@ namespace AncientPS.Engine
         /// <summary>True for a record stored from a property bag (a PSCustomObject); false for a .NET object stored as its properties.</summary>
         public bool IsPropertyBag => _shape.IsPropertyBag;
 
+        /// <summary>
+        /// For a .NET object stored by its properties: the index of the first of its adapted properties (the public
+        /// properties of its type; those before it are its extended members), or -1 when the record does not tell them
+        /// apart (a property bag, or a record written before format 1.3).
+        /// </summary>
+        public int AdaptedFrom => _shape.AdaptedFrom;
+
         /// <summary>The index of the property named <paramref name="name"/> (ignoring case), or -1.</summary>
         public int IndexOf(string name) => _shape.IndexOf(name);
 

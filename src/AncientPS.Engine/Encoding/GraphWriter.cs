@@ -376,7 +376,7 @@ namespace AncientPS.Engine.Encoding
                 {
                     var view = (AncientRecord)value;
                     t = NodeTags.Record;
-                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false, view.ToStringText);
+                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false, view.ToStringText, adaptedFrom: view.AdaptedFrom);
                     break;
                 }
                 case StoredKind.MaterializedRecord:
@@ -411,7 +411,8 @@ namespace AncientPS.Engine.Encoding
                         t = NodeTags.Record;
                         offset = WriteRecord(description.TypeNames, description.Names, description.Values, description.IsPropertyBag,
                             description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag,
-                            description.IsPropertyBag ? null : description.ToStringText, description.IsPropertyBag ? null : description.InstanceMembers);
+                            description.IsPropertyBag ? null : description.ToStringText, description.IsPropertyBag ? null : description.InstanceMembers,
+                            adaptedFrom: description.IsPropertyBag ? -1 : description.AdaptedFrom);
                         break;
                     }
                     if (level >= _depth) return EncodeAsString(value, tag, payload);
@@ -576,13 +577,13 @@ namespace AncientPS.Engine.Encoding
 
         // spare: the array values is, when the writer reuses it once the record is written; null otherwise.
         private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
-            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null)
+            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null, int adaptedFrom = -1)
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
             Debug.Assert(text == null || !isPropertyBag, "a property bag has no text of its own");
             if (_classic)
             {
-                long classic = WriteClassicRecord(typeNames, names, values, isPropertyBag, childLevel, lenient, text, keepLevel);
+                long classic = WriteClassicRecord(typeNames, names, values, isPropertyBag, childLevel, lenient, text, keepLevel, adaptedFrom);
                 if (names.Count > 0) _stack.Top.SpareValues = spare;
                 else ReturnValues(spare);
                 return classic;
@@ -611,7 +612,7 @@ namespace AncientPS.Engine.Encoding
                 // The text slot, after the properties: the record's own text.
                 if (text != null) WriteString(text, tags + count, payloads + count);
             }
-            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null);
+            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null, adaptedFrom);
             var layout = entry.Fit(_slotTags, _slotPayloads, slots, out long shape);
             if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
             byte* node = RecordNode.Write(this, shape, layout, out long offset);
@@ -636,9 +637,9 @@ namespace AncientPS.Engine.Encoding
 
         /// <summary>A record of the classic layout (format 1.1): allocated first, its slots filled by the frame in order.</summary>
         private long WriteClassicRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
-            string text, IReadOnlyList<bool> keepLevel)
+            string text, IReadOnlyList<bool> keepLevel, int adaptedFrom)
         {
-            long shape = _shapes.Shape(typeNames, names, isPropertyBag, text != null);
+            long shape = _shapes.Shape(typeNames, names, isPropertyBag, text != null, adaptedFrom);
             if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
             int count = names.Count;
             byte* tags = RecordNode.Write(this, shape, text != null ? count + 1 : count, out ulong* payloads, out long offset);

@@ -9,8 +9,10 @@ namespace AncientPS.Engine.Encoding
     {
         private readonly Dictionary<string, int> _index;
 
-        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText, RecordLayout layout)
+        public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText, RecordLayout layout,
+            int adaptedFrom = -1)
         {
+            AdaptedFrom = adaptedFrom;
             Context = context;
             Offset = offset;
             TypeNames = typeNames;
@@ -36,6 +38,8 @@ namespace AncientPS.Engine.Encoding
         public bool IsPropertyBag { get; }
         /// <summary>True when each record of the shape holds its original's text in a slot after the properties (<see cref="ShapeNode.TextFlag"/>).</summary>
         public bool HasText { get; }
+        /// <summary>The index of the first of the original's adapted properties (<see cref="ShapeNode.AdaptedFlag"/>), or -1.</summary>
+        public int AdaptedFrom { get; }
         /// <summary>The record node's slots: the properties, and the text slot when <see cref="HasText"/>.</summary>
         public int SlotCount { get; }
         /// <summary>Where each slot lies in the shape's record nodes.</summary>

@@ -27,17 +27,28 @@ namespace AncientPS.Engine.Encoding
         /// its own. Without it, records have the classic layout.
         /// </summary>
         public const byte LayoutFlag = 4;
+        /// <summary>
+        /// Flag bit 3 (format 1.3): the 4 bytes at <see cref="AdaptedFromAt"/> hold k, and the properties from k on are the
+        /// original object's adapted ones (the public properties of its .NET type), those before k its extended ones (its
+        /// own note properties and its type data's members), as Export-Clixml writes them apart (its Props and MS). Only
+        /// for a record that is not a property bag; 0 &lt;= k &lt; the property count.
+        /// </summary>
+        public const byte AdaptedFlag = 8;
+        public const int AdaptedFromAt = 12;
 
         public static long Size(long typeCount, long count) => HeaderSize + 8L * (typeCount + count);
 
         public static long Size(long typeCount, long count, long slots) => Size(typeCount, count) + 2L * slots;
 
-        /// <summary>Writes a shape of format 1.2, with the layout of its records' slots.</summary>
-        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte[] widthLog, byte[] fixedTag)
+        /// <summary>
+        /// Writes a shape of format 1.2, with the layout of its records' slots; <paramref name="adaptedFrom"/> (format 1.3):
+        /// the index of the first adapted property, or -1 when the properties are not told apart.
+        /// </summary>
+        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte[] widthLog, byte[] fixedTag, int adaptedFrom = -1)
         {
             int n = names.Length - typeCount;
             Debug.Assert(widthLog.Length == n + (hasText ? 1 : 0) && fixedTag.Length == widthLog.Length);
-            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, LayoutFlag, Size(typeCount, n, widthLog.Length), out byte* p);
+            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, LayoutFlag, Size(typeCount, n, widthLog.Length), out byte* p, adaptedFrom);
             byte* layout = p + Size(typeCount, n);
             for (int i = 0; i < widthLog.Length; i++)
             {
@@ -48,18 +59,22 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>Writes a shape of the given name nodes: <paramref name="names"/> holds the type names' offsets, then the property names'.</summary>
-        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names)
-            => WriteNames(sink, isPropertyBag, hasText, typeCount, names, 0, Size(typeCount, names.Length - typeCount), out _);
+        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, int adaptedFrom = -1)
+            => WriteNames(sink, isPropertyBag, hasText, typeCount, names, 0, Size(typeCount, names.Length - typeCount), out _, adaptedFrom);
 
-        private static long WriteNames(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte extraFlags, long size, out byte* p)
+        private static long WriteNames(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte extraFlags, long size, out byte* p,
+            int adaptedFrom)
         {
             Debug.Assert(typeCount >= 0 && typeCount <= names.Length);
             Debug.Assert(!(isPropertyBag && hasText), "a property bag has no text of its own");
+            Debug.Assert(adaptedFrom < 0 || (!isPropertyBag && adaptedFrom < names.Length - typeCount), "only a .NET object's properties are told apart");
+            if (adaptedFrom >= 0) extraFlags |= AdaptedFlag;
             p = sink.Allocate(size, out long offset);
             p[0] = Kind;
             p[FlagsAt] = (byte)((isPropertyBag ? PropertyBagFlag : 0) | (hasText ? TextFlag : 0) | extraFlags);
             *(uint*)(p + CountAt) = (uint)(names.Length - typeCount);
             *(uint*)(p + TypeCountAt) = (uint)typeCount;
+            if (adaptedFrom >= 0) *(uint*)(p + AdaptedFromAt) = (uint)adaptedFrom;
             for (int i = 0; i < names.Length; i++)
             {
                 Debug.Assert(names[i] > 0 && (names[i] & 7) == 0, "a shape refers to string nodes");
@@ -73,10 +88,18 @@ namespace AncientPS.Engine.Encoding
             NodeContext.CheckOffset((ulong)offset);
             byte* h = context.Node(offset, HeaderSize, Kind);
             byte flags = h[FlagsAt];
-            if ((flags & ~LayoutFlag) > TextFlag) throw Corrupt.Node(offset, $"has unknown shape flags 0x{flags:X2}");
+            if ((flags & ~(LayoutFlag | AdaptedFlag)) > TextFlag || (flags & (AdaptedFlag | PropertyBagFlag)) == (AdaptedFlag | PropertyBagFlag))
+                throw Corrupt.Node(offset, $"has unknown shape flags 0x{flags:X2}");
             uint n = *(uint*)(h + CountAt);
             uint t = *(uint*)(h + TypeCountAt);
             if (n >= int.MaxValue || t > int.MaxValue) throw Corrupt.Node(offset, "claims an impossible property count");
+            int adaptedFrom = -1;
+            if ((flags & AdaptedFlag) != 0)
+            {
+                uint k = *(uint*)(h + AdaptedFromAt);
+                if (k >= n) throw Corrupt.Node(offset, $"says its adapted properties start at {k} of {n}");
+                adaptedFrom = (int)k;
+            }
             bool hasText = (flags & TextFlag) != 0;
             long slots = n + (hasText ? 1 : 0);
             bool compact = (flags & LayoutFlag) != 0;
@@ -105,7 +128,7 @@ namespace AncientPS.Engine.Encoding
                 }
                 layout = RecordLayout.Compact(widthLog, fixedTag);
             }
-            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout);
+            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout, adaptedFrom);
         }
     }
 }

@@ -24,6 +24,7 @@ namespace AncientPS.Engine.Encoding
         private string[] _lastTypeCopy, _lastNameCopy;
         private ShapeEntry _last;
         private byte _lastFlags;
+        private int _lastAdaptedFrom;
 
         public ShapeTable(INodeSink sink, bool classic = false)
         {
@@ -42,29 +43,33 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>The offset of the classic shape node (format 1.1) for these names and flag, written on first use.</summary>
-        public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false)
+        public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1)
         {
-            var entry = Entry(typeNames, names, isPropertyBag, hasText);
+            var entry = Entry(typeNames, names, isPropertyBag, hasText, adaptedFrom);
             if (entry.ClassicOffset == 0)
-                entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, entry.TypeCount, entry.NameOffsets);
+                entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, entry.TypeCount, entry.NameOffsets, adaptedFrom);
             return entry.ClassicOffset;
         }
 
-        /// <summary>The records of these names and flags: their name nodes are written on first use, their shapes as records need them.</summary>
-        public ShapeEntry Entry(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false)
+        /// <summary>
+        /// The records of these names and flags: their name nodes are written on first use, their shapes as records need
+        /// them. <paramref name="adaptedFrom"/>: the index of the first of a .NET object's adapted properties, or -1.
+        /// </summary>
+        public ShapeEntry Entry(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1)
         {
-            byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0));
+            if (isPropertyBag || adaptedFrom >= names.Count) adaptedFrom = -1;
+            byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0) | (adaptedFrom >= 0 ? ShapeNode.AdaptedFlag : 0));
             // Reflection hands the same arrays for every object of a type: skip the lookup then.
-            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != null && _lastFlags == flags)
+            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom)
                 return _last;
             // Consecutive records of one shape usually repeat the same name strings: compare before hashing.
-            if (_last != null && _lastFlags == flags && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
+            if (_last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
             {
                 _lastTypes = typeNames;
                 _lastNames = names;
                 return _last;
             }
-            var probe = new ShapeKey(typeNames, names, flags);
+            var probe = new ShapeKey(typeNames, names, flags, adaptedFrom);
             if (!_shapes.TryGetValue(probe, out ShapeEntry entry))
             {
                 var typeCopy = Copy(typeNames);
@@ -74,9 +79,9 @@ namespace AncientPS.Engine.Encoding
                 for (int i = 0; i < t; i++) offsets[i] = Name(typeCopy[i]);
                 for (int i = 0; i < n; i++) offsets[t + i] = Name(nameCopy[i]);
                 if (((long)t + n) * 8 > int.MaxValue) throw new ArgumentException("A record has too many properties.");
-                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets);
-                if (_classic) entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets);
-                _shapes[new ShapeKey(typeCopy, nameCopy, flags)] = entry;
+                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom);
+                if (_classic) entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom);
+                _shapes[new ShapeKey(typeCopy, nameCopy, flags, adaptedFrom)] = entry;
                 _lastTypeCopy = typeCopy;
                 _lastNameCopy = nameCopy;
             }
@@ -89,6 +94,7 @@ namespace AncientPS.Engine.Encoding
             _lastNames = names;
             _last = entry;
             _lastFlags = flags;
+            _lastAdaptedFrom = adaptedFrom;
             return entry;
         }
 
@@ -115,13 +121,15 @@ namespace AncientPS.Engine.Encoding
         {
             private readonly INodeSink _sink;
             private readonly bool _isPropertyBag, _hasText;
+            private readonly int _adaptedFrom;
             private byte[] _widthLog, _fixedTag;
             private RecordLayout _layout;
             private long _offset;
 
-            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets)
+            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets, int adaptedFrom)
             {
                 _sink = sink;
+                _adaptedFrom = adaptedFrom;
                 _isPropertyBag = isPropertyBag;
                 _hasText = hasText;
                 TypeCount = typeCount;
@@ -165,7 +173,7 @@ namespace AncientPS.Engine.Encoding
                 _widthLog = widthLog;
                 _fixedTag = fixedTag;
                 _layout = RecordLayout.Compact(widthLog, fixedTag);
-                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag);
+                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag, _adaptedFrom);
                 Debug.Assert(_offset > 0 && (_offset & 7) == 0, "a shape is a node");
                 shape = _offset;
                 return _layout;
@@ -189,20 +197,22 @@ namespace AncientPS.Engine.Encoding
             }
         }
 
-        /// <summary>Shape identity: type names, property names (ordinal) and the flags (property bag, text slot).</summary>
+        /// <summary>Shape identity: type names, property names (ordinal), the flags (property bag, text slot) and where adapted properties start.</summary>
         private readonly struct ShapeKey : IEquatable<ShapeKey>
         {
             private readonly IReadOnlyList<string> _types;
             private readonly IReadOnlyList<string> _names;
             private readonly byte _flags;
+            private readonly int _adaptedFrom;
             private readonly int _hash;
 
-            public ShapeKey(IReadOnlyList<string> types, IReadOnlyList<string> names, byte flags)
+            public ShapeKey(IReadOnlyList<string> types, IReadOnlyList<string> names, byte flags, int adaptedFrom)
             {
                 _types = types;
                 _names = names;
                 _flags = flags;
-                int h = flags;
+                _adaptedFrom = adaptedFrom;
+                int h = flags * 31 + adaptedFrom;
                 for (int i = 0; i < types.Count; i++) h = h * 31 + (types[i]?.GetHashCode() ?? 0);
                 h = h * 17 + names.Count;
                 for (int i = 0; i < names.Count; i++) h = h * 31 + (names[i]?.GetHashCode() ?? 0);
@@ -211,7 +221,7 @@ namespace AncientPS.Engine.Encoding
 
             public bool Equals(ShapeKey other)
             {
-                if (_hash != other._hash || _flags != other._flags || _types.Count != other._types.Count || _names.Count != other._names.Count) return false;
+                if (_hash != other._hash || _flags != other._flags || _adaptedFrom != other._adaptedFrom || _types.Count != other._types.Count || _names.Count != other._names.Count) return false;
                 for (int i = 0; i < _types.Count; i++) if (!string.Equals(_types[i] ?? "", other._types[i] ?? "", StringComparison.Ordinal)) return false;
                 for (int i = 0; i < _names.Count; i++) if (!string.Equals(_names[i] ?? "", other._names[i] ?? "", StringComparison.Ordinal)) return false;
                 return true;

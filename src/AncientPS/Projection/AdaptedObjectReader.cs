@@ -68,6 +68,7 @@ namespace AncientPS.Projection
             public Member[] Tail;              // the rest of PSObject.Properties; null: this layout goes the full way
             public string[] Names;             // InstanceNames, then the tail's names
             public bool[] InstanceFlags;       // per name: an own member of the object (stored at the object's depth)
+            public bool[] AdaptedFlags;        // per name: an adapted property (the adapter's, Export-Clixml's Props)
             public bool Prepared;              // the tail's getters are compiled (at the layout's second object)
         }
 
@@ -92,28 +93,29 @@ namespace AncientPS.Projection
 
         /// <summary>
         /// Reads the gettable properties of <paramref name="pso"/> (the wrapper of the live object <paramref name="baseObject"/>)
-        /// as ReadProperties' full way would: names, values, which are the object's own members, and its type names.
-        /// False: the caller takes the full way.
+        /// as ReadProperties' full way would: names, values, which are the object's own members, which are adapted
+        /// properties, and its type names. False: the caller takes the full way.
         /// </summary>
         public bool TryRead(PSObject pso, object baseObject, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names,
-            out IReadOnlyList<object> values, out IReadOnlyList<bool> instance)
+            out IReadOnlyList<object> values, out IReadOnlyList<bool> instance, out IReadOnlyList<bool> adapted)
         {
             typeNames = null;
             names = null;
             values = null;
             instance = null;
+            adapted = null;
             if (baseObject == null || baseObject is PSObject || !PropertyBagReader.TryGetInternals(pso, out var members, out var source)) return false;
             if (!ReadInstanceNotes(members)) return false;
             var type = baseObject.GetType();
             var plan = Find(type, source);
             if (plan == null)
             {
-                plan = Learn(pso, type, source, out names, out values, out instance);
+                plan = Learn(pso, type, source, out names, out values, out instance, out adapted);
                 typeNames = plan.TypeNames;
                 return true; // read the full way, as the plan's first object
             }
             if (plan.Tail == null) return false;
-            Read(pso, baseObject, plan, out names, out values, out instance);
+            Read(pso, baseObject, plan, out names, out values, out instance, out adapted);
             PlannedReads++;
             typeNames = plan.TypeNames;
             return true;
@@ -166,7 +168,7 @@ namespace AncientPS.Projection
 
         /// <summary>Reads the first object of a layout the full way, and makes the layout's plan from what it met.</summary>
         private Plan Learn(PSObject pso, Type type, Collection<string> source, out IReadOnlyList<string> names, out IReadOnlyList<object> values,
-            out IReadOnlyList<bool> instance)
+            out IReadOnlyList<bool> instance, out IReadOnlyList<bool> adapted)
         {
             var sourceNames = new string[source.Count];
             source.CopyTo(sourceNames, 0);
@@ -243,16 +245,19 @@ namespace AncientPS.Projection
             var nameList = new List<string>(allNames.Count);
             var valueList = new List<object>(allNames.Count);
             var instanceList = new List<bool>(allNames.Count);
+            var adaptedList = new List<bool>(allNames.Count);
             for (int i = 0; i < allNames.Count; i++)
             {
                 if (failed != null && failed.Contains(allNames[i])) continue;
                 nameList.Add(allNames[i]);
                 valueList.Add(allValues[i]);
                 instanceList.Add(allInstance[i]);
+                adaptedList.Add(allAdapted[i]);
             }
             names = nameList;
             values = valueList;
             instance = instanceList;
+            adapted = adaptedList;
 
             if (usable)
             {
@@ -261,6 +266,7 @@ namespace AncientPS.Projection
                 plan.Tail = tail.ToArray();
                 plan.Names = new string[plan.InstanceNames.Length + tail.Count];
                 plan.InstanceFlags = new bool[plan.Names.Length];
+                plan.AdaptedFlags = new bool[plan.Names.Length];
                 for (int i = 0; i < plan.InstanceNames.Length; i++)
                 {
                     plan.Names[i] = plan.InstanceNames[i];
@@ -270,6 +276,7 @@ namespace AncientPS.Projection
                 {
                     plan.Names[plan.InstanceNames.Length + i] = tail[i].Name;
                     plan.InstanceFlags[plan.InstanceNames.Length + i] = tail[i].IsInstance;
+                    plan.AdaptedFlags[plan.InstanceNames.Length + i] = allAdapted[plan.InstanceNames.Length + i];
                 }
             }
             _plans[KeyOf(type, source, plan.InstanceNames)] = plan;
@@ -425,7 +432,7 @@ namespace AncientPS.Projection
         }
 
         private void Read(PSObject pso, object baseObject, Plan plan, out IReadOnlyList<string> names, out IReadOnlyList<object> values,
-            out IReadOnlyList<bool> instance)
+            out IReadOnlyList<bool> instance, out IReadOnlyList<bool> adapted)
         {
             if (!plan.Prepared)
             {
@@ -480,21 +487,25 @@ namespace AncientPS.Projection
                 names = plan.Names;
                 values = result;
                 instance = plan.InstanceFlags;
+                adapted = plan.AdaptedFlags;
                 return;
             }
             var keptNames = new List<string>(result.Length);
             var keptValues = new List<object>(result.Length);
             var keptFlags = new List<bool>(result.Length);
+            var keptAdapted = new List<bool>(result.Length);
             for (int i = 0, f = 0; i < result.Length; i++)
             {
                 if (f < failed.Count && failed[f] == i) { f++; continue; }
                 keptNames.Add(plan.Names[i]);
                 keptValues.Add(result[i]);
                 keptFlags.Add(plan.InstanceFlags[i]);
+                keptAdapted.Add(plan.AdaptedFlags[i]);
             }
             names = keptNames;
             values = keptValues;
             instance = keptFlags;
+            adapted = keptAdapted;
         }
     }
 }

@@ -96,10 +96,11 @@ namespace AncientPS.Projection
                 return true;
             }
 
-            if (!isPropertyBag && _adapted.TryRead(pso, value, out var liveTypeNames, out var liveNames, out var liveValues, out var liveInstance))
+            if (!isPropertyBag && _adapted.TryRead(pso, value, out var liveTypeNames, out var liveNames, out var liveValues, out var liveInstance, out var liveAdapted))
             {
                 description = new RecordDescription(liveTypeNames, liveNames, liveValues, false, TextOf(pso));
                 if (Contains(liveInstance, true)) description.InstanceMembers = liveInstance;
+                description.AdaptedFrom = AdaptedFrom(liveAdapted);
                 return true;
             }
 
@@ -114,7 +115,25 @@ namespace AncientPS.Projection
             if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
             description = new RecordDescription(typeNames, names, values, isPropertyBag, isPropertyBag ? null : TextOf(pso));
             if (!isPropertyBag && instance.Contains(true)) description.InstanceMembers = instance;
+            if (!isPropertyBag) description.AdaptedFrom = AdaptedFrom(adapted);
             return true;
+        }
+
+        /// <summary>
+        /// Where an object's adapted properties start, when they all come after its extended ones (as PSObject.Properties
+        /// lists them); -1 when it has none, or they are mixed. Stored with the record, so that it reads back with them
+        /// apart, as Import-Clixml's copy has them.
+        /// </summary>
+        internal static int AdaptedFrom(IReadOnlyList<bool> adapted)
+        {
+            if (adapted == null) return -1;
+            int n = adapted.Count, first = -1;
+            for (int i = 0; i < n; i++)
+            {
+                if (adapted[i]) { if (first < 0) first = i; }
+                else if (first >= 0) return -1;
+            }
+            return first;
         }
 
         /// <summary>

@@ -87,10 +87,16 @@ namespace AncientPS.Projection
 
         public override PSMemberInfo Copy() => t_adding ? (PSMemberInfo)this : new PSNoteProperty(Name, Value);
 
-        /// <summary>Adds one member per stored name to a new record, in stored order; each also goes into <paramref name="kept"/> when given.</summary>
-        internal static void AddTo(StoredRecordObject owner, System.Collections.Generic.IReadOnlyList<string> names, StoredNoteProperty[] kept)
+        /// <summary>
+        /// Adds one member per stored name to a new record, in stored order; each also goes into <paramref name="kept"/> when
+        /// given. With <paramref name="adapted"/>, the names from <paramref name="adaptedFrom"/> on are the original's
+        /// adapted properties (<see cref="DeserializedMembers"/>) and go there, as <see cref="StoredAdaptedProperty"/>.
+        /// </summary>
+        internal static void AddTo(StoredRecordObject owner, System.Collections.Generic.IReadOnlyList<string> names, StoredNoteProperty[] kept,
+            PSMemberInfoCollection<PSPropertyInfo> adapted = null, int adaptedFrom = -1)
         {
             var properties = owner.Properties;
+            int extended = adapted != null && adaptedFrom >= 0 ? adaptedFrom : names.Count;
             t_adding = true;
             try
             {
@@ -98,10 +104,61 @@ namespace AncientPS.Projection
                 {
                     var member = new StoredNoteProperty(names[i], owner);
                     if (kept != null) kept[i] = member;
-                    properties.Add(member, true);
+                    if (i < extended) properties.Add(member, true);
+                    else adapted.Add(new StoredAdaptedProperty(member));
                 }
             }
             finally { t_adding = false; }
         }
+    }
+
+    /// <summary>
+    /// A stored .NET object's adapted property (one of its type's public properties), where the record is one of the kind
+    /// PowerShell's deserializer makes (<see cref="DeserializedMembers"/>): a Property, as on Import-Clixml's copy, whose
+    /// value is its <see cref="StoredNoteProperty"/>'s, read lazily like every stored property. It is a PSProperty (by way
+    /// of PSAdaptedProperty, the one PowerShell lets others make) because PowerShell's serializer writes an object's
+    /// adapted members only when they are PSProperty objects: Export-Clixml and every crossing into a job write it again.
+    /// Every member PowerShell's own PSProperty would answer through its adapter is answered here.
+    /// </summary>
+    internal sealed class StoredAdaptedProperty : PSAdaptedProperty
+    {
+        private readonly StoredNoteProperty _note;
+
+        internal StoredAdaptedProperty(StoredNoteProperty note)
+            : base(note.Name, null)
+        {
+            _note = note;
+        }
+
+        /// <summary>The stored property whose value this is.</summary>
+        internal StoredNoteProperty Note => _note;
+
+        public override object Value
+        {
+            get => _note.Read();
+            set => throw new SetValueException(ReadOnly.PropertyMessage(Name));
+        }
+
+        public override bool IsSettable => false;
+
+        public override bool IsGettable => true;
+
+        /// <summary>As PowerShell gives it for a deserialized object's property: the value's type, its first type name for a PSObject, empty for null.</summary>
+        public override string TypeNameOfValue
+        {
+            get
+            {
+                object value = Value;
+                if (value == null) return string.Empty;
+                if (value is PSObject pso && pso.TypeNames.Count > 0) return pso.TypeNames[0];
+                return value.GetType().FullName;
+            }
+        }
+
+        /// <summary>Get-Member's definition, as PowerShell writes it for a deserialized object's property ("System.String {get;set;}").</summary>
+        public override string ToString() => TypeNameOfValue + " {get;set;}";
+
+        /// <summary>A copy holds the value, as a copy of a stored note property does.</summary>
+        public override PSMemberInfo Copy() => new PSNoteProperty(Name, Value);
     }
 }

@@ -41,6 +41,7 @@ namespace AncientPS.Projection
 
         private readonly StoredRecord _stored;
         private readonly IProjectedNode _parent;
+        private readonly int _extendedCount; // the stored properties that are instance members (all but the adapted ones)
 
         IProjectedNode IProjectedNode.ParentNode => _parent;
 
@@ -58,18 +59,33 @@ namespace AncientPS.Projection
             }
             var storedNames = stored.Names;
             int count = storedNames.Count;
+            // A .NET object stored with its adapted properties told apart (format 1.3) has them as adapted members, as
+            // Import-Clixml's copy has (DeserializedMembers); its instance members are then the others, GetType and ToString.
+            int adaptedFrom = stored.IsPropertyBag ? -1 : stored.AdaptedFrom;
             // A member table of its own, of the right size, as PowerShell 7 gives ConvertFrom-Json's objects (MemberTable).
-            MemberTable.TryPresize(this, stored.HasToStringText ? count + 1 : count);
-            StoredNoteProperty.AddTo(this, storedNames, kept);
+            int own = adaptedFrom >= 0 && DeserializedMembers.CanMark ? adaptedFrom + 1 : count;
+            MemberTable.TryPresize(this, stored.HasToStringText ? own + 1 : own);
+            var adapted = adaptedFrom >= 0 ? DeserializedMembers.TryMark(this, stored.HasToStringText && DeserializedText.IsAvailable && DeserializedText.UseInternalMember) : null;
+            _extendedCount = adapted != null ? adaptedFrom : count;
+            StoredNoteProperty.AddTo(this, storedNames, kept, adapted, adaptedFrom);
+            // A record with no properties: PowerShell formats an empty PSCustomObject whose members were never listed
+            // as nothing at all, and one whose members were listed (as almost any script or cmdlet does first) as an empty
+            // entry. The stored one is listed here, so that it formats as the original mostly does (the fidelity suite).
+            if (count == 0 && !stored.HasToStringText)
+            {
+                using (var members = Properties.GetEnumerator()) members.MoveNext();
+            }
             // A .NET object stored with its text answers PowerShell's string conversions with it, as Import-Clixml's object
             // does: PowerShell takes an instance ToString method before making "@{...}" of the properties. A property bag
             // has no stored text and pays only this test.
             if (stored.HasToStringText)
             {
-                Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
-                // And for PowerShell's serializer, which writes an object's text only for one from the deserializer: the
-                // copy that crosses into a job or a remote session keeps the original's text (DeserializedText).
-                DeserializedText.TrySet(this, stored.ToStringText);
+                // For PowerShell's serializer, which writes an object's text only for one from the deserializer: the copy
+                // that crosses into a job or a remote session keeps the original's text (DeserializedText). A record
+                // marked as deserialized answers every string conversion with that text too, as Import-Clixml's copy
+                // does, and has its ToString method; any other needs the code method.
+                bool textSet = DeserializedText.TrySet(this, stored.ToStringText);
+                if (adapted == null || !textSet) Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
             }
         }
 
@@ -186,7 +202,7 @@ namespace AncientPS.Projection
             foreach (var name in TypeNames) names.Add(name);
             foreach (var property in Properties)
             {
-                if (property is PSNoteProperty)
+                if (property is PSNoteProperty || property is StoredAdaptedProperty)
                     copy.Properties.Add(new PSNoteProperty(property.Name, property.Value));
             }
             return copy;
@@ -198,12 +214,13 @@ namespace AncientPS.Projection
             // The instance members directly where PropertyBagReader may read them; PSObject.Properties (about 1.3 KB and
             // several microseconds an object) otherwise.
             int stored = _stored.Names.Count;
-            var quick = PropertyBagReader.HasOnlyStoredProperties(this, stored);
+            var quick = PropertyBagReader.HasOnlyStoredProperties(this, _extendedCount);
             if (quick.HasValue) return quick.Value;
             int count = 0;
             foreach (var property in Properties)
             {
-                if (!(property is StoredNoteProperty note) || !ReferenceEquals(note.Owner, this)) return false;
+                var note = property as StoredNoteProperty ?? (property as StoredAdaptedProperty)?.Note;
+                if (note == null || !ReferenceEquals(note.Owner, this)) return false;
                 count++;
             }
             return count == stored;

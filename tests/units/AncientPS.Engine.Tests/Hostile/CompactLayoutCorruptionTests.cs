@@ -71,7 +71,7 @@ namespace AncientPS.Engine.Tests.Hostile
         {
             var heap = Heap(SampleHeaps.Records(3));
             var (_, shape, _) = FirstRecord(heap);
-            heap.WriteByte(shape + 1, (byte)(heap.Bytes[shape + 1] | 0x08)).Save();
+            heap.WriteByte(shape + 1, (byte)(heap.Bytes[shape + 1] | 0x10)).Save();
             AssertReportedAndCorrupt(heap);
         }
 
