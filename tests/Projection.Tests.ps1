@@ -271,6 +271,45 @@ Describe 'The read-only projection' {
             # A List has no Clone(): PowerShell calls each element's, for the original as for the stored copy.
             (Get-AncientObject -Heap $heap -Key clonedList -NoEnumerate).Clone() | Should -Be $list.Clone()
         }
+
+        It 'give a stored List[T] the reading members of List, as the original answers them: <Mode>' -TestCases @(
+            @{ Mode = 'NoEnumerate' }, @{ Mode = 'Property' }, @{ Mode = 'Element' }
+        ) {
+            $ints = [System.Collections.Generic.List[int]]::new(); foreach ($i in 3, 1, 2, 5) { $ints.Add($i) }
+            $records = [System.Collections.Generic.List[object]]::new(); foreach ($n in 'a', 'b', 'c') { $records.Add([pscustomobject]@{ n = $n }) }
+            foreach ($original in $ints, $records) {
+                $key = "genericList$Mode$($original.Count)"
+                switch ($Mode) {
+                    'NoEnumerate' { Set-AncientObject -Heap $heap -Key $key -InputObject $original; $stored = Get-AncientObject -Heap $heap -Key $key -NoEnumerate }
+                    'Property' { Set-AncientObject -Heap $heap -Key $key -InputObject ([pscustomobject]@{ L = $original }); $stored = (Get-AncientObject -Heap $heap -Key $key).L }
+                    'Element' { Set-AncientObject -Heap $heap -Key $key -InputObject @(, $original); $stored = (Get-AncientObject -Heap $heap -Key $key -NoEnumerate)[0] }
+                }
+                $stored.PSObject.Properties.Name | Should -Be $original.PSObject.Properties.Name
+                $stored.Capacity | Should -Be $stored.Count
+                $match = if ($original -eq $ints) { { param($x) $x -gt 2 } } else { { param($x) $x.n -ne 'a' } }
+                $text = { param($v) $v | ConvertTo-Json -Compress -Depth 3 }
+                & $text $stored.Find($match) | Should -BeExactly (& $text $original.Find($match))
+                & $text $stored.FindLast($match) | Should -BeExactly (& $text $original.FindLast($match))
+                & $text $stored.FindAll($match) | Should -BeExactly (& $text $original.FindAll($match))
+                $stored.FindIndex($match) | Should -Be $original.FindIndex($match)
+                $stored.FindLastIndex($match) | Should -Be $original.FindLastIndex($match)
+                $stored.Exists($match) | Should -Be $original.Exists($match)
+                $stored.TrueForAll($match) | Should -Be $original.TrueForAll($match)
+                & $text $stored.GetRange(1, 2) | Should -BeExactly (& $text $original.GetRange(1, 2))
+                $stored.LastIndexOf($stored[1]) | Should -Be $original.LastIndexOf($original[1])
+                # List's own ForEach runs the block for each element and returns nothing, where PowerShell's .ForEach() would.
+                $seen = [System.Collections.Generic.List[string]]::new()
+                $result = $stored.ForEach({ param($x) $seen.Add("$x") })
+                $result | Should -BeNullOrEmpty
+                $seen -join ',' | Should -BeExactly ((@($original) | ForEach-Object { "$_" }) -join ',')
+                @($stored.ForEach({ $_ })).Count | Should -Be @($original.ForEach({ $_ })).Count
+                # The lists it makes are copies that can be changed; the stored list refuses every change.
+                $copy = $stored.FindAll($match); $copy.Add(0); $copy.Count | Should -Be (@($original.FindAll($match)).Count + 1)
+                { $stored.Sort() } | Should -Throw '*Materialize*'
+                { $stored.RemoveAll($match) } | Should -Throw '*Materialize*'
+                { $stored.AddRange(@(1)) } | Should -Throw '*Materialize*'
+            }
+        }
     }
 
     Context 'dictionaries' {

@@ -46,7 +46,8 @@ namespace AncientPS.Engine
             if (kind == NodeTags.PackedList)
             {
                 ushort packedCode = PackedListNode.Open(context, offset).Code;
-                return packedCode == CollectionCodes.PackedArray ? new AncientArray(context, offset, kind, null) : new AncientList(context, offset, kind);
+                // A packed list is an array or a List<T> of the element type (CollectionTypeName).
+                return packedCode == CollectionCodes.PackedArray ? new AncientArray(context, offset, kind, null) : (AncientList)new AncientGenericList(context, offset, kind, null);
             }
             var node = ListNode.Open(context, offset);
             if (node.Code == CollectionCodes.Named)
@@ -57,7 +58,11 @@ namespace AncientPS.Engine
                 finally { space.ExitRead(); }
             }
             bool array = node.Code == CollectionCodes.ObjectArray || (name != null && name.EndsWith("[]", StringComparison.Ordinal));
-            return array ? new AncientArray(context, offset, kind, name) : new AncientList(context, offset, kind, name);
+            if (array) return new AncientArray(context, offset, kind, name);
+            string listName = name ?? CollectionCodes.NameOf(node.Code);
+            if (listName != null && listName.StartsWith(CollectionCodes.GenericListPrefix, StringComparison.Ordinal))
+                return new AncientGenericList(context, offset, kind, name);
+            return new AncientList(context, offset, kind, name);
         }
 
         internal AncientList(NodeContext context, long offset, byte kind, string typeName = null)

@@ -82,7 +82,7 @@ namespace AncientPS.Engine.Encoding
                 p.Codec = codec;
                 return p;
             }
-            if (t == typeof(AncientList) || t == typeof(AncientArray)) { p.Kind = StoredKind.AncientList; return p; }
+            if (t == typeof(AncientList) || t == typeof(AncientArray) || t == typeof(AncientGenericList)) { p.Kind = StoredKind.AncientList; return p; }
             if (t == typeof(AncientDictionary)) { p.Kind = StoredKind.AncientDictionary; return p; }
             if (t == typeof(AncientRecord)) { p.Kind = StoredKind.AncientRecord; return p; }
             if (t == typeof(MaterializedRecord)) { p.Kind = StoredKind.MaterializedRecord; return p; }

@@ -102,9 +102,39 @@ namespace AncientPS.Engine.Tests.Encoding
             foreach (var notArray in new object[] { new List<int> { 1 }, new List<object> { "a" }, new ArrayList { 1 }, new List<string> { "a" } })
             {
                 var view = _arena.Store(notArray);
-                Assert.IsType<AncientList>(view);
+                // A List<T> gets List's reading members (AncientGenericList); any other list the collection's alone.
+                if (notArray is ArrayList) Assert.IsType<AncientList>(view);
+                else Assert.IsType<AncientGenericList>(view);
                 Assert.Null(view.GetType().GetProperty("Length"));
             }
+        }
+
+        [Fact]
+        public void A_list_stored_from_a_List_has_Lists_reading_members_over_its_elements()
+        {
+            var view = Assert.IsType<AncientGenericList>(_arena.Store(new List<object> { 3, "b", 1, null, "b" }));
+            var original = new List<object> { 3, "b", 1, null, "b" };
+            Predicate<object> isString = x => x is string;
+            Assert.Equal(original.Capacity == original.Count ? original.Count : view.Count, view.Capacity);
+            Assert.Equal(original.Find(isString), view.Find(isString));
+            Assert.Equal(original.FindIndex(isString), view.FindIndex(isString));
+            Assert.Equal(original.FindLastIndex(isString), view.FindLastIndex(isString));
+            Assert.Equal(original.FindIndex(2, isString), view.FindIndex(2, isString));
+            Assert.Equal(original.FindAll(isString), view.FindAll(isString));
+            Assert.Equal(original.Exists(x => x == null), view.Exists(x => x == null));
+            Assert.Equal(original.TrueForAll(isString), view.TrueForAll(isString));
+            Assert.Equal(original.GetRange(1, 3), view.GetRange(1, 3));
+            Assert.Equal(original.LastIndexOf("b"), view.LastIndexOf("b"));
+            Assert.Equal(original.AsReadOnly(), view.AsReadOnly());
+            var seen = new List<object>();
+            view.ForEach(seen.Add);
+            Assert.Equal(original, seen);
+            Assert.Throws<ArgumentOutOfRangeException>(() => view.GetRange(4, 2));
+            Assert.Throws<AncientReadOnlyException>(() => view.Sort());
+            Assert.Throws<AncientReadOnlyException>(() => view.RemoveAll(isString));
+            // Packed lists of a primitive type are Lists too.
+            var packed = Assert.IsType<AncientGenericList>(_arena.Store(new List<int> { 4, 5, 6 }));
+            Assert.Equal(new List<object> { 5, 6 }, packed.FindAll(x => (int)x > 4));
         }
 
         [Fact]
