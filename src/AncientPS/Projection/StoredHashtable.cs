@@ -22,7 +22,7 @@ namespace AncientPS.Projection
     /// ordinary Hashtable with the same entries, which can be changed, as a hashtable's clone can.
     /// </para>
     /// </summary>
-    public sealed class StoredHashtable : Hashtable, IEnumerable, IStoredDictionary
+    public class StoredHashtable : Hashtable, IEnumerable, IStoredDictionary
     {
         internal const string HashtableTypeName = "System.Collections.Hashtable";
 
@@ -31,7 +31,7 @@ namespace AncientPS.Projection
 
         internal readonly AncientDictionary View;
 
-        private StoredHashtable(AncientDictionary view) : base(0) { View = view; }
+        private protected StoredHashtable(AncientDictionary view) : base(0) { View = view; }
 
         AncientDictionary IStoredDictionary.View => View;
 
@@ -40,7 +40,8 @@ namespace AncientPS.Projection
             => string.Equals(name, HashtableTypeName, StringComparison.Ordinal) || string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal);
 
         /// <summary>A stored hashtable over <paramref name="view"/> (<see cref="StoredDictionary.For"/> chooses).</summary>
-        internal static StoredHashtable Over(AncientDictionary view) => new StoredHashtable(view);
+        internal static StoredHashtable Over(AncientDictionary view)
+            => string.Equals(view.ToString(), OrderedHashtableTypeName, StringComparison.Ordinal) ? new StoredOrderedHashtable(view) : new StoredHashtable(view);
 
         public override object this[object key]
         {
@@ -114,5 +115,24 @@ namespace AncientPS.Projection
         public override int GetHashCode() => View.GetHashCode();
 
         private static Exception ReadOnlyError() => new AncientReadOnlyException(ReadOnly.CollectionMessage);
+    }
+
+    /// <summary>
+    /// A stored OrderedHashtable (PowerShell 7.3 and later: <c>ConvertFrom-Json -AsHashtable</c>): a
+    /// <see cref="StoredHashtable"/> whose properties come in OrderedHashtable's order (Count first), as PowerShell lists
+    /// an OrderedHashtable's (PSObject.Properties, Format-List, CSV columns). Its entries come in the stored order, which
+    /// is the original's.
+    /// </summary>
+    public sealed class StoredOrderedHashtable : StoredHashtable
+    {
+        internal StoredOrderedHashtable(AncientDictionary view) : base(view) { }
+
+        public override int Count => base.Count;
+        public override bool IsFixedSize => base.IsFixedSize;
+        public override bool IsReadOnly => base.IsReadOnly;
+        public override bool IsSynchronized => base.IsSynchronized;
+        public override ICollection Keys => base.Keys;
+        public override ICollection Values => base.Values;
+        public override object SyncRoot => base.SyncRoot;
     }
 }
