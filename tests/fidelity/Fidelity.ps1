@@ -190,6 +190,66 @@ function Get-FidelityOperations {
         '.Keys and .Values'             = { param($p, $n) $v = & $p; if ($v -is [System.Collections.IDictionary]) { (@($v.Keys) -join ','), (@($v.Values) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore) } else { 'not a dictionary' } }
         '.ContainsKey'                  = { param($p, $n) $v = & $p; if ($v -is [System.Collections.IDictionary]) { $v.Contains($n[0]), $v.Contains('nothing') -join ',' } else { 'not a dictionary' } }
         'key as property'               = { param($p, $n) (& $p).($n[0]) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        # More of what scripts do with values (session 13): other parameters of the same cmdlets, .Where()/.ForEach(),
+        # the statement forms, casts and operators, the file round trips.
+        'Sort-Object -Descending'       = { param($p, $n) & $p | Sort-Object -Property $n[0] -Descending | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Group-Object -NoElement'       = { param($p, $n) & $p | Group-Object -Property $n[0] -NoElement | Out-String -Width 200 }
+        'Group-Object two'              = { param($p, $n) & $p | Group-Object -Property $n[0], $n[1] | ForEach-Object { "$($_.Name)=$($_.Count)=$($_.Values -join '/')" } }
+        'Measure-Object -Sum'           = { param($p, $n) & $p | Measure-Object -Property $n[0] -Sum -Average -Maximum -Minimum -ErrorAction SilentlyContinue | Out-String }
+        'Measure-Object plain'          = { param($p, $n) (& $p | Measure-Object).Count }
+        'Select-Object -First 1'        = { param($p, $n) & $p | Select-Object -First 1 | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Select-Object -Last 1 -Skip'   = { param($p, $n) & $p | Select-Object -Last 1 -Skip 0 | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Select-Object *'               = { param($p, $n) & $p | Select-Object * | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Select-Object -ExcludeProperty'= { param($p, $n) & $p | Select-Object * -ExcludeProperty $n[0] | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Select-Object -Index'          = { param($p, $n) & $p | Select-Object -Index 0, 2 | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Where-Object simplified'       = { param($p, $n) @(& $p | Where-Object -Property $n[0] -NE -Value $null).Count }
+        '.Where()'                      = { param($p, $n) (& $p).Where({ $null -ne $_ }).Count }
+        '.ForEach()'                    = { param($p, $n) (& $p).ForEach({ "$_" }) -join '|' }
+        '.ForEach(name)'                = { param($p, $n) (& $p).ForEach($n[0]) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        'foreach statement'             = { param($p, $n) $v = & $p; $o = foreach ($x in $v) { "$x" }; $o -join '|' }
+        'GetEnumerator'                 = { param($p, $n) $v = & $p; @($v.GetEnumerator() | ForEach-Object { "$_" }) -join '|' }
+        'Compare-Object -Property'      = { param($p, $n) $a = @(& $p); @(Compare-Object $a $a -Property $n[0] -IncludeEqual | ForEach-Object { "$($_.($n[0]))$($_.SideIndicator)" }) -join ',' }
+        'Get-Unique'                    = { param($p, $n) @(& $p | Get-Unique).Count }
+        'Format-Table -Property'        = { param($p, $n) & $p | Format-Table -Property $n | Out-String -Width 200 }
+        'Format-Table -AutoSize'        = { param($p, $n) & $p | Format-Table -AutoSize | Out-String -Width 200 }
+        'Format-List *'                 = { param($p, $n) & $p | Format-List * | Out-String -Width 200 }
+        'Format-Table -GroupBy'         = { param($p, $n) & $p | Format-Table -GroupBy $n[0] | Out-String -Width 200 }
+        'Format-Table -InputObject'     = { param($p, $n) Format-Table -InputObject (& $p) | Out-String -Width 200 }
+        'Out-String -Stream'            = { param($p, $n) (& $p | Out-String -Stream -Width 200) -join '|' }
+        'ConvertTo-Json -AsArray'       = { param($p, $n) & $p | ConvertTo-Json -AsArray -Compress -Depth 3 -WarningAction Ignore }
+        'ConvertTo-Json -EnumsAsStrings'= { param($p, $n) & $p | ConvertTo-Json -EnumsAsStrings -Compress -Depth 3 -WarningAction Ignore }
+        'ConvertTo-Json -Depth 0'       = { param($p, $n) ConvertTo-Json -InputObject (& $p) -Depth 0 -Compress -WarningAction Ignore }
+        'ConvertTo-Csv -UseQuotes Never'= { param($p, $n) & $p | ConvertTo-Csv -UseQuotes Never -NoTypeInformation }
+        'Export-Csv roundtrip'          = { param($p, $n) $f = Join-Path ([IO.Path]::GetTempPath()) "fid-$PID.csv"; & $p | Export-Csv -LiteralPath $f; (Get-Content -LiteralPath $f) -join "`n"; Remove-Item -LiteralPath $f }
+        'Export-Clixml roundtrip'       = { param($p, $n) $f = Join-Path ([IO.Path]::GetTempPath()) "fid-$PID.xml"; & $p | Export-Clixml -LiteralPath $f -Depth 3; Import-Clixml -LiteralPath $f | ConvertTo-Json -Depth 4 -Compress -WarningAction Ignore; Remove-Item -LiteralPath $f }
+        'Export-Clixml -InputObject'    = { param($p, $n) $f = Join-Path ([IO.Path]::GetTempPath()) "fid-$PID.xml"; Export-Clixml -LiteralPath $f -Depth 3 -InputObject (& $p); Import-Clixml -LiteralPath $f | ConvertTo-Json -Depth 4 -Compress -WarningAction Ignore; Remove-Item -LiteralPath $f }
+        '-notcontains'                  = { param($p, $n) $v = & $p; ($v -notcontains 'two') }
+        '-eq filter'                    = { param($p, $n) @((& $p) -eq 'two') -join '|' }
+        '-ne filter'                    = { param($p, $n) @((& $p) -ne $null).Count }
+        '-like'                         = { param($p, $n) @((& $p) -like '*o*') | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore }
+        '-replace'                      = { param($p, $n) ((& $p) -replace 'o', '0') -join '|' }
+        '-split'                        = { param($p, $n) ((& $p) -split 'o') -join '|' }
+        '[string[]] cast'               = { param($p, $n) try { ([string[]](& $p)) -join '|' } catch { "THROWN: $($_.FullyQualifiedErrorId)" } }
+        '[object[]] cast'               = { param($p, $n) ([object[]](& $p)).Count }
+        '[pscustomobject] cast'         = { param($p, $n) try { [pscustomobject](& $p) | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore } catch { "THROWN: $($_.FullyQualifiedErrorId)" } }
+        '[hashtable] cast'              = { param($p, $n) try { $h = [hashtable](& $p); @($h.Keys | Sort-Object) -join ',' } catch { "THROWN: $($_.FullyQualifiedErrorId)" } }
+        '[bool] cast'                   = { param($p, $n) [bool](& $p) }
+        '[int] cast'                    = { param($p, $n) try { [int](& $p) } catch { "THROWN: $($_.FullyQualifiedErrorId)" } }
+        'Properties.Name'               = { param($p, $n) foreach ($x in & $p) { if ($null -ne $x) { $x.PSObject.Properties.Name -join ',' } } }
+        'Properties.Value'              = { param($p, $n) foreach ($x in & $p) { if ($null -ne $x) { @($x.PSObject.Properties | Where-Object MemberType -eq NoteProperty | ForEach-Object Value) | ConvertTo-Json -Compress -Depth 2 -WarningAction Ignore } } }
+        'Get-Member NoteProperty'       = { param($p, $n) & $p | Get-Member -MemberType NoteProperty | ForEach-Object { "$($_.Name) $($_.Definition)" } }
+        'Get-Member -Force'             = { param($p, $n) & $p | Get-Member -Force -MemberType MemberSet, CodeProperty | ForEach-Object { "$($_.Name) $($_.MemberType)" } }
+        'Write-Output'                  = { param($p, $n) & $p | Write-Output | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'ForEach-Object $_'             = { param($p, $n) & $p | ForEach-Object { $_ } | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'ForEach-Object prop'           = { param($p, $n) & $p | ForEach-Object { $_.($n[0]) } | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'ConvertTo-Json nested'         = { param($p, $n) ConvertTo-Json -InputObject ([pscustomobject]@{ a = (& $p); b = @(, (& $p)) }) -Depth 5 -Compress -WarningAction Ignore }
+        '[string]::Join'                = { param($p, $n) [string]::Join('|', @(& $p)) }
+        'Out-String -InputObject'       = { param($p, $n) Out-String -InputObject (& $p) -Width 200 }
+        'Format-Custom default'         = { param($p, $n) & $p | Format-Custom | Out-String -Width 200 }
+        'Format-Wide -Property'         = { param($p, $n) & $p | Format-Wide -Property $n[0] | Out-String -Width 200 }
+        'Sort-Object -Top'              = { param($p, $n) & $p | Sort-Object -Property $n[0] -Top 2 | ConvertTo-Json -Compress -Depth 3 -WarningAction Ignore }
+        'Select-Object -Expand two'     = { param($p, $n) & $p | Select-Object -Property $n[1] -ExpandProperty $n[0] -ErrorAction SilentlyContinue | Out-String }
+        'Format-Table nested prop'      = { param($p, $n) & $p | Format-Table -Property @{ N = 'X'; E = { $_.($n[0]) } } | Out-String -Width 200 }
     }
 }
 
