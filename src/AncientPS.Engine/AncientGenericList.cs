@@ -31,11 +31,14 @@ namespace AncientPS.Engine
         /// <summary>The number of elements (declared here so that the properties come in List's order).</summary>
         public new int Count => base.Count;
 
-        /// <summary>True: a stored list cannot be changed (a List says False).</summary>
-        public new bool IsReadOnly => base.IsReadOnly;
+        /// <summary>
+        /// False, as a List's, so that hosts listing its properties (CSV, Select-Object *) show the original's; a stored
+        /// list cannot be changed all the same, and code that asks through IList.IsReadOnly is told so (True).
+        /// </summary>
+        public new bool IsReadOnly => false;
 
-        /// <summary>True: a stored list cannot grow (a List says False).</summary>
-        public new bool IsFixedSize => base.IsFixedSize;
+        /// <summary>False, as a List's (IList.IsFixedSize says True).</summary>
+        public new bool IsFixedSize => false;
 
         public new object SyncRoot => base.SyncRoot;
 

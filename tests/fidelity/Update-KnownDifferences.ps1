@@ -5,7 +5,7 @@
 $ErrorActionPreference = 'Stop'
 
 $causes = [ordered]@{
-    'ConvertTo-Csv'                 = 'lists: IsReadOnly is True (a stored list is read-only; an array says False); dictionaries: see the common causes'
+    'ConvertTo-Csv'                 = 'generic lists: a stored List''s Capacity is its Count (the original''s grew by doubling, which is not stored)'
     'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
     'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
@@ -19,14 +19,14 @@ $causes = [ordered]@{
     'Get-Member -InputObject'       = 'as Get-Member'
     'PSObject.Properties'           = 'generic dictionaries: the stored one is one class for every key and value type, so Keys and Values are declared ICollection and there is no Comparer or Capacity; generic lists: see Get-Member; .NET records: a list inside is named after the ArrayList it was stored as'
     'GetType()'                     = 'a stored list is a lazy read-only view (AncientArray/AncientList), a stored dictionary a dictionary class of the module''s over one (StoredHashtable, StoredOrderedDictionary, StoredDictionary); .GetType() is a .NET call the projection cannot answer'
-    'Format-List'                   = 'jagged arrays: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv; the empty record: PowerShell writes one blank line fewer for it'
+    'Format-List'                   = 'jagged arrays: the SyncRoot of a stored list shows a list inside it by its type name (System.Object[]), where the original''s shows its items (4 5)'
     'Format-Table'                  = 'as Format-List'
     'Format-Wide'                   = 'as Format-List'
     'Format-Custom'                 = 'as Format-List'
     'Out-String'                    = 'as Format-List'
     'ConvertTo-Csv -UseQuotes Never' = 'as ConvertTo-Csv'
     'Export-Csv roundtrip'          = 'as ConvertTo-Csv'
-    'Select-Object *'               = 'lists taken as one object: IsReadOnly is True (as in ConvertTo-Csv); generic dictionaries: no Comparer or Capacity (as in PSObject.Properties)'
+    'Select-Object *'               = 'generic lists: Capacity (as in ConvertTo-Csv); generic dictionaries: no Comparer or Capacity (as in PSObject.Properties)'
     'Select-Object -ExcludeProperty' = 'as Select-Object *'
     'Properties.Name'               = 'generic dictionaries: no Comparer or Capacity (as in PSObject.Properties)'
     'Format-List *'                 = 'as Format-List'
@@ -41,8 +41,8 @@ $causes = [ordered]@{
     'Get-Member NoteProperty'       = 'as Clixml text: the original''s Boolean is a box PowerShell shares between scripts, which an earlier operation wrapped, so its definition names System.Boolean where a stored one read anew says bool'
     '-is [pscustomobject]'          = 'a binary cmdlet''s output is wrapped in a PSObject, a script''s array elements are not; a stored list or dictionary read as a property or element is a PSObject named after the original type (OriginalTypeNames), and -is [psobject] is true of any PSObject'
     # Crossings (Mode is the crossing): the views taken on the other side.
-    'crossed Clixml text'           = 'as Clixml text (.NET shapes): a list or dictionary inside a stored .NET object is named after the ArrayList or Hashtable it was stored as, where Import-Clixml''s copy keeps the original collection''s name'
-    'crossed Format-List'           = 'jagged arrays in another runspace: a nested stored list is read-only (IsReadOnly True), as in ConvertTo-Csv'
+    'crossed Clixml text'           = 'as Clixml text: flat rows, the original''s Booleans are boxes PowerShell shares between scripts, which an earlier operation marked; the .NET shapes: a list or dictionary inside a stored .NET object is named after the ArrayList or Hashtable it was stored as, where Import-Clixml''s copy keeps the original collection''s name'
+    'crossed Format-List'           = 'jagged arrays in another runspace: as Format-List'
 }
 
 # In a pwsh of its own, as tests/Fidelity.Tests.ps1 runs it (Invoke-FidelitySuite.ps1 says why).

@@ -332,6 +332,14 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Throws<AncientReadOnlyException>(() => ((IList)list).Insert(0, 1));
             Assert.Throws<AncientReadOnlyException>(() => ((IList)list).Remove(1));
             Assert.True(((IList)list).IsReadOnly);
+            // The public IsReadOnly of an array's view says what an array's says (False), for hosts that list properties;
+            // the interface, which code that may change a list asks, says True. Likewise a List's view.
+            Assert.False(((AncientArray)list).IsReadOnly);
+            var generic = (AncientGenericList)_arena.Store(new List<int> { 1 });
+            Assert.False(generic.IsReadOnly);
+            Assert.False(generic.IsFixedSize);
+            Assert.True(((IList)generic).IsReadOnly);
+            Assert.True(((IList)generic).IsFixedSize);
 
             var d = (AncientDictionary)_arena.Store(new Hashtable { ["a"] = 1 });
             Assert.Throws<AncientReadOnlyException>(() => d["a"] = 2);
