@@ -68,6 +68,36 @@ Describe 'The read-only projection' {
             { $rows[0].Name = 'x' } | Should -Throw '*-Materialize*'
         }
 
+        It 'gives one object for a record the original holds in several places, as the original has one: <Mode>' -TestCases @(
+            @{ Mode = 'Piped' }, @{ Mode = 'NoEnumerate' }, @{ Mode = 'Property' }, @{ Mode = 'Element' }
+        ) {
+            # Strings, not small numbers, whose boxes PowerShell shares between scripts (their Clixml would differ).
+            $owner = [pscustomobject]@{ Name = 'ops'; Site = 'north' }
+            $original = [pscustomobject]@{ Rows = @(foreach ($n in 'a', 'b', 'c') { [pscustomobject]@{ Id = $n; Owner = $owner } }); Lead = $owner; Map = @{ k = $owner } }
+            $key = "shared$Mode"
+            $value = switch ($Mode) { 'Property' { [pscustomobject]@{ Child = $original } } 'Element' { , @(, $original) } default { $original } }
+            Set-AncientObject -Heap $heap -Key $key -InputObject $value
+            $stored = switch ($Mode) {
+                'Piped' { Get-AncientObject -Heap $heap -Key $key }
+                'NoEnumerate' { Get-AncientObject -Heap $heap -Key $key -NoEnumerate }
+                'Property' { (Get-AncientObject -Heap $heap -Key $key).Child }
+                'Element' { (Get-AncientObject -Heap $heap -Key $key -NoEnumerate)[0] }
+            }
+            foreach ($v in $original, $stored) {
+                [object]::ReferenceEquals($v.Rows[0].Owner, $v.Rows[2].Owner) | Should -BeTrue
+                [object]::ReferenceEquals($v.Lead, $v.Rows[1].Owner) | Should -BeTrue
+                [object]::ReferenceEquals($v.Map.k, $v.Lead) | Should -BeTrue
+                $v.Rows[0].Owner -eq $v.Lead | Should -BeTrue
+                @($v.Rows.Owner | Select-Object -Unique).Count | Should -Be 1
+            }
+            # Clixml writes the shared record once and refers to it (<Ref>), as for the original.
+            [System.Management.Automation.PSSerializer]::Serialize($stored, 4) | Should -BeExactly ([System.Management.Automation.PSSerializer]::Serialize($original, 4))
+            # Records that are equal but not one object stay apart.
+            Set-AncientObject -Heap $heap -Key "$key.apart" -InputObject @([pscustomobject]@{ Name = 'x' }, [pscustomobject]@{ Name = 'x' })
+            $apart = Get-AncientObject -Heap $heap -Key "$key.apart" -NoEnumerate
+            [object]::ReferenceEquals($apart[0], $apart[1]) | Should -BeFalse
+        }
+
         It 'gives back the same object where a cycle passes through a list or a dictionary, as the original does' {
             # A graph walker that stops at objects it has seen (by reference) must end on the stored copy too.
             $a = [pscustomobject]@{ Name = 'a'; Items = $null; Map = $null }

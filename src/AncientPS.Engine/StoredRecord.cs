@@ -60,6 +60,19 @@ namespace AncientPS.Engine
         /// </summary>
         public int AdaptedFrom => _shape.AdaptedFrom;
 
+        /// <summary>
+        /// True when the record is referred to more than once in its value (format 1.3): a host that projects records as
+        /// objects of its own gives one object for it within a read (<see cref="KeepProjection"/>), as the original graph
+        /// had one. The caller holds the read guard.
+        /// </summary>
+        public bool IsShared => RecordNode.IsShared(_shape.Context, _offset);
+
+        /// <summary>The host's object already kept for this shared record in its read, or null.</summary>
+        public object KeptProjection => _shape.Context.SharedProjection(_offset);
+
+        /// <summary>Keeps the host's object for this shared record in its read; returns the one kept (another thread's, if it came first).</summary>
+        public object KeepProjection(object projected) => _shape.Context.KeepSharedProjection(_offset, projected);
+
         /// <summary>The index of the property named <paramref name="name"/> (ignoring case), or -1.</summary>
         public int IndexOf(string name) => _shape.IndexOf(name);
 

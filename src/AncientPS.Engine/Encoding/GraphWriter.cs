@@ -292,7 +292,12 @@ namespace AncientPS.Engine.Encoding
                     return EncodeAsString(value, tag, payload);
             }
 
-            if (!profile.IsValueType && _memo.TryGet(value, tag, payload)) return value;
+            if (!profile.IsValueType && _memo.TryGet(value, tag, payload))
+            {
+                // A record met again: marked in its header (format 1.3), so that a reader gives one object for it.
+                if (*tag == NodeTags.Record && !_classic) RecordNode.MarkShared(_allocator.PointerTo((long)*payload, RecordNode.HeaderSize));
+                return value;
+            }
 
             long offset;
             byte t;

@@ -21,6 +21,19 @@ namespace AncientPS.Engine.Encoding
         }
 
         public INodeSpace Space { get; }
+
+        // The host's objects for records referred to more than once (RecordNode.SharedBit), by offset: one per read.
+        private System.Collections.Concurrent.ConcurrentDictionary<long, object> _shared;
+
+        /// <summary>The host's object kept for the shared record at <paramref name="offset"/> in this read, or null.</summary>
+        public object SharedProjection(long offset) => _shared != null && _shared.TryGetValue(offset, out var known) ? known : null;
+
+        /// <summary>Keeps <paramref name="projected"/> for the shared record at <paramref name="offset"/>; returns the one kept (another thread's, if it came first).</summary>
+        public object KeepSharedProjection(long offset, object projected)
+        {
+            if (_shared == null) System.Threading.Interlocked.CompareExchange(ref _shared, new System.Collections.Concurrent.ConcurrentDictionary<long, object>(), null);
+            return _shared.GetOrAdd(offset, projected);
+        }
         public string Key { get; }
         public ValueProjection Projection { get; }
 

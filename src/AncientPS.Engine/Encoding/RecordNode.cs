@@ -16,6 +16,13 @@ namespace AncientPS.Engine.Encoding
         public const int HeaderSize = 8;
         private const int ShapeShift = 8 * ShapeAt;
 
+        /// <summary>
+        /// Bit 0 of the shape field (format 1.3; a shape's offset is a multiple of 8, so its low 3 bits were always 0): the
+        /// record is referred to more than once in its value (a row and a parent sharing one object), so that a reader can
+        /// give one object for it wherever it is met, as the original graph had. Bits 1 and 2 stay 0.
+        /// </summary>
+        public const ulong SharedBit = 1UL << ShapeShift;
+
         public static long Size(int count) => HeaderSize + NodeTags.Align8(count) + 8L * count;
 
         /// <summary>Whether a header can hold <paramref name="shapeOffset"/>.</summary>
@@ -42,7 +49,21 @@ namespace AncientPS.Engine.Encoding
 
         /// <summary>The offset of the record's shape node, after checking its kind.</summary>
         public static long ReadShapeOffset(NodeContext context, long offset)
-            => (long)(*(ulong*)context.Node(offset, HeaderSize, Kind) >> ShapeShift);
+        {
+            ulong field = *(ulong*)context.Node(offset, HeaderSize, Kind) >> ShapeShift;
+            if ((field & 6) != 0) throw Corrupt.Node(offset, $"has a shape field of 0x{field:X} (bits 1 and 2 are always 0)");
+            return (long)(field & ~7UL);
+        }
+
+        /// <summary>True when the record's header says it is referred to more than once in its value (<see cref="SharedBit"/>).</summary>
+        public static bool IsShared(NodeContext context, long offset) => (*(ulong*)context.Node(offset, HeaderSize, Kind) & SharedBit) != 0;
+
+        /// <summary>Marks the record node at <paramref name="node"/> as referred to more than once.</summary>
+        public static void MarkShared(byte* node)
+        {
+            Debug.Assert(node[0] == Kind, "only a record node is marked");
+            *(ulong*)node |= SharedBit;
+        }
 
         /// <summary>The record node's bytes, whose slots <see cref="RecordShape.Layout"/> reads.</summary>
         public static byte* Open(NodeContext context, long offset, RecordShape shape) => context.Space.Pointer(offset, shape.Layout.Size);

@@ -19,5 +19,8 @@ namespace AncientPS.Engine.Storage
         /// padding after them up to the aligned size is. An allocator may zero them all the same.
         /// </summary>
         long AllocateFilled(long size, long filled, out byte* pointer);
+
+        /// <summary>A writable pointer to <paramref name="length"/> bytes of a node this transaction allocated, at <paramref name="offset"/>.</summary>
+        byte* PointerTo(long offset, long length);
     }
 }

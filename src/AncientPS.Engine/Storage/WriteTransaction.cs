@@ -131,6 +131,8 @@ namespace AncientPS.Engine.Storage
             return offset;
         }
 
+        public byte* PointerTo(long offset, long length) => _memory.Pointer(offset, length);
+
         /// <summary>Takes a block from the free space (or the tail, growing the storage) and zeroes what of it is not known to be zero.</summary>
         public long TakeBlock(long size, out byte* pointer) => TakeBlock(size, 0, out pointer);
 

@@ -125,11 +125,19 @@ namespace AncientPS.Projection
             {
                 if (a is StoredRecordObject record && record._stored.Equals(stored)) return record;
             }
-            if (!stored.IsUnpinned) return new StoredRecordObject(stored, parent, null);
-            var members = new StoredNoteProperty[stored.Names.Count];
-            var created = new StoredRecordObject(stored, parent, members);
-            ReadEagerly(members);
-            return created;
+            // A record the original graph held in more than one place (format 1.3): one object for it within the read,
+            // as the original had one ($rows[0].Owner and $rows[1].Owner are the same object, and Clixml writes a <Ref>).
+            bool shared = stored.IsShared;
+            if (shared && stored.KeptProjection is StoredRecordObject known) return known;
+            StoredRecordObject created;
+            if (!stored.IsUnpinned) created = new StoredRecordObject(stored, parent, null);
+            else
+            {
+                var members = new StoredNoteProperty[stored.Names.Count];
+                created = new StoredRecordObject(stored, parent, members);
+                ReadEagerly(members);
+            }
+            return shared ? stored.KeepProjection(created) as StoredRecordObject ?? created : created;
         }
 
         // Records waiting to have their properties read, while an unpinned read is under way on this thread.

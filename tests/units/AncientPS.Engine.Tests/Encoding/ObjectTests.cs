@@ -263,6 +263,7 @@ namespace AncientPS.Engine.Tests.Encoding
             public CountingAllocator(INodeAllocator inner) { _inner = inner; }
             public long Allocate(long size, out byte* pointer) => _inner.Allocate(size, out pointer);
             public long AllocateFilled(long size, long filled, out byte* pointer) => _inner.AllocateFilled(size, filled, out pointer);
+            public byte* PointerTo(long offset, long length) => _inner.PointerTo(offset, length);
         }
     }
 }

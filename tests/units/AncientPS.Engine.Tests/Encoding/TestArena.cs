@@ -59,6 +59,8 @@ namespace AncientPS.Engine.Tests.Encoding
 
         public int FilledAllocations { get; private set; }
 
+        public byte* PointerTo(long offset, long length) => _base + offset;
+
         private static void Clear(byte* p, long n)
         {
             while (n > 0)
