@@ -73,7 +73,11 @@ Describe 'The read-only projection' {
         ) {
             # Strings, not small numbers, whose boxes PowerShell shares between scripts (their Clixml would differ).
             $owner = [pscustomobject]@{ Name = 'ops'; Site = 'north' }
-            $original = [pscustomobject]@{ Rows = @(foreach ($n in 'a', 'b', 'c') { [pscustomobject]@{ Id = $n; Owner = $owner } }); Lead = $owner; Map = @{ k = $owner } }
+            $tags = @('x', 'y'); $meta = @{ team = 'blue' }; $ordered = [ordered]@{ first = 'one' }
+            $original = [pscustomobject]@{
+                Rows = @(foreach ($n in 'a', 'b', 'c') { [pscustomobject]@{ Id = $n; Owner = $owner; Tags = $tags; Meta = $meta; Ordered = $ordered } })
+                Lead = $owner; Map = @{ k = $owner }; Tags = $tags
+            }
             $key = "shared$Mode"
             $value = switch ($Mode) { 'Property' { [pscustomobject]@{ Child = $original } } 'Element' { , @(, $original) } default { $original } }
             Set-AncientObject -Heap $heap -Key $key -InputObject $value
@@ -89,6 +93,11 @@ Describe 'The read-only projection' {
                 [object]::ReferenceEquals($v.Map.k, $v.Lead) | Should -BeTrue
                 $v.Rows[0].Owner -eq $v.Lead | Should -BeTrue
                 @($v.Rows.Owner | Select-Object -Unique).Count | Should -Be 1
+                # Lists and dictionaries held in several places too.
+                [object]::ReferenceEquals($v.Rows[0].Tags, $v.Rows[2].Tags) | Should -BeTrue
+                [object]::ReferenceEquals($v.Tags, $v.Rows[1].Tags) | Should -BeTrue
+                [object]::ReferenceEquals($v.Rows[0].Meta, $v.Rows[1].Meta) | Should -BeTrue
+                [object]::ReferenceEquals($v.Rows[0].Ordered, $v.Rows[2].Ordered) | Should -BeTrue
             }
             # Clixml writes the shared record once and refers to it (<Ref>), as for the original.
             [System.Management.Automation.PSSerializer]::Serialize($stored, 4) | Should -BeExactly ([System.Management.Automation.PSSerializer]::Serialize($original, 4))

@@ -40,6 +40,7 @@ namespace AncientPS.Engine
             _context = context;
             _offset = offset;
             var node = DictionaryNode.Open(context, offset);
+            IsShared = DictionaryNode.IsShared(context, offset);
             _node = node;
             _ignoreCase = node.IgnoresCase;
             _count = node.Count;
@@ -52,6 +53,9 @@ namespace AncientPS.Engine
 
         /// <summary>The node as opened (its header checked), for the verifier.</summary>
         internal DictionaryNode Node => _node;
+
+        /// <summary>True when the dictionary is referred to more than once in its value (format 1.3).</summary>
+        internal bool IsShared { get; }
 
         // Where the node lives: AncientValue.Describe hands these out, so that the view's public surface is a dictionary's.
         MappedHeap IAncientNode.Heap => _context.Space.Heap;

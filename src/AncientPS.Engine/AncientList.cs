@@ -81,6 +81,7 @@ namespace AncientPS.Engine
             else
             {
                 var node = ListNode.Open(context, offset);
+                IsShared = ListNode.IsShared(context, offset);
                 _count = node.Count;
                 _code = node.Code;
                 _nameOffset = node.NameOffset;
@@ -290,6 +291,9 @@ namespace AncientPS.Engine
         public override string ToString() => CollectionTypeName;
 
         internal NodeContext Context => _context;
+
+        /// <summary>True when the list is referred to more than once in its value (format 1.3; never for a packed list).</summary>
+        internal bool IsShared { get; }
         internal long NodeOffset => _offset;
 
         private sealed class Enumerator : IEnumerator<object>

@@ -57,6 +57,29 @@ namespace AncientPS.Engine
         public static object Materialize(object value) => Materialize(value, null);
 
         /// <summary>
+        /// For a list or dictionary view of a node its value refers to more than once (format 1.3): the host's object
+        /// kept for that node in the view's read (<see cref="KeepProjection"/>), or null. A host that projects views as
+        /// objects of its own gives one object for the node wherever the read meets it, as the original graph had one.
+        /// </summary>
+        public static object KeptProjection(object view)
+        {
+            if (view is AncientList list && list.IsShared) return list.Context.SharedProjection(list.NodeOffset);
+            if (view is AncientDictionary dictionary && dictionary.IsShared) return dictionary.Context.SharedProjection(dictionary.NodeOffset);
+            return null;
+        }
+
+        /// <summary>
+        /// Keeps <paramref name="projected"/> as the host's object for a shared list or dictionary view in its read, and
+        /// returns the one kept (another thread's, if it came first); for a view that is not shared, <paramref name="projected"/>.
+        /// </summary>
+        public static object KeepProjection(object view, object projected)
+        {
+            if (view is AncientList list && list.IsShared) return list.Context.KeepSharedProjection(list.NodeOffset, projected);
+            if (view is AncientDictionary dictionary && dictionary.IsShared) return dictionary.Context.KeepSharedProjection(dictionary.NodeOffset, projected);
+            return projected;
+        }
+
+        /// <summary>
         /// As <see cref="Materialize(object)"/>, with records made by <paramref name="recordFactory"/> (given the view, its names
         /// and its materialized values). A factory record is made after its values, so a cycle that leads back to a record
         /// still being made keeps that back-reference as the record view.

@@ -19,6 +19,11 @@ namespace AncientPS.Engine.Encoding
         public const int HeaderSize = 24;
         /// <summary>Flag bit 0: string keys compare ignoring case.</summary>
         public const byte IgnoreCaseFlag = 1;
+        /// <summary>Flag bit 6 (format 1.3): the dictionary is referred to more than once in its value (as a record's <see cref="RecordNode.SharedBit"/>).</summary>
+        public const byte SharedFlag = 0x40;
+
+        /// <summary>True when the dictionary node at <paramref name="offset"/> is marked <see cref="SharedFlag"/>.</summary>
+        public static bool IsShared(NodeContext context, long offset) => (context.Node(offset, HeaderSize, Kind)[FlagsAt] & SharedFlag) != 0;
         /// <summary>Bytes of one index slot: a UInt32 hash and a UInt32 entry number + 1 (0 marks an empty slot).</summary>
         public const int IndexSlotSize = 8;
 
@@ -142,8 +147,8 @@ namespace AncientPS.Engine.Encoding
         public static DictionaryNode Open(NodeContext context, long offset)
         {
             byte* h = context.Node(offset, HeaderSize, Kind);
-            byte flags = h[FlagsAt];
-            if (flags > IgnoreCaseFlag) throw Corrupt.Node(offset, $"has unknown dictionary flags 0x{flags:X2}");
+            byte flags = (byte)(h[FlagsAt] & ~SharedFlag);
+            if (flags > IgnoreCaseFlag) throw Corrupt.Node(offset, $"has unknown dictionary flags 0x{h[FlagsAt]:X2}");
             uint count = *(uint*)(h + CountAt);
             uint capacity = *(uint*)(h + CapacityAt);
             if (count > int.MaxValue || capacity > int.MaxValue || (capacity & (capacity - 1)) != 0 || capacity < count || (count > 0 && capacity == 0))

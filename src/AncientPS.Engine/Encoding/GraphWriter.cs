@@ -294,8 +294,14 @@ namespace AncientPS.Engine.Encoding
 
             if (!profile.IsValueType && _memo.TryGet(value, tag, payload))
             {
-                // A record met again: marked in its header (format 1.3), so that a reader gives one object for it.
-                if (*tag == NodeTags.Record && !_classic) RecordNode.MarkShared(_allocator.PointerTo((long)*payload, RecordNode.HeaderSize));
+                // A record, list or dictionary met again: marked in its header (format 1.3), so that a reader gives one
+                // object for it. (A packed list of primitives has no flags, and is not marked.)
+                if (!_classic)
+                {
+                    if (*tag == NodeTags.Record) RecordNode.MarkShared(_allocator.PointerTo((long)*payload, RecordNode.HeaderSize));
+                    else if (*tag == NodeTags.List) _allocator.PointerTo((long)*payload, ListNode.HeaderSize)[ListNode.FlagsAt] |= ListNode.SharedFlag;
+                    else if (*tag == NodeTags.Dictionary) _allocator.PointerTo((long)*payload, DictionaryNode.HeaderSize)[DictionaryNode.FlagsAt] |= DictionaryNode.SharedFlag;
+                }
                 return value;
             }
 

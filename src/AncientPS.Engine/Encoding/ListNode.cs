@@ -22,6 +22,8 @@ namespace AncientPS.Engine.Encoding
         public const int NamedHeaderSize = 16;
         /// <summary>Flag bit 2: payloads of 1 &lt;&lt; (flags &amp; 3) bytes right after the tags (format 1.2).</summary>
         public const byte NarrowFlag = 4;
+        /// <summary>Flag bit 6 (format 1.3): the list is referred to more than once in its value (as a record's <see cref="RecordNode.SharedBit"/>).</summary>
+        public const byte SharedFlag = 0x40;
         private const byte WidthMask = 3;
 
         private ListNode(int count, ushort code, long nameOffset, byte* tags, byte* payloads, byte widthLog)
@@ -124,14 +126,17 @@ namespace AncientPS.Engine.Encoding
             return copy;
         }
 
+        /// <summary>True when the list node at <paramref name="offset"/> is marked <see cref="SharedFlag"/>.</summary>
+        public static bool IsShared(NodeContext context, long offset) => (context.Node(offset, HeaderSize, Kind)[FlagsAt] & SharedFlag) != 0;
+
         public static ListNode Open(NodeContext context, long offset)
         {
             byte* h = context.Node(offset, HeaderSize, Kind);
             uint count = *(uint*)(h + CountAt);
             if (count > int.MaxValue) throw Corrupt.Node(offset, $"claims {count} elements");
             ushort code = *(ushort*)(h + CodeAt);
-            byte flags = h[FlagsAt];
-            if (flags != 0 && (flags & ~WidthMask) != NarrowFlag) throw Corrupt.Node(offset, $"has unknown list flags 0x{flags:X2}");
+            byte flags = (byte)(h[FlagsAt] & ~SharedFlag);
+            if (flags != 0 && (flags & ~WidthMask) != NarrowFlag) throw Corrupt.Node(offset, $"has unknown list flags 0x{h[FlagsAt]:X2}");
             if (code != CollectionCodes.Named && CollectionCodes.NameOf(code) == null) throw Corrupt.Node(offset, $"has the unknown collection code {code}");
             bool narrow = flags != 0;
             byte widthLog = narrow ? (byte)(flags & WidthMask) : (byte)3;

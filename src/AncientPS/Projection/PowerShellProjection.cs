@@ -48,12 +48,17 @@ namespace AncientPS.Projection
             // that .NET methods take as a byte[] ([IO.File]::WriteAllBytes, [Convert]::ToBase64String). It comes back as
             // one, copied out in bulk, as an [xml] document comes back as a document.
             if (list.ToString() == ByteArrayName && list.ToArray() is byte[] bytes) return bytes;
-            return OriginalTypeNames.FindAncestor(list) ?? Reader(list, OriginalTypeNames.Wrap(list, StoredRecordObject.CurrentReader));
+            return OriginalTypeNames.FindAncestor(list) ?? AncientValue.KeptProjection(list)
+                ?? Shared(list, Reader(list, OriginalTypeNames.Wrap(list, StoredRecordObject.CurrentReader)));
         }
 
         public override object ProjectDictionary(AncientDictionary dictionary)
-            => OriginalTypeNames.FindAncestor(dictionary)
-                ?? Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), StoredRecordObject.CurrentReader));
+            => OriginalTypeNames.FindAncestor(dictionary) ?? AncientValue.KeptProjection(dictionary)
+                ?? Shared(dictionary, Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), StoredRecordObject.CurrentReader)));
+
+        // A list or dictionary the original held in several places is one object within a read (format 1.3), as a
+        // record is (StoredRecordObject.Project).
+        private static object Shared(object view, object projected) => AncientValue.KeepProjection(view, projected);
 
         // The object PowerShell is given for a view reads the view's elements (or, where it is the bare collection, the
         // object the view was read from does).

@@ -61,6 +61,42 @@ namespace AncientPS.Engine.Tests.Encoding
                 Assert.False(StoredAt((AncientList)heap.Get("v"), 0).IsShared);
         }
 
+        [Fact]
+        public void A_list_or_dictionary_met_twice_is_marked_shared_and_its_host_object_is_kept_once_per_read()
+        {
+            var tags = new List<object> { "a", "b" };
+            var map = new Dictionary<string, object> { ["k"] = "v" };
+            string path = Store(new object[] { tags, map, tags, map, new List<object> { "c" } });
+            using (var heap = MappedHeap.Open(path))
+            {
+                var list = (AncientList)heap.Get("v");
+                Assert.True(((AncientList)list[0]).IsShared);
+                Assert.True(((AncientDictionary)list[1]).IsShared);
+                Assert.False(((AncientList)list[4]).IsShared);
+                Assert.Null(AncientValue.KeptProjection(list[0]));
+                var kept = new object();
+                Assert.Same(kept, AncientValue.KeepProjection(list[0], kept));
+                Assert.Same(kept, AncientValue.KeptProjection(list[2]));
+                var notShared = new object();
+                Assert.Same(notShared, AncientValue.KeepProjection(list[4], notShared));
+                Assert.Null(AncientValue.KeptProjection(list[4]));
+                Assert.Equal("v", ((AncientDictionary)list[3])["k"]);
+            }
+            Assert.Empty(HeapVerifier.Verify(path));
+        }
+
+        [Fact]
+        public void A_dictionary_with_unknown_flags_is_corrupt()
+        {
+            string path = Store(new Dictionary<string, object> { ["k"] = "v" });
+            var heap = new HeapPatcher(path);
+            long node = heap.RootOf(heap.FindEntry("v"));
+            Assert.Equal(NodeTags.Dictionary, heap.Bytes[node]);
+            heap.WriteByte(node + DictionaryNode.FlagsAt, 0x80).Save();
+            HeapPatcher.AssertCorrupt(heap.Path);
+            Assert.Contains(HeapVerifier.Verify(heap.Path), p => p.Area == HeapArea.Value && p.Key == "v");
+        }
+
         [Theory]
         [InlineData(2)]
         [InlineData(4)]
