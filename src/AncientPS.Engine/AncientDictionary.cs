@@ -40,7 +40,7 @@ namespace AncientPS.Engine
             _context = context;
             _offset = offset;
             var node = DictionaryNode.Open(context, offset);
-            IsShared = DictionaryNode.IsShared(context, offset);
+            IsShared = node.IsShared;
             _node = node;
             _ignoreCase = node.IgnoresCase;
             _count = node.Count;

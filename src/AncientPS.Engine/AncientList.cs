@@ -81,7 +81,7 @@ namespace AncientPS.Engine
             else
             {
                 var node = ListNode.Open(context, offset);
-                IsShared = ListNode.IsShared(context, offset);
+                IsShared = node.IsShared;
                 _count = node.Count;
                 _code = node.Code;
                 _nameOffset = node.NameOffset;

@@ -22,13 +22,12 @@ namespace AncientPS.Engine.Encoding
         /// <summary>Flag bit 6 (format 1.3): the dictionary is referred to more than once in its value (as a record's <see cref="RecordNode.SharedBit"/>).</summary>
         public const byte SharedFlag = 0x40;
 
-        /// <summary>True when the dictionary node at <paramref name="offset"/> is marked <see cref="SharedFlag"/>.</summary>
-        public static bool IsShared(NodeContext context, long offset) => (context.Node(offset, HeaderSize, Kind)[FlagsAt] & SharedFlag) != 0;
         /// <summary>Bytes of one index slot: a UInt32 hash and a UInt32 entry number + 1 (0 marks an empty slot).</summary>
         public const int IndexSlotSize = 8;
 
-        private DictionaryNode(int count, int capacity, bool ignoreCase, long nameOffset, byte* tags, ulong* payloads, uint* index)
+        private DictionaryNode(int count, int capacity, bool ignoreCase, long nameOffset, byte* tags, ulong* payloads, uint* index, bool isShared)
         {
+            IsShared = isShared;
             Count = count;
             Capacity = capacity;
             IgnoresCase = ignoreCase;
@@ -41,6 +40,8 @@ namespace AncientPS.Engine.Encoding
         public int Count { get; }
         public int Capacity { get; }
         public bool IgnoresCase { get; }
+        /// <summary>The node is marked <see cref="SharedFlag"/>.</summary>
+        public bool IsShared { get; }
         public long NameOffset { get; }
         /// <summary>2 * Count tags: entry i's key at 2i, its value at 2i + 1.</summary>
         public byte* Tags { get; }
@@ -76,7 +77,7 @@ namespace AncientPS.Engine.Encoding
             *(uint*)(p + CountAt) = (uint)count;
             *(uint*)(p + CapacityAt) = (uint)capacity;
             *(long*)(p + NameAt) = nameOffset;
-            return new DictionaryNode(count, capacity, ignoreCase, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(count)), (uint*)(p + IndexAt(count)));
+            return new DictionaryNode(count, capacity, ignoreCase, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(count)), (uint*)(p + IndexAt(count)), false);
         }
 
         /// <summary>Fills the index of a node just written: entry i under <paramref name="hashes"/>[i], linear probing.</summary>
@@ -156,7 +157,8 @@ namespace AncientPS.Engine.Encoding
             int n = (int)count;
             long nameOffset = *(long*)(h + NameAt);
             byte* p = context.Space.Pointer(offset, Size(n, (int)capacity));
-            return new DictionaryNode(n, (int)capacity, flags == IgnoreCaseFlag, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(n)), (uint*)(p + IndexAt(n)));
+            return new DictionaryNode(n, (int)capacity, flags == IgnoreCaseFlag, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(n)), (uint*)(p + IndexAt(n)),
+                (h[FlagsAt] & SharedFlag) != 0);
         }
     }
 }

@@ -26,8 +26,9 @@ namespace AncientPS.Engine.Encoding
         public const byte SharedFlag = 0x40;
         private const byte WidthMask = 3;
 
-        private ListNode(int count, ushort code, long nameOffset, byte* tags, byte* payloads, byte widthLog)
+        private ListNode(int count, ushort code, long nameOffset, byte* tags, byte* payloads, byte widthLog, bool isShared)
         {
+            IsShared = isShared;
             Count = count;
             Code = code;
             NameOffset = nameOffset;
@@ -38,6 +39,8 @@ namespace AncientPS.Engine.Encoding
 
         public int Count { get; }
         public ushort Code { get; }
+        /// <summary>The node is marked <see cref="SharedFlag"/>.</summary>
+        public bool IsShared { get; }
         /// <summary>The type name's string node, for a named collection; 0 otherwise.</summary>
         public long NameOffset { get; }
         public byte* Tags { get; }
@@ -107,7 +110,7 @@ namespace AncientPS.Engine.Encoding
             *(ushort*)(p + CodeAt) = code;
             *(uint*)(p + CountAt) = (uint)count;
             if (code == CollectionCodes.Named) *(long*)(p + NameAt) = nameOffset;
-            return new ListNode(count, code, nameOffset, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog);
+            return new ListNode(count, code, nameOffset, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog, false);
         }
 
         /// <summary>The node's size in bytes, as laid out (classic or narrow).</summary>
@@ -126,9 +129,6 @@ namespace AncientPS.Engine.Encoding
             return copy;
         }
 
-        /// <summary>True when the list node at <paramref name="offset"/> is marked <see cref="SharedFlag"/>.</summary>
-        public static bool IsShared(NodeContext context, long offset) => (context.Node(offset, HeaderSize, Kind)[FlagsAt] & SharedFlag) != 0;
-
         public static ListNode Open(NodeContext context, long offset)
         {
             byte* h = context.Node(offset, HeaderSize, Kind);
@@ -143,7 +143,7 @@ namespace AncientPS.Engine.Encoding
             int header = HeaderSizeOf(code);
             byte* p = context.Space.Pointer(offset, SizeOf(header, count, narrow, widthLog));
             long name = header == NamedHeaderSize ? *(long*)(p + NameAt) : 0;
-            return new ListNode((int)count, code, name, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog);
+            return new ListNode((int)count, code, name, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog, (h[FlagsAt] & SharedFlag) != 0);
         }
     }
 }

@@ -25,6 +25,9 @@ namespace AncientPS.Projection
         /// <summary>True when this PowerShell has the internal member.</summary>
         internal static bool IsAvailable => s_set != null;
 
+        /// <summary>True when <see cref="TrySet"/> sets the text (the member found, the switch on).</summary>
+        internal static bool CanSet => s_set != null && UseInternalMember;
+
         private static Action<PSObject, string> Bind()
         {
             try

@@ -42,6 +42,8 @@ namespace AncientPS.Projection
         // A list or dictionary knows the object it was read from, and reads its own elements as their parent, so that a
         // stored graph that leads back to a node gives back the object made for it, as the original graph does:
         // $a.Items[0].Parent is $a itself, and $h.self is $h, when the original's were.
+        // A list or dictionary the original held in several places (format 1.3) is one object within a read, as a
+        // record is (StoredRecordObject.Project): AncientValue keeps it per read.
         public override object ProjectList(AncientList list)
         {
             // A byte[] is one of the serializer's own types (Import-Clixml gives it back as a byte[], from base64): a blob
@@ -49,16 +51,12 @@ namespace AncientPS.Projection
             // one, copied out in bulk, as an [xml] document comes back as a document.
             if (list.ToString() == ByteArrayName && list.ToArray() is byte[] bytes) return bytes;
             return OriginalTypeNames.FindAncestor(list) ?? AncientValue.KeptProjection(list)
-                ?? Shared(list, Reader(list, OriginalTypeNames.Wrap(list, StoredRecordObject.CurrentReader)));
+                ?? AncientValue.KeepProjection(list, Reader(list, OriginalTypeNames.Wrap(list, StoredRecordObject.CurrentReader)));
         }
 
         public override object ProjectDictionary(AncientDictionary dictionary)
             => OriginalTypeNames.FindAncestor(dictionary) ?? AncientValue.KeptProjection(dictionary)
-                ?? Shared(dictionary, Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), StoredRecordObject.CurrentReader)));
-
-        // A list or dictionary the original held in several places is one object within a read (format 1.3), as a
-        // record is (StoredRecordObject.Project).
-        private static object Shared(object view, object projected) => AncientValue.KeepProjection(view, projected);
+                ?? AncientValue.KeepProjection(dictionary, Reader(dictionary, OriginalTypeNames.Wrap(StoredDictionary.For(dictionary), StoredRecordObject.CurrentReader)));
 
         // The object PowerShell is given for a view reads the view's elements (or, where it is the bare collection, the
         // object the view was read from does).

@@ -41,7 +41,6 @@ namespace AncientPS.Projection
 
         private readonly StoredRecord _stored;
         private readonly IProjectedNode _parent;
-        private readonly int _extendedCount; // the stored properties that are instance members (all but the adapted ones)
 
         IProjectedNode IProjectedNode.ParentNode => _parent;
 
@@ -65,8 +64,7 @@ namespace AncientPS.Projection
             // A member table of its own, of the right size, as PowerShell 7 gives ConvertFrom-Json's objects (MemberTable).
             int own = adaptedFrom >= 0 && DeserializedMembers.CanMark ? adaptedFrom + 1 : count;
             MemberTable.TryPresize(this, stored.HasToStringText ? own + 1 : own);
-            var adapted = adaptedFrom >= 0 ? DeserializedMembers.TryMark(this, stored.HasToStringText && DeserializedText.IsAvailable && DeserializedText.UseInternalMember) : null;
-            _extendedCount = adapted != null ? adaptedFrom : count;
+            var adapted = adaptedFrom >= 0 ? DeserializedMembers.TryMark(this, stored.HasToStringText && DeserializedText.CanSet) : null;
             StoredNoteProperty.AddTo(this, storedNames, kept, adapted, adaptedFrom);
             // A record with no properties: PowerShell formats an empty PSCustomObject whose members were never listed
             // as nothing at all, and one whose members were listed (as almost any script or cmdlet does first) as an empty
@@ -222,7 +220,10 @@ namespace AncientPS.Projection
             // The instance members directly where PropertyBagReader may read them; PSObject.Properties (about 1.3 KB and
             // several microseconds an object) otherwise.
             int stored = _stored.Names.Count;
-            var quick = PropertyBagReader.HasOnlyStoredProperties(this, _extendedCount);
+            // A record marked as deserialized keeps its adapted properties (the last ones) out of its instance members.
+            int own = stored;
+            if (!_stored.IsPropertyBag && _stored.AdaptedFrom >= 0 && Properties[_stored.Names[stored - 1]] is StoredAdaptedProperty) own = _stored.AdaptedFrom;
+            var quick = PropertyBagReader.HasOnlyStoredProperties(this, own);
             if (quick.HasValue) return quick.Value;
             int count = 0;
             foreach (var property in Properties)
