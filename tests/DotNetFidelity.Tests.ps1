@@ -59,6 +59,28 @@ Describe 'Stored .NET objects against Import-Clixml''s copy' {
         }
     }
 
+    It 'names a list or dictionary inside a .NET object after the original collection, as the copy does (format 1.4): <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $command = Get-Command -Name Get-Item -CommandType Cmdlet
+        $value = switch ($Mode) { 'root' { $command } 'property' { [pscustomobject]@{ Item = $command } } 'element' { , @($command) } }
+        $depth = if ($Mode -eq 'root') { 1 } else { 2 }
+        $reference = Get-SerializedCopy $value $depth
+        $stored = Get-Stored $value $depth
+        if ($Mode -eq 'property') { $reference = $reference.Item; $stored = $stored.Item }
+        if ($Mode -eq 'element') { $reference = $reference[0]; $stored = $stored[0] }
+        foreach ($name in 'Parameters', 'ParameterSets', 'OutputType') {
+            # Deserialized.System.Collections.ObjectModel.ReadOnlyCollection`1[[...]] and its base types, not the ArrayList it reads as.
+            @($stored.$name.PSTypeNames) | Should -Be @($reference.$name.PSTypeNames)
+            @($stored.$name.PSTypeNames)[0] | Should -Not -BeLike '*ArrayList*'
+            (Get-Member -InputObject $stored.$name)[0].TypeName | Should -BeExactly (Get-Member -InputObject $reference.$name)[0].TypeName
+        }
+        # So the whole object serializes as the copy does (in Clixml, a job, remoting).
+        if ($Mode -eq 'root') {
+            [System.Management.Automation.PSSerializer]::Serialize($stored, 1) | Should -BeExactly ([System.Management.Automation.PSSerializer]::Serialize($reference, 1))
+        }
+    }
+
     It 'enumerates a dictionary inside a .NET object in the order of Import-Clixml''s Hashtable, not the source''s' {
         # The deserializer rebuilds the dictionary as a Hashtable: its order follows this process's string hashes.
         $command = Get-Command -Name Get-Item -CommandType Cmdlet
@@ -179,7 +201,7 @@ Describe 'A stored .NET object keeps its adapted properties apart, as Import-Cli
     It 'writes the adapted properties as <Props> again: Clixml, Export-Clixml and Import-Clixml, a thread job' {
         $reference = Get-SerializedCopy $script:file 1
         $stored = Get-Stored $script:file 1
-        # The names in <Props> and <MS> (a list inside is named after the ArrayList it was stored as, so the texts differ there).
+        # The names in <Props> and <MS> (the whole text differs where the file's drive, a live object, was read at another moment).
         foreach ($element in 'Props', 'MS') {
             $names = foreach ($value in $stored, $reference) {
                 $xml = [xml][System.Management.Automation.PSSerializer]::Serialize($value, 1)

@@ -27,6 +27,8 @@ namespace AncientPS.Engine
         private readonly uint* _index;
         private readonly DictionaryNode _node;
         private string _typeName;
+        private readonly bool _deserialized;
+        private string[] _deserializedNames;
         private EntryCollection _keys;
         private EntryCollection _values;
         // Composite keys and values are projected once per view (see AncientList): two reads give the same object.
@@ -41,6 +43,7 @@ namespace AncientPS.Engine
             _offset = offset;
             var node = DictionaryNode.Open(context, offset);
             IsShared = node.IsShared;
+            _deserialized = node.IsDeserialized;
             _node = node;
             _ignoreCase = node.IgnoresCase;
             _count = node.Count;
@@ -82,11 +85,33 @@ namespace AncientPS.Engine
             {
                 var name = _typeName;
                 if (name != null) return name;
+                // A dictionary of a .NET object stored through PowerShell is Import-Clixml's copy of it: a Hashtable.
+                if (_deserialized) return _typeName = typeof(Hashtable).FullName;
                 var space = _context.Space;
                 space.EnterRead();
                 try { name = _context.ReadName(_nameOffset); }
                 finally { space.ExitRead(); }
                 return _typeName = name;
+            }
+        }
+
+        /// <summary>
+        /// For a dictionary of a .NET object stored through PowerShell (format 1.4), the type names of the dictionary it was
+        /// stored from, most derived first (Import-Clixml's copy is a Hashtable named "Deserialized." and these); null otherwise.
+        /// </summary>
+        internal IReadOnlyList<string> DeserializedTypeNames
+        {
+            get
+            {
+                if (!_deserialized) return null;
+                var names = _deserializedNames;
+                if (names != null) return names;
+                string joined;
+                var space = _context.Space;
+                space.EnterRead();
+                try { joined = _context.ReadName(_nameOffset); }
+                finally { space.ExitRead(); }
+                return _deserializedNames = DeserializedNames.Split(joined, _offset);
             }
         }
 

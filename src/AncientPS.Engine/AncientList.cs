@@ -31,6 +31,8 @@ namespace AncientPS.Engine
         private readonly ushort _code;
         private readonly long _nameOffset;
         private string _typeName;
+        private readonly bool _deserialized;
+        private string[] _deserializedNames;
         // Each composite element (record, list, dictionary) is projected once per view, so that two reads of one element
         // give the same object, as two reads of an array's element do. Allocated on the first such read.
         private ProjectionCache _projected;
@@ -50,6 +52,8 @@ namespace AncientPS.Engine
                 return packedCode == CollectionCodes.PackedArray ? new AncientArray(context, offset, kind, null) : (AncientList)new AncientGenericList(context, offset, kind, null);
             }
             var node = ListNode.Open(context, offset);
+            // A list of a .NET object stored through PowerShell is Import-Clixml's copy of it: an ArrayList, whatever it was.
+            if (node.IsDeserialized) return new AncientList(context, offset, kind, CollectionCodes.ArrayListName);
             if (node.Code == CollectionCodes.Named)
             {
                 var space = context.Space;
@@ -82,6 +86,7 @@ namespace AncientPS.Engine
             {
                 var node = ListNode.Open(context, offset);
                 IsShared = node.IsShared;
+                _deserialized = node.IsDeserialized;
                 _count = node.Count;
                 _code = node.Code;
                 _nameOffset = node.NameOffset;
@@ -130,6 +135,7 @@ namespace AncientPS.Engine
             {
                 var name = _typeName;
                 if (name != null) return name;
+                if (_deserialized) return _typeName = CollectionCodes.ArrayListName;
                 if (_elementTag != 0)
                 {
                     string element = TypeNames.Of(NodeTags.ElementType(_elementTag));
@@ -145,6 +151,26 @@ namespace AncientPS.Engine
                 }
                 _typeName = name;
                 return name;
+            }
+        }
+
+        /// <summary>
+        /// For a list of a .NET object stored through PowerShell (format 1.4), the type names of the collection it was stored
+        /// from, most derived first (Import-Clixml's copy is an ArrayList named "Deserialized." and these); null otherwise.
+        /// </summary>
+        internal IReadOnlyList<string> DeserializedTypeNames
+        {
+            get
+            {
+                if (!_deserialized) return null;
+                var names = _deserializedNames;
+                if (names != null) return names;
+                string joined;
+                var space = _context.Space;
+                space.EnterRead();
+                try { joined = _context.ReadName(_nameOffset); }
+                finally { space.ExitRead(); }
+                return _deserializedNames = DeserializedNames.Split(joined, _offset);
             }
         }
 

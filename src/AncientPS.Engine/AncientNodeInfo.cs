@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace AncientPS.Engine
 {
@@ -8,8 +9,10 @@ namespace AncientPS.Engine
     /// </summary>
     public sealed class AncientNodeInfo
     {
-        internal AncientNodeInfo(MappedHeap heap, string key, long offset, string typeName, bool isPacked, Type elementType, bool ignoresCase = false)
+        internal AncientNodeInfo(MappedHeap heap, string key, long offset, string typeName, bool isPacked, Type elementType, bool ignoresCase = false,
+            IReadOnlyList<string> deserializedTypeNames = null)
         {
+            DeserializedTypeNames = deserializedTypeNames;
             IgnoresCase = ignoresCase;
             Heap = heap;
             Key = key;
@@ -40,5 +43,12 @@ namespace AncientPS.Engine
 
         /// <summary>True for a dictionary whose string keys compare ignoring case (PowerShell's @{} and [ordered]@{}).</summary>
         public bool IgnoresCase { get; }
+
+        /// <summary>
+        /// For a list or dictionary of a .NET object stored by its properties (format 1.4), the type names of the collection
+        /// it was stored from, most derived first: its copy from Import-Clixml is an ArrayList or Hashtable (<see cref="TypeName"/>)
+        /// named "Deserialized." and these. Null for every other value.
+        /// </summary>
+        public IReadOnlyList<string> DeserializedTypeNames { get; }
     }
 }

@@ -38,9 +38,11 @@ namespace AncientPS.Engine
             switch (value)
             {
                 case AncientList list:
-                    return new AncientNodeInfo(list.Context.Space.Heap, list.Context.Key, list.NodeOffset, list.CollectionTypeName, list.IsPacked, list.ElementType);
+                    return new AncientNodeInfo(list.Context.Space.Heap, list.Context.Key, list.NodeOffset, list.CollectionTypeName, list.IsPacked, list.ElementType,
+                        deserializedTypeNames: list.DeserializedTypeNames);
                 case AncientDictionary dictionary:
-                    return new AncientNodeInfo(dictionary.Context.Space.Heap, dictionary.Context.Key, dictionary.NodeOffset, dictionary.DictionaryTypeName, false, null, dictionary.IgnoresCase);
+                    return new AncientNodeInfo(dictionary.Context.Space.Heap, dictionary.Context.Key, dictionary.NodeOffset, dictionary.DictionaryTypeName, false, null, dictionary.IgnoresCase,
+                        dictionary.DeserializedTypeNames);
                 case AncientRecord record:
                     return new AncientNodeInfo(record.Heap, record.Key, record.Offset, record.TypeNames.Count > 0 ? record.TypeNames[0] : null, false, null);
                 default:
@@ -65,6 +67,18 @@ namespace AncientPS.Engine
         {
             if (view is AncientList list && list.IsShared) return list.Context.SharedProjection(list.NodeOffset);
             if (view is AncientDictionary dictionary && dictionary.IsShared) return dictionary.Context.SharedProjection(dictionary.NodeOffset);
+            return null;
+        }
+
+        /// <summary>
+        /// For a list or dictionary view of a .NET object's collection stored by its properties (format 1.4), the type names
+        /// of the collection it was stored from, most derived first (as <see cref="AncientNodeInfo.DeserializedTypeNames"/>,
+        /// without describing the rest of the node); null for any other value.
+        /// </summary>
+        public static IReadOnlyList<string> DeserializedTypeNames(object view)
+        {
+            if (view is AncientList list) return list.DeserializedTypeNames;
+            if (view is AncientDictionary dictionary) return dictionary.DeserializedTypeNames;
             return null;
         }
 

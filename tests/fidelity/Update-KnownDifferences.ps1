@@ -9,7 +9,7 @@ $causes = [ordered]@{
     'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
     'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
-    'Clixml text'                   = 'a small number in an original is a box PowerShell shares between all scripts of the process, and once any of them pipes it (the Piped producer itself, or an earlier operation) it carries a note of PowerShell''s, which Clixml writes as an object (<Obj RefId=...><I32>); a stored number read is a box of its own, written as a plain <I32>; the .NET shapes: a list or dictionary inside a stored .NET object is named after the ArrayList or Hashtable it was stored as, and an object two files share (their PSDrive) is written once by Import-Clixml''s copy (<Ref>), twice by the stored copy, whose reads of one node through two parents give two objects'
+    'Clixml text'                   = 'a small number in an original is a box PowerShell shares between all scripts of the process, and once any of them pipes it (the Piped producer itself, or an earlier operation) it carries a note of PowerShell''s, which Clixml writes as an object (<Obj RefId=...><I32>); a stored number read is a box of its own, written as a plain <I32>'
     '-f'                            = 'the -f operator spreads only a real object[] over its arguments, and a stored list is not one'
     'Select-Object type names'      = 'Select-Object names its output after the .NET type of an unenumerated input (BaseObject.GetType()), the view class for a stored list or dictionary'
     '.ContainsKey'                  = 'a generic Dictionary''s Contains takes a KeyValuePair (PowerShell finds no overload for a key); a stored one''s takes a key, as IDictionary.Contains does'
@@ -17,7 +17,7 @@ $causes = [ordered]@{
     '-join'                         = 'XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name'
     'Get-Member'                    = 'the view classes'' methods differ from an array''s or List''s; a generic dictionary''s typed members (the stored one is one class for every key and value type)'
     'Get-Member -InputObject'       = 'as Get-Member'
-    'PSObject.Properties'           = 'generic dictionaries: the stored one is one class for every key and value type, so Keys and Values are declared ICollection and there is no Comparer or Capacity; generic lists: see Get-Member; .NET records: a list inside is named after the ArrayList it was stored as'
+    'PSObject.Properties'           = 'generic dictionaries: the stored one is one class for every key and value type, so Keys and Values are declared ICollection and there is no Comparer or Capacity'
     'GetType()'                     = 'a stored list is a lazy read-only view (AncientArray/AncientList), a stored dictionary a dictionary class of the module''s over one (StoredHashtable, StoredOrderedDictionary, StoredDictionary); .GetType() is a .NET call the projection cannot answer'
     'Format-List'                   = 'jagged arrays: the SyncRoot of a stored list shows a list inside it by its type name (System.Object[]), where the original''s shows its items (4 5)'
     'Format-Table'                  = 'as Format-List'
@@ -41,7 +41,7 @@ $causes = [ordered]@{
     'Get-Member NoteProperty'       = 'as Clixml text: the original''s Boolean is a box PowerShell shares between scripts, which an earlier operation wrapped, so its definition names System.Boolean where a stored one read anew says bool'
     '-is [pscustomobject]'          = 'a binary cmdlet''s output is wrapped in a PSObject, a script''s array elements are not; a stored list or dictionary read as a property or element is a PSObject named after the original type (OriginalTypeNames), and -is [psobject] is true of any PSObject'
     # Crossings (Mode is the crossing): the views taken on the other side.
-    'crossed Clixml text'           = 'as Clixml text: flat rows, the original''s Booleans are boxes PowerShell shares between scripts, which an earlier operation marked; the .NET shapes: a list or dictionary inside a stored .NET object is named after the ArrayList or Hashtable it was stored as, where Import-Clixml''s copy keeps the original collection''s name'
+    'crossed Clixml text'           = 'as Clixml text: the original''s Booleans (flat rows'' Up, a file''s PSIsContainer) are boxes PowerShell shares between scripts, which an earlier operation marked, so Clixml writes them as objects (<Obj><B>); a stored Boolean read is a plain <B>'
     'crossed Format-List'           = 'jagged arrays in another runspace: as Format-List'
 }
 
@@ -64,8 +64,9 @@ $lines.Add('# Common causes:')
 $lines.Add('# - Lists are lazy read-only engine views and dictionaries classes of the module''s over one, not arrays or the')
 $lines.Add('#   original dictionary classes: .GetType(), their methods, and what PowerShell takes from the .NET type differ.')
 $lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): the reference is what Import-Clixml gives back; the stored')
-$lines.Add('#   copy has the reference''s adapted and extended properties (format 1.3), but its lists inside are the ArrayLists they')
-$lines.Add('#   were stored as, and a call site PowerShell bound to .NET''s GetType before gives the module''s class.')
+$lines.Add('#   copy has the reference''s adapted and extended properties (format 1.3) and its lists and dictionaries the original''s')
+$lines.Add('#   type names (format 1.4), but they are the module''s classes (.GetType(), ConvertTo-Xml), and a call site PowerShell')
+$lines.Add('#   bound to .NET''s GetType before gives the module''s class.')
 $lines.Add('# - XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name.')
 foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {
     $cause = if ($causes.Contains($group.Name)) { $causes[$group.Name] } else { 'see the common causes above' }

@@ -21,13 +21,19 @@ namespace AncientPS.Engine.Encoding
         public const byte IgnoreCaseFlag = 1;
         /// <summary>Flag bit 6 (format 1.3): the dictionary is referred to more than once in its value (as a record's <see cref="RecordNode.SharedBit"/>).</summary>
         public const byte SharedFlag = 0x40;
+        /// <summary>
+        /// Flag bit 5 (format 1.4): a dictionary inside a .NET object stored by its properties, which reads back as
+        /// Import-Clixml's copy of it, a Hashtable; its name holds the original's type names (<see cref="DeserializedNames"/>).
+        /// </summary>
+        public const byte DeserializedFlag = 0x20;
 
         /// <summary>Bytes of one index slot: a UInt32 hash and a UInt32 entry number + 1 (0 marks an empty slot).</summary>
         public const int IndexSlotSize = 8;
 
-        private DictionaryNode(int count, int capacity, bool ignoreCase, long nameOffset, byte* tags, ulong* payloads, uint* index, bool isShared)
+        private DictionaryNode(int count, int capacity, bool ignoreCase, long nameOffset, byte* tags, ulong* payloads, uint* index, bool isShared, bool isDeserialized)
         {
             IsShared = isShared;
+            IsDeserialized = isDeserialized;
             Count = count;
             Capacity = capacity;
             IgnoresCase = ignoreCase;
@@ -42,6 +48,8 @@ namespace AncientPS.Engine.Encoding
         public bool IgnoresCase { get; }
         /// <summary>The node is marked <see cref="SharedFlag"/>.</summary>
         public bool IsShared { get; }
+        /// <summary>The node is marked <see cref="DeserializedFlag"/>: its name is the original's type names.</summary>
+        public bool IsDeserialized { get; }
         public long NameOffset { get; }
         /// <summary>2 * Count tags: entry i's key at 2i, its value at 2i + 1.</summary>
         public byte* Tags { get; }
@@ -68,16 +76,16 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>Allocates and writes the header; the caller fills the slots, then calls <see cref="BuildIndex"/> with their hashes.</summary>
-        public static DictionaryNode Write(INodeSink sink, bool ignoreCase, int count, long nameOffset, out long offset)
+        public static DictionaryNode Write(INodeSink sink, bool ignoreCase, int count, long nameOffset, out long offset, bool deserialized = false)
         {
             int capacity = IndexCapacity(count);
             byte* p = sink.Allocate(Size(count, capacity), out offset);
             p[0] = Kind;
-            p[FlagsAt] = ignoreCase ? IgnoreCaseFlag : (byte)0;
+            p[FlagsAt] = (byte)((ignoreCase ? IgnoreCaseFlag : 0) | (deserialized ? DeserializedFlag : 0));
             *(uint*)(p + CountAt) = (uint)count;
             *(uint*)(p + CapacityAt) = (uint)capacity;
             *(long*)(p + NameAt) = nameOffset;
-            return new DictionaryNode(count, capacity, ignoreCase, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(count)), (uint*)(p + IndexAt(count)), false);
+            return new DictionaryNode(count, capacity, ignoreCase, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(count)), (uint*)(p + IndexAt(count)), false, deserialized);
         }
 
         /// <summary>Fills the index of a node just written: entry i under <paramref name="hashes"/>[i], linear probing.</summary>
@@ -119,7 +127,7 @@ namespace AncientPS.Engine.Encoding
         public static DictionaryNode WriteCopy(INodeSink sink, DictionaryNode source, int removeEntry, int extra, out long offset, out uint[] hashes, out bool indexed)
         {
             int count = source.Count - (removeEntry >= 0 ? 1 : 0) + extra;
-            var copy = Write(sink, source.IgnoresCase, count, source.NameOffset, out offset);
+            var copy = Write(sink, source.IgnoresCase, count, source.NameOffset, out offset, source.IsDeserialized);
             indexed = removeEntry < 0 && extra == 0 && copy.Capacity == source.Capacity;
             if (indexed)
             {
@@ -148,7 +156,7 @@ namespace AncientPS.Engine.Encoding
         public static DictionaryNode Open(NodeContext context, long offset)
         {
             byte* h = context.Node(offset, HeaderSize, Kind);
-            byte flags = (byte)(h[FlagsAt] & ~SharedFlag);
+            byte flags = (byte)(h[FlagsAt] & ~(SharedFlag | DeserializedFlag));
             if (flags > IgnoreCaseFlag) throw Corrupt.Node(offset, $"has unknown dictionary flags 0x{h[FlagsAt]:X2}");
             uint count = *(uint*)(h + CountAt);
             uint capacity = *(uint*)(h + CapacityAt);
@@ -158,7 +166,7 @@ namespace AncientPS.Engine.Encoding
             long nameOffset = *(long*)(h + NameAt);
             byte* p = context.Space.Pointer(offset, Size(n, (int)capacity));
             return new DictionaryNode(n, (int)capacity, flags == IgnoreCaseFlag, nameOffset, p + HeaderSize, (ulong*)(p + PayloadsAt(n)), (uint*)(p + IndexAt(n)),
-                (h[FlagsAt] & SharedFlag) != 0);
+                (h[FlagsAt] & SharedFlag) != 0, (h[FlagsAt] & DeserializedFlag) != 0);
         }
     }
 }

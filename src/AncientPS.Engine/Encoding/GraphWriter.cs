@@ -341,7 +341,7 @@ namespace AncientPS.Engine.Encoding
                     else
                     {
                         t = NodeTags.List;
-                        offset = WriteList(view.CollectionTypeName, view.RawItems(), level, false);
+                        offset = WriteList(view.CollectionTypeName, view.RawItems(), level, false, Joined(view.DeserializedTypeNames));
                     }
                     break;
                 }
@@ -349,14 +349,14 @@ namespace AncientPS.Engine.Encoding
                 {
                     var items = SourceCollections.Items((IList)value);
                     t = NodeTags.List;
-                    offset = WriteList(CollectionName(profile.Name, false), items, level, false);
+                    offset = WriteList(CollectionName(profile.Name, false), items, level, false, OriginalNames(value));
                     break;
                 }
                 case StoredKind.Enumerable:
                 {
                     var items = SourceCollections.Items((IEnumerable)value, _cancel);
                     t = NodeTags.List;
-                    offset = WriteList(CollectionName(profile.Name, false), items, level, false);
+                    offset = WriteList(CollectionName(profile.Name, false), items, level, false, OriginalNames(value));
                     break;
                 }
                 case StoredKind.Dictionary:
@@ -364,7 +364,7 @@ namespace AncientPS.Engine.Encoding
                     SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level);
+                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value));
                     break;
                 }
                 case StoredKind.GenericDictionary:
@@ -372,7 +372,7 @@ namespace AncientPS.Engine.Encoding
                     SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level);
+                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value));
                     break;
                 }
                 case StoredKind.AncientDictionary:
@@ -380,7 +380,7 @@ namespace AncientPS.Engine.Encoding
                     var view = (AncientDictionary)value;
                     view.RawEntries(out var keys, out var values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(view.DictionaryTypeName, view.IgnoresCase, keys, values, level);
+                    offset = WriteDictionary(view.DictionaryTypeName, view.IgnoresCase, keys, values, level, Joined(view.DeserializedTypeNames));
                     break;
                 }
                 case StoredKind.AncientRecord:
@@ -455,6 +455,14 @@ namespace AncientPS.Engine.Encoding
         private string CollectionName(string name, bool dictionary)
             => !_adapted ? name : dictionary ? "System.Collections.Hashtable" : "System.Collections.ArrayList";
 
+        /// <summary>
+        /// Inside a .NET object, the names of the collection's type and its base types, which Import-Clixml's copy keeps
+        /// (format 1.4, <see cref="DeserializedNames"/>); null elsewhere, or where they cannot be listed.
+        /// </summary>
+        private string OriginalNames(object collection) => _adapted ? DeserializedNames.Of(collection.GetType()) : null;
+
+        private static string Joined(IReadOnlyList<string> names) => names == null ? null : string.Join(DeserializedNames.Separator.ToString(), names);
+
         private AncientUnsupportedTypeException Refusal(string reason, Type type)
         {
             string path = _stack.CurrentPath();
@@ -520,11 +528,13 @@ namespace AncientPS.Engine.Encoding
             _spareValues.Add(values);
         }
 
-        private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient)
+        // originalNames: a deserialized list's (DeserializedNames), stored as its name; null for any other list.
+        private long WriteList(string typeName, IReadOnlyList<object> items, int level, bool lenient, string originalNames = null)
         {
             int count = items.Count;
-            ushort code = CollectionCodes.CodeOf(typeName);
-            long name = code == CollectionCodes.Named ? Name(typeName) : 0;
+            bool deserialized = originalNames != null;
+            ushort code = deserialized ? CollectionCodes.Named : CollectionCodes.CodeOf(typeName);
+            long name = deserialized ? Name(originalNames) : code == CollectionCodes.Named ? Name(typeName) : 0;
             if (_firstCompositeName == null) _firstCompositeName = typeName;
             // The leaves first: a list of leaves only (scalars, strings...) is written narrow, its payloads as wide as
             // its widest needs. At the first element that is not a leaf, the list is written classic, the leaves found so far
@@ -552,8 +562,8 @@ namespace AncientPS.Engine.Encoding
                 }
             }
             ListNode node = leaves == count && !_classic
-                ? ListNode.WriteNarrow(this, code, name, count, widthLog, out long offset)
-                : ListNode.Write(this, code, name, count, out offset);
+                ? ListNode.WriteNarrow(this, code, name, count, widthLog, out long offset, deserialized)
+                : ListNode.Write(this, code, name, count, out offset, deserialized);
             for (int i = 0; i < leaves; i++) node.Put(i, _listTags[i], _listPayloads[i]);
             if (leaves < count)
             {
@@ -563,13 +573,14 @@ namespace AncientPS.Engine.Encoding
             return offset;
         }
 
-        private long WriteDictionary(string typeName, bool ignoreCase, object[] keys, object[] values, int level)
+        // originalNames: a deserialized dictionary's (DeserializedNames), stored as its name; null for any other dictionary.
+        private long WriteDictionary(string typeName, bool ignoreCase, object[] keys, object[] values, int level, string originalNames = null)
         {
             Debug.Assert(keys.Length == values.Length);
             int count = keys.Length;
             DictionaryNode.IndexCapacity(count); // refuses a dictionary too large to index before anything is written
-            long name = Name(typeName);
-            var node = DictionaryNode.Write(this, ignoreCase, count, name, out long offset);
+            long name = Name(originalNames ?? typeName);
+            var node = DictionaryNode.Write(this, ignoreCase, count, name, out long offset, originalNames != null);
             if (_firstCompositeName == null) _firstCompositeName = typeName;
             if (count > 0)
             {

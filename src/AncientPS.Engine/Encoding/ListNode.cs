@@ -24,11 +24,18 @@ namespace AncientPS.Engine.Encoding
         public const byte NarrowFlag = 4;
         /// <summary>Flag bit 6 (format 1.3): the list is referred to more than once in its value (as a record's <see cref="RecordNode.SharedBit"/>).</summary>
         public const byte SharedFlag = 0x40;
+        /// <summary>
+        /// Flag bit 5 (format 1.4): a list inside a .NET object stored by its properties, which reads back as Import-Clixml's
+        /// copy of it, an ArrayList; the code is <see cref="CollectionCodes.Named"/> and the name holds the original's type
+        /// names (<see cref="DeserializedNames"/>).
+        /// </summary>
+        public const byte DeserializedFlag = 0x20;
         private const byte WidthMask = 3;
 
-        private ListNode(int count, ushort code, long nameOffset, byte* tags, byte* payloads, byte widthLog, bool isShared)
+        private ListNode(int count, ushort code, long nameOffset, byte* tags, byte* payloads, byte widthLog, bool isShared, bool isDeserialized)
         {
             IsShared = isShared;
+            IsDeserialized = isDeserialized;
             Count = count;
             Code = code;
             NameOffset = nameOffset;
@@ -41,6 +48,8 @@ namespace AncientPS.Engine.Encoding
         public ushort Code { get; }
         /// <summary>The node is marked <see cref="SharedFlag"/>.</summary>
         public bool IsShared { get; }
+        /// <summary>The node is marked <see cref="DeserializedFlag"/>: its name is the original's type names.</summary>
+        public bool IsDeserialized { get; }
         /// <summary>The type name's string node, for a named collection; 0 otherwise.</summary>
         public long NameOffset { get; }
         public byte* Tags { get; }
@@ -92,25 +101,26 @@ namespace AncientPS.Engine.Encoding
         private static long SizeOf(int header, long count, bool narrow, int widthLog) => PayloadsAt(header, count, narrow, widthLog) + (count << (narrow ? widthLog : 3));
 
         /// <summary>Allocates and writes the header of a classic list; the caller fills the <paramref name="count"/> slots through the returned node.</summary>
-        public static ListNode Write(INodeSink sink, ushort code, long nameOffset, int count, out long offset)
-            => Write(sink, code, nameOffset, count, false, 3, out offset);
+        public static ListNode Write(INodeSink sink, ushort code, long nameOffset, int count, out long offset, bool deserialized = false)
+            => Write(sink, code, nameOffset, count, false, 3, deserialized, out offset);
 
         /// <summary>Allocates and writes the header of a narrow list of payloads 1 &lt;&lt; <paramref name="widthLog"/> bytes wide.</summary>
-        public static ListNode WriteNarrow(INodeSink sink, ushort code, long nameOffset, int count, byte widthLog, out long offset)
-            => Write(sink, code, nameOffset, count, true, widthLog, out offset);
+        public static ListNode WriteNarrow(INodeSink sink, ushort code, long nameOffset, int count, byte widthLog, out long offset, bool deserialized = false)
+            => Write(sink, code, nameOffset, count, true, widthLog, deserialized, out offset);
 
-        private static ListNode Write(INodeSink sink, ushort code, long nameOffset, int count, bool narrow, byte widthLog, out long offset)
+        private static ListNode Write(INodeSink sink, ushort code, long nameOffset, int count, bool narrow, byte widthLog, bool deserialized, out long offset)
         {
             Debug.Assert(count >= 0 && widthLog <= 3);
             Debug.Assert((code == CollectionCodes.Named) == (nameOffset != 0), "a list names its type exactly when its code says so");
+            Debug.Assert(!deserialized || code == CollectionCodes.Named, "a deserialized list names the original's types");
             int header = HeaderSizeOf(code);
             byte* p = sink.Allocate(SizeOf(header, count, narrow, widthLog), out offset);
             p[0] = Kind;
-            if (narrow) p[FlagsAt] = (byte)(NarrowFlag | widthLog);
+            p[FlagsAt] = (byte)((narrow ? NarrowFlag | widthLog : 0) | (deserialized ? DeserializedFlag : 0));
             *(ushort*)(p + CodeAt) = code;
             *(uint*)(p + CountAt) = (uint)count;
             if (code == CollectionCodes.Named) *(long*)(p + NameAt) = nameOffset;
-            return new ListNode(count, code, nameOffset, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog, false);
+            return new ListNode(count, code, nameOffset, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog, false, deserialized);
         }
 
         /// <summary>The node's size in bytes, as laid out (classic or narrow).</summary>
@@ -122,7 +132,7 @@ namespace AncientPS.Engine.Encoding
         /// </summary>
         public static ListNode WriteCopy(INodeSink sink, ListNode source, out long offset)
         {
-            var copy = Write(sink, source.Code, source.NameOffset, source.Count, out offset);
+            var copy = Write(sink, source.Code, source.NameOffset, source.Count, out offset, source.IsDeserialized);
             Buffer.MemoryCopy(source.Tags, copy.Tags, source.Count, source.Count);
             if (source.WidthLog == 3) Buffer.MemoryCopy(source.PayloadBytes, copy.PayloadBytes, 8L * source.Count, 8L * source.Count);
             else for (int i = 0; i < source.Count; i++) copy.Payloads[i] = source.Payload(i);
@@ -135,15 +145,17 @@ namespace AncientPS.Engine.Encoding
             uint count = *(uint*)(h + CountAt);
             if (count > int.MaxValue) throw Corrupt.Node(offset, $"claims {count} elements");
             ushort code = *(ushort*)(h + CodeAt);
-            byte flags = (byte)(h[FlagsAt] & ~SharedFlag);
+            byte flags = (byte)(h[FlagsAt] & ~(SharedFlag | DeserializedFlag));
             if (flags != 0 && (flags & ~WidthMask) != NarrowFlag) throw Corrupt.Node(offset, $"has unknown list flags 0x{h[FlagsAt]:X2}");
             if (code != CollectionCodes.Named && CollectionCodes.NameOf(code) == null) throw Corrupt.Node(offset, $"has the unknown collection code {code}");
+            bool deserialized = (h[FlagsAt] & DeserializedFlag) != 0;
+            if (deserialized && code != CollectionCodes.Named) throw Corrupt.Node(offset, $"is marked as deserialized (flags 0x{h[FlagsAt]:X2}) without naming its types");
             bool narrow = flags != 0;
             byte widthLog = narrow ? (byte)(flags & WidthMask) : (byte)3;
             int header = HeaderSizeOf(code);
             byte* p = context.Space.Pointer(offset, SizeOf(header, count, narrow, widthLog));
             long name = header == NamedHeaderSize ? *(long*)(p + NameAt) : 0;
-            return new ListNode((int)count, code, name, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog, (h[FlagsAt] & SharedFlag) != 0);
+            return new ListNode((int)count, code, name, p + header, p + PayloadsAt(header, count, narrow, widthLog), widthLog, (h[FlagsAt] & SharedFlag) != 0, deserialized);
         }
     }
 }

@@ -20,6 +20,7 @@ namespace AncientPS.Engine.Storage
                 {
                     case AncientList list:
                         _ = list.CollectionTypeName;
+                        _ = list.DeserializedTypeNames;
                         if (list.IsPacked) break;
                         for (int i = 0; i < list.Count; i++)
                         {
@@ -29,6 +30,7 @@ namespace AncientPS.Engine.Storage
                         break;
                     case AncientDictionary dictionary:
                         _ = dictionary.DictionaryTypeName;
+                        _ = dictionary.DeserializedTypeNames;
                         for (int i = 0; i < dictionary.Count; i++)
                         {
                             dictionary.GetEntrySlots(i, out byte kt, out ulong kp, out byte vt, out ulong vp);

@@ -62,6 +62,7 @@ namespace AncientPS.Engine.Verification
                     {
                         case AncientList list:
                             _ = list.CollectionTypeName;
+                            _ = list.DeserializedTypeNames;
                             if (list.IsPacked) break;
                             for (int i = list.Count - 1; i >= 0; i--)
                             {
@@ -71,6 +72,7 @@ namespace AncientPS.Engine.Verification
                             break;
                         case AncientDictionary dictionary:
                             _ = dictionary.DictionaryTypeName;
+                            _ = dictionary.DeserializedTypeNames;
                             CheckIndex(dictionary, context);
                             for (int i = dictionary.Count - 1; i >= 0; i--)
                             {

@@ -46,6 +46,8 @@ namespace AncientPS.Projection
 
         private static readonly ConcurrentDictionary<string, Collection<string>> s_names = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);
         private static readonly ConcurrentDictionary<string, Collection<string>> s_deserializedNames = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);
+        // By a deserialized collection's original type names, joined (format 1.4).
+        private static readonly ConcurrentDictionary<string, Collection<string>> s_originalNames = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);
 
         /// <summary>False hands out bare views (tests and the benchmark row that measures the cost).</summary>
         internal static bool Enabled { get; set; } = true;
@@ -61,6 +63,8 @@ namespace AncientPS.Projection
         internal static object Wrap(object collection, IProjectedNode parent)
         {
             object view = StoredDictionary.ViewOf(collection);
+            // A list in a list of a .NET object is Import-Clixml's copy too.
+            if (AncientValue.DeserializedTypeNames(view) != null) return ForDeserialized(collection);
             var names = NamesFor(view.ToString(), s_names, false);
             if (names == null) return collection;
             Bare wrapper = collection is IDictionary dictionary ? new BareDictionary(dictionary, view, parent) : (Bare)new BareList((IList)collection, view, parent);
@@ -81,9 +85,12 @@ namespace AncientPS.Projection
         {
             object collection = CollectionOf(value);
             if (collection == null) return value;
-            // Named after the stored type with the serializer's prefix, as Import-Clixml names what it makes: the list
-            // or dictionary class behind it is the module's.
-            var names = NamesFor(StoredDictionary.ViewOf(collection).ToString(), s_deserializedNames, true);
+            // Named after the original type with the serializer's prefix, as Import-Clixml names what it makes: the list
+            // or dictionary class behind it is the module's. Format 1.4 keeps the original's type names in the node;
+            // older files name the ArrayList or Hashtable it was stored as.
+            object view = StoredDictionary.ViewOf(collection);
+            var original = AncientValue.DeserializedTypeNames(view);
+            var names = original != null ? DeserializedNamesFor(original) : NamesFor(view.ToString(), s_deserializedNames, true);
             var wrapper = new PSObject(collection);
             if (names != null) MemberTable.TrySetTypeNames(wrapper, names);
             return wrapper;
@@ -94,6 +101,17 @@ namespace AncientPS.Projection
         {
             object collection = value is PSObject pso ? pso.BaseObject : value;
             return collection is AncientList || collection is AncientDictionary || collection is IStoredDictionary ? collection : null;
+        }
+
+        /// <summary>The shared read-only names "Deserialized." + each of a deserialized list's or dictionary's original type names.</summary>
+        private static Collection<string> DeserializedNamesFor(IReadOnlyList<string> original)
+        {
+            if (!Enabled || !MemberTable.CanShareTypeNames) return null;
+            string key = string.Join("\n", original);
+            if (s_originalNames.TryGetValue(key, out var names)) return names;
+            var list = new List<string>(original.Count);
+            foreach (var name in original) list.Add(DeserializedPrefix + name);
+            return s_originalNames.GetOrAdd(key, MemberTable.SharedTypeNames(list));
         }
 
         private static Collection<string> NamesFor(string storedTypeName, ConcurrentDictionary<string, Collection<string>> cache, bool deserialized)
