@@ -313,3 +313,96 @@ Describe 'Stored XML documents' {
         $stored | Should -Not -BeOfType ([System.Xml.XmlDocument])
     }
 }
+
+Describe 'Set follows a type''s serialization settings from its type data, as Export-Clixml does' {
+    BeforeAll {
+        $script:heap = Mount-AncientHeap -Anonymous
+        if (-not ('AncientFidelity.Settled' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace AncientFidelity {
+    public class Settled { public string Name = "settled"; public string Secret = "kept out"; public Settled Next; public override string ToString() { return "Settled " + Name; } }
+    public class Shallow { public string Name = "shallow"; public Shallow Inner; }
+    public class Holder { public object Item; }
+}
+'@
+        }
+        function Get-Chain([int] $Length) {
+            $first = [AncientFidelity.Shallow]::new(); $at = $first
+            for ($i = 1; $i -lt $Length; $i++) { $at.Inner = [AncientFidelity.Shallow]::new(); $at = $at.Inner }
+            $first
+        }
+        function Get-Shape($Value) {
+            # Each level's type and property names, as far as the value goes.
+            $lines = @()
+            while ($null -ne $Value) {
+                $lines += "$($Value.GetType().Name):$(@($Value.PSObject.Properties.Name) -join ',')"
+                $Value = if ($Value -is [string]) { $null } else { $Value.Inner }
+            }
+            $lines
+        }
+    }
+    AfterAll {
+        Remove-TypeData -TypeName AncientFidelity.Settled, AncientFidelity.Shallow -ErrorAction Ignore
+        Dismount-AncientHeap -Heap $script:heap
+    }
+
+    It 'stores a command''s parameters with their PropertySerializationSet, its OutputType as text and its ImplementingType as an object: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $command = Get-Command -Name Get-Item -CommandType Cmdlet
+        $value = switch ($Mode) { 'root' { $command } 'property' { [pscustomobject]@{ Item = $command } } 'element' { , @($command) } }
+        $reference = Get-SerializedCopy $value 3
+        $stored = Get-Stored $value 3
+        if ($Mode -eq 'property') { $reference = $reference.Item; $stored = $stored.Item }
+        if ($Mode -eq 'element') { $reference = $reference[0]; $stored = $stored[0] }
+        @($stored.Parameters['Path'].PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" }) | Should -Be @($reference.Parameters['Path'].PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" })
+        @($stored.OutputType | ForEach-Object { $_.GetType().FullName + ' ' + $_ }) | Should -Be @($reference.OutputType | ForEach-Object { $_.GetType().FullName + ' ' + $_ })
+        $stored.ImplementingType.FullName | Should -BeExactly $reference.ImplementingType.FullName
+        @($stored.ImplementingType.PSTypeNames) | Should -Be @($reference.ImplementingType.PSTypeNames)
+    }
+
+    It 'stores an exception one level deep whatever depth is left, as its type data says' {
+        $failure = [System.IO.IOException]::new('boom', [System.ArgumentException]::new('inner', [System.FormatException]::new('innermost')))
+        foreach ($depth in 1, 4) {
+            $value = [pscustomobject]@{ Name = 'job'; Failure = $failure }
+            $reference = (Get-SerializedCopy $value $depth).Failure
+            $stored = (Get-Stored $value $depth).Failure
+            @($stored.PSObject.Properties.Name) | Should -Be @($reference.PSObject.Properties.Name)
+            $stored.InnerException.GetType() | Should -Be $reference.InnerException.GetType()
+            "$($stored.InnerException)" | Should -BeExactly "$($reference.InnerException)"
+            @($stored.InnerException.PSObject.Properties.Name) | Should -Be @($reference.InnerException.PSObject.Properties.Name)
+            @($stored.Data.PSTypeNames) | Should -Be @($reference.Data.PSTypeNames)
+            $stored.Data -is [hashtable] | Should -BeTrue
+        }
+    }
+
+    It 'follows a SerializationDepth, SerializationMethod String and SpecificProperties set with Update-TypeData' {
+        Update-TypeData -TypeName AncientFidelity.Shallow -SerializationDepth 1 -Force
+        Update-TypeData -TypeName AncientFidelity.Settled -SerializationMethod SpecificProperties -PropertySerializationSet Name, Next -Force
+        try {
+            # A chain of five is cut one level below each object, at any depth asked for: deeper than 1 and shallower.
+            foreach ($depth in 1, 3) {
+                $holder = [AncientFidelity.Holder]::new(); $holder.Item = Get-Chain 5
+                $reference = Get-SerializedCopy $holder $depth
+                $stored = Get-Stored $holder $depth
+                @(Get-Shape $stored.Item) | Should -Be @(Get-Shape $reference.Item)
+            }
+            $settled = [AncientFidelity.Settled]::new(); $settled.Next = [AncientFidelity.Settled]::new()
+            $reference = Get-SerializedCopy $settled 2
+            $stored = Get-Stored $settled 2
+            @($stored.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" }) | Should -Be @($reference.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" })
+            $stored.Secret | Should -BeNullOrEmpty
+            @($stored.Next.PSObject.Properties.Name) | Should -Be @($reference.Next.PSObject.Properties.Name)
+            "$stored" | Should -BeExactly "$reference"
+
+            # Read anew by the next Set.
+            Remove-TypeData -TypeName AncientFidelity.Settled
+            Update-TypeData -TypeName AncientFidelity.Settled -SerializationMethod String -StringSerializationSource Name -Force
+            $reference = Get-SerializedCopy ([pscustomobject]@{ S = $settled }) 2
+            $stored = Get-Stored ([pscustomobject]@{ S = $settled }) 2
+            $stored.S | Should -BeOfType [string]
+            $stored.S | Should -BeExactly $reference.S
+        }
+        finally { Remove-TypeData -TypeName AncientFidelity.Settled, AncientFidelity.Shallow -ErrorAction Ignore }
+    }
+}

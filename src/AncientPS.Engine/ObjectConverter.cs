@@ -42,6 +42,14 @@ namespace AncientPS.Engine
         /// </summary>
         public virtual bool MayBePropertyBag(object value) => true;
 
+        /// <summary>
+        /// The depth <paramref name="value"/>'s own type asks to be stored at, counted from the value (PowerShell's type
+        /// data SerializationDepth: an Exception's properties one level down, whatever depth is left), or 0 for none. The
+        /// value is what <see cref="Unwrap"/> returned. The writer then stores the value and its properties as if that many
+        /// levels were left, as PowerShell's serializer does, even below the depth the write was asked for.
+        /// </summary>
+        public virtual int SerializationDepthOf(object value) => 0;
+
         /// <summary>Throws when the value must never be stored (for example a credential). The default refuses nothing beyond the engine's own list.</summary>
         public virtual void CheckAllowed(object value) { }
     }

@@ -76,6 +76,14 @@ function New-FidelityShapes {
     Add-Shape 'Get-Process' $process (Get-SerializedCopy $process 1) -Depth 1 -NoNesting
     $commands = @(Get-Command -Name Get-Item, Set-Item -CommandType Cmdlet)
     Add-Shape 'Get-Command' $commands (Get-SerializedCopy $commands 1) -Depth 1 -NoNesting
+    # One level deeper, the type data's serialization settings show: a command's parameters (ParameterMetadata) keep the
+    # five properties of their PropertySerializationSet, its OutputType's PSTypeNames are strings (SerializationMethod
+    # String), and its ImplementingType (a Type) is an object with properties.
+    $command = @(Get-Command -Name Get-Item -CommandType Cmdlet)
+    Add-Shape 'Get-Command -Depth 2' $command (Get-SerializedCopy $command 2) -Depth 2 -NoNesting
+    # An exception is serialized one level deep whatever depth is left (its type data's SerializationDepth).
+    $failure = @([System.IO.IOException]::new('boom', [System.ArgumentException]::new('inner')))
+    Add-Shape 'exception -Depth 3' $failure (Get-SerializedCopy $failure 3) -Depth 3 -NoNesting
     $shapes
 }
 

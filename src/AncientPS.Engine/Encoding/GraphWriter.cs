@@ -289,7 +289,9 @@ namespace AncientPS.Engine.Encoding
                     throw Refusal(profile.Refusal, type);
                 case StoredKind.RefusedUnrepresentable:
                     if (!lenient) throw Refusal(profile.Refusal, type);
-                    return EncodeAsString(value, tag, payload);
+                    // Inside a .NET object, a Type or an Assembly is described by the host as the serializer describes it.
+                    if (!profile.DescribedInsideObjects || _converter == null) return EncodeAsString(value, tag, payload);
+                    break;
             }
 
             if (!profile.IsValueType && _memo.TryGet(value, tag, payload))
@@ -349,14 +351,14 @@ namespace AncientPS.Engine.Encoding
                 {
                     var items = SourceCollections.Items((IList)value);
                     t = NodeTags.List;
-                    offset = WriteList(CollectionName(profile.Name, false), items, level, false, OriginalNames(value));
+                    offset = WriteList(CollectionName(profile.Name, false), items, level, lenient, OriginalNames(value));
                     break;
                 }
                 case StoredKind.Enumerable:
                 {
                     var items = SourceCollections.Items((IEnumerable)value, _cancel);
                     t = NodeTags.List;
-                    offset = WriteList(CollectionName(profile.Name, false), items, level, false, OriginalNames(value));
+                    offset = WriteList(CollectionName(profile.Name, false), items, level, lenient, OriginalNames(value));
                     break;
                 }
                 case StoredKind.Dictionary:
@@ -364,7 +366,7 @@ namespace AncientPS.Engine.Encoding
                     SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value));
+                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value), lenient);
                     break;
                 }
                 case StoredKind.GenericDictionary:
@@ -372,7 +374,7 @@ namespace AncientPS.Engine.Encoding
                     SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
-                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value));
+                    offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value), lenient);
                     break;
                 }
                 case StoredKind.AncientDictionary:
@@ -399,6 +401,12 @@ namespace AncientPS.Engine.Encoding
                 }
                 default:
                 {
+                    if (_converter != null)
+                    {
+                        // The type's own depth replaces the depth left (PowerShell's type data SerializationDepth).
+                        int typeDepth = _converter.SerializationDepthOf(value);
+                        if (typeDepth > 0) level = _depth - typeDepth;
+                    }
                     if (level >= _depth && (_converter == null || !_converter.MayBePropertyBag(value))) return EncodeAsString(value, tag, payload);
                     if (_converter != null)
                     {
@@ -574,7 +582,8 @@ namespace AncientPS.Engine.Encoding
         }
 
         // originalNames: a deserialized dictionary's (DeserializedNames), stored as its name; null for any other dictionary.
-        private long WriteDictionary(string typeName, bool ignoreCase, object[] keys, object[] values, int level, string originalNames = null)
+        // lenient: inside a .NET object, where what cannot be stored is kept as its text (as for its properties).
+        private long WriteDictionary(string typeName, bool ignoreCase, object[] keys, object[] values, int level, string originalNames = null, bool lenient = false)
         {
             Debug.Assert(keys.Length == values.Length);
             int count = keys.Length;
@@ -584,7 +593,7 @@ namespace AncientPS.Engine.Encoding
             if (_firstCompositeName == null) _firstCompositeName = typeName;
             if (count > 0)
             {
-                var f = _stack.Push(WriteFrameKind.Dictionary, level, false, _adapted);
+                var f = _stack.Push(WriteFrameKind.Dictionary, level, lenient, _adapted);
                 f.Tags = node.Tags;
                 f.Payloads = node.Payloads;
                 f.Dictionary = node;

@@ -28,6 +28,11 @@ namespace AncientPS.Engine.Encoding
 
         /// <summary>Why the type is refused, for the two refused kinds.</summary>
         public string Refusal { get; private set; }
+        /// <summary>
+        /// A refused type that a host describes like any object when it is met inside a .NET object (reflection: a Type, an
+        /// Assembly), as PowerShell's serializer writes its properties; the rest stay their text there.
+        /// </summary>
+        public bool DescribedInsideObjects { get; private set; }
 
         /// <summary>The codec of a <see cref="StoredKind.ScalarNode"/>.</summary>
         public ScalarNodeCodec Codec { get; private set; }
@@ -67,6 +72,7 @@ namespace AncientPS.Engine.Encoding
             {
                 p.Kind = StoredKind.RefusedUnrepresentable;
                 p.Refusal = refusal;
+                p.DescribedInsideObjects = IsReflection(t);
                 return p;
             }
             if (ScalarCodec.IsInlineType(t))
@@ -162,13 +168,16 @@ namespace AncientPS.Engine.Encoding
             return null;
         }
 
+        private static bool IsReflection(Type t)
+            => typeof(MemberInfo).IsAssignableFrom(t) || typeof(Assembly).IsAssignableFrom(t) || typeof(Module).IsAssignableFrom(t) || typeof(ParameterInfo).IsAssignableFrom(t);
+
         private static string UnrepresentableRefusal(Type t)
         {
             if (t == typeof(IntPtr) || t == typeof(UIntPtr) || t == typeof(Pointer) || t.IsPointer)
                 return $"A {t.FullName} is a memory address that means nothing outside this process.";
             if (typeof(Delegate).IsAssignableFrom(t))
                 return $"A delegate ({t.FullName}) is code bound to live objects and cannot be stored.";
-            if (typeof(MemberInfo).IsAssignableFrom(t) || typeof(Assembly).IsAssignableFrom(t) || typeof(Module).IsAssignableFrom(t) || typeof(ParameterInfo).IsAssignableFrom(t))
+            if (IsReflection(t))
                 return $"A {t.FullName} describes code loaded in this process. Store its name instead.";
             if (typeof(Stream).IsAssignableFrom(t) || typeof(WaitHandle).IsAssignableFrom(t) || typeof(System.Runtime.InteropServices.SafeHandle).IsAssignableFrom(t)
                 || typeof(Thread).IsAssignableFrom(t) || typeof(Task).IsAssignableFrom(t))

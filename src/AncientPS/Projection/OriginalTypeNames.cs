@@ -90,6 +90,8 @@ namespace AncientPS.Projection
             // older files name the ArrayList or Hashtable it was stored as.
             object view = StoredDictionary.ViewOf(collection);
             var original = AncientValue.DeserializedTypeNames(view);
+            // Already the object made for a format 1.4 node (Wrap made it, and the read keeps it for a shared node).
+            if (original != null && value is PSObject made && !(made is Bare)) return value;
             var names = original != null ? DeserializedNamesFor(original) : NamesFor(view.ToString(), s_deserializedNames, true);
             var wrapper = new PSObject(collection);
             if (names != null) MemberTable.TrySetTypeNames(wrapper, names);

@@ -21,6 +21,8 @@ namespace AncientPS.Projection
         private PSObject _lastWrapper;
         private readonly PropertyBagReader _bags = new PropertyBagReader();
         private readonly AdaptedObjectReader _adapted = new AdaptedObjectReader();
+        // Each type's serialization settings from its type data, read once per Set (type data may change between Sets).
+        private readonly Dictionary<Type, TypeSerializationSettings> _settings = new Dictionary<Type, TypeSerializationSettings>();
 
         /// <summary>
         /// The one place that recognises a value Get-AncientObject handed out, to store the stored node again: a stored
@@ -44,14 +46,30 @@ namespace AncientPS.Projection
                 object baseObject = pso.BaseObject;
                 if (baseObject is PSCustomObject) return pso;
                 if (TryStoreAs(baseObject, out object substitute)) return substitute;
-                if (!(baseObject is string) && !baseObject.GetType().IsValueType && !(baseObject is System.Collections.IEnumerable))
+                if (IsObject(baseObject))
                 {
+                    if (SettingsOf(baseObject).AsString) return TypeSerializationSettings.TextOf(pso);
                     _lastBase = baseObject;
                     _lastWrapper = pso;
                 }
                 return baseObject;
             }
-            return TryStoreAs(value, out object replaced) ? replaced : value;
+            if (TryStoreAs(value, out object replaced)) return replaced;
+            return IsObject(value) && SettingsOf(value).AsString ? TypeSerializationSettings.TextOf(value) : value;
+        }
+
+        /// <summary>An object the type data may say how to store: a class that is neither a string nor a collection.</summary>
+        private static bool IsObject(object value) => value != null && !(value is string) && !value.GetType().IsValueType && !(value is System.Collections.IEnumerable);
+
+        private TypeSerializationSettings SettingsOf(object baseObject) => TypeSerializationSettings.For(baseObject, _settings);
+
+        /// <summary>The depth the object's type data asks for (an Exception's 1, a Job's 2); 0 for a property bag or none.</summary>
+        public override int SerializationDepthOf(object value)
+        {
+            if (value == null || value is PSObject || value is string) return 0;
+            // SwitchParameter is the one value type the serializer gives a depth of its own.
+            if (value.GetType().IsValueType && !(value is SwitchParameter)) return 0;
+            return SettingsOf(value).Depth;
         }
 
         /// <summary>
@@ -96,6 +114,13 @@ namespace AncientPS.Projection
                 return true;
             }
 
+            var specific = isPropertyBag ? null : SettingsOf(pso.BaseObject).SpecificProperties;
+            if (specific != null)
+            {
+                description = DescribeSpecific(pso, specific);
+                return true;
+            }
+
             if (!isPropertyBag && _adapted.TryRead(pso, value, out var liveTypeNames, out var liveNames, out var liveValues, out var liveInstance, out var liveAdapted))
             {
                 description = new RecordDescription(liveTypeNames, liveNames, liveValues, false, TextOf(pso));
@@ -117,6 +142,69 @@ namespace AncientPS.Projection
             if (!isPropertyBag && instance.Contains(true)) description.InstanceMembers = instance;
             if (!isPropertyBag) description.AdaptedFrom = AdaptedFrom(adapted);
             return true;
+        }
+
+        /// <summary>
+        /// An object whose type data names the properties to serialize (SerializationMethod SpecificProperties): its own note
+        /// properties, then those properties in the set's order, all of them adapted ones, as the serializer writes them
+        /// (in <c>&lt;MS&gt;</c> and <c>&lt;Props&gt;</c>) and Import-Clixml's copy has them.
+        /// </summary>
+        private static RecordDescription DescribeSpecific(PSObject pso, string[] specific)
+        {
+            var names = new List<string>();
+            var values = new List<object>();
+            var instance = new List<bool>();
+            var adapted = new List<bool>();
+            foreach (var property in pso.Properties)
+            {
+                if (property.IsInstance && !(property is PSProperty) && property.IsGettable && TryGetValue(property, out object own))
+                {
+                    names.Add(property.Name);
+                    values.Add(own);
+                    instance.Add(true);
+                    adapted.Add(false);
+                }
+            }
+            foreach (var name in specific)
+            {
+                if (names.Contains(name)) continue;
+                var property = pso.Properties[name];
+                if (property == null || !property.IsGettable || !TryGetValue(property, out object value)) continue;
+                names.Add(property.Name);
+                values.Add(value);
+                instance.Add(false);
+                adapted.Add(true);
+            }
+            var typeNames = new List<string>(pso.TypeNames);
+            if (typeNames.Count == 0) typeNames.Add(pso.BaseObject.GetType().FullName);
+            var description = new RecordDescription(typeNames, names, values, false, TextOf(pso));
+            if (instance.Contains(true)) description.InstanceMembers = instance;
+            description.AdaptedFrom = AdaptedFrom(adapted);
+            return description;
+        }
+
+        /// <summary>A property's value, timed as a getter; false when the getter throws (Export-Clixml leaves such a property out).</summary>
+        private static bool TryGetValue(PSPropertyInfo property, out object value)
+        {
+            long started = GetterClock.Start();
+            try
+            {
+                value = property.Value;
+                return true;
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception)
+            {
+                value = null;
+                return false;
+            }
+            finally
+            {
+                GetterClock.Stop(started);
+            }
         }
 
         /// <summary>
