@@ -406,3 +406,51 @@ namespace AncientFidelity {
         finally { Remove-TypeData -TypeName AncientFidelity.Settled, AncientFidelity.Shallow -ErrorAction Ignore }
     }
 }
+
+Describe 'Error and informational records are stored as the serializer writes them' {
+    BeforeAll {
+        $script:heap = Mount-AncientHeap -Anonymous
+        $script:remoting = [AncientPS.Projection.StoredRecordObject].Assembly.GetType('AncientPS.Projection.RemotingRecords')
+        $script:useInternal = $script:remoting.GetProperty('UseInternal', [Reflection.BindingFlags]'NonPublic,Static')
+        function Get-PropertyText($Value) { $Value.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)" } }
+        function New-Failure {
+            try { Get-Item -LiteralPath (Join-Path $TestDrive 'missing') -ErrorAction Stop } catch { $_ }
+        }
+    }
+    AfterAll {
+        $script:useInternal.SetValue($null, $true)
+        Dismount-AncientHeap -Heap $script:heap
+    }
+
+    It 'keeps an error''s remoting notes and extended members and none of its .NET properties, as the copy: <Mode>, internal form <Internal>' -TestCases @(
+        @{ Mode = 'root'; Internal = $true }, @{ Mode = 'property'; Internal = $true }, @{ Mode = 'element'; Internal = $true },
+        @{ Mode = 'root'; Internal = $false }, @{ Mode = 'property'; Internal = $false }
+    ) {
+        $script:useInternal.SetValue($null, $Internal)
+        $failure = New-Failure
+        $value = switch ($Mode) { 'root' { $failure } 'property' { [pscustomobject]@{ Item = $failure } } 'element' { , @($failure) } }
+        $stored = Get-Stored $value 2
+        # Set does not add the notes to the caller's object (Export-Clixml does, so the reference is made after).
+        @($failure.PSObject.Properties.Name) | Should -Not -Contain 'ErrorCategory_Reason'
+        $reference = Get-SerializedCopy $value 2
+        if ($Mode -eq 'property') { $reference = $reference.Item; $stored = $stored.Item }
+        if ($Mode -eq 'element') { $reference = $reference[0]; $stored = $stored[0] }
+        @(Get-PropertyText $stored) | Should -Be @(Get-PropertyText $reference)
+        @($stored.PSTypeNames) | Should -Be @($reference.PSTypeNames)
+        $stored.ErrorCategory_Message | Should -BeExactly $reference.ErrorCategory_Message
+        $stored.Exception.Message | Should -BeExactly $reference.Exception.Message
+        "$stored" | Should -BeExactly "$reference"
+        ($stored | Format-List * -Force | Out-String) | Should -BeExactly ($reference | Format-List * -Force | Out-String)
+        ($stored | Out-String) | Should -BeExactly ($reference | Out-String)
+    }
+
+    It 'keeps a warning''s and a verbose record''s remoting notes: internal form <Internal>' -TestCases @(@{ Internal = $true }, @{ Internal = $false }) {
+        $script:useInternal.SetValue($null, $Internal)
+        foreach ($record in [System.Management.Automation.WarningRecord]::new('careful'), [System.Management.Automation.VerboseRecord]::new('said')) {
+            $stored = Get-Stored $record 2
+            $reference = Get-SerializedCopy $record 2
+            @(Get-PropertyText $stored) | Should -Be @(Get-PropertyText $reference)
+            [System.Management.Automation.PSSerializer]::Serialize($stored, 2) | Should -BeExactly ([System.Management.Automation.PSSerializer]::Serialize($reference, 2))
+        }
+    }
+}

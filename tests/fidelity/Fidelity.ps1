@@ -84,6 +84,9 @@ function New-FidelityShapes {
     # An exception is serialized one level deep whatever depth is left (its type data's SerializationDepth).
     $failure = @([System.IO.IOException]::new('boom', [System.ArgumentException]::new('inner')))
     Add-Shape 'exception -Depth 3' $failure (Get-SerializedCopy $failure 3) -Depth 3 -NoNesting
+    # Error and warning records are written in their remoting form: notes, and none of their .NET properties.
+    $records = @((& { try { Get-Item -LiteralPath '/nonexistent/fidelity' -ErrorAction Stop } catch { $_ } }), [System.Management.Automation.WarningRecord]::new('careful'))
+    Add-Shape 'error and warning records' $records (Get-SerializedCopy $records 2) -Depth 2 -NoNesting
     $shapes
 }
 

@@ -67,7 +67,7 @@ $lines.Add('# - .NET objects (Get-ChildItem, Get-Process, Get-Command): the refe
 $lines.Add('#   copy has the reference''s adapted and extended properties (format 1.3) and its lists and dictionaries the original''s')
 $lines.Add('#   type names (format 1.4), but they are the module''s classes (.GetType(), ConvertTo-Xml), and a call site PowerShell')
 $lines.Add('#   bound to .NET''s GetType before gives the module''s class.')
-$lines.Add('# - .NET objects stored deeper than their first level (Get-Command -Depth 2): Import-Clixml''s copy has each enum in')
+$lines.Add('# - .NET objects stored deeper than their first level (Get-Command -Depth 2, an error''s InvocationInfo): Import-Clixml''s copy has each enum in')
 $lines.Add('#   them as a Deserialized.* property bag around its number; the stored copy has the enum itself, as the original')
 $lines.Add('#   (so $x.CommandType -eq ''Cmdlet'' holds, which fails on the copy), and JSON, Clixml and Get-Member show that.')
 $lines.Add('# - XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name.')

@@ -114,6 +114,12 @@ namespace AncientPS.Projection
                 return true;
             }
 
+            if (!isPropertyBag && RemotingRecords.Applies(pso.BaseObject))
+            {
+                description = DescribeRemoting(pso);
+                return true;
+            }
+
             var specific = isPropertyBag ? null : SettingsOf(pso.BaseObject).SpecificProperties;
             if (specific != null)
             {
@@ -180,6 +186,39 @@ namespace AncientPS.Projection
             var description = new RecordDescription(typeNames, names, values, false, TextOf(pso));
             if (instance.Contains(true)) description.InstanceMembers = instance;
             description.AdaptedFrom = AdaptedFrom(adapted);
+            return description;
+        }
+
+        /// <summary>
+        /// An error or informational record as the serializer writes it: the notes of its remoting form
+        /// (<see cref="RemotingRecords"/>), then its other note properties and its type data's members, and none of its
+        /// .NET properties, as Import-Clixml's copy has them.
+        /// </summary>
+        private static RecordDescription DescribeRemoting(PSObject pso)
+        {
+            var names = new List<string>();
+            var values = new List<object>();
+            RemotingRecords.TryRead(pso.BaseObject, names, values);
+            var instance = new List<bool>();
+            var adapted = new List<bool>();
+            foreach (var unused in names)
+            {
+                instance.Add(true);
+                adapted.Add(false);
+            }
+            var known = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
+            foreach (var property in pso.Properties)
+            {
+                if (property is PSProperty || !property.IsGettable || !known.Add(property.Name) || !TryGetValue(property, out object value)) continue;
+                names.Add(property.Name);
+                values.Add(value);
+                instance.Add(property.IsInstance);
+                adapted.Add(false);
+            }
+            HiddenTypeMembers.Add(pso, names, values, adapted, instance);
+            var typeNames = new List<string>(pso.TypeNames);
+            var description = new RecordDescription(typeNames, names, values, false, TextOf(pso));
+            description.InstanceMembers = instance;
             return description;
         }
 
