@@ -405,6 +405,32 @@ namespace AncientFidelity {
         }
         finally { Remove-TypeData -TypeName AncientFidelity.Settled, AncientFidelity.Shallow -ErrorAction Ignore }
     }
+
+    It 'keeps the note and script properties a script added to such an object, read through PowerShell''s internals or the public way: <Way>' -TestCases @(
+        @{ Way = 'internals'; Internal = $true }, @{ Way = 'public'; Internal = $false }
+    ) {
+        $reader = [AncientPS.Projection.StoredRecordObject].Assembly.GetType('AncientPS.Projection.PropertyBagReader')
+        $switch = $reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
+        Update-TypeData -TypeName AncientFidelity.Settled -SerializationMethod SpecificProperties -PropertySerializationSet Name, Next -Force
+        $switch.SetValue($null, $Internal)
+        try {
+            $noted = [AncientFidelity.Settled]::new() | Add-Member -NotePropertyName Owner -NotePropertyValue 'ops' -PassThru |
+                Add-Member -NotePropertyName Rank -NotePropertyValue 3 -PassThru
+            $scripted = [AncientFidelity.Settled]::new() | Add-Member -NotePropertyName Owner -NotePropertyValue 'dev' -PassThru |
+                Add-Member -MemberType ScriptProperty -Name Loud -Value { $this.Name.ToUpper() } -PassThru
+            $value = [pscustomobject]@{ Noted = $noted; Scripted = $scripted }
+            $reference = Get-SerializedCopy $value 3
+            $stored = Get-Stored $value 3
+            foreach ($name in 'Noted', 'Scripted') {
+                @($stored.$name.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)=$($_.Value)" }) |
+                    Should -Be @($reference.$name.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.MemberType)=$($_.Value)" })
+            }
+        }
+        finally {
+            $switch.SetValue($null, $true)
+            Remove-TypeData -TypeName AncientFidelity.Settled -ErrorAction Ignore
+        }
+    }
 }
 
 Describe 'Error and informational records are stored as the serializer writes them' {

@@ -121,6 +121,29 @@ namespace AncientPS.Projection
             return true;
         }
 
+        /// <summary>
+        /// The note properties of <paramref name="pso"/>'s own member table, in order, added to <paramref name="names"/> and
+        /// <paramref name="values"/>; false (and possibly some added) where PowerShell's internals are not used or the
+        /// object has an own member of another kind: the caller then enumerates PSObject.Properties.
+        /// </summary>
+        internal static bool TryReadInstanceNotes(PSObject pso, List<string> names, List<object> values)
+        {
+            if (!PropertyBagReader.TryGetInternals(pso, out var members, out _)) return false;
+            if (members == null) return true;
+            int n = members.Count;
+            for (int i = 0; i < n; i++)
+            {
+                object member = members[i];
+                int kind = PropertyBagReader.ClassifyInstanceMember(member);
+                if (kind == 0) continue;
+                if (kind < 0) return false;
+                var note = (PSNoteProperty)member;
+                names.Add(note.Name);
+                values.Add(note.Value);
+            }
+            return true;
+        }
+
         /// <summary>The object's own note properties into _instanceNames/_instanceValues; false when it has any other kind of property.</summary>
         private bool ReadInstanceNotes(OrderedDictionary members)
         {

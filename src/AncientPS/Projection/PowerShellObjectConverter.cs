@@ -161,15 +161,25 @@ namespace AncientPS.Projection
             var values = new List<object>();
             var instance = new List<bool>();
             var adapted = new List<bool>();
-            foreach (var property in pso.Properties)
+            // The object's own note properties from its member table where PowerShell's internals allow (enumerating
+            // PSObject.Properties merges every member collection: most of the cost for a command's 20 parameters).
+            if (!AdaptedObjectReader.TryReadInstanceNotes(pso, names, values))
             {
-                if (property.IsInstance && !(property is PSProperty) && property.IsGettable && TryGetValue(property, out object own))
+                names.Clear();
+                values.Clear();
+                foreach (var property in pso.Properties)
                 {
-                    names.Add(property.Name);
-                    values.Add(own);
-                    instance.Add(true);
-                    adapted.Add(false);
+                    if (property.IsInstance && !(property is PSProperty) && property.IsGettable && TryGetValue(property, out object own))
+                    {
+                        names.Add(property.Name);
+                        values.Add(own);
+                    }
                 }
+            }
+            for (int i = 0; i < names.Count; i++)
+            {
+                instance.Add(true);
+                adapted.Add(false);
             }
             foreach (var name in specific)
             {
