@@ -480,3 +480,65 @@ Describe 'Error and informational records are stored as the serializer writes th
         }
     }
 }
+
+Describe 'Objects other cmdlets give, stored as they are' {
+    BeforeAll {
+        $script:heap = Mount-AncientHeap -Anonymous
+        $script:textFile = Join-Path $TestDrive 'lines.txt'
+        Set-Content -LiteralPath $script:textFile -Value 'alpha', 'beta', 'gamma'
+        function Get-InMode($Value, [string] $Mode, [int] $Depth) {
+            # The value as each access mode reaches it, from the copy and from the store at the same depth.
+            $holder = switch ($Mode) { 'root' { $Value } 'property' { [pscustomobject]@{ Item = $Value } } 'element' { , @($Value) } }
+            $reference = Get-SerializedCopy $holder $Depth
+            $stored = Get-Stored $holder $Depth
+            switch ($Mode) {
+                'property' { $reference = $reference.Item; $stored = $stored.Item }
+                'element' { $reference = $reference[0]; $stored = $stored[0] }
+            }
+            $reference, $stored
+        }
+    }
+    AfterAll { Dismount-AncientHeap -Heap $script:heap }
+
+    It 'stores Select-String''s matches, whose Groups are a list that is also a dictionary, as Import-Clixml''s copy: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $found = @(Select-String -LiteralPath $script:textFile -Pattern '(?<vowel>a)(?<rest>.)')
+        $reference, $stored = Get-InMode $found $Mode 3
+        ($stored | Out-String -Width 200) | Should -BeExactly ($reference | Out-String -Width 200)
+        ($stored | Format-List * | Out-String -Width 300) | Should -BeExactly ($reference | Format-List * | Out-String -Width 300)
+        ($stored | ConvertTo-Json -Depth 5 -Compress -WarningAction Ignore) | Should -BeExactly ($reference | ConvertTo-Json -Depth 5 -Compress -WarningAction Ignore)
+        @($stored[0].Matches[0].Groups | ForEach-Object { "$($_.Name)=$($_.Value)" }) | Should -Be @($reference[0].Matches[0].Groups | ForEach-Object { "$($_.Name)=$($_.Value)" })
+    }
+
+    It 'stores a script property that gives nothing as $null, as every reader in PowerShell sees it: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $original = [System.Text.StringBuilder]::new('text') | Add-Member -MemberType ScriptProperty -Name Nothing -Value { } -PassThru
+        $reference, $stored = Get-InMode $original $Mode 2
+        $null -eq $original.Nothing | Should -BeTrue
+        $null -eq $stored.Nothing | Should -BeTrue
+        $stored.PSObject.Properties['Nothing'].Value | Should -BeNullOrEmpty
+        (@($stored) | ConvertTo-Json -Compress) | Should -Match '"Nothing":null'
+        # A hashtable value written by an empty pipeline too.
+        $table = @{ Empty = & { }; Full = 1 }
+        $storedTable = Get-Stored $table 2
+        $null -eq $storedTable.Empty | Should -BeTrue
+        ($storedTable | ConvertTo-Json -Compress) | Should -BeExactly ($table | ConvertTo-Json -Compress)
+    }
+
+    It 'stores $PSVersionTable as a hashtable listing its entries in its own order: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $holder = switch ($Mode) { 'root' { $PSVersionTable } 'property' { [pscustomobject]@{ Item = $PSVersionTable } } 'element' { , @($PSVersionTable) } }
+        $stored = Get-Stored $holder 3
+        $stored = switch ($Mode) { 'root' { $stored } 'property' { $stored.Item } 'element' { $stored[0] } }
+        $stored -is [hashtable] | Should -BeTrue
+        @($stored.Keys) | Should -Be @($PSVersionTable.Keys)
+        ($stored | Format-Table | Out-String -Width 200) | Should -BeExactly ($PSVersionTable | Format-Table | Out-String -Width 200)
+        ($stored | Format-List | Out-String -Width 200) | Should -BeExactly ($PSVersionTable | Format-List | Out-String -Width 200)
+        # The same properties; PSVersionHashTable lists Keys first (it overrides it), a stored one in Hashtable's order.
+        @($stored.PSObject.Properties.Name | Sort-Object) | Should -Be @($PSVersionTable.PSObject.Properties.Name | Sort-Object)
+        "$($stored.PSVersion)" | Should -BeExactly "$($PSVersionTable.PSVersion)"
+    }
+}

@@ -363,7 +363,8 @@ namespace AncientPS.Engine.Encoding
                 }
                 case StoredKind.Dictionary:
                 {
-                    SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
+                    // Inside a .NET object, in the serializer's order, which Import-Clixml's Hashtable is built from.
+                    SourceCollections.Entries((IDictionary)value, !_adapted, _cancel, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
                     offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value), lenient);
@@ -371,7 +372,13 @@ namespace AncientPS.Engine.Encoding
                 }
                 case StoredKind.GenericDictionary:
                 {
-                    SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values);
+                    if (!SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values))
+                    {
+                        var items = SourceCollections.Items((IEnumerable)value, _cancel);
+                        t = NodeTags.List;
+                        offset = WriteList(CollectionName(profile.Name, false), items, level, lenient, OriginalNames(value));
+                        break;
+                    }
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
                     offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value), lenient);

@@ -26,8 +26,15 @@ namespace AncientPS.Engine.Encoding
             return items;
         }
 
-        public static void Entries(IDictionary source, CancellationToken cancel, out object[] keys, out object[] values)
+        /// <summary>
+        /// The entries of a dictionary. <paramref name="asEnumerated"/>: in the order PowerShell enumerates them, its
+        /// IEnumerable enumerator's where that gives DictionaryEntry items (a Hashtable subclass may order them there, as
+        /// $PSVersionTable does); otherwise, or where it gives other items (a Dictionary&lt;K, V&gt;'s pairs), in its
+        /// IDictionaryEnumerator's order, which is also the order PowerShell's serializer writes them in.
+        /// </summary>
+        public static void Entries(IDictionary source, bool asEnumerated, CancellationToken cancel, out object[] keys, out object[] values)
         {
+            if (asEnumerated && TryEntriesAsEnumerated(source, cancel, out keys, out values)) return;
             var k = new List<object>();
             var v = new List<object>();
             var e = source.GetEnumerator();
@@ -49,19 +56,52 @@ namespace AncientPS.Engine.Encoding
             values = v.ToArray();
         }
 
-        /// <summary>The entries of a dictionary that is only IEnumerable&lt;KeyValuePair&lt;K, V&gt;&gt;, through the pair type's properties.</summary>
-        public static void Pairs(IEnumerable source, TypeProfile profile, CancellationToken cancel, out object[] keys, out object[] values)
+        private static bool TryEntriesAsEnumerated(IDictionary source, CancellationToken cancel, out object[] keys, out object[] values)
+        {
+            keys = values = null;
+            var k = new List<object>();
+            var v = new List<object>();
+            var e = ((IEnumerable)source).GetEnumerator();
+            try
+            {
+                while (e.MoveNext())
+                {
+                    if (!(e.Current is DictionaryEntry entry)) return false;
+                    k.Add(entry.Key);
+                    v.Add(entry.Value);
+                    if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+                }
+            }
+            finally
+            {
+                (e as IDisposable)?.Dispose();
+            }
+            keys = k.ToArray();
+            values = v.ToArray();
+            return true;
+        }
+
+        /// <summary>
+        /// The entries of a dictionary that is only IEnumerable&lt;KeyValuePair&lt;K, V&gt;&gt;, through the pair type's
+        /// properties; false (keys and values null) when its non-generic enumerator, the one PowerShell uses, gives
+        /// anything but those pairs: the caller then stores what it gives as a list.
+        /// </summary>
+        public static bool Pairs(IEnumerable source, TypeProfile profile, CancellationToken cancel, out object[] keys, out object[] values)
         {
             var k = new List<object>();
             var v = new List<object>();
+            var pairType = profile.PairKey.DeclaringType;
+            keys = values = null;
             foreach (var pair in source)
             {
+                if (!pairType.IsInstanceOfType(pair)) return false;
                 k.Add(profile.PairKey.GetValue(pair));
                 v.Add(profile.PairValue.GetValue(pair));
                 if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
             }
             keys = k.ToArray();
             values = v.ToArray();
+            return true;
         }
 
         /// <summary>

@@ -105,6 +105,9 @@ namespace AncientPS.Engine.Encoding
                 return p;
             }
             if (typeof(IDictionary).IsAssignableFrom(t)) { p.Kind = StoredKind.Dictionary; return p; }
+            // A list that is also a read-only dictionary (a Regex GroupCollection: groups by number and by name) is a
+            // list, as PowerShell enumerates and serializes it: its non-generic enumerator gives the items, not pairs.
+            if (typeof(IList).IsAssignableFrom(t)) { p.Kind = StoredKind.List; return p; }
             var pair = GenericDictionaryPair(t);
             if (pair != null)
             {
@@ -113,7 +116,6 @@ namespace AncientPS.Engine.Encoding
                 p.PairValue = pair.GetProperty("Value");
                 return p;
             }
-            if (typeof(IList).IsAssignableFrom(t)) { p.Kind = StoredKind.List; return p; }
             if (typeof(IEnumerable).IsAssignableFrom(t)) { p.Kind = StoredKind.Enumerable; return p; }
 
             p.Kind = StoredKind.Object;

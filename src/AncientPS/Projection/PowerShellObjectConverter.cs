@@ -43,6 +43,9 @@ namespace AncientPS.Projection
             if (TryGetStored(value, out object stored)) return stored;
             if (value is PSObject pso)
             {
+                // "Nothing" (a script property whose script wrote no output, a hashtable value from an empty pipeline)
+                // is $null to every reader in PowerShell, not an empty PSCustomObject.
+                if (ReferenceEquals(pso, System.Management.Automation.Internal.AutomationNull.Value)) return null;
                 object baseObject = pso.BaseObject;
                 if (baseObject is PSCustomObject) return pso;
                 if (TryStoreAs(baseObject, out object substitute)) return substitute;

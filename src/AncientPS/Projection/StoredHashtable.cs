@@ -37,7 +37,18 @@ namespace AncientPS.Projection
 
         /// <summary>True for the stored type name of a Hashtable, or of PowerShell's OrderedHashtable, which derives from it.</summary>
         internal static bool IsHashtableName(string name)
-            => string.Equals(name, HashtableTypeName, StringComparison.Ordinal) || string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal);
+            => string.Equals(name, HashtableTypeName, StringComparison.Ordinal) || string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal)
+               || (name != null && s_subclasses.GetOrAdd(name, IsHashtableSubclass));
+
+        // Other Hashtable classes ($PSVersionTable's PSVersionHashTable), by stored name: resolved once per name.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_subclasses
+            = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+
+        private static bool IsHashtableSubclass(string name)
+        {
+            var type = StoredCollectionAdapter.Resolve(name);
+            return type != null && typeof(Hashtable).IsAssignableFrom(type);
+        }
 
         /// <summary>A stored hashtable over <paramref name="view"/> (<see cref="StoredDictionary.For"/> chooses).</summary>
         internal static StoredHashtable Over(AncientDictionary view)

@@ -140,6 +140,54 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void A_list_that_is_also_a_read_only_dictionary_is_stored_as_the_list_it_enumerates()
+        {
+            // A Regex GroupCollection: IList of groups and IReadOnlyDictionary by group name; PowerShell enumerates groups.
+            var groups = System.Text.RegularExpressions.Regex.Match("ab", "(?<first>a)(b)").Groups;
+            var list = Assert.IsAssignableFrom<AncientList>(_arena.Store(groups));
+            Assert.Equal(3, list.Count);
+            var odd = new PairsElsewhere();
+            var items = Assert.IsAssignableFrom<AncientList>(_arena.Store(odd));
+            Assert.Equal(new object[] { "x", "y" }, new[] { items[0], items[1] });
+        }
+
+        [Fact]
+        public void A_hashtable_class_is_stored_in_the_order_it_enumerates()
+        {
+            var source = new SortedEnumerationTable { ["b"] = 2, ["c"] = 3, ["a"] = 1 };
+            var d = (AncientDictionary)_arena.Store(source);
+            var keys = new List<object>();
+            foreach (DictionaryEntry entry in d) keys.Add(entry.Key);
+            Assert.Equal(new object[] { "a", "b", "c" }, keys);
+        }
+
+        // A read-only dictionary whose non-generic enumerator, the one PowerShell uses, gives its items, not pairs.
+        private sealed class PairsElsewhere : IReadOnlyDictionary<string, string>
+        {
+            private readonly Dictionary<string, string> _inner = new Dictionary<string, string> { ["1"] = "x", ["2"] = "y" };
+            public string this[string key] => _inner[key];
+            public IEnumerable<string> Keys => _inner.Keys;
+            public IEnumerable<string> Values => _inner.Values;
+            public int Count => _inner.Count;
+            public bool ContainsKey(string key) => _inner.ContainsKey(key);
+            public bool TryGetValue(string key, out string value) => _inner.TryGetValue(key, out value);
+            public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _inner.GetEnumerator();
+            IEnumerator IEnumerable.GetEnumerator() => _inner.Values.GetEnumerator();
+        }
+
+        // A Hashtable enumerating its entries by key, as PowerShell's PSVersionHashTable does.
+        private sealed class SortedEnumerationTable : Hashtable, IEnumerable
+        {
+            IEnumerator IEnumerable.GetEnumerator()
+            {
+                var keys = new List<string>();
+                foreach (var key in base.Keys) keys.Add((string)key);
+                keys.Sort(StringComparer.Ordinal);
+                foreach (var key in keys) yield return new DictionaryEntry(key, this[key]);
+            }
+        }
+
+        [Fact]
         public void Materialized_dictionaries_keep_their_kind_and_comparer()
         {
             var hashtable = Assert.IsType<Hashtable>(AncientValue.Materialize(_arena.Store(new Hashtable(StringComparer.OrdinalIgnoreCase) { ["A"] = 1 })));
