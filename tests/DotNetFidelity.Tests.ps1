@@ -527,17 +527,43 @@ Describe 'Objects other cmdlets give, stored as they are' {
         ($storedTable | ConvertTo-Json -Compress) | Should -BeExactly ($table | ConvertTo-Json -Compress)
     }
 
-    It 'stores $PSVersionTable as a hashtable listing its entries in its own order: <Mode>' -TestCases @(
+    It 'stores an XML element as an element with the original''s attributes and children, namespaces declared above it included: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $document = [xml]'<config xmlns="urn:cfg" xmlns:p="urn:p"><server name="web01"><p:zone>eu</p:zone><port>80</port></server></config>'
+        $original = $document.config.server
+        $holder = switch ($Mode) { 'root' { $original } 'property' { [pscustomobject]@{ Item = $original } } 'element' { , @($original) } }
+        $stored = Get-Stored $holder 2
+        $stored = switch ($Mode) { 'root' { $stored } 'property' { $stored.Item } 'element' { $stored[0] } }
+        $stored | Should -BeOfType [System.Xml.XmlElement]
+        ($stored | Format-List | Out-String) | Should -BeExactly ($original | Format-List | Out-String)
+        @($stored.PSObject.Properties.Name) | Should -Be @($original.PSObject.Properties.Name)
+        $stored.zone | Should -BeExactly $original.zone
+        $stored.NamespaceURI | Should -BeExactly $original.NamespaceURI
+        $stored.OuterXml | Should -BeExactly $original.OuterXml
+        # A copy of its own at each read: changing it changes nothing stored.
+        Set-AncientObject -Heap $script:heap -Key xmlElement -InputObject $original
+        (Get-AncientObject -Heap $script:heap -Key xmlElement).name = 'changed'
+        (Get-AncientObject -Heap $script:heap -Key xmlElement).name | Should -BeExactly 'web01'
+        # Select-Xml's nodes, one level down in a .NET object.
+        $selected = @(Select-Xml -Xml $document -XPath '//*[local-name()="server"]')
+        $storedSelection = Get-Stored $selected 2
+        ($storedSelection | Out-String) | Should -BeExactly ($selected | Out-String)
+        $storedSelection[0].Node.name | Should -BeExactly 'web01'
+    }
+
+    It 'stores $PSVersionTable as a hashtable: <Mode>' -TestCases @(
         @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
     ) {
         $holder = switch ($Mode) { 'root' { $PSVersionTable } 'property' { [pscustomobject]@{ Item = $PSVersionTable } } 'element' { , @($PSVersionTable) } }
         $stored = Get-Stored $holder 3
         $stored = switch ($Mode) { 'root' { $stored } 'property' { $stored.Item } 'element' { $stored[0] } }
         $stored -is [hashtable] | Should -BeTrue
-        @($stored.Keys) | Should -Be @($PSVersionTable.Keys)
-        ($stored | Format-Table | Out-String -Width 200) | Should -BeExactly ($PSVersionTable | Format-Table | Out-String -Width 200)
-        ($stored | Format-List | Out-String -Width 200) | Should -BeExactly ($PSVersionTable | Format-List | Out-String -Width 200)
-        # The same properties; PSVersionHashTable lists Keys first (it overrides it), a stored one in Hashtable's order.
+        @($stored.PSTypeNames) | Should -Be @($PSVersionTable.PSTypeNames)
+        # In the order its dictionary enumerator gives, as ConvertTo-Json and Clixml write it (Format-Table and Keys take
+        # PSVersionHashTable's own sorted order, which one stored order cannot also be).
+        ($stored | ConvertTo-Json -Depth 3 -Compress) | Should -BeExactly ($PSVersionTable | ConvertTo-Json -Depth 3 -Compress)
+        @($stored.Keys | Sort-Object) | Should -Be @($PSVersionTable.Keys | Sort-Object)
         @($stored.PSObject.Properties.Name | Sort-Object) | Should -Be @($PSVersionTable.PSObject.Properties.Name | Sort-Object)
         "$($stored.PSVersion)" | Should -BeExactly "$($PSVersionTable.PSVersion)"
     }

@@ -62,6 +62,9 @@ function New-FidelityShapes {
     # Import-Clixml gives back an [xml] document and a script block's text: those are the references.
     $xml = [xml]'<servers><server name="web01" up="true"><ip>10.0.0.1</ip></server><server name="web02" up="false"/></servers>'
     Add-Shape 'xml document' $xml (Get-SerializedCopy $xml 2)
+    # An element is read back as an element of a document of its own (Import-Clixml's copy is a list of its child nodes):
+    # the reference is the original, as for any value in a script's own hands.
+    Add-Shape 'xml elements' @(([xml]'<servers xmlns:p="urn:p"><server name="web01" up="true"><ip>10.0.0.1</ip><p:zone>eu</p:zone></server><server name="web02" up="false"/></servers>').servers.server)
     $block = { param($x) $x * 2 }
     Add-Shape 'script block' $block (Get-SerializedCopy $block 2)
 
@@ -85,6 +88,10 @@ function New-FidelityShapes {
     $failure = @([System.IO.IOException]::new('boom', [System.ArgumentException]::new('inner')))
     Add-Shape 'exception -Depth 3' $failure (Get-SerializedCopy $failure 3) -Depth 3 -NoNesting
     # Error and warning records are written in their remoting form: notes, and none of their .NET properties.
+    # Select-String's matches: a Match's Groups are a list that is also a dictionary by group name.
+    $lines = Join-Path (Get-FidelityFolder) 'file2.txt'
+    $matches = @(Select-String -LiteralPath $lines -Pattern '(?<two>x)(x)' -AllMatches)
+    Add-Shape 'Select-String' $matches (Get-SerializedCopy $matches 2) -Depth 2 -NoNesting
     $records = @((& { try { Get-Item -LiteralPath '/nonexistent/fidelity' -ErrorAction Stop } catch { $_ } }), [System.Management.Automation.WarningRecord]::new('careful'))
     Add-Shape 'error and warning records' $records (Get-SerializedCopy $records 2) -Depth 2 -NoNesting
     $shapes

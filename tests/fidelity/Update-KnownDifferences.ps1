@@ -2,19 +2,21 @@
 # grouped by operation, under the cause written for that operation below (or the common causes). Run it after a Build,
 # from the repository root: dotnet pwsh -NoProfile -File tests/fidelity/Update-KnownDifferences.ps1
 # Review the diff before committing: a case that starts to differ is a regression unless its cause is understood.
+# -KeepCases <path> keeps every case's two texts in a Clixml file there, to read what differs.
+param([string] $KeepCases)
 $ErrorActionPreference = 'Stop'
 
 $causes = [ordered]@{
     'ConvertTo-Csv'                 = 'generic lists: a stored List''s Capacity is its Count (the original''s grew by doubling, which is not stored)'
     'ConvertTo-Csv -InputObject'    = 'as ConvertTo-Csv'
-    'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv'
+    'ConvertTo-Html -Fragment'      = 'as ConvertTo-Csv; XML elements: as Format-List *'
     'ConvertTo-Xml'                 = 'ConvertTo-Xml names a list by its .NET type and writes a dictionary''s view members'
     'Clixml text'                   = 'a small number in an original is a box PowerShell shares between all scripts of the process, and once any of them pipes it (the Piped producer itself, or an earlier operation) it carries a note of PowerShell''s, which Clixml writes as an object (<Obj RefId=...><I32>); a stored number read is a box of its own, written as a plain <I32>'
     '-f'                            = 'the -f operator spreads only a real object[] over its arguments, and a stored list is not one'
     'Select-Object type names'      = 'Select-Object names its output after the .NET type of an unenumerated input (BaseObject.GetType()), the view class for a stored list or dictionary'
     '.ContainsKey'                  = 'a generic Dictionary''s Contains takes a KeyValuePair (PowerShell finds no overload for a key); a stored one''s takes a key, as IDictionary.Contains does'
     'slice [0..1]'                  = 'a Dictionary[string,int] takes no int key (PowerShell gives nothing); a stored dictionary looks any key up, finds none and gives $null for each'
-    '-join'                         = 'XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name'
+    '-join'                         = 'XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name; XML elements piped: see the common causes above'
     'Get-Member'                    = 'the view classes'' methods differ from an array''s or List''s; a generic dictionary''s typed members (the stored one is one class for every key and value type)'
     'Get-Member -InputObject'       = 'as Get-Member'
     'PSObject.Properties'           = 'generic dictionaries: the stored one is one class for every key and value type, so Keys and Values are declared ICollection and there is no Comparer or Capacity'
@@ -26,10 +28,10 @@ $causes = [ordered]@{
     'Out-String'                    = 'as Format-List'
     'ConvertTo-Csv -UseQuotes Never' = 'as ConvertTo-Csv'
     'Export-Csv roundtrip'          = 'as ConvertTo-Csv'
-    'Select-Object *'               = 'generic lists: Capacity (as in ConvertTo-Csv); generic dictionaries: no Comparer or Capacity (as in PSObject.Properties)'
+    'Select-Object *'               = 'generic lists: Capacity (as in ConvertTo-Csv); generic dictionaries: no Comparer or Capacity (as in PSObject.Properties); XML elements: as Format-List *'
     'Select-Object -ExcludeProperty' = 'as Select-Object *'
     'Properties.Name'               = 'generic dictionaries: no Comparer or Capacity (as in PSObject.Properties)'
-    'Format-List *'                 = 'as Format-List'
+    'Format-List *'                 = 'as Format-List; XML elements: an element read back is the root element of a document of its own, so it has no NextSibling or PreviousSibling'
     'Format-Table -AutoSize'        = 'as Format-List'
     'Format-Table -GroupBy'         = 'as Format-List'
     'Format-Table -InputObject'     = 'as Format-List'
@@ -53,7 +55,9 @@ if (-not (Test-Path -LiteralPath $pwshPath)) { $pwshArgs = @(Join-Path $PSHOME '
 & $pwshPath @pwshArgs
 if ($LASTEXITCODE -ne 0) { throw "The fidelity suite's process failed ($LASTEXITCODE)." }
 $run = Import-Clixml -LiteralPath $out
-Remove-Item -LiteralPath $out
+# -KeepCases: leave the cases (shape, mode, operation, both texts) in a Clixml file to read the differences from.
+if ($KeepCases) { Move-Item -LiteralPath $out -Destination $KeepCases -Force; Write-Host "Cases kept in $KeepCases" }
+else { Remove-Item -LiteralPath $out }
 $cases = @($run.InProcess) + @($run.Crossings)
 
 $lines = [System.Collections.Generic.List[string]]::new()
@@ -71,6 +75,8 @@ $lines.Add('# - .NET objects stored deeper than their first level (Get-Command -
 $lines.Add('#   them as a Deserialized.* property bag around its number; the stored copy has the enum itself, as the original')
 $lines.Add('#   (so $x.CommandType -eq ''Cmdlet'' holds, which fails on the copy), and JSON, Clixml and Get-Member show that.')
 $lines.Add('# - XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name.')
+$lines.Add('# - XML elements: the reference is the original (Import-Clixml''s copy is a list of child nodes); a stored element comes')
+$lines.Add('#   out of Get-AncientObject wrapped in a PSObject, whose text is the element''s name where a bare element''s is its type name.')
 foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {
     $cause = if ($causes.Contains($group.Name)) { $causes[$group.Name] } else { 'see the common causes above' }
     $lines.Add('')

@@ -363,8 +363,7 @@ namespace AncientPS.Engine.Encoding
                 }
                 case StoredKind.Dictionary:
                 {
-                    // Inside a .NET object, in the serializer's order, which Import-Clixml's Hashtable is built from.
-                    SourceCollections.Entries((IDictionary)value, !_adapted, _cancel, out var keys, out var values);
+                    SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
                     offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value), lenient);

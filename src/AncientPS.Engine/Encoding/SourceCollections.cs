@@ -27,14 +27,12 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>
-        /// The entries of a dictionary. <paramref name="asEnumerated"/>: in the order PowerShell enumerates them, its
-        /// IEnumerable enumerator's where that gives DictionaryEntry items (a Hashtable subclass may order them there, as
-        /// $PSVersionTable does); otherwise, or where it gives other items (a Dictionary&lt;K, V&gt;'s pairs), in its
-        /// IDictionaryEnumerator's order, which is also the order PowerShell's serializer writes them in.
+        /// The entries of a dictionary in its IDictionaryEnumerator's order: the order PowerShell's serializer and
+        /// ConvertTo-Json write them in (a Hashtable class may list them in another order when enumerated as an
+        /// IEnumerable, as $PSVersionTable does for Format-Table; one stored order cannot be both).
         /// </summary>
-        public static void Entries(IDictionary source, bool asEnumerated, CancellationToken cancel, out object[] keys, out object[] values)
+        public static void Entries(IDictionary source, CancellationToken cancel, out object[] keys, out object[] values)
         {
-            if (asEnumerated && TryEntriesAsEnumerated(source, cancel, out keys, out values)) return;
             var k = new List<object>();
             var v = new List<object>();
             var e = source.GetEnumerator();
@@ -54,31 +52,6 @@ namespace AncientPS.Engine.Encoding
             }
             keys = k.ToArray();
             values = v.ToArray();
-        }
-
-        private static bool TryEntriesAsEnumerated(IDictionary source, CancellationToken cancel, out object[] keys, out object[] values)
-        {
-            keys = values = null;
-            var k = new List<object>();
-            var v = new List<object>();
-            var e = ((IEnumerable)source).GetEnumerator();
-            try
-            {
-                while (e.MoveNext())
-                {
-                    if (!(e.Current is DictionaryEntry entry)) return false;
-                    k.Add(entry.Key);
-                    v.Add(entry.Value);
-                    if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
-                }
-            }
-            finally
-            {
-                (e as IDisposable)?.Dispose();
-            }
-            keys = k.ToArray();
-            values = v.ToArray();
-            return true;
         }
 
         /// <summary>

@@ -78,7 +78,7 @@ namespace AncientPS.Projection
         /// <summary>
         /// The values stored as something else, as Import-Clixml gives them back: an empty credential as a record that
         /// reads back as [PSCredential]::Empty (see <see cref="WithoutEmptyCredential"/>), a script block as its text (PowerShell's serializer never turns text back
-        /// into code it would run), an XmlDocument as the record <see cref="StoredXmlDocument"/> reads back as a document.
+        /// into code it would run), an XmlDocument or XmlElement as the record <see cref="StoredXmlDocument"/> reads back as one, any other XML node as its text.
         /// </summary>
         private static bool TryStoreAs(object value, out object substitute)
         {
@@ -93,6 +93,13 @@ namespace AncientPS.Projection
                     return true;
                 case System.Xml.XmlDocument document:
                     substitute = StoredXmlDocument.ToRecord(document);
+                    return true;
+                case System.Xml.XmlElement element:
+                    substitute = StoredXmlDocument.ToRecord(element);
+                    return true;
+                case System.Xml.XmlNode node:
+                    // An attribute, a text, comment or other node: its XML text (it enumerates its children, none or few).
+                    substitute = node.OuterXml;
                     return true;
                 default:
                     substitute = null;

@@ -24,7 +24,7 @@ namespace AncientPS.Projection
 
         public override object ProjectRecord(StoredRecord record)
         {
-            if (StoredXmlDocument.IsDocument(record)) return (object)StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
+            if (StoredXmlDocument.IsDocument(record)) return StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
             if (StoredEmptyCredential.IsEmptyCredential(record)) return PSCredential.Empty;
             var projected = StoredRecordObject.Project(record);
             return SerializerRehydration.TryRehydrate(record, projected) ?? projected;

@@ -151,16 +151,6 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Equal(new object[] { "x", "y" }, new[] { items[0], items[1] });
         }
 
-        [Fact]
-        public void A_hashtable_class_is_stored_in_the_order_it_enumerates()
-        {
-            var source = new SortedEnumerationTable { ["b"] = 2, ["c"] = 3, ["a"] = 1 };
-            var d = (AncientDictionary)_arena.Store(source);
-            var keys = new List<object>();
-            foreach (DictionaryEntry entry in d) keys.Add(entry.Key);
-            Assert.Equal(new object[] { "a", "b", "c" }, keys);
-        }
-
         // A read-only dictionary whose non-generic enumerator, the one PowerShell uses, gives its items, not pairs.
         private sealed class PairsElsewhere : IReadOnlyDictionary<string, string>
         {
@@ -173,18 +163,6 @@ namespace AncientPS.Engine.Tests.Encoding
             public bool TryGetValue(string key, out string value) => _inner.TryGetValue(key, out value);
             public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _inner.GetEnumerator();
             IEnumerator IEnumerable.GetEnumerator() => _inner.Values.GetEnumerator();
-        }
-
-        // A Hashtable enumerating its entries by key, as PowerShell's PSVersionHashTable does.
-        private sealed class SortedEnumerationTable : Hashtable, IEnumerable
-        {
-            IEnumerator IEnumerable.GetEnumerator()
-            {
-                var keys = new List<string>();
-                foreach (var key in base.Keys) keys.Add((string)key);
-                keys.Sort(StringComparer.Ordinal);
-                foreach (var key in keys) yield return new DictionaryEntry(key, this[key]);
-            }
         }
 
         [Fact]
