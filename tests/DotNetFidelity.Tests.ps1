@@ -552,6 +552,34 @@ Describe 'Objects other cmdlets give, stored as they are' {
         $storedSelection[0].Node.name | Should -BeExactly 'web01'
     }
 
+    It 'stores an exited process, whose start info''s environment enumerates pairs' {
+        $exited = Start-Process -FilePath (Join-Path $PSHOME 'pwsh') -ArgumentList '-NoProfile', '-Command', 'exit 3' -PassThru
+        $exited.WaitForExit()
+        $stored = Get-Stored ([pscustomobject]@{ Process = $exited }) 2
+        $stored.Process.ExitCode | Should -Be 3
+        $stored.Process.Id | Should -Be $exited.Id
+    }
+
+    It 'keeps what a failing collection gave before it failed, as Export-Clixml does, and warns with its path' {
+        if (-not ('AncientFidelity.BreaksAfterTwo' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace AncientFidelity {
+    public class BreaksAfterTwo : System.Collections.IEnumerable {
+        public System.Collections.IEnumerator GetEnumerator() { yield return 1; yield return 2; throw new System.InvalidOperationException("the source broke"); }
+    }
+}
+'@
+        }
+        $value = [pscustomobject]@{ Name = 'x'; Inner = [pscustomobject]@{ Items = [AncientFidelity.BreaksAfterTwo]::new() } }
+        Set-AncientObject -Heap $script:heap -Key failing -InputObject $value -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings).Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "*Inner.Items*AncientFidelity.BreaksAfterTwo*the source broke.*"
+        $stored = Get-AncientObject -Heap $script:heap -Key failing
+        @($stored.Inner.Items) | Should -Be @(1, 2)
+        $reference = Get-SerializedCopy $value 3
+        @($stored.Inner.Items) | Should -Be @($reference.Inner.Items)
+    }
+
     It 'stores $PSVersionTable as a hashtable: <Mode>' -TestCases @(
         @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
     ) {

@@ -29,6 +29,13 @@ namespace AncientPS.Engine
         /// </summary>
         public Action<string, Type> SecretOmitted { get; set; }
 
+        /// <summary>
+        /// Called when a collection being stored fails while it is read (its enumerator throws), with its path, its type
+        /// and the exception: what was read before the failure is stored, as PowerShell's serializer does. Unset, the
+        /// same happens without a word.
+        /// </summary>
+        public Action<string, Type, Exception> ReadFailed { get; set; }
+
         /// <summary>Called now and then with the number of nodes written so far.</summary>
         public Action<long> Progress { get; set; }
 

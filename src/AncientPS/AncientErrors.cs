@@ -147,6 +147,16 @@ namespace AncientPS
 
         public const int SecretWarningLimit = 20;
 
+        private static string Sentence(string text)
+        {
+            text = (text ?? string.Empty).Trim();
+            return text.Length == 0 || text.EndsWith(".", StringComparison.Ordinal) ? text : text + ".";
+        }
+
+        /// <summary>The warning for a collection whose enumerator failed while it was stored: what was read before is kept.</summary>
+        public static string ReadFailed(string key, string path, Type type, Exception error) =>
+            $"'{key}': reading {(string.IsNullOrEmpty(path) ? "the value" : path)} ({type?.FullName ?? "a collection"}) failed: {Sentence(error.Message)} The items read before the failure are stored, as Export-Clixml stores them; store the collection's data in another form (for example @($value) after fixing what fails) to keep all of it.";
+
         public static ErrorRecord SourceNotFound(string path) => Record(
             new ItemNotFoundException($"The heap file '{path}' does not exist. Give the path of an existing heap to copy."),
             "PathNotFound", ErrorCategory.ObjectNotFound, path);

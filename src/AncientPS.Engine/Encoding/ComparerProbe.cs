@@ -45,7 +45,15 @@ namespace AncientPS.Engine.Encoding
             {
                 // A comparer we cannot ask: fall back to watching the dictionary itself.
             }
-            return dictionary is IDictionary d && ProbeByContents(d);
+            try
+            {
+                return dictionary is IDictionary d && ProbeByContents(d);
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // A dictionary that cannot be enumerated: its entries fail too (SourceCollections), and none are stored.
+                return false;
+            }
         }
 
         private static bool Probe(object comparer)
@@ -60,18 +68,28 @@ namespace AncientPS.Engine.Encoding
             return false;
         }
 
+        // Through the dictionary's own enumerator: some dictionaries' IEnumerable gives KeyValuePairs (ProcessStartInfo's
+        // Environment), not DictionaryEntry items.
         private static bool ProbeByContents(IDictionary d)
         {
             int seen = 0;
-            foreach (DictionaryEntry e in d)
+            var e = d.GetEnumerator();
+            try
             {
-                if (++seen > 64) break;
-                if (!(e.Key is string s)) continue;
-                string other = s.ToUpperInvariant();
-                if (other == s) other = s.ToLowerInvariant();
-                if (other == s) continue;
-                try { return d.Contains(other); }
-                catch (Exception) { return false; }
+                while (e.MoveNext())
+                {
+                    if (++seen > 64) break;
+                    if (!(e.Key is string s)) continue;
+                    string other = s.ToUpperInvariant();
+                    if (other == s) other = s.ToLowerInvariant();
+                    if (other == s) continue;
+                    try { return d.Contains(other); }
+                    catch (Exception) { return false; }
+                }
+            }
+            finally
+            {
+                (e as IDisposable)?.Dispose();
             }
             return false;
         }

@@ -21,6 +21,10 @@ namespace AncientPS.Engine.Encoding
         private readonly CancellationToken _cancel;
         private readonly Action<long> _progress;
         private readonly Action<string, Type> _secretOmitted;
+        private readonly Action<string, Type, Exception> _readFailed;
+        // The collection being read when its enumerator fails (one delegate for every collection, no closure each).
+        private object _reading;
+        private readonly Action<Exception> _onReadFailed;
         private readonly int _depth;
         // Writes the nodes of format 1.1 (classic records and lists), for tests of the reading of older files.
         private readonly bool _classic;
@@ -51,6 +55,8 @@ namespace AncientPS.Engine.Encoding
             _cancel = options.CancellationToken;
             _progress = options.Progress;
             _secretOmitted = options.SecretOmitted;
+            _readFailed = options.ReadFailed;
+            _onReadFailed = e => _readFailed?.Invoke(_stack.CurrentPath(), _reading?.GetType(), e);
             _depth = options.Depth;
             _classic = options.ClassicLayout;
             _shapes = new ShapeTable(this, _classic);
@@ -356,14 +362,16 @@ namespace AncientPS.Engine.Encoding
                 }
                 case StoredKind.Enumerable:
                 {
-                    var items = SourceCollections.Items((IEnumerable)value, _cancel);
+                    _reading = value;
+                    var items = SourceCollections.Items((IEnumerable)value, _cancel, _onReadFailed);
                     t = NodeTags.List;
                     offset = WriteList(CollectionName(profile.Name, false), items, level, lenient, OriginalNames(value));
                     break;
                 }
                 case StoredKind.Dictionary:
                 {
-                    SourceCollections.Entries((IDictionary)value, _cancel, out var keys, out var values);
+                    _reading = value;
+                    SourceCollections.Entries((IDictionary)value, _cancel, _onReadFailed, out var keys, out var values);
                     if (_adapted) SourceCollections.InDeserializedHashtableOrder(keys, values);
                     t = NodeTags.Dictionary;
                     offset = WriteDictionary(CollectionName(profile.Name, true), ComparerProbe.IgnoresCase(value), keys, values, level, OriginalNames(value), lenient);
@@ -371,9 +379,10 @@ namespace AncientPS.Engine.Encoding
                 }
                 case StoredKind.GenericDictionary:
                 {
-                    if (!SourceCollections.Pairs((IEnumerable)value, profile, _cancel, out var keys, out var values))
+                    _reading = value;
+                    if (!SourceCollections.Pairs((IEnumerable)value, profile, _cancel, _onReadFailed, out var keys, out var values))
                     {
-                        var items = SourceCollections.Items((IEnumerable)value, _cancel);
+                        var items = SourceCollections.Items((IEnumerable)value, _cancel, _onReadFailed);
                         t = NodeTags.List;
                         offset = WriteList(CollectionName(profile.Name, false), items, level, lenient, OriginalNames(value));
                         break;

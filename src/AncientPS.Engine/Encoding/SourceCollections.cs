@@ -15,15 +15,42 @@ namespace AncientPS.Engine.Encoding
 
         public static IReadOnlyList<object> Items(IList list) => list as IReadOnlyList<object> ?? new ListItems(list);
 
-        public static List<object> Items(IEnumerable source, CancellationToken cancel)
+        /// <summary>
+        /// The items of a collection; where its enumerator throws, the items read before and a call of
+        /// <paramref name="failed"/> (PowerShell's serializer keeps those items too). Cancellation is not a failure.
+        /// </summary>
+        public static List<object> Items(IEnumerable source, CancellationToken cancel, Action<Exception> failed)
         {
             var items = new List<object>();
-            foreach (var item in source)
+            IEnumerator e = null;
+            try
             {
-                items.Add(item);
-                if ((items.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+                e = source.GetEnumerator();
+                while (e.MoveNext())
+                {
+                    items.Add(e.Current);
+                    if ((items.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+                }
+            }
+            catch (Exception x) when (IsSourceFailure(x, cancel))
+            {
+                failed?.Invoke(x);
+            }
+            finally
+            {
+                Dispose(e);
             }
             return items;
+        }
+
+        // An exception of the source's own code: not a cancellation, nor the runtime running out of memory or stack.
+        private static bool IsSourceFailure(Exception x, CancellationToken cancel)
+            => !(x is OperationCanceledException) && !(x is OutOfMemoryException) && !cancel.IsCancellationRequested;
+
+        private static void Dispose(object enumerator)
+        {
+            try { (enumerator as IDisposable)?.Dispose(); }
+            catch (Exception) { } // a failing Dispose of a source's enumerator loses nothing already read
         }
 
         /// <summary>
@@ -31,13 +58,14 @@ namespace AncientPS.Engine.Encoding
         /// ConvertTo-Json write them in (a Hashtable class may list them in another order when enumerated as an
         /// IEnumerable, as $PSVersionTable does for Format-Table; one stored order cannot be both).
         /// </summary>
-        public static void Entries(IDictionary source, CancellationToken cancel, out object[] keys, out object[] values)
+        public static void Entries(IDictionary source, CancellationToken cancel, Action<Exception> failed, out object[] keys, out object[] values)
         {
             var k = new List<object>();
             var v = new List<object>();
-            var e = source.GetEnumerator();
+            IDictionaryEnumerator e = null;
             try
             {
+                e = source.GetEnumerator();
                 while (e.MoveNext())
                 {
                     var entry = e.Entry;
@@ -46,9 +74,15 @@ namespace AncientPS.Engine.Encoding
                     if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
                 }
             }
+            catch (Exception x) when (IsSourceFailure(x, cancel))
+            {
+                // An entry's key and value are kept together: the lists grow only after both are read.
+                if (v.Count < k.Count) k.RemoveAt(k.Count - 1);
+                failed?.Invoke(x);
+            }
             finally
             {
-                (e as IDisposable)?.Dispose();
+                Dispose(e);
             }
             keys = k.ToArray();
             values = v.ToArray();
@@ -59,18 +93,34 @@ namespace AncientPS.Engine.Encoding
         /// properties; false (keys and values null) when its non-generic enumerator, the one PowerShell uses, gives
         /// anything but those pairs: the caller then stores what it gives as a list.
         /// </summary>
-        public static bool Pairs(IEnumerable source, TypeProfile profile, CancellationToken cancel, out object[] keys, out object[] values)
+        public static bool Pairs(IEnumerable source, TypeProfile profile, CancellationToken cancel, Action<Exception> failed, out object[] keys, out object[] values)
         {
             var k = new List<object>();
             var v = new List<object>();
             var pairType = profile.PairKey.DeclaringType;
             keys = values = null;
-            foreach (var pair in source)
+            IEnumerator e = null;
+            try
             {
-                if (!pairType.IsInstanceOfType(pair)) return false;
-                k.Add(profile.PairKey.GetValue(pair));
-                v.Add(profile.PairValue.GetValue(pair));
-                if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+                e = source.GetEnumerator();
+                while (e.MoveNext())
+                {
+                    object pair = e.Current;
+                    if (!pairType.IsInstanceOfType(pair)) return false;
+                    object key = profile.PairKey.GetValue(pair);
+                    object value = profile.PairValue.GetValue(pair);
+                    k.Add(key);
+                    v.Add(value);
+                    if ((k.Count & CancelCheckMask) == 0) cancel.ThrowIfCancellationRequested();
+                }
+            }
+            catch (Exception x) when (IsSourceFailure(x, cancel))
+            {
+                failed?.Invoke(x);
+            }
+            finally
+            {
+                Dispose(e);
             }
             keys = k.ToArray();
             values = v.ToArray();

@@ -102,6 +102,7 @@ namespace AncientPS.Commands
             // Secrets below live objects are left out; the warnings go out once the value is stored, one per path.
             var omitted = new List<KeyValuePair<string, Type>>();
             var omittedPaths = new HashSet<string>(StringComparer.Ordinal);
+            var readFailures = new List<string>();
             var options = new SetOptions
             {
                 Depth = Depth,
@@ -111,6 +112,10 @@ namespace AncientPS.Commands
                 SecretOmitted = (path, type) =>
                 {
                     if (omittedPaths.Add(path)) omitted.Add(new KeyValuePair<string, Type>(path, type));
+                },
+                ReadFailed = (path, type, error) =>
+                {
+                    if (readFailures.Count < AncientErrors.SecretWarningLimit) readFailures.Add(AncientErrors.ReadFailed(Key, path, type, error));
                 },
             };
             try
@@ -122,6 +127,7 @@ namespace AncientPS.Commands
                     WriteWarning(AncientErrors.SecretOmitted(Key, omitted[i].Key, omitted[i].Value));
                 if (omitted.Count > AncientErrors.SecretWarningLimit)
                     WriteWarning(AncientErrors.SecretsOmittedBeyond(Key, omitted.Count - AncientErrors.SecretWarningLimit));
+                foreach (var failure in readFailures) WriteWarning(failure);
             }
             catch (Exception e) when (IsStop(e))
             {
