@@ -552,6 +552,22 @@ Describe 'Objects other cmdlets give, stored as they are' {
         $storedSelection[0].Node.name | Should -BeExactly 'web01'
     }
 
+    It 'stores data rows by their columns and a DataTable as its rows, as Import-Clixml gives them back: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $table = [System.Data.DataTable]::new('Servers')
+        $null = $table.Columns.Add('Id', [int]); $null = $table.Columns.Add('Name', [string])
+        $null = $table.Rows.Add(1, 'web01'); $null = $table.Rows.Add(2, [DBNull]::Value)
+        foreach ($original in @(, @($table.Rows)), @(, $table)) {
+            $reference, $stored = Get-InMode $original[0] $Mode 1
+            ($stored | ConvertTo-Json -Compress) | Should -BeExactly ($reference | ConvertTo-Json -Compress)
+            ($stored | Format-Table | Out-String) | Should -BeExactly ($reference | Format-Table | Out-String)
+            ($stored | Format-List | Out-String) | Should -BeExactly ($reference | Format-List | Out-String)
+            @($stored | ForEach-Object { @($_.PSObject.Properties.Name) -join ',' }) | Should -Be @($reference | ForEach-Object { @($_.PSObject.Properties.Name) -join ',' })
+            @($stored)[0].PSTypeNames[0] | Should -BeExactly 'Deserialized.System.Data.DataRow'
+        }
+    }
+
     It 'stores an exited process, whose start info''s environment enumerates pairs' {
         $exited = Start-Process -FilePath (Join-Path $PSHOME 'pwsh') -ArgumentList '-NoProfile', '-Command', 'exit 3' -PassThru
         $exited.WaitForExit()

@@ -88,6 +88,14 @@ function New-FidelityShapes {
     $failure = @([System.IO.IOException]::new('boom', [System.ArgumentException]::new('inner')))
     Add-Shape 'exception -Depth 3' $failure (Get-SerializedCopy $failure 3) -Depth 3 -NoNesting
     # Error and warning records are written in their remoting form: notes, and none of their .NET properties.
+    # Rows of a DataTable (what Invoke-Sqlcmd gives): PowerShell's adapter gives a row's columns as its properties, and
+    # the serializer writes those alone.
+    $table = [System.Data.DataTable]::new('Servers')
+    $null = $table.Columns.Add('Id', [int]); $null = $table.Columns.Add('Name', [string]); $null = $table.Columns.Add('Seen', [datetime])
+    $null = $table.Rows.Add(1, 'web01', [datetime]::new(2024, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+    $null = $table.Rows.Add(2, 'web02', [DBNull]::Value)
+    $rows = @($table.Rows)
+    Add-Shape 'DataTable rows' $rows (Get-SerializedCopy $rows 1) -Depth 1 -NoNesting
     # Select-String's matches: a Match's Groups are a list that is also a dictionary by group name.
     $lines = Join-Path (Get-FidelityFolder) 'file2.txt'
     $matches = @(Select-String -LiteralPath $lines -Pattern '(?<two>x)(x)' -AllMatches)

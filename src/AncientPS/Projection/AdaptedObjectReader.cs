@@ -214,10 +214,13 @@ namespace AncientPS.Projection
             var properties = new Dictionary<string, PSPropertyInfo>(StringComparer.OrdinalIgnoreCase);
             HashSet<string> failed = null;
             bool usable = IsPlainlyAdapted(type);
+            var primary = usable ? null : PrimaryAdapterProperties(pso, type);
             int position = 0;
             foreach (var property in pso.Properties)
             {
                 if (!property.IsGettable) continue;
+                // A data row's .NET properties (RowState, Table...) beside its columns: Export-Clixml writes the columns.
+                if (primary != null && property is PSProperty && !primary.Contains(property.Name)) continue;
                 bool isInstance = property.IsInstance && !(property is PSProperty); // an adapted .NET property says IsInstance too
                 if (position < plan.InstanceNames.Length)
                 {
@@ -440,6 +443,30 @@ namespace AncientPS.Projection
             catch (Exception)
             {
                 return s_failedCode;
+            }
+        }
+
+        /// <summary>
+        /// For a data row (DataRow, DataRowView), whose adapter gives its columns as properties, the names of those: what
+        /// PowerShell's serializer writes as the row's properties (its adapter's, without the .NET properties
+        /// PSObject.Properties adds after them). Null for every other type.
+        /// </summary>
+        internal static HashSet<string> PrimaryAdapterProperties(PSObject pso, Type type)
+        {
+            bool row = false;
+            for (var t = type; t != null && !row; t = t.BaseType)
+                row = t.FullName == "System.Data.DataRow" || t.FullName == "System.Data.DataRowView";
+            if (!row) return null;
+            try
+            {
+                if (!(pso.Members["psadapted"] is PSMemberSet adapted)) return null;
+                var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in adapted.Properties) names.Add(property.Name);
+                return names;
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                return null;
             }
         }
 

@@ -78,7 +78,8 @@ namespace AncientPS.Projection
         /// <summary>
         /// The values stored as something else, as Import-Clixml gives them back: an empty credential as a record that
         /// reads back as [PSCredential]::Empty (see <see cref="WithoutEmptyCredential"/>), a script block as its text (PowerShell's serializer never turns text back
-        /// into code it would run), an XmlDocument or XmlElement as the record <see cref="StoredXmlDocument"/> reads back as one, any other XML node as its text.
+        /// into code it would run), an XmlDocument or XmlElement as the record <see cref="StoredXmlDocument"/> reads back as one, any other XML node as its text,
+        /// a DataTable as the list of its rows (as PowerShell enumerates and serializes it).
         /// </summary>
         private static bool TryStoreAs(object value, out object substitute)
         {
@@ -93,6 +94,12 @@ namespace AncientPS.Projection
                     return true;
                 case System.Xml.XmlDocument document:
                     substitute = StoredXmlDocument.ToRecord(document);
+                    return true;
+                case System.Data.DataTable table:
+                    // PowerShell enumerates a table as its rows (the pipeline, foreach, the serializer): its rows are the value.
+                    var rows = new object[table.Rows.Count];
+                    for (int i = 0; i < rows.Length; i++) rows[i] = table.Rows[i];
+                    substitute = rows;
                     return true;
                 case System.Xml.XmlElement element:
                     substitute = StoredXmlDocument.ToRecord(element);
@@ -331,9 +338,12 @@ namespace AncientPS.Projection
 
         private static void ReadProperties(PSObject pso, List<string> names, List<object> values, List<bool> instance, List<bool> adapted)
         {
+            var primary = pso.BaseObject is PSCustomObject ? null : AdaptedObjectReader.PrimaryAdapterProperties(pso, pso.BaseObject.GetType());
             foreach (var property in pso.Properties)
             {
                 if (!property.IsGettable) continue;
+                // A data row's .NET properties beside its columns: Export-Clixml writes the columns (AdaptedObjectReader).
+                if (primary != null && property is PSProperty && !primary.Contains(property.Name)) continue;
                 object propertyValue;
                 long started = GetterClock.Start();
                 try
