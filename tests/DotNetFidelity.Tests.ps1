@@ -568,6 +568,34 @@ Describe 'Objects other cmdlets give, stored as they are' {
         }
     }
 
+    It 'gives with -Materialize the same types Get gives: XML, an empty credential, the types Import-Clixml makes anew: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        $document = [xml]'<config><server name="web01"/></config>'
+        $original = [pscustomobject]@{
+            Ip = [ipaddress]'10.1.2.3'; Credential = [pscredential]::Empty; Switch = [switch]$true; Culture = [cultureinfo]'de-DE'
+            Null = [DBNull]::Value; Version = [semver]'1.2.3-beta'; Document = $document; Element = $document.config.server
+        }
+        $holder = switch ($Mode) { 'root' { $original } 'property' { [pscustomobject]@{ Item = $original } } 'element' { , @($original) } }
+        Set-AncientObject -Heap $script:heap -Key materialized -InputObject $holder
+        $read = Get-AncientObject -Heap $script:heap -Key materialized -NoEnumerate
+        $copy = Get-AncientObject -Heap $script:heap -Key materialized -NoEnumerate -Materialize
+        switch ($Mode) { 'property' { $read = $read.Item; $copy = $copy.Item } 'element' { $read = $read[0]; $copy = $copy[0] } }
+        foreach ($name in $original.PSObject.Properties.Name) {
+            $copy.$name.GetType() | Should -Be $original.$name.GetType() -Because $name
+            "$($copy.$name)" | Should -BeExactly "$($read.$name)" -Because $name
+        }
+        $copy.Document.OuterXml | Should -BeExactly $document.OuterXml
+        $copy.Element.name | Should -BeExactly 'web01'
+        # A copy: changing it changes nothing stored.
+        $copy.Element.name = 'changed'
+        $copy.PSObject.Properties.Remove('Ip')
+        $again = Get-AncientObject -Heap $script:heap -Key materialized -NoEnumerate
+        switch ($Mode) { 'property' { $again = $again.Item } 'element' { $again = $again[0] } }
+        $again.Element.name | Should -BeExactly 'web01'
+        "$($again.Ip)" | Should -BeExactly '10.1.2.3'
+    }
+
     It 'stores an exited process, whose start info''s environment enumerates pairs' {
         $exited = Start-Process -FilePath (Join-Path $PSHOME 'pwsh') -ArgumentList '-NoProfile', '-Command', 'exit 3' -PassThru
         $exited.WaitForExit()

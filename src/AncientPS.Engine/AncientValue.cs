@@ -108,9 +108,19 @@ namespace AncientPS.Engine
         /// </summary>
         public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory,
             Action<long> progress, System.Threading.CancellationToken cancellationToken)
+            => Materialize(value, recordFactory, null, progress, cancellationToken);
+
+        /// <summary>
+        /// As <see cref="Materialize(object, Func{AncientRecord, IReadOnlyList{string}, IReadOnlyList{object}, object}, Action{long}, System.Threading.CancellationToken)"/>,
+        /// asking <paramref name="recordSubstitute"/> first for each record: an object it gives is that record's copy
+        /// (a host's own value for a record it stored in place of one, such as a document stored as its text), made from
+        /// the view without copying the record's values; null copies the record as usual.
+        /// </summary>
+        public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory,
+            Func<AncientRecord, object> recordSubstitute, Action<long> progress, System.Threading.CancellationToken cancellationToken)
         {
             if (!(value is AncientList) && !(value is AncientDictionary) && !(value is AncientRecord)) return value;
-            return new Materializer(recordFactory) { Progress = progress, Cancel = cancellationToken }.Run(value);
+            return new Materializer(recordFactory) { Substitute = recordSubstitute, Progress = progress, Cancel = cancellationToken }.Run(value);
         }
 
         /// <summary>Copies nodes with an explicit stack, one slot at a time, so a deep chain never deepens the call stack.</summary>
@@ -149,6 +159,7 @@ namespace AncientPS.Engine
             public Materializer(Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> factory) { _factory = factory; }
 
             public Action<long> Progress;
+            public Func<AncientRecord, object> Substitute;
             public System.Threading.CancellationToken Cancel;
             private long _steps;
 
@@ -291,6 +302,14 @@ namespace AncientPS.Engine
                     }
                     case AncientRecord record:
                     {
+                        object substitute = Substitute?.Invoke(record);
+                        if (substitute != null)
+                        {
+                            _memo[record.Offset] = substitute;
+                            _memoTags[record.Offset] = NodeTags.Record;
+                            result = substitute;
+                            return null;
+                        }
                         var f = new Frame { Kind = Kind.Record, Offset = record.Offset, Record = record, Count = record.Count };
                         if (_factory == null)
                         {

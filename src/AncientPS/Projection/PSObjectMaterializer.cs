@@ -16,14 +16,15 @@ namespace AncientPS.Projection
     /// </summary>
     internal static class PSObjectMaterializer
     {
-        public static object Materialize(object view) => Convert(AncientValue.Materialize(view));
+        public static object Materialize(object view) => Materialize(view, null, default);
 
         /// <summary>As <see cref="Materialize(object)"/>, reporting how many values were copied so far and stopping when cancelled.</summary>
         public static object Materialize(object view, Action<long> progress, CancellationToken cancellationToken)
         {
             long engineSteps = 0;
-            var copy = AncientValue.Materialize(view, null, steps => progress(engineSteps = steps), cancellationToken);
-            return Convert(copy, steps => progress(engineSteps + steps), cancellationToken);
+            // Records stored in place of other objects (an XML document, an IPAddress...) come back as those, as Get gives them.
+            var copy = AncientValue.Materialize(view, null, PowerShellProjection.MaterializeSpecial, steps => progress?.Invoke(engineSteps = steps), cancellationToken);
+            return Convert(copy, progress == null ? (Action<long>)null : steps => progress(engineSteps + steps), cancellationToken);
         }
 
         public static object Convert(object root) => Convert(root, null, default);

@@ -22,6 +22,20 @@ namespace AncientPS.Projection
             AncientValue.HostViewOf = value => OriginalTypeNames.CollectionOf(value) is object collection ? StoredDictionary.ViewOf(collection) : null;
         }
 
+        /// <summary>
+        /// For -Materialize: the object a record stands for when it is not an ordinary property bag's copy (an XML
+        /// document or element, an empty credential, a type Import-Clixml makes anew such as an IPAddress); null for any
+        /// other record, which is copied as a PSCustomObject.
+        /// </summary>
+        internal static object MaterializeSpecial(AncientRecord view)
+        {
+            var record = new StoredRecord(view);
+            if (StoredXmlDocument.IsDocument(record)) return StoredXmlDocument.TryRead(record);
+            if (StoredEmptyCredential.IsEmptyCredential(record)) return PSCredential.Empty;
+            if (record.IsPropertyBag) return null;
+            return SerializerRehydration.TryRehydrate(record, StoredRecordObject.Project(record));
+        }
+
         public override object ProjectRecord(StoredRecord record)
         {
             if (StoredXmlDocument.IsDocument(record)) return StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
