@@ -511,16 +511,24 @@ Describe 'Objects other cmdlets give, stored as they are' {
         @($stored[0].Matches[0].Groups | ForEach-Object { "$($_.Name)=$($_.Value)" }) | Should -Be @($reference[0].Matches[0].Groups | ForEach-Object { "$($_.Name)=$($_.Value)" })
     }
 
-    It 'stores a script property that gives nothing as $null, as every reader in PowerShell sees it: <Mode>' -TestCases @(
+    It 'stores a type''s script property that gives nothing as Import-Clixml''s copy has it, and an empty pipeline''s value as $null: <Mode>' -TestCases @(
         @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
     ) {
-        $original = [System.Text.StringBuilder]::new('text') | Add-Member -MemberType ScriptProperty -Name Nothing -Value { } -PassThru
-        $reference, $stored = Get-InMode $original $Mode 2
-        $null -eq $original.Nothing | Should -BeTrue
-        $null -eq $stored.Nothing | Should -BeTrue
-        $stored.PSObject.Properties['Nothing'].Value | Should -BeNullOrEmpty
-        (@($stored) | ConvertTo-Json -Compress) | Should -Match '"Nothing":null'
-        # A hashtable value written by an empty pipeline too.
+        Update-TypeData -TypeName System.Text.StringBuilder -MemberType ScriptProperty -MemberName AncientNothing -Value { } -Force
+        try {
+            $original = [System.Text.StringBuilder]::new('text')
+            $null -eq $original.AncientNothing | Should -BeTrue
+            $reference, $stored = Get-InMode $original $Mode 2
+            $storedValue = $stored.PSObject.Properties['AncientNothing'].Value
+            $referenceValue = $reference.PSObject.Properties['AncientNothing'].Value
+            # The empty text where no depth is left (element and property), an empty object where it is (root).
+            $storedValue.GetType() | Should -Be $referenceValue.GetType()
+            "$storedValue" | Should -BeExactly "$referenceValue"
+            (@($stored) | ConvertTo-Json -Compress) | Should -BeExactly (@($reference) | ConvertTo-Json -Compress)
+            (@($stored) | ConvertTo-Csv) | Should -Be (@($reference) | ConvertTo-Csv)
+        }
+        finally { Remove-TypeData -TypeName System.Text.StringBuilder -ErrorAction Ignore }
+        # A hashtable value written by an empty pipeline: $null, not an empty object.
         $table = @{ Empty = & { }; Full = 1 }
         $storedTable = Get-Stored $table 2
         $null -eq $storedTable.Empty | Should -BeTrue
@@ -594,6 +602,18 @@ Describe 'Objects other cmdlets give, stored as they are' {
         switch ($Mode) { 'property' { $again = $again.Item } 'element' { $again = $again[0] } }
         $again.Element.name | Should -BeExactly 'web01'
         "$($again.Ip)" | Should -BeExactly '10.1.2.3'
+    }
+
+    It 'stores Select-Object * of live objects, keeping what cannot be stored (a process''s SafeHandle) as its text, where a user''s own is refused' {
+        $selected = @(Get-Process -Id $PID | Select-Object *)
+        $selected[0].PSTypeNames[0] | Should -BeLike 'Selected.*'
+        Set-AncientObject -Heap $script:heap -Key selectedProcess -InputObject $selected -Depth 1
+        $stored = Get-AncientObject -Heap $script:heap -Key selectedProcess
+        $stored.Id | Should -Be $PID
+        $stored.SafeHandle | Should -BeExactly "$($selected[0].SafeHandle)"
+        $stored.ProcessName | Should -BeExactly $selected[0].ProcessName
+        { Set-AncientObject -Heap $script:heap -Key ownHandle -InputObject ([pscustomobject]@{ Handle = $selected[0].SafeHandle }) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnsupportedType,AncientPS.Commands.SetAncientObjectCommand'
     }
 
     It 'stores an exited process, whose start info''s environment enumerates pairs' {

@@ -52,5 +52,12 @@ namespace AncientPS.Engine
 
         /// <summary>Throws when the value must never be stored (for example a credential). The default refuses nothing beyond the engine's own list.</summary>
         public virtual void CheckAllowed(object value) { }
+
+        /// <summary>
+        /// True for a property bag of <paramref name="typeNames"/> whose values the host's user did not choose one by one
+        /// (PowerShell's Select-Object copies a live object's properties): what cannot be stored in it (a live handle, a
+        /// delegate, a Type) is kept as its text, as inside a .NET object, instead of being refused. False by default.
+        /// </summary>
+        public virtual bool KeepsUnstorableAsText(IReadOnlyList<string> typeNames) => false;
     }
 }

@@ -433,7 +433,7 @@ namespace AncientPS.Engine.Encoding
                             if (!ReferenceEquals(bag, rented)) ReturnValues(rented);
                             _bagLength = bag.Length;
                             t = NodeTags.Record;
-                            offset = WriteRecord(bagTypeNames, bagNames, bag, true, level, false, null, null, bag);
+                            offset = WriteRecord(bagTypeNames, bagNames, bag, true, level, _converter.KeepsUnstorableAsText(bagTypeNames), null, null, bag);
                             break;
                         }
                         ReturnValues(rented);
@@ -444,7 +444,7 @@ namespace AncientPS.Engine.Encoding
                         if (!description.IsPropertyBag && level >= _depth) return EncodeAsString(value, tag, payload);
                         t = NodeTags.Record;
                         offset = WriteRecord(description.TypeNames, description.Names, description.Values, description.IsPropertyBag,
-                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag,
+                            description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag || _converter.KeepsUnstorableAsText(description.TypeNames),
                             description.IsPropertyBag ? null : description.ToStringText, description.IsPropertyBag ? null : description.InstanceMembers,
                             adaptedFrom: description.IsPropertyBag ? -1 : description.AdaptedFrom);
                         break;

@@ -114,10 +114,55 @@ namespace AncientPS.Projection
             }
         }
 
+        /// <summary>
+        /// Select-Object's output (type names Selected.*) holds the values of a live object's properties, copied by
+        /// <c>Select-Object *</c> or by name: what cannot be stored there (a process's SafeHandle) is kept as its text, as
+        /// it is inside the object itself.
+        /// </summary>
+        public override bool KeepsUnstorableAsText(IReadOnlyList<string> typeNames)
+            => typeNames != null && typeNames.Count > 0 && typeNames[0] != null && typeNames[0].StartsWith("Selected.", StringComparison.Ordinal);
+
         // Unwrap hands a PSCustomObject over as its PSObject, and every other object as its base object.
-        public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject;
+        public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject && !ReferenceEquals(pso, s_nothing);
 
         public override bool TryDescribe(object value, out RecordDescription description)
+        {
+            if (!TryDescribeObject(value, out description)) return false;
+            if (description != null && !description.IsPropertyBag) description = WithNothingAsText(description);
+            return true;
+        }
+
+        /// <summary>
+        /// A .NET object's property whose script gave nothing (AutomationNull: a directory's UnixMode without a stat, an
+        /// alias's HelpUri) is stored as PowerShell's serializer writes it, which Import-Clixml's copy has: the empty text
+        /// where no depth is left, an empty object (one for all, as the serializer refers to one) where depth is left.
+        /// Everywhere else "nothing" is $null (<see cref="Unwrap"/>).
+        /// </summary>
+        private static readonly PSObject s_nothing = new PSObject();
+
+        private static RecordDescription WithNothingAsText(RecordDescription description)
+        {
+            var values = description.Values;
+            object[] changed = null;
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (!ReferenceEquals(values[i], System.Management.Automation.Internal.AutomationNull.Value)) continue;
+                if (changed == null)
+                {
+                    changed = new object[values.Count];
+                    for (int j = 0; j < changed.Length; j++) changed[j] = values[j];
+                }
+                changed[i] = s_nothing;
+            }
+            if (changed == null) return description;
+            return new RecordDescription(description.TypeNames, description.Names, changed, false, description.ToStringText)
+            {
+                InstanceMembers = description.InstanceMembers,
+                AdaptedFrom = description.AdaptedFrom,
+            };
+        }
+
+        private bool TryDescribeObject(object value, out RecordDescription description)
         {
             description = null;
             if (value == null) return false;
