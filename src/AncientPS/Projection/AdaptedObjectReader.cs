@@ -129,7 +129,20 @@ namespace AncientPS.Projection
         internal static bool TryReadInstanceNotes(PSObject pso, List<string> names, List<object> values)
         {
             if (!PropertyBagReader.TryGetInternals(pso, out var members, out _)) return false;
-            if (members == null) return true;
+            return members == null || ReadNotes(members, names, values);
+        }
+
+        /// <summary>The object's own note properties into _instanceNames/_instanceValues; false when it has any other kind of property.</summary>
+        private bool ReadInstanceNotes(OrderedDictionary members)
+        {
+            _instanceNames.Clear();
+            _instanceValues.Clear();
+            return ReadNotes(members, _instanceNames, _instanceValues);
+        }
+
+        // The note properties of a member table, in order; false at the first own member of another kind.
+        private static bool ReadNotes(OrderedDictionary members, List<string> names, List<object> values)
+        {
             int n = members.Count;
             for (int i = 0; i < n; i++)
             {
@@ -140,25 +153,6 @@ namespace AncientPS.Projection
                 var note = (PSNoteProperty)member;
                 names.Add(note.Name);
                 values.Add(note.Value);
-            }
-            return true;
-        }
-
-        /// <summary>The object's own note properties into _instanceNames/_instanceValues; false when it has any other kind of property.</summary>
-        private bool ReadInstanceNotes(OrderedDictionary members)
-        {
-            _instanceNames.Clear();
-            _instanceValues.Clear();
-            int n = members.Count;
-            for (int i = 0; i < n; i++)
-            {
-                object member = members[i];
-                int kind = PropertyBagReader.ClassifyInstanceMember(member);
-                if (kind == 0) continue;
-                if (kind < 0) return false;
-                var note = (PSNoteProperty)member;
-                _instanceNames.Add(note.Name);
-                _instanceValues.Add(note.Value);
             }
             return true;
         }

@@ -58,8 +58,9 @@ namespace AncientPS.Projection
         internal static object For(AncientDictionary view)
         {
             string name = view.ToString();
+            if (string.Equals(name, OrderedName, StringComparison.Ordinal)) return new StoredOrderedDictionary(view);
             if (StoredHashtable.IsHashtableName(name)) return StoredHashtable.Over(view);
-            return string.Equals(name, OrderedName, StringComparison.Ordinal) ? new StoredOrderedDictionary(view) : new StoredDictionary(view);
+            return new StoredDictionary(view);
         }
 
         /// <summary>The view behind a projected stored dictionary (itself, or inside a PSObject), or the value itself.</summary>
