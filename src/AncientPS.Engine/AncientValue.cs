@@ -294,7 +294,11 @@ namespace AncientPS.Engine
                     case AncientDictionary dictionary:
                     {
                         var f = new Frame { Kind = Kind.Dictionary, Offset = dictionary.NodeOffset, Dictionary = dictionary, Count = 2 * dictionary.Count };
-                        f.TargetDictionary = CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
+                        // A deserialized dictionary (format 1.4) is the Hashtable PowerShell's deserializer makes, whose
+                        // keys compare ignoring case under the current culture: its entries then come in the stored order.
+                        f.TargetDictionary = dictionary.DeserializedTypeNames != null
+                            ? new Hashtable(StringComparer.CurrentCultureIgnoreCase)
+                            : CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
                         f.Result = f.TargetDictionary;
                         _memo[dictionary.NodeOffset] = f.Result;
                         _memoTags[dictionary.NodeOffset] = NodeTags.Dictionary;
@@ -313,7 +317,11 @@ namespace AncientPS.Engine
                         var f = new Frame { Kind = Kind.Record, Offset = record.Offset, Record = record, Count = record.Count };
                         if (_factory == null)
                         {
-                            f.Materialized = new MaterializedRecord(record.TypeNames, record.Names);
+                            f.Materialized = new MaterializedRecord(record.TypeNames, record.Names)
+                            {
+                                IsPropertyBag = record.IsPropertyBag,
+                                ToStringText = record.IsPropertyBag ? null : record.ToStringText,
+                            };
                             f.Result = f.Materialized;
                             _memo[record.Offset] = f.Result;
                             _memoTags[record.Offset] = NodeTags.Record;
@@ -426,7 +434,8 @@ namespace AncientPS.Engine
             private static IDictionary CreateDictionary(string name, bool ignoreCase)
             {
                 var comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : null;
-                if (name == "System.Collections.Hashtable") return comparer != null ? new Hashtable(comparer) : new Hashtable();
+                // PowerShell's own hashtables (@{}) compare keys ignoring case under the current culture.
+                if (name == "System.Collections.Hashtable") return ignoreCase ? new Hashtable(StringComparer.CurrentCultureIgnoreCase) : new Hashtable();
                 if (name.StartsWith("System.Collections.Generic.Dictionary`2[", StringComparison.Ordinal))
                     return new Dictionary<object, object>(ignoreCase ? IgnoreCaseKeys.Instance : null);
                 return new OrderedDictionary(comparer);

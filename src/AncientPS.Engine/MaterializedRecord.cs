@@ -41,6 +41,15 @@ namespace AncientPS.Engine
 
         /// <summary>Most derived first, as PowerShell's PSTypeNames.</summary>
         public IReadOnlyList<string> TypeNames { get; }
+
+        /// <summary>
+        /// False for the copy of a .NET object stored by its properties (<see cref="AncientRecord.IsPropertyBag"/>): a host
+        /// may name it as its deserializer names such a copy. True for anything else, and for every record made by a caller.
+        /// </summary>
+        public bool IsPropertyBag { get; internal set; } = true;
+
+        /// <summary>The text the original object gave, stored with a .NET object stored by its properties; null otherwise.</summary>
+        public string ToStringText { get; internal set; }
         public IReadOnlyList<string> Names { get; }
         public IReadOnlyList<object> Values { get; }
         public int Count => _names.Length;

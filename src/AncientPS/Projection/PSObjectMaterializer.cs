@@ -105,6 +105,15 @@ namespace AncientPS.Projection
         private static void AddTypeNames(PSObject result, MaterializedRecord record)
         {
             var typeNames = record.TypeNames;
+            if (!record.IsPropertyBag)
+            {
+                // A .NET object stored by its properties: named and worded as Import-Clixml's copy (and Get) has it, so
+                // that the live type's type data and views (its alias properties, its format) do not apply to the copy.
+                result.TypeNames.Clear();
+                foreach (var name in typeNames) result.TypeNames.Add(name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name);
+                if (record.ToStringText != null) DeserializedText.TrySet(result, record.ToStringText);
+                return;
+            }
             // A stored PSCustomObject already has the PSObject's own type names; anything else goes in front of them.
             for (int i = typeNames.Count - 1; i >= 0; i--)
             {
@@ -113,6 +122,8 @@ namespace AncientPS.Projection
                 result.TypeNames.Insert(0, name);
             }
         }
+
+        private const string DeserializedPrefix = "Deserialized.";
 
         /// <summary>Arrays and lists of a scalar element type (int[], List&lt;string&gt;) cannot hold records; skip scanning them.</summary>
         private static bool MayHoldRecords(object container)
