@@ -21,6 +21,7 @@ BeforeDiscovery {
         @{ Kind = 'Get-Item of a directory'; Live = $true }
         @{ Kind = 'Get-Command of every command type'; Live = $false }
         @{ Kind = 'Get-Module'; Live = $false }
+        @{ Kind = 'a thread job'; Live = $true }
     )
 }
 
@@ -68,6 +69,7 @@ BeforeAll {
                 @(Get-Command -Name Get-Item -CommandType Cmdlet; Get-Command -Name gci -CommandType Alias; Get-Command -Name prompt -CommandType Function; Get-Command -Name $script:scriptFile)
             }
             'Get-Module' { Get-Module -Name Pester }
+            'a thread job' { $job = Start-ThreadJob -ScriptBlock { 1 }; $null = Wait-Job -Job $job; $job }
         }
     }
 

@@ -243,13 +243,30 @@ namespace AncientPS.Projection
                 instance.Add(true);
                 adapted.Add(false);
             }
+            // The set's type-data members (a job's State script property) are extended members, written before its
+            // .NET properties as the serializer writes them (<MS> beside <Props>); its .NET properties are adapted.
+            var adaptedNames = new List<string>();
+            var adaptedValues = new List<object>();
             foreach (var name in specific)
             {
                 if (names.Contains(name)) continue;
                 var property = pso.Properties[name];
                 if (property == null || !property.IsGettable || !TryGetValue(property, out object value)) continue;
+                if (property is PSProperty)
+                {
+                    adaptedNames.Add(property.Name);
+                    adaptedValues.Add(value);
+                    continue;
+                }
                 names.Add(property.Name);
                 values.Add(value);
+                instance.Add(false);
+                adapted.Add(false);
+            }
+            for (int i = 0; i < adaptedNames.Count; i++)
+            {
+                names.Add(adaptedNames[i]);
+                values.Add(adaptedValues[i]);
                 instance.Add(false);
                 adapted.Add(true);
             }
