@@ -111,7 +111,7 @@ namespace AncientPS.Projection
                 // that the live type's type data and views (its alias properties, its format) do not apply to the copy.
                 result.TypeNames.Clear();
                 foreach (var name in typeNames) result.TypeNames.Add(name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name);
-                if (record.ToStringText != null) DeserializedText.TrySet(result, record.ToStringText);
+                if (record.ToStringText != null) MaterializedText.Give(result, record.ToStringText);
                 return;
             }
             // A stored PSCustomObject already has the PSObject's own type names; anything else goes in front of them.
