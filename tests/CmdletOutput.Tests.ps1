@@ -1,5 +1,6 @@
-# What other cmdlets and .NET give a script, stored as it comes: every kind here once failed Set with a raw exception,
-# was refused, or came back as something else than Import-Clixml's copy. Each is stored at depths 1 and 2 and read back;
+# What other cmdlets and .NET give a script, stored as it comes (several of these kinds once failed Set with a raw
+# exception, were refused, or came back as something else than Import-Clixml's copy). Each is stored at depths 1 and 2,
+# read back by Get and by -Materialize;
 # its properties, their kinds and its text must be the copy's (for a value a script built itself, the original's).
 # Values that change between two reads (a process's CPU time, a drive's free space) are compared by name only, and so
 # are Get-FormatData's (its view definitions' text differs from Import-Clixml's live objects under -Materialize), and
