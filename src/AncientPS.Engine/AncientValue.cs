@@ -118,9 +118,20 @@ namespace AncientPS.Engine
         /// </summary>
         public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory,
             Func<AncientRecord, object> recordSubstitute, Action<long> progress, System.Threading.CancellationToken cancellationToken)
+            => Materialize(value, recordFactory, recordSubstitute, null, progress, cancellationToken);
+
+        /// <summary>
+        /// As <see cref="Materialize(object, Func{AncientRecord, IReadOnlyList{string}, IReadOnlyList{object}, object}, Func{AncientRecord, object}, Action{long}, System.Threading.CancellationToken)"/>,
+        /// handing each list's and dictionary's copy, as it is made, to <paramref name="collectionWrapper"/> with its
+        /// view: an object it gives stands for the copy wherever the copy would (a host's wrapper that names it), while
+        /// the copy itself is still filled; null keeps the copy.
+        /// </summary>
+        public static object Materialize(object value, Func<AncientRecord, IReadOnlyList<string>, IReadOnlyList<object>, object> recordFactory,
+            Func<AncientRecord, object> recordSubstitute, Func<object, object, object> collectionWrapper, Action<long> progress,
+            System.Threading.CancellationToken cancellationToken)
         {
             if (!(value is AncientList) && !(value is AncientDictionary) && !(value is AncientRecord)) return value;
-            return new Materializer(recordFactory) { Substitute = recordSubstitute, Progress = progress, Cancel = cancellationToken }.Run(value);
+            return new Materializer(recordFactory) { Substitute = recordSubstitute, WrapCollection = collectionWrapper, Progress = progress, Cancel = cancellationToken }.Run(value);
         }
 
         /// <summary>Copies nodes with an explicit stack, one slot at a time, so a deep chain never deepens the call stack.</summary>
@@ -160,6 +171,7 @@ namespace AncientPS.Engine
 
             public Action<long> Progress;
             public Func<AncientRecord, object> Substitute;
+            public Func<object, object, object> WrapCollection;
             public System.Threading.CancellationToken Cancel;
             private long _steps;
 
@@ -287,6 +299,7 @@ namespace AncientPS.Engine
                         }
                         var f = new Frame { Kind = Kind.List, Offset = list.NodeOffset, List = list, Count = list.Count };
                         CreateListTarget(f);
+                        f.Result = WrapCollection?.Invoke(list, f.Result) ?? f.Result;
                         _memo[list.NodeOffset] = f.Result;
                         _memoTags[list.NodeOffset] = NodeTags.List;
                         return f;
@@ -299,7 +312,7 @@ namespace AncientPS.Engine
                         f.TargetDictionary = dictionary.DeserializedTypeNames != null
                             ? new Hashtable(StringComparer.CurrentCultureIgnoreCase)
                             : CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
-                        f.Result = f.TargetDictionary;
+                        f.Result = WrapCollection?.Invoke(dictionary, f.TargetDictionary) ?? f.TargetDictionary;
                         _memo[dictionary.NodeOffset] = f.Result;
                         _memoTags[dictionary.NodeOffset] = NodeTags.Dictionary;
                         return f;

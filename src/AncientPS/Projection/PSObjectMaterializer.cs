@@ -23,7 +23,8 @@ namespace AncientPS.Projection
         {
             long engineSteps = 0;
             // Records stored in place of other objects (an XML document, an IPAddress...) come back as those, as Get gives them.
-            var copy = AncientValue.Materialize(view, null, PowerShellProjection.MaterializeSpecial, steps => progress?.Invoke(engineSteps = steps), cancellationToken);
+            var copy = AncientValue.Materialize(view, null, PowerShellProjection.MaterializeSpecial, NameDeserialized,
+                steps => progress?.Invoke(engineSteps = steps), cancellationToken);
             return Convert(copy, progress == null ? (Action<long>)null : steps => progress(engineSteps + steps), cancellationToken);
         }
 
@@ -47,6 +48,10 @@ namespace AncientPS.Projection
                             pending.Push(record);
                         }
                         return copy;
+                    case PSObject named when named.BaseObject is IList || named.BaseObject is IDictionary:
+                        // A named deserialized collection (NameDeserialized): its items are converted in place.
+                        Map(named.BaseObject);
+                        return value;
                     case IDictionary _:
                     case IList _:
                         if (MayHoldRecords(value) && !made.ContainsKey(value))
@@ -101,6 +106,20 @@ namespace AncientPS.Projection
         }
 
         private static PSObject CreateShell(MaterializedRecord record) => new PSObject();
+
+        /// <summary>
+        /// A list or dictionary stored inside a .NET object (format 1.4) is, as in Import-Clixml's copy, an ArrayList or
+        /// Hashtable in a PSObject named Deserialized. and each of the original's type names; null for any other.
+        /// </summary>
+        private static object NameDeserialized(object view, object copy)
+        {
+            var names = AncientValue.DeserializedTypeNames(view);
+            if (names == null || names.Count == 0) return null;
+            var wrapper = new PSObject(copy);
+            wrapper.TypeNames.Clear();
+            foreach (var name in names) wrapper.TypeNames.Add(name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name);
+            return wrapper;
+        }
 
         private static void AddTypeNames(PSObject result, MaterializedRecord record)
         {
