@@ -307,11 +307,9 @@ namespace AncientPS.Engine
                     case AncientDictionary dictionary:
                     {
                         var f = new Frame { Kind = Kind.Dictionary, Offset = dictionary.NodeOffset, Dictionary = dictionary, Count = 2 * dictionary.Count };
-                        // A deserialized dictionary (format 1.4) is the Hashtable PowerShell's deserializer makes, whose
-                        // keys compare ignoring case under the current culture: its entries then come in the stored order.
-                        f.TargetDictionary = dictionary.DeserializedTypeNames != null
-                            ? new Hashtable(StringComparer.CurrentCultureIgnoreCase)
-                            : CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase);
+                        // A deserialized dictionary (format 1.4, named Hashtable) is the Hashtable PowerShell's deserializer
+                        // makes, whose keys compare ignoring case: its entries then come in the stored order.
+                        f.TargetDictionary = CreateDictionary(dictionary.DictionaryTypeName, dictionary.IgnoresCase || dictionary.DeserializedTypeNames != null);
                         f.Result = WrapCollection?.Invoke(dictionary, f.TargetDictionary) ?? f.TargetDictionary;
                         _memo[dictionary.NodeOffset] = f.Result;
                         _memoTags[dictionary.NodeOffset] = NodeTags.Dictionary;

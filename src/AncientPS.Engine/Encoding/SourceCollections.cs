@@ -76,8 +76,6 @@ namespace AncientPS.Engine.Encoding
             }
             catch (Exception x) when (IsSourceFailure(x, cancel))
             {
-                // An entry's key and value are kept together: the lists grow only after both are read.
-                if (v.Count < k.Count) k.RemoveAt(k.Count - 1);
                 failed?.Invoke(x);
             }
             finally

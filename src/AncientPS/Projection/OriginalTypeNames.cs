@@ -123,14 +123,17 @@ namespace AncientPS.Projection
             return cache.GetOrAdd(storedTypeName, NamesOf(storedTypeName, deserialized));
         }
 
+        /// <summary>A type name as PowerShell's deserializer gives it to its copies: with the Deserialized. prefix, once.</summary>
+        internal static string Deserialized(string name)
+            => name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name;
+
         /// <summary>The shared read-only names of a stored type: the adapter's, as it names a stored dictionary in its runspace.</summary>
         private static Collection<string> NamesOf(string storedName, bool deserialized)
         {
             var names = new List<string>(StoredCollectionAdapter.TypeNamesOf(storedName));
             if (deserialized)
             {
-                for (int i = 0; i < names.Count; i++)
-                    if (!names[i].StartsWith(DeserializedPrefix, StringComparison.Ordinal)) names[i] = DeserializedPrefix + names[i];
+                for (int i = 0; i < names.Count; i++) names[i] = Deserialized(names[i]);
             }
             return MemberTable.SharedTypeNames(names);
         }

@@ -117,7 +117,7 @@ namespace AncientPS.Projection
             if (names == null || names.Count == 0) return null;
             var wrapper = new PSObject(copy);
             wrapper.TypeNames.Clear();
-            foreach (var name in names) wrapper.TypeNames.Add(name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name);
+            foreach (var name in names) wrapper.TypeNames.Add(OriginalTypeNames.Deserialized(name));
             return wrapper;
         }
 
@@ -129,7 +129,7 @@ namespace AncientPS.Projection
                 // A .NET object stored by its properties: named and worded as Import-Clixml's copy (and Get) has it, so
                 // that the live type's type data and views (its alias properties, its format) do not apply to the copy.
                 result.TypeNames.Clear();
-                foreach (var name in typeNames) result.TypeNames.Add(name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name);
+                foreach (var name in typeNames) result.TypeNames.Add(OriginalTypeNames.Deserialized(name));
                 if (record.ToStringText != null) MaterializedText.Give(result, record.ToStringText);
                 return;
             }
@@ -141,8 +141,6 @@ namespace AncientPS.Projection
                 result.TypeNames.Insert(0, name);
             }
         }
-
-        private const string DeserializedPrefix = "Deserialized.";
 
         /// <summary>Arrays and lists of a scalar element type (int[], List&lt;string&gt;) cannot hold records; skip scanning them.</summary>
         private static bool MayHoldRecords(object container)

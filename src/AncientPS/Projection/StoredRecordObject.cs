@@ -22,7 +22,6 @@ namespace AncientPS.Projection
     public sealed class StoredRecordObject : PSObject, IAncientValue, IProjectedNode
     {
         private const string CustomObjectTypeName = "System.Management.Automation.PSCustomObject";
-        private const string DeserializedPrefix = "Deserialized.";
         internal const int AncestorsSearched = 64; // how far up a cycle is looked for
 
         // One list of type names per stored shape; the code runs in every runspace at once.
@@ -256,11 +255,7 @@ namespace AncientPS.Projection
             else
             {
                 result = new string[storedNames.Count];
-                for (int i = 0; i < result.Length; i++)
-                {
-                    string name = storedNames[i];
-                    result[i] = name.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? name : DeserializedPrefix + name;
-                }
+                for (int i = 0; i < result.Length; i++) result[i] = OriginalTypeNames.Deserialized(storedNames[i]);
             }
             var names = result == null ? null : new ShapeTypeNames { Names = result, Shared = MemberTable.SharedTypeNames(result) };
             s_typeNames.Add(storedNames, names);
