@@ -75,6 +75,33 @@ namespace AncientPS.Engine
             }
         }
 
+        /// <summary>
+        /// True for a value with notes (format 1.5): a scalar, <see cref="WrappedValue"/>, with note properties of its own
+        /// (the record's properties), such as a line Get-Content gives with its PSPath and ReadCount.
+        /// </summary>
+        public bool WrapsValue => _shape.WrapsValue;
+
+        /// <summary>The value of a value with notes (<see cref="WrapsValue"/>); null for any other record.</summary>
+        public object WrappedValue
+        {
+            get
+            {
+                if (!_shape.WrapsValue) return null;
+                var space = _context.Space;
+                space.EnterRead();
+                try { return ReadWrapped(_context, _node, _layout, _shape.Count, _offset); }
+                finally { space.ExitRead(); }
+            }
+        }
+
+        /// <summary>The value slot at <paramref name="index"/> (after the notes): a scalar; anything else is damage.</summary>
+        internal static object ReadWrapped(NodeContext context, byte* node, RecordLayout layout, int index, long offset)
+        {
+            byte tag = layout.Tag(node, index);
+            if (!NodeTags.IsWrappableScalar(tag)) throw Corrupt.Node(offset, $"holds tag 0x{tag:X2} as the value of a value with notes; it holds a scalar");
+            return context.ReadSlot(tag, layout.Payload(node, index), false);
+        }
+
         /// <summary>The text slot at <paramref name="index"/> (after the properties): a string, or null.</summary>
         internal static string ReadText(NodeContext context, byte* node, RecordLayout layout, int index)
         {
@@ -153,8 +180,11 @@ namespace AncientPS.Engine
 
         public override int GetHashCode() => _offset.GetHashCode() ^ RuntimeHelpers.GetHashCode(_context.Space);
 
-        /// <summary>The original's text (<see cref="ToStringText"/>) when stored; otherwise as PowerShell shows a PSCustomObject in a string: @{Id=1; Name=x}.</summary>
-        public override string ToString() => ToStringText ?? Format(0);
+        /// <summary>
+        /// The original's text (<see cref="ToStringText"/>) when stored; a value with notes gives its value's text;
+        /// otherwise as PowerShell shows a PSCustomObject in a string: @{Id=1; Name=x}.
+        /// </summary>
+        public override string ToString() => ToStringText ?? (WrapsValue ? FormatValue(WrappedValue, 0) : Format(0));
 
         private string Format(int nesting)
         {

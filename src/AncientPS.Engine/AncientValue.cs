@@ -332,6 +332,7 @@ namespace AncientPS.Engine
                             {
                                 IsPropertyBag = record.IsPropertyBag,
                                 ToStringText = record.IsPropertyBag ? null : record.ToStringText,
+                                WrappedValue = record.WrappedValue,
                             };
                             f.Result = f.Materialized;
                             _memo[record.Offset] = f.Result;

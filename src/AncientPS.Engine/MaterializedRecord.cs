@@ -50,6 +50,12 @@ namespace AncientPS.Engine
 
         /// <summary>The text the original object gave, stored with a .NET object stored by its properties; null otherwise.</summary>
         public string ToStringText { get; internal set; }
+
+        /// <summary>
+        /// For the copy of a value with notes (<see cref="AncientRecord.WrapsValue"/>): the value, whose notes are the
+        /// properties; null for any other record. Storing the copy stores the value with its notes again.
+        /// </summary>
+        public object WrappedValue { get; internal set; }
         public IReadOnlyList<string> Names { get; }
         public IReadOnlyList<object> Values { get; }
         public int Count => _names.Length;
@@ -88,6 +94,7 @@ namespace AncientPS.Engine
 
         public override string ToString()
         {
+            if (WrappedValue != null) return AncientRecord.FormatValue(WrappedValue, 0);
             var sb = new StringBuilder("@{");
             for (int i = 0; i < _names.Length; i++)
             {

@@ -19,6 +19,17 @@ namespace AncientPS.Engine
         }
 
         /// <summary>
+        /// Describes a value the host gave notes of its own (a string with a PSPath, a number with a unit) as the value and its
+        /// notes (<see cref="RecordDescription.ForValueWithNotes"/>), for <paramref name="value"/> as <see cref="Unwrap"/> returned
+        /// it. Return false (the default) for anything else: a value without notes is unwrapped to the value itself.
+        /// </summary>
+        public virtual bool TryDescribeValueWithNotes(object value, out RecordDescription description)
+        {
+            description = null;
+            return false;
+        }
+
+        /// <summary>
         /// Describes a property bag (what <see cref="TryDescribe"/> describes with <see cref="RecordDescription.IsPropertyBag"/>)
         /// without allocating for it: the values go into <paramref name="values"/> when it has exactly their count, else
         /// into a new array put there. The writer owns the array from then on: it reuses it for a later record once this

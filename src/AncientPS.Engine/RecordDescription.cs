@@ -27,6 +27,17 @@ namespace AncientPS.Engine
             ToStringText = isPropertyBag ? null : toStringText;
         }
 
+        /// <summary>
+        /// A value with notes (format 1.5): <paramref name="value"/>, a scalar the engine stores in a slot (a string, a
+        /// number, a date...), with note properties of its own, such as the PSPath and ReadCount of a line Get-Content
+        /// gives. The notes are stored at the value's own depth; the value reads back with them.
+        /// </summary>
+        public static RecordDescription ForValueWithNotes(object value, IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values)
+            => new RecordDescription(typeNames, names, values, false, null) { WrappedValue = value ?? throw new ArgumentNullException(nameof(value)) };
+
+        /// <summary>The value a record of notes wraps (<see cref="ForValueWithNotes"/>), or null for any other record.</summary>
+        public object WrappedValue { get; private set; }
+
         /// <summary>Most derived first, as PowerShell's PSTypeNames.</summary>
         public IReadOnlyList<string> TypeNames { get; }
         public IReadOnlyList<string> Names { get; }

@@ -117,6 +117,27 @@ namespace AncientPS.Engine
             }
         }
 
+        /// <summary>True for a value with notes (format 1.5, <see cref="AncientRecord.WrapsValue"/>); known from the shape.</summary>
+        public bool WrapsValue => _shape.WrapsValue;
+
+        /// <summary>The value of a value with notes (<see cref="AncientRecord.WrappedValue"/>); null for any other record.</summary>
+        public object WrappedValue
+        {
+            get
+            {
+                if (!_shape.WrapsValue) return null;
+                var context = _shape.Context;
+                var space = context.Space;
+                space.EnterRead();
+                try
+                {
+                    byte* node = RecordNode.Open(context, _offset, _shape);
+                    return AncientRecord.ReadWrapped(context, node, _shape.Layout, _shape.Count, _offset);
+                }
+                finally { space.ExitRead(); }
+            }
+        }
+
         /// <summary>The record as a view.</summary>
         public AncientRecord Open()
         {

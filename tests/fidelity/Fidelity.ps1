@@ -100,6 +100,17 @@ function New-FidelityShapes {
     $lines = Join-Path (Get-FidelityFolder) 'file2.txt'
     $matches = @(Select-String -LiteralPath $lines -Pattern '(?<two>x)(x)' -AllMatches)
     Add-Shape 'Select-String' $matches (Get-SerializedCopy $matches 2) -Depth 2 -NoNesting
+    # Values with notes of their own: Get-Content's lines (PSPath, ReadCount, the drive and provider: Import-Clixml's copy
+    # at the same depth is the reference, as for any live object inside), and a number, a string and a date a script
+    # gave notes (the original is the reference).
+    $text = @(Get-Content -LiteralPath $lines)
+    Add-Shape 'Get-Content lines' $text (Get-SerializedCopy $text 2) -Depth 2 -NoNesting -Mask '(?<=\b(Used|Free)\W{1,4})\d+'
+    $noted = @(
+        # A box of its own: PowerShell keeps a value type's notes with its box, and a literal's box is shared.
+        ([int]::Parse('731') | Add-Member -NotePropertyName Unit -NotePropertyValue 'kg' -PassThru),
+        ('tagged' | Add-Member -NotePropertyName Owner -NotePropertyValue 'ops' -PassThru | Add-Member -NotePropertyName Rank -NotePropertyValue 2 -PassThru),
+        (Get-Date -Date ([datetime]::new(2024, 3, 4, 5, 6, 7, [DateTimeKind]::Utc)) -DisplayHint Date))
+    Add-Shape 'values with notes' $noted
     $records = @((& { try { Get-Item -LiteralPath '/nonexistent/fidelity' -ErrorAction Stop } catch { $_ } }), [System.Management.Automation.WarningRecord]::new('careful'))
     Add-Shape 'error and warning records' $records (Get-SerializedCopy $records 2) -Depth 2 -NoNesting
     $shapes

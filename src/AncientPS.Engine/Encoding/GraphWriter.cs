@@ -404,14 +404,17 @@ namespace AncientPS.Engine.Encoding
                 {
                     var view = (AncientRecord)value;
                     t = NodeTags.Record;
-                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false, view.ToStringText, adaptedFrom: view.AdaptedFrom);
+                    if (view.WrapsValue && _classic) return EncodeBare(view.WrappedValue, level, lenient, tag, payload);
+                    offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false, view.ToStringText, adaptedFrom: view.AdaptedFrom,
+                        wrapped: view.WrappedValue);
                     break;
                 }
                 case StoredKind.MaterializedRecord:
                 {
                     var record = (MaterializedRecord)value;
                     t = NodeTags.Record;
-                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, true, level, false, null);
+                    if (record.WrappedValue != null && _classic) return EncodeBare(record.WrappedValue, level, lenient, tag, payload);
+                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, record.WrappedValue == null, level, false, null, wrapped: record.WrappedValue);
                     break;
                 }
                 default:
@@ -421,6 +424,15 @@ namespace AncientPS.Engine.Encoding
                         // The type's own depth replaces the depth left (PowerShell's type data SerializationDepth).
                         int typeDepth = _converter.SerializationDepthOf(value);
                         if (typeDepth > 0) level = _depth - typeDepth;
+                    }
+                    if (_converter != null && _converter.TryDescribeValueWithNotes(value, out var noted) && noted?.WrappedValue != null)
+                    {
+                        // A value with notes (format 1.5): the notes at the value's own level, as a .NET object's instance
+                        // members are; where no depth is left (or the file's layout has no such record), the value alone.
+                        if (level >= _depth || _classic || !IsScalar(noted.WrappedValue)) return EncodeBare(noted.WrappedValue, level, lenient, tag, payload);
+                        t = NodeTags.Record;
+                        offset = WriteRecord(noted.TypeNames, noted.Names, noted.Values, false, level, lenient, null, wrapped: noted.WrappedValue);
+                        break;
                     }
                     if (level >= _depth && (_converter == null || !_converter.MayBePropertyBag(value))) return EncodeAsString(value, tag, payload);
                     if (_converter != null)
@@ -469,6 +481,17 @@ namespace AncientPS.Engine.Encoding
             if (!profile.IsValueType) _memo.Add(value, t, (ulong)offset);
             return value;
         }
+
+        /// <summary>True for a value the value slot of a value with notes holds: a scalar, inline or a scalar node.</summary>
+        private bool IsScalar(object value)
+        {
+            var kind = ProfileOf(value.GetType()).Kind;
+            return kind == StoredKind.Inline || kind == StoredKind.String || kind == StoredKind.ScalarNode;
+        }
+
+        /// <summary>A value with notes stored as the value alone.</summary>
+        private object EncodeBare(object value, int level, bool lenient, byte* tag, ulong* payload)
+            => EncodeProfiled(value, ProfileOf(value.GetType()), level, lenient, tag, payload);
 
         /// <summary>
         /// The collection type a list or dictionary is stored as: its own, except inside a .NET object, where it is what
@@ -623,10 +646,11 @@ namespace AncientPS.Engine.Encoding
 
         // spare: the array values is, when the writer reuses it once the record is written; null otherwise.
         private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
-            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null, int adaptedFrom = -1)
+            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null, int adaptedFrom = -1, object wrapped = null)
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
             Debug.Assert(text == null || !isPropertyBag, "a property bag has no text of its own");
+            Debug.Assert(wrapped == null || (!isPropertyBag && text == null && adaptedFrom < 0 && !_classic), "a value with notes has no text and no adapted properties");
             if (_classic)
             {
                 long classic = WriteClassicRecord(typeNames, names, values, isPropertyBag, childLevel, lenient, text, keepLevel, adaptedFrom);
@@ -635,7 +659,7 @@ namespace AncientPS.Engine.Encoding
                 return classic;
             }
             int count = names.Count;
-            int slots = text != null ? count + 1 : count;
+            int slots = text != null || wrapped != null ? count + 1 : count;
             if (_slotTags.Length < slots)
             {
                 _slotTags = new byte[Math.Max(slots, 2 * _slotTags.Length)];
@@ -657,8 +681,10 @@ namespace AncientPS.Engine.Encoding
                 }
                 // The text slot, after the properties: the record's own text.
                 if (text != null) WriteString(text, tags + count, payloads + count);
+                // The value slot, after the notes: the value of a value with notes (a scalar: it queues nothing).
+                else if (wrapped != null) EncodeBare(wrapped, childLevel, lenient, tags + count, payloads + count);
             }
-            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null, adaptedFrom);
+            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null, adaptedFrom, wrapped != null);
             var layout = entry.Fit(_slotTags, _slotPayloads, slots, out long shape);
             if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
             byte* node = RecordNode.Write(this, shape, layout, out long offset);
@@ -671,7 +697,7 @@ namespace AncientPS.Engine.Encoding
             if (_firstCompositeName == null) _firstCompositeName = typeNames.Count > 0 ? typeNames[0] : "System.Object";
             if (pending > 0)
             {
-                var f = _stack.PushSlots(null, null, values, names, childLevel, lenient, _adapted || !isPropertyBag);
+                var f = _stack.PushSlots(null, null, values, names, childLevel, lenient, _adapted || (!isPropertyBag && wrapped == null));
                 f.Node = node;
                 f.Layout = layout;
                 if (keepLevel != null && keepLevel.Count == count) f.KeepLevel = keepLevel;

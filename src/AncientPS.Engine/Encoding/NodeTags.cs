@@ -55,6 +55,9 @@ namespace AncientPS.Engine.Encoding
 
         public static bool IsComposite(byte tag) => tag >= List && tag <= Record;
 
+        /// <summary>A tag the value slot of a value with notes may hold (format 1.5): any scalar, inline or a scalar node; not null, not a list, dictionary or record.</summary>
+        public static bool IsWrappableScalar(byte tag) => (tag >= Boolean && tag <= SmallBigInteger) || IsShortString(tag) || (tag >= String && tag <= Enum);
+
         /// <summary>True for the element tags a packed list may hold (the fixed-size primitives).</summary>
         public static bool IsPackable(byte tag) => tag >= Boolean && tag <= Double;
 

@@ -10,16 +10,17 @@ namespace AncientPS.Engine.Encoding
         private readonly Dictionary<string, int> _index;
 
         public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText, RecordLayout layout,
-            int adaptedFrom = -1)
+            int adaptedFrom = -1, bool wrapsValue = false)
         {
             AdaptedFrom = adaptedFrom;
+            WrapsValue = wrapsValue;
             Context = context;
             Offset = offset;
             TypeNames = typeNames;
             Names = names;
             IsPropertyBag = isPropertyBag;
             HasText = hasText;
-            SlotCount = hasText ? names.Length + 1 : names.Length;
+            SlotCount = hasText || wrapsValue ? names.Length + 1 : names.Length;
             Layout = layout;
             System.Diagnostics.Debug.Assert(layout.SlotCount == SlotCount);
             TypeNamesView = new ReadOnlyCollection<string>(typeNames);
@@ -38,9 +39,11 @@ namespace AncientPS.Engine.Encoding
         public bool IsPropertyBag { get; }
         /// <summary>True when each record of the shape holds its original's text in a slot after the properties (<see cref="ShapeNode.TextFlag"/>).</summary>
         public bool HasText { get; }
+        /// <summary>True when each record of the shape is a value with notes, the value in a slot after the properties (<see cref="ShapeNode.ValueFlag"/>).</summary>
+        public bool WrapsValue { get; }
         /// <summary>The index of the first of the original's adapted properties (<see cref="ShapeNode.AdaptedFlag"/>), or -1.</summary>
         public int AdaptedFrom { get; }
-        /// <summary>The record node's slots: the properties, and the text slot when <see cref="HasText"/>.</summary>
+        /// <summary>The record node's slots: the properties, and the text slot when <see cref="HasText"/> or the value slot when <see cref="WrapsValue"/>.</summary>
         public int SlotCount { get; }
         /// <summary>Where each slot lies in the shape's record nodes.</summary>
         public RecordLayout Layout { get; }

@@ -35,6 +35,13 @@ namespace AncientPS.Engine.Encoding
         /// </summary>
         public const byte AdaptedFlag = 8;
         public const int AdaptedFromAt = 12;
+        /// <summary>
+        /// Flag bit 4 (format 1.5): each record of the shape is a value with notes, such as a line Get-Content gives (a
+        /// string with PSPath, ReadCount...) or a number a script gave a note property: its one extra slot, after the
+        /// properties, holds the value (a scalar, never null), and the properties are the notes. Never set together with
+        /// <see cref="PropertyBagFlag"/>, <see cref="TextFlag"/> or <see cref="AdaptedFlag"/>.
+        /// </summary>
+        public const byte ValueFlag = 16;
 
         public static long Size(long typeCount, long count) => HeaderSize + 8L * (typeCount + count);
 
@@ -44,11 +51,12 @@ namespace AncientPS.Engine.Encoding
         /// Writes a shape of format 1.2, with the layout of its records' slots; <paramref name="adaptedFrom"/> (format 1.3):
         /// the index of the first adapted property, or -1 when the properties are not told apart.
         /// </summary>
-        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte[] widthLog, byte[] fixedTag, int adaptedFrom = -1)
+        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte[] widthLog, byte[] fixedTag, int adaptedFrom = -1,
+            bool wrapsValue = false)
         {
             int n = names.Length - typeCount;
-            Debug.Assert(widthLog.Length == n + (hasText ? 1 : 0) && fixedTag.Length == widthLog.Length);
-            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, LayoutFlag, Size(typeCount, n, widthLog.Length), out byte* p, adaptedFrom);
+            Debug.Assert(widthLog.Length == n + (hasText || wrapsValue ? 1 : 0) && fixedTag.Length == widthLog.Length);
+            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, (byte)(LayoutFlag | (wrapsValue ? ValueFlag : 0)), Size(typeCount, n, widthLog.Length), out byte* p, adaptedFrom);
             byte* layout = p + Size(typeCount, n);
             for (int i = 0; i < widthLog.Length; i++)
             {
@@ -59,8 +67,8 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>Writes a shape of the given name nodes: <paramref name="names"/> holds the type names' offsets, then the property names'.</summary>
-        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, int adaptedFrom = -1)
-            => WriteNames(sink, isPropertyBag, hasText, typeCount, names, 0, Size(typeCount, names.Length - typeCount), out _, adaptedFrom);
+        public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, int adaptedFrom = -1, bool wrapsValue = false)
+            => WriteNames(sink, isPropertyBag, hasText, typeCount, names, wrapsValue ? ValueFlag : (byte)0, Size(typeCount, names.Length - typeCount), out _, adaptedFrom);
 
         private static long WriteNames(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte extraFlags, long size, out byte* p,
             int adaptedFrom)
@@ -68,6 +76,7 @@ namespace AncientPS.Engine.Encoding
             Debug.Assert(typeCount >= 0 && typeCount <= names.Length);
             Debug.Assert(!(isPropertyBag && hasText), "a property bag has no text of its own");
             Debug.Assert(adaptedFrom < 0 || (!isPropertyBag && adaptedFrom < names.Length - typeCount), "only a .NET object's properties are told apart");
+            Debug.Assert((extraFlags & ValueFlag) == 0 || (!isPropertyBag && !hasText && adaptedFrom < 0), "a value with notes is neither a property bag nor a .NET object's record");
             if (adaptedFrom >= 0) extraFlags |= AdaptedFlag;
             p = sink.Allocate(size, out long offset);
             p[0] = Kind;
@@ -88,7 +97,8 @@ namespace AncientPS.Engine.Encoding
             NodeContext.CheckOffset((ulong)offset);
             byte* h = context.Node(offset, HeaderSize, Kind);
             byte flags = h[FlagsAt];
-            if ((flags & ~(LayoutFlag | AdaptedFlag)) > TextFlag || (flags & (AdaptedFlag | PropertyBagFlag)) == (AdaptedFlag | PropertyBagFlag))
+            if ((flags & ~(LayoutFlag | AdaptedFlag | ValueFlag)) > TextFlag || (flags & (AdaptedFlag | PropertyBagFlag)) == (AdaptedFlag | PropertyBagFlag)
+                || ((flags & ValueFlag) != 0 && (flags & (PropertyBagFlag | TextFlag | AdaptedFlag)) != 0))
                 throw Corrupt.Node(offset, $"has unknown shape flags 0x{flags:X2}");
             uint n = *(uint*)(h + CountAt);
             uint t = *(uint*)(h + TypeCountAt);
@@ -101,7 +111,8 @@ namespace AncientPS.Engine.Encoding
                 adaptedFrom = (int)k;
             }
             bool hasText = (flags & TextFlag) != 0;
-            long slots = n + (hasText ? 1 : 0);
+            bool wrapsValue = (flags & ValueFlag) != 0;
+            long slots = n + (hasText || wrapsValue ? 1 : 0);
             bool compact = (flags & LayoutFlag) != 0;
             byte* p = context.Space.Pointer(offset, compact ? Size(t, n, slots) : Size(t, n));
             var typeNames = new string[t];
@@ -123,12 +134,14 @@ namespace AncientPS.Engine.Encoding
                         throw Corrupt.Node(offset, $"fixes the tag of slot {i} as 0x{tag:X2}; only a tag below 0x40 can be fixed");
                     if (hasText && i == n && tag != RecordLayout.VariableTag && tag != NodeTags.Null && !NodeTags.IsShortString(tag))
                         throw Corrupt.Node(offset, $"fixes the tag of the text slot as 0x{tag:X2}; it holds a string or null");
+                    if (wrapsValue && i == n && tag == NodeTags.Null)
+                        throw Corrupt.Node(offset, "fixes the tag of the value slot as null; it holds a value");
                     widthLog[i] = w;
                     fixedTag[i] = tag;
                 }
                 layout = RecordLayout.Compact(widthLog, fixedTag);
             }
-            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout, adaptedFrom);
+            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout, adaptedFrom, wrapsValue);
         }
     }
 }

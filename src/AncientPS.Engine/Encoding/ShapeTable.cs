@@ -43,22 +43,25 @@ namespace AncientPS.Engine.Encoding
         }
 
         /// <summary>The offset of the classic shape node (format 1.1) for these names and flag, written on first use.</summary>
-        public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1)
+        public long Shape(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1, bool wrapsValue = false)
         {
-            var entry = Entry(typeNames, names, isPropertyBag, hasText, adaptedFrom);
+            var entry = Entry(typeNames, names, isPropertyBag, hasText, adaptedFrom, wrapsValue);
             if (entry.ClassicOffset == 0)
-                entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, entry.TypeCount, entry.NameOffsets, adaptedFrom);
+                entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, entry.TypeCount, entry.NameOffsets, adaptedFrom, wrapsValue);
             return entry.ClassicOffset;
         }
 
         /// <summary>
         /// The records of these names and flags: their name nodes are written on first use, their shapes as records need
-        /// them. <paramref name="adaptedFrom"/>: the index of the first of a .NET object's adapted properties, or -1.
+        /// them. <paramref name="adaptedFrom"/>: the index of the first of a .NET object's adapted properties, or -1;
+        /// <paramref name="wrapsValue"/>: records that are a value with notes (format 1.5), the value in the slot after the notes.
         /// </summary>
-        public ShapeEntry Entry(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1)
+        public ShapeEntry Entry(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1,
+            bool wrapsValue = false)
         {
             if (isPropertyBag || adaptedFrom >= names.Count) adaptedFrom = -1;
-            byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0) | (adaptedFrom >= 0 ? ShapeNode.AdaptedFlag : 0));
+            byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0) | (adaptedFrom >= 0 ? ShapeNode.AdaptedFlag : 0)
+                | (wrapsValue ? ShapeNode.ValueFlag : 0));
             // Reflection hands the same arrays for every object of a type: skip the lookup then.
             if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom)
                 return _last;
@@ -79,8 +82,8 @@ namespace AncientPS.Engine.Encoding
                 for (int i = 0; i < t; i++) offsets[i] = Name(typeCopy[i]);
                 for (int i = 0; i < n; i++) offsets[t + i] = Name(nameCopy[i]);
                 if (((long)t + n) * 8 > int.MaxValue) throw new ArgumentException("A record has too many properties.");
-                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom);
-                if (_classic) entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom);
+                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom, wrapsValue);
+                if (_classic) entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom, wrapsValue);
                 _shapes[new ShapeKey(typeCopy, nameCopy, flags, adaptedFrom)] = entry;
                 _lastTypeCopy = typeCopy;
                 _lastNameCopy = nameCopy;
@@ -120,14 +123,15 @@ namespace AncientPS.Engine.Encoding
         internal sealed class ShapeEntry
         {
             private readonly INodeSink _sink;
-            private readonly bool _isPropertyBag, _hasText;
+            private readonly bool _isPropertyBag, _hasText, _wrapsValue;
             private readonly int _adaptedFrom;
             private byte[] _widthLog, _fixedTag;
             private RecordLayout _layout;
             private long _offset;
 
-            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets, int adaptedFrom)
+            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets, int adaptedFrom, bool wrapsValue)
             {
+                _wrapsValue = wrapsValue;
                 _sink = sink;
                 _adaptedFrom = adaptedFrom;
                 _isPropertyBag = isPropertyBag;
@@ -148,7 +152,7 @@ namespace AncientPS.Engine.Encoding
             /// </summary>
             public RecordLayout Fit(byte[] tags, ulong[] payloads, int slots, out long shape)
             {
-                Debug.Assert(slots == NameOffsets.Length - TypeCount + (_hasText ? 1 : 0));
+                Debug.Assert(slots == NameOffsets.Length - TypeCount + (_hasText || _wrapsValue ? 1 : 0));
                 if (_layout != null && Fits(tags, payloads, slots))
                 {
                     shape = _offset;
@@ -173,7 +177,7 @@ namespace AncientPS.Engine.Encoding
                 _widthLog = widthLog;
                 _fixedTag = fixedTag;
                 _layout = RecordLayout.Compact(widthLog, fixedTag);
-                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag, _adaptedFrom);
+                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag, _adaptedFrom, _wrapsValue);
                 Debug.Assert(_offset > 0 && (_offset & 7) == 0, "a shape is a node");
                 shape = _offset;
                 return _layout;

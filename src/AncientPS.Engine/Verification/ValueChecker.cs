@@ -82,7 +82,16 @@ namespace AncientPS.Engine.Verification
                             }
                             break;
                         case AncientRecord record:
-                            if (record.SlotCount > record.Count)
+                            if (record.WrapsValue)
+                            {
+                                // The value slot of a value with notes holds a scalar; its node (a string, a decimal...) is walked as any other slot's.
+                                record.GetSlot(record.Count, out byte valueTag, out ulong valuePayload);
+                                if (!NodeTags.IsWrappableScalar(valueTag))
+                                    Problem(at, $"The record's value slot holds tag 0x{valueTag:X2}; the value of a value with notes is a scalar.");
+                                else
+                                    stack.Push(new Slot { Tag = valueTag, Payload = valuePayload, From = at });
+                            }
+                            else if (record.SlotCount > record.Count)
                             {
                                 // The text slot holds a string or null; its string node is walked as any other slot's.
                                 record.GetSlot(record.Count, out byte textTag, out ulong textPayload);

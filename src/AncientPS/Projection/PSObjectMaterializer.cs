@@ -105,7 +105,8 @@ namespace AncientPS.Projection
             return result;
         }
 
-        private static PSObject CreateShell(MaterializedRecord record) => new PSObject();
+        // A value with notes is the value in a PSObject, as the original was; any other record a PSCustomObject.
+        private static PSObject CreateShell(MaterializedRecord record) => record.WrappedValue != null ? new PSObject(record.WrappedValue) : new PSObject();
 
         /// <summary>
         /// A list or dictionary stored inside a .NET object (format 1.4) is, as in Import-Clixml's copy, an ArrayList or
@@ -124,6 +125,11 @@ namespace AncientPS.Projection
         private static void AddTypeNames(PSObject result, MaterializedRecord record)
         {
             var typeNames = record.TypeNames;
+            if (record.WrappedValue != null)
+            {
+                ValueNotes.SetTypeNames(result, typeNames);
+                return;
+            }
             if (!record.IsPropertyBag)
             {
                 // A .NET object stored by its properties: named and worded as Import-Clixml's copy (and Get) has it, so

@@ -55,6 +55,8 @@ namespace AncientPS.Projection
                     _lastBase = baseObject;
                     _lastWrapper = pso;
                 }
+                // A string or number with notes of its own (a line of Get-Content) stays wrapped: TryDescribeValueWithNotes.
+                else if (ValueNotes.MayCarry(baseObject) && ReadNotes(pso)) return pso;
                 return baseObject;
             }
             if (TryStoreAs(value, out object replaced)) return replaced;
@@ -122,7 +124,35 @@ namespace AncientPS.Projection
         public override bool KeepsUnstorableAsText(IReadOnlyList<string> typeNames)
             => typeNames != null && typeNames.Count > 0 && typeNames[0] != null && typeNames[0].StartsWith("Selected.", StringComparison.Ordinal);
 
-        // Unwrap hands a PSCustomObject over as its PSObject, and every other object as its base object.
+        /// <summary>A value with notes, which <see cref="Unwrap"/> hands over in its PSObject: the value, its type names and its notes.</summary>
+        public override bool TryDescribeValueWithNotes(object value, out RecordDescription description)
+        {
+            description = null;
+            if (!(value is PSObject pso) || !ReferenceEquals(pso, _noted) && (pso.BaseObject is PSCustomObject || !ValueNotes.MayCarry(pso.BaseObject) || !ReadNotes(pso))) return false;
+            description = RecordDescription.ForValueWithNotes(pso.BaseObject, ValueNotes.TypeNamesOf(pso), _notedNames, _notedValues);
+            _noted = null;
+            return true;
+        }
+
+        // The last value found to have notes, and its notes: the engine unwraps a value (maybe twice) and then describes it.
+        private PSObject _noted;
+        private List<string> _notedNames;
+        private List<object> _notedValues;
+
+        private bool ReadNotes(PSObject pso)
+        {
+            if (ReferenceEquals(pso, _noted)) return true;
+            if (!ValueNotes.MayHaveNotes(pso)) return false;
+            var names = new List<string>();
+            var values = new List<object>();
+            if (!ValueNotes.TryRead(pso, names, values)) return false;
+            _noted = pso;
+            _notedNames = names;
+            _notedValues = values;
+            return true;
+        }
+
+        // Unwrap hands a PSCustomObject over as its PSObject, a value with notes as its PSObject, and every other object as its base object.
         public override bool MayBePropertyBag(object value) => value is PSObject pso && pso.BaseObject is PSCustomObject && !ReferenceEquals(pso, s_nothing);
 
         public override bool TryDescribe(object value, out RecordDescription description)

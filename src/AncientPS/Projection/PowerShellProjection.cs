@@ -30,6 +30,7 @@ namespace AncientPS.Projection
         internal static object MaterializeSpecial(AncientRecord view)
         {
             var record = new StoredRecord(view);
+            if (record.WrapsValue) return null;
             if (StoredXmlDocument.IsDocument(record)) return StoredXmlDocument.TryRead(record);
             if (StoredEmptyCredential.IsEmptyCredential(record)) return PSCredential.Empty;
             if (record.IsPropertyBag) return null;
@@ -38,6 +39,7 @@ namespace AncientPS.Projection
 
         public override object ProjectRecord(StoredRecord record)
         {
+            if (record.WrapsValue) return ValueNotes.Project(record);
             if (StoredXmlDocument.IsDocument(record)) return StoredXmlDocument.TryRead(record) ?? StoredRecordObject.Project(record);
             if (StoredEmptyCredential.IsEmptyCredential(record)) return PSCredential.Empty;
             var projected = StoredRecordObject.Project(record);

@@ -96,6 +96,20 @@ namespace AncientPS.Projection
         }
 
         /// <summary>
+        /// The object's type names as PowerShell holds them (internal: the type table's shared list for an object whose
+        /// names no script changed), without the copy the public TypeNames getter files for the object; false where the
+        /// shortcut is off or unavailable.
+        /// </summary>
+        internal static bool TryGetTypeNames(PSObject pso, out Collection<string> typeNames)
+        {
+            typeNames = null;
+            if (s_typeNames == null || !UseInternalMembers) return false;
+            try { typeNames = s_typeNames(pso); }
+            catch (Exception) { return false; }
+            return typeNames != null;
+        }
+
+        /// <summary>
         /// What <see cref="PSObject.Properties"/> makes of one of the object's own members: 1 a note property, 0 skipped
         /// (not a property, or a hidden reserved member), -1 any other property.
         /// </summary>

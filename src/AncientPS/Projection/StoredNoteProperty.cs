@@ -74,13 +74,15 @@ namespace AncientPS.Projection
         public override string TypeNameOfValue => new PSNoteProperty(Name, StoredCollectionAdapter.StandInFor(Value)).TypeNameOfValue;
 
         /// <summary>Get-Member's definition: PowerShell's own text for a note property with this value ("Object[] Tags=...").</summary>
-        public override string ToString()
+        public override string ToString() => Definition(Name, Value);
+
+        /// <summary>PowerShell's definition text for a note property holding <paramref name="value"/>, naming a stored list or dictionary's original type.</summary>
+        internal static string Definition(string name, object value)
         {
-            object value = Value;
             object standIn = StoredCollectionAdapter.StandInFor(value);
-            if (ReferenceEquals(standIn, value)) return new PSNoteProperty(Name, value).ToString();
+            if (ReferenceEquals(standIn, value)) return new PSNoteProperty(name, value).ToString();
             // The stand-in names the type; the text after '=' is the value's own, as PowerShell writes it.
-            string text = new PSNoteProperty(Name, standIn).ToString();
+            string text = new PSNoteProperty(name, standIn).ToString();
             int equals = text.IndexOf('=');
             return (equals < 0 ? text : text.Substring(0, equals + 1)) + value;
         }
