@@ -22,6 +22,11 @@ More rows put numbers on the limits:
                         of that fallback.
   'Get-ChildItem, public way'  the same for live objects: every object read through PSObject.Properties instead of
                         its layout's plan (AdaptedObjectReader), the cost of that fallback.
+  'Get-Content'         lines of a file of -Count lines as Get-Content gives them: strings with six notes each
+                        (PSPath, PSParentPath, PSChildName, PSDrive, PSProvider, ReadCount), stored with them (format
+                        1.5). 'numbers' is 1..-Count: values without notes, which pay only the question whether they
+                        have any. Their ', public way' rows ask PSObject.Properties instead of PowerShell's internal
+                        HasInstanceMembers (ValueNotes), the cost of that fallback. No goal: what the notes cost.
   'read properties'     for live objects, reading each object's PowerShell properties once and nothing else: a floor
                         under both Set and Export-Clixml, which both read them (script properties included).
   'getters'             for live objects, the time Set spent inside the objects' own code at every level it stored
@@ -64,6 +69,11 @@ $reader = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('Ancient
 $useInternal = $reader.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
 # And PropertyBagReader.UseVisibleCount: off, the shortcut looks at the hidden reserved members of rows read before too.
 $useVisibleCount = $reader.GetProperty('UseVisibleCount', [Reflection.BindingFlags]'NonPublic,Static')
+# And ValueNotes.UseInternalMembers: off, whether a wrapped value has notes is asked through PSObject.Properties.
+$notes = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.ValueNotes', $true)
+$useInternalNotes = $notes.GetProperty('UseInternalMembers', [Reflection.BindingFlags]'NonPublic,Static')
+$linesPath = Join-Path $work 'lines.txt'
+
 # GetterClock (internal): the time Set spends in the objects' own getters and ToString, for the live rows' 'getters' column.
 $clock = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.GetterClock', $true)
 $clockEnabled = $clock.GetProperty('Enabled', [Reflection.BindingFlags]'NonPublic,Static')
@@ -87,6 +97,11 @@ function Get-SourceObjects([string] $Source) {
         'Get-ChildItem' { return , @(Get-ChildItem -Recurse -LiteralPath $PSHOME) }
         'Get-ChildItem, public way' { return , @(Get-ChildItem -Recurse -LiteralPath $PSHOME) }
         'Get-Command' { return , @(Get-Command) }
+        { $_ -like 'Get-Content*' } {
+            if (-not (Test-Path -LiteralPath $linesPath)) { 1..$Count | ForEach-Object { "line $_ of a log, with some text" } | Set-Content -LiteralPath $linesPath }
+            return , @(Get-Content -LiteralPath $linesPath)
+        }
+        { $_ -like 'numbers*' } { return , @(1..$Count) }
     }
     throw "No source '$Source'."
 }
@@ -116,11 +131,13 @@ $clearHeap = {
 $rows = [Collections.Generic.List[object]]::new()
 try {
     $sources = 'fresh', 'after ConvertTo-Json', 'after Export-Clixml', 'Import-Clixml', 'Import-Csv', 'ConvertFrom-Json', 'Select-Object',
-    'fresh, public way', 'after Export-Clixml, every member looked at', 'Get-Process', 'Get-ChildItem', 'Get-ChildItem, public way', 'Get-Command'
+    'fresh, public way', 'after Export-Clixml, every member looked at', 'Get-Process', 'Get-ChildItem', 'Get-ChildItem, public way', 'Get-Command',
+    'Get-Content', 'Get-Content, public way', 'numbers', 'numbers, public way'
     $sources = @($sources | Where-Object { $name = $_; @($Only | Where-Object { $name -like $_ }).Count -gt 0 })
     Write-Host "Set by source: $($Count.ToString('N0')) rows per PSCustomObject source, best of $Repeat"
     foreach ($source in $sources) {
-        $live = $source -like 'Get-*'
+        $live = $source -like 'Get-*' -and $source -notlike 'Get-Content*'
+        $noGoal = $source -like 'Get-Content*' -or $source -like 'numbers*'
         $set = [Collections.Generic.List[double]]::new()
         $clixml = [Collections.Generic.List[double]]::new()
         $json = [Collections.Generic.List[double]]::new()
@@ -132,6 +149,7 @@ try {
         for ($round = 0; $round -le $Repeat; $round++) {
             $objects = Get-SourceObjects $source
             $useInternal.SetValue($null, $source -notlike '*public way')
+            $useInternalNotes.SetValue($null, $source -notlike '*public way')
             $useVisibleCount.SetValue($null, $source -notlike '*every member looked at')
             $null = $clockReset.Invoke($null, @())
             $clockEnabled.SetValue($null, $live)
@@ -141,7 +159,7 @@ try {
                     $objects | Set-AncientObject -Heap $script:SetHeap -Key objects -WarningAction SilentlyContinue
                 }
             }
-            finally { $useInternal.SetValue($null, $true); $useVisibleCount.SetValue($null, $true); $clockEnabled.SetValue($null, $false) }
+            finally { $useInternal.SetValue($null, $true); $useInternalNotes.SetValue($null, $true); $useVisibleCount.SetValue($null, $true); $clockEnabled.SetValue($null, $false) }
             $gettersSample = $clockElapsed.GetValue($null).TotalSeconds
             & $clearHeap
             if ($live) { $objects = Get-SourceObjects $source }
@@ -166,8 +184,8 @@ try {
         $gettersMedian = if ($live) { Get-Median $getters.ToArray() } else { $null }
         $ceiling = if ($live) { Get-Median @(for ($i = 0; $i -lt $set.Count; $i++) { if ($getters[$i] -gt 0) { $clixml[$i] / $getters[$i] } }) } else { $null }
         $reference = $source -like '*public way' -or $source -like '*every member looked at'
-        $goal = if ($reference) { '(reference)' } elseif ($live) { '>= 5x Export-Clixml' } else { '>= 10x Export-Clixml, >= 3x JSON' }
-        $result = if ($reference) { '-' }
+        $goal = if ($reference) { '(reference)' } elseif ($noGoal) { '(no goal)' } elseif ($live) { '>= 5x Export-Clixml' } else { '>= 10x Export-Clixml, >= 3x JSON' }
+        $result = if ($reference -or $noGoal) { '-' }
         elseif ($live) { if ($vsClixml -ge 5) { 'PASS' } else { 'MISS' } }
         elseif ($vsClixml -ge 10 -and $vsJson -ge 3) { 'PASS' } else { 'MISS' }
         $row = [pscustomobject]@{
