@@ -171,7 +171,7 @@ try {
             if ($round -eq 0) { continue }
             $set.Add($setSample); $clixml.Add($clixmlSample); $json.Add($jsonSample)
             if ($live) { $read.Add($readSample); $getters.Add($gettersSample) }
-            $count = $objects.Count
+            $objectCount = $objects.Count # not $count: PowerShell names are case-insensitive, and $Count is the rows per source
             $objects = $null
         }
         $setBest = ($set | Measure-Object -Minimum).Minimum
@@ -190,7 +190,7 @@ try {
         elseif ($vsClixml -ge 10 -and $vsJson -ge 3) { 'PASS' } else { 'MISS' }
         $row = [pscustomobject]@{
             Source        = $source
-            Objects       = $count
+            Objects       = $objectCount
             Set           = $setBest
             ExportClixml  = $clixmlBest
             Json          = $jsonBest
@@ -211,7 +211,7 @@ try {
         $rows.Add($row)
         $floor = if ($null -ne $readBest) { '; reading the properties alone {0} (Export-Clixml / that = {1:N1}x)' -f (Format-Seconds $readBest), ($clixmlBest / $readBest) } else { '' }
         if ($live) { $floor += '; the getters and ToString within Set {0} ({1:P0} of Set; Export-Clixml / that = {2:N1}x, the ceiling)' -f (Format-Seconds $gettersMedian), $row.GetterShare, $ceiling }
-        Write-Host ('  {0,-4} {1,-22} {2,7:N0} objects: Set {3}, Export-Clixml {4} ({5:N1}x), JSON {6} ({7:N1}x){8}' -f $result, $source, $count,
+        Write-Host ('  {0,-4} {1,-22} {2,7:N0} objects: Set {3}, Export-Clixml {4} ({5:N1}x), JSON {6} ({7:N1}x){8}' -f $result, $source, $objectCount,
             (Format-Seconds $setBest), (Format-Seconds $clixmlBest), $vsClixml, (Format-Seconds $jsonBest), $vsJson, $floor)
     }
     if ($ResultPath) {
