@@ -153,7 +153,10 @@ namespace AncientPS.Engine.Encoding
                 }
                 else if ((i & 1) == 0)
                 {
-                    object key = Encode(f.Keys[i >> 1], f.Level, f.Lenient, tag, payload);
+                    _encodingKey = true;
+                    object key;
+                    try { key = Encode(f.Keys[i >> 1], f.Level, f.Lenient, tag, payload); }
+                    finally { _encodingKey = false; }
                     uint hash;
                     if (NodeTags.IsComposite(*tag)) hash = KeyHash.Composite(*tag, (long)*payload);
                     else if (!KeyHash.TryCompute(key, f.IgnoreCase, out hash)) hash = KeyHash.Inline(*tag, *payload);
@@ -429,7 +432,9 @@ namespace AncientPS.Engine.Encoding
                     {
                         // A value with notes (format 1.5): the notes at the value's own level, as a .NET object's instance
                         // members are; where no depth is left (or the file's layout has no such record), the value alone.
-                        if (level >= _depth || _classic || !IsScalar(noted.WrappedValue)) return EncodeBare(noted.WrappedValue, level, lenient, tag, payload);
+                        // A dictionary key is the value alone: a key is found by its value, and PowerShell's own
+                        // dictionaries hold their keys without notes.
+                        if (level >= _depth || _classic || _encodingKey || !IsScalar(noted.WrappedValue)) return EncodeBare(noted.WrappedValue, level, lenient, tag, payload);
                         t = NodeTags.Record;
                         offset = WriteRecord(noted.TypeNames, noted.Names, noted.Values, false, level, lenient, null, wrapped: noted.WrappedValue);
                         break;
@@ -481,6 +486,9 @@ namespace AncientPS.Engine.Encoding
             if (!profile.IsValueType) _memo.Add(value, t, (ulong)offset);
             return value;
         }
+
+        // Set while a dictionary's key is encoded (a key is a leaf or a queued composite, so nothing below it is encoded meanwhile).
+        private bool _encodingKey;
 
         /// <summary>True for a value the value slot of a value with notes holds: a scalar, inline or a scalar node.</summary>
         private bool IsScalar(object value)

@@ -144,6 +144,17 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void A_dictionary_key_with_notes_is_stored_as_the_value_and_found_by_it()
+        {
+            var dictionary = new Dictionary<object, object> { [Note("k1", "PSPath", "/tmp/f.txt")] = Note("v1", "PSPath", "/tmp/f.txt"), [Note(7, "Unit", "kg")] = 2 };
+            var stored = (AncientDictionary)_arena.Store(dictionary, Options());
+            Assert.Equal(new object[] { "k1", 7 }, stored.Keys.Cast<object>().ToArray());
+            var value = Assert.IsType<AncientRecord>(stored["k1"]);
+            Assert.Equal("v1", value.WrappedValue);
+            Assert.Equal(2, stored[7]);
+        }
+
+        [Fact]
         public void A_copy_a_materialized_copy_and_the_verifier_keep_the_value_and_its_notes()
         {
             string path = _folder.File("notes.heap");
