@@ -77,6 +77,11 @@ Describe 'A stored collection carries the original''s type names' {
         $script:heap = Mount-AncientHeap -Anonymous
         $ints = [System.Collections.Generic.List[int]]::new(); $ints.Add(3); $ints.Add(1)
         $dictionary = [System.Collections.Generic.Dictionary[string, int]]::new(); $dictionary['one'] = 70001  # not a small integer: PowerShell and the module share those boxes, which other tests may have marked
+        # Generic collections whose arguments live in another assembly than the collection (PowerShell's PSObject): the
+        # most common list in scripts, and what Group-Object -AsHashTable holds.
+        $psobjects = [System.Collections.Generic.List[psobject]]::new(); $psobjects.Add('x'); $psobjects.Add('y')
+        $byName = [System.Collections.Generic.Dictionary[string, psobject]]::new(); $byName['a'] = 'b'
+        $nested = [System.Collections.Generic.List[System.Collections.Generic.List[psobject]]]::new(); $nested.Add($psobjects)
         $script:originals = [ordered]@{
             array      = @('a', 'b')
             typed      = [int[]](4, 5)
@@ -84,6 +89,10 @@ Describe 'A stored collection carries the original''s type names' {
             hashtable  = @{ k = 'v' }
             ordered    = [ordered]@{ z = 'last'; a = 'first' }
             dictionary = $dictionary
+            psobjects  = $psobjects
+            byName     = $byName
+            nested     = $nested
+            group      = ('p', 'q', 'p' | Group-Object -AsHashTable)['p']
         }
         foreach ($name in $originals.Keys) {
             Set-AncientObject -Heap $heap -Key $name -InputObject $originals[$name]
@@ -98,12 +107,12 @@ Describe 'A stored collection carries the original''s type names' {
     }
     AfterAll { Dismount-AncientHeap -Heap $heap }
 
-    It 'in PSTypeNames, read every way (<_>)' -ForEach @('array', 'typed', 'list', 'hashtable', 'ordered', 'dictionary') {
+    It 'in PSTypeNames, read every way (<_>)' -ForEach @('array', 'typed', 'list', 'hashtable', 'ordered', 'dictionary', 'psobjects', 'byName', 'nested', 'group') {
         $expected = $originals[$_].PSTypeNames -join ','
         foreach ($stored in Get-Ways $_) { $stored.PSTypeNames -join ',' | Should -Be $expected }
     }
 
-    It 'in the serializer''s text, also when passed to it as a .NET argument (<_>)' -ForEach @('array', 'typed', 'hashtable', 'ordered', 'dictionary') {
+    It 'in the serializer''s text, also when passed to it as a .NET argument (<_>)' -ForEach @('array', 'typed', 'hashtable', 'ordered', 'dictionary', 'psobjects', 'byName', 'group') {
         $expected = [System.Management.Automation.PSSerializer]::Serialize($originals[$_])
         foreach ($stored in Get-Ways $_) { [System.Management.Automation.PSSerializer]::Serialize($stored) | Should -Be $expected }
     }

@@ -37,6 +37,13 @@ function New-FidelityShapes {
     Add-Shape 'generic list' $list
     $dict = [System.Collections.Generic.Dictionary[string, int]]::new(); $dict['one'] = 1; $dict['two'] = 2
     Add-Shape 'generic dictionary' $dict
+    # Generic collections over PowerShell's own PSObject (a type of another assembly than the collection's): the lists
+    # scripts build most, and a dictionary of them.
+    $psobjects = [System.Collections.Generic.List[psobject]]::new()
+    foreach ($i in 1..3) { $psobjects.Add([pscustomobject]@{ Id = $i; Name = "item$i" }) }
+    Add-Shape 'List[psobject]' $psobjects
+    $groups = [System.Collections.Generic.Dictionary[string, psobject]]::new(); $groups['web'] = [pscustomobject]@{ Size = 2 }; $groups['db'] = [pscustomobject]@{ Size = 1 }
+    Add-Shape 'Dictionary[string, psobject]' $groups
     Add-Shape 'jagged array' @(@(1, 2), @(3, @(4, 5)), @())
     Add-Shape 'json document' ('{"name":"svc","ports":[80,443],"owner":{"team":"ops","tags":["a","b"]},"rows":[{"k":1},{"k":2,"extra":null}]}' | ConvertFrom-Json)
     # PowerShell 7.3 and later: an OrderedHashtable of OrderedHashtables (a Hashtable that keeps its order).
