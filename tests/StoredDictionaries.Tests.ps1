@@ -7,6 +7,9 @@ BeforeDiscovery {
         @{ Name = '[ordered]'; Make = { [ordered]@{ zeta = 1; alpha = 'two'; mid = $true } } }
         @{ Name = 'Dictionary[string,int]'; Make = { $d = [System.Collections.Generic.Dictionary[string, int]]::new(); $d['one'] = 1; $d['two'] = 2; $d } }
         @{ Name = 'SortedDictionary[string,object]'; Make = { $d = [System.Collections.Generic.SortedDictionary[string, object]]::new(); $d['b'] = 'x'; $d['a'] = 2; $d } }
+        # Generic dictionaries outside System.Collections.Generic: their entries are KeyValuePairs too (Key and Value columns).
+        @{ Name = 'ConcurrentDictionary[string,object]'; Make = { $d = [System.Collections.Concurrent.ConcurrentDictionary[string, object]]::new(); $null = $d.TryAdd('b', 'x'); $null = $d.TryAdd('a', 2); $d } }
+        @{ Name = 'ReadOnlyDictionary[string,int]'; Make = { $d = [System.Collections.Generic.Dictionary[string, int]]::new(); $d['one'] = 1; [System.Collections.ObjectModel.ReadOnlyDictionary[string, int]]::new($d) } }
     )
     $Modes = @('NoEnumerate', 'Property', 'Element')
 }
@@ -38,7 +41,7 @@ BeforeAll {
             ($d | Select-Object -ExpandProperty $names[0] -ErrorAction SilentlyContinue | ConvertTo-Json -Compress),
             ($d | Sort-Object -Property $names[0] | ConvertTo-Json -Compress),
             ($d.($names[0]) | ConvertTo-Json -Compress), $d.Count, (@($d.Keys) -join ','),
-            ($d | Format-List | Out-String), ($d | ConvertTo-Csv) -join "`n",
+            ($d | Format-List | Out-String), ($d | Format-Table | Out-String), ($d | ConvertTo-Csv) -join "`n",
             ($d | Get-Member | ForEach-Object { "$($_.Name) $($_.MemberType) $($_.Definition)" }) -join "`n",
             ($d.PSObject.Properties | ForEach-Object { "$($_.Name):$($_.TypeNameOfValue)" }) -join ',',
             ($d.PSTypeNames -join ','), (Get-Outcome { $d.Contains($names[0]) }), (Get-Outcome { $d.ContainsKey('nothing') })

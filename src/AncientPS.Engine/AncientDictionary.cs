@@ -372,13 +372,15 @@ namespace AncientPS.Engine
         public IDictionaryEnumerator GetEnumerator() => new Enumerator(this);
         /// <summary>
         /// As the original enumerates when it is enumerated as a plain IEnumerable (what PowerShell's formatting does):
-        /// KeyValuePair entries for a generic dictionary, DictionaryEntry for a Hashtable or OrderedDictionary.
-        /// IDictionary.GetEnumerator always gives DictionaryEntry.
+        /// KeyValuePair entries for a generic dictionary (Dictionary, SortedList, ConcurrentDictionary, ReadOnlyDictionary...),
+        /// DictionaryEntry for a Hashtable, OrderedDictionary or any other non-generic one. IDictionary.GetEnumerator
+        /// always gives DictionaryEntry.
         /// </summary>
         IEnumerator IEnumerable.GetEnumerator()
             => IsGenericDictionary ? ((IEnumerable<KeyValuePair<object, object>>)this).GetEnumerator() : new Enumerator(this);
 
-        private bool IsGenericDictionary => DictionaryTypeName.StartsWith("System.Collections.Generic.", StringComparison.Ordinal);
+        // A generic type's stored name has its arity after a backquote (Dictionary`2[...]); a non-generic one has none.
+        private bool IsGenericDictionary => DictionaryTypeName.IndexOf('`') >= 0;
 
         IEnumerator<KeyValuePair<object, object>> IEnumerable<KeyValuePair<object, object>>.GetEnumerator()
         {
