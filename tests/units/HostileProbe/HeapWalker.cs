@@ -52,11 +52,13 @@ namespace AncientPS.HostileProbe
                 {
                     case AncientList list:
                         _ = list.CollectionTypeName;
+                        _ = list.DeserializedTypeNames;
                         if (list.IsPacked) { _ = list.ToArray(); break; }
                         for (int i = 0; i < list.Count; i++) stack.Push(list[i]);
                         break;
                     case AncientDictionary dictionary:
                         _ = dictionary.DictionaryTypeName;
+                        _ = dictionary.DeserializedTypeNames;
                         foreach (DictionaryEntry e in dictionary)
                         {
                             _ = dictionary[e.Key];
@@ -67,6 +69,9 @@ namespace AncientPS.HostileProbe
                     case AncientRecord record:
                         _ = record.TypeNames.Count;
                         _ = record.ToString();
+                        _ = record.ToStringText;
+                        _ = record.AdaptedFrom;
+                        if (record.WrapsValue) stack.Push(record.WrappedValue);
                         for (int i = 0; i < record.Count; i++)
                         {
                             _ = record.IndexOf(record.GetName(i));

@@ -11,7 +11,7 @@ namespace AncientPS.HostileProbe
     /// <summary>Small, real heaps holding every kind of node: the seeds that the mutation test and the fuzzer damage.</summary>
     public static class SampleHeaps
     {
-        public static readonly string[] Kinds = { "mixed", "records", "dictionaries", "strings", "many-keys", "churned" };
+        public static readonly string[] Kinds = { "mixed", "records", "dictionaries", "strings", "many-keys", "churned", "objects" };
 
         public static void Write(string path, string kind)
         {
@@ -35,6 +35,9 @@ namespace AncientPS.HostileProbe
                         break;
                     case "many-keys":
                         for (int i = 0; i < 40; i++) heap.Set("key" + i, i % 3 == 0 ? (object)("value " + i) : i % 3 == 1 ? (object)new[] { i, i + 1 } : i);
+                        break;
+                    case "objects":
+                        heap.Set("objects", Objects(), new SetOptions { Converter = new ObjectsConverter(), Depth = 3 });
                         break;
                     case "churned":
                         for (int round = 0; round < 4; round++)
@@ -75,6 +78,57 @@ namespace AncientPS.HostileProbe
                     new[] { "Id", "Name", "Cpu", "Up", "Tags" },
                     new object[] { i, "host" + (10000 + i), i * 0.5, i % 2 == 0, new object[] { "a", "b" } });
             return rows;
+        }
+
+        /// <summary>A host's value with notes (as PowerShell's PSObject around a string with a PSPath).</summary>
+        private sealed class Noted
+        {
+            public object Value;
+            public string[] Names;
+            public object[] Values;
+        }
+
+        /// <summary>A .NET object a host describes with its text and its adapted properties apart, as the module does.</summary>
+        private sealed class Described
+        {
+            public string Name;
+            public object Items;
+            public object Table;
+        }
+
+        private sealed class ObjectsConverter : ObjectConverter
+        {
+            public override bool TryDescribeValueWithNotes(object value, out RecordDescription description)
+            {
+                description = value is Noted noted
+                    ? RecordDescription.ForValueWithNotes(noted.Value, new[] { noted.Value.GetType().FullName, "System.Object" }, noted.Names, noted.Values)
+                    : null;
+                return description != null;
+            }
+
+            public override bool TryDescribe(object value, out RecordDescription description)
+            {
+                description = null;
+                if (!(value is Described d)) return false;
+                description = new RecordDescription(new[] { "Sample.Described", "System.Object" }, new[] { "Note", "Name", "Items", "Table" },
+                    new object[] { "extended", d.Name, d.Items, d.Table }, false, "described " + d.Name) { AdaptedFrom = 1 };
+                return true;
+            }
+        }
+
+        /// <summary>.NET objects with their text, adapted split and deserialized collections (formats 1.1, 1.3, 1.4), and values with notes (1.5).</summary>
+        public static object Objects()
+        {
+            var drive = new Described { Name = "drive", Items = new List<string> { "a", "b" }, Table = new Dictionary<string, int> { ["k"] = 1 } };
+            var lines = new object[4];
+            for (int i = 0; i < lines.Length; i++)
+                lines[i] = new Noted { Value = "line " + i + " of a file, longer than inline", Names = new[] { "PSPath", "PSDrive", "ReadCount" }, Values = new object[] { "/tmp/f.txt", drive, i + 1 } };
+            return new object[]
+            {
+                drive, lines, new Noted { Value = 5, Names = new[] { "Unit" }, Values = new object[] { "kg" } },
+                new Noted { Value = new DateTime(2024, 3, 4, 5, 6, 7, DateTimeKind.Utc), Names = new[] { "DisplayHint" }, Values = new object[] { DayOfWeek.Monday } },
+                new Noted { Value = 1.10m, Names = new[] { "Self" }, Values = new object[] { null } },
+            };
         }
 
         public static object Dictionaries()
