@@ -127,6 +127,7 @@ namespace AncientPS.Engine.Storage
                 if (broken == null && meta.UsedBytes + meta.FreeBytes != meta.CommittedSize - HeapLayout.DataStart)
                     broken = $"The meta page's used ({meta.UsedBytes}) and free ({meta.FreeBytes}) bytes do not add up to the data area ({meta.CommittedSize - HeapLayout.DataStart}).";
                 if (broken == null) broken = DirectoryInvariants.FindBroken(space, meta.DirectoryRoot, meta.KeyCount, meta.TransactionId);
+                if (broken == null) broken = Readers.FindDamage();
                 if (broken != null) throw new AncientHeapCorruptException($"Transaction {meta.TransactionId} of '{Path ?? "(anonymous heap)"}' breaks an invariant: {broken}");
 
                 broken = Readers.FindBrokenInvariant() ?? CachedFreeMatches(free, meta.TransactionId);

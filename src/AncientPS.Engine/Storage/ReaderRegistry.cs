@@ -192,7 +192,10 @@ namespace AncientPS.Engine.Storage
             Interlocked.MemoryBarrier();
             if (_memory.MappedLength < HeapLayout.DataStart) return;
             byte* table = _memory.Pointer(HeapLayout.ReaderTableOffset, ReaderSlot.TableSize);
-            int used = Math.Min(Math.Max(Volatile.Read(ref *(int*)(table + HighWaterField)), 0), HeapLayout.ReaderSlotCount);
+            // A high-water word outside 0..slots is damage (a hostile file, another program's write): every slot is
+            // scanned then, so that no live reader's pins are missed.
+            int used = Volatile.Read(ref *(int*)(table + HighWaterField));
+            if (used < 0 || used > HeapLayout.ReaderSlotCount) used = HeapLayout.ReaderSlotCount;
             for (int i = 0; i < used; i++)
             {
                 if (i == _slot) { liveReaders++; continue; }
@@ -213,6 +216,18 @@ namespace AncientPS.Engine.Storage
         }
 
         /// <summary>
+        /// Damage in the shared part of the reader table that any process may have written (a file made or changed by
+        /// another program): a high-water word outside 0..slots. Returns it, or null. Readers and writers survive it (a
+        /// writer then scans every slot; a claim raises a word below the slot it takes).
+        /// </summary>
+        public string FindDamage()
+        {
+            if (_memory.MappedLength < HeapLayout.DataStart) return null;
+            int highWater = Volatile.Read(ref *HighWater);
+            return highWater < 0 || highWater > HeapLayout.ReaderSlotCount ? $"The reader table says {highWater} slots were claimed, outside 0..{HeapLayout.ReaderSlotCount}." : null;
+        }
+
+        /// <summary>
         /// Checks the pin protocol's own side of the reader table: this process's slot names this process and publishes
         /// exactly the range of its pins, and the high-water word covers it. Returns the first broken rule, or null.
         /// Other processes' slots change under the check, so they are the verifier's business (HeapChecker), not this.
@@ -223,7 +238,8 @@ namespace AncientPS.Engine.Storage
             {
                 if (_memory.MappedLength < HeapLayout.DataStart) return null;
                 int highWater = Volatile.Read(ref *HighWater);
-                if (highWater < 0 || highWater > HeapLayout.ReaderSlotCount) return $"The reader table says {highWater} slots were claimed, outside 0..{HeapLayout.ReaderSlotCount}.";
+                // Out of range is damage in the file (FindDamage), not this process's side of the protocol.
+                if (highWater < 0 || highWater > HeapLayout.ReaderSlotCount) return null;
                 long min = _pins.Oldest, max = _pins.Newest;
                 if (_slot < 0) return null;
                 if (highWater <= _slot) return $"This process holds reader slot {_slot}, but the high-water word says only {highWater} slots were claimed; writers would not see its pins.";
