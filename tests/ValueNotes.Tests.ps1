@@ -171,6 +171,28 @@ Describe 'Values with notes, <Way>' -ForEach $Ways {
     }
 }
 
+Describe 'Values with notes that lead back to themselves' {
+    BeforeAll { $script:heap = Mount-AncientHeap -Anonymous }
+    AfterAll { Dismount-AncientHeap -Heap $heap }
+
+    It 'are one object wherever the stored graph meets them, as in the original' {
+        $a = 'first' | Add-Member -NotePropertyName Rank -NotePropertyValue 1 -PassThru
+        $b = 'second' | Add-Member -NotePropertyName Other -NotePropertyValue $a -PassThru
+        $a | Add-Member -NotePropertyName Self -NotePropertyValue $a
+        $a | Add-Member -NotePropertyName Other -NotePropertyValue $b
+        Set-AncientObject -Heap $heap -Key cycle -InputObject @($a, $b, $a)
+        $s = Get-AncientObject -Heap $heap -Key cycle -NoEnumerate
+        # A .NET method gets a PSObject's value: one PSObject, one value read for it.
+        [object]::ReferenceEquals($s[0].Self, $s[0]) | Should -BeTrue
+        [object]::ReferenceEquals($s[0].Other.Other, $s[0]) | Should -BeTrue
+        [object]::ReferenceEquals($s[1].Other, $s[0]) | Should -BeTrue
+        [object]::ReferenceEquals($s[2], $s[0]) | Should -BeTrue
+        $s[0].Self.Other.Rank | Should -BeNullOrEmpty
+        $s[0].Self.Rank | Should -Be 1
+        "$($s[1].Other.Self.Other)" | Should -BeExactly 'second'
+    }
+}
+
 Describe 'A long chain of values with notes' {
     It 'is read without deepening the stack (a child process, so that a crash fails the test)' {
         $output = Invoke-InChildProcess -Script @'

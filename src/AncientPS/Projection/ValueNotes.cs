@@ -151,19 +151,27 @@ namespace AncientPS.Projection
         // value with notes is filled after the one holding it, not inside it, so a long chain costs no stack.
         [ThreadStatic] private static Queue<KeyValuePair<StoredRecord, PSObject>> t_unfilled;
 
+        // The shared ones (format 1.3's bit) made on this thread and not yet filled: a note that leads back to one gets it.
+        [ThreadStatic] private static Dictionary<StoredRecord, PSObject> t_making;
+
         /// <summary>
         /// The PSObject for a stored value with notes: the value in a PSObject of PowerShell's own (so that a .NET method
         /// given it gets the value, as it gets the original's), with the stored type names where they are not the value's
         /// own, and the notes as read-only note properties, read now. One object per stored node within a read, as for a
-        /// record the original held in several places.
+        /// record the original held in several places; it is kept for the read only once its notes are all there, so that
+        /// another thread reading the same node never gets it half made.
         /// </summary>
         internal static PSObject Project(StoredRecord stored)
         {
             bool shared = stored.IsShared;
-            if (shared && stored.KeptProjection is PSObject known) return known;
+            if (shared)
+            {
+                if (stored.KeptProjection is PSObject known) return known;
+                if (t_making != null && t_making.TryGetValue(stored, out var making)) return making;
+            }
             var created = new PSObject(stored.WrappedValue);
             SetTypeNames(created, stored.TypeNames);
-            if (shared && stored.KeepProjection(created) is PSObject kept && !ReferenceEquals(kept, created)) return kept;
+            if (shared) (t_making ?? (t_making = new Dictionary<StoredRecord, PSObject>()))[stored] = created;
             var queue = t_unfilled;
             if (queue != null)
             {
@@ -173,16 +181,19 @@ namespace AncientPS.Projection
             queue = t_unfilled = new Queue<KeyValuePair<StoredRecord, PSObject>>();
             try
             {
-                Fill(stored, created);
+                queue.Enqueue(new KeyValuePair<StoredRecord, PSObject>(stored, created));
                 while (queue.Count > 0)
                 {
                     var next = queue.Dequeue();
                     Fill(next.Key, next.Value);
+                    // Filled: from now on the read's other readers may have it (another thread's own, if it kept one first).
+                    if (t_making != null && t_making.Remove(next.Key)) next.Key.KeepProjection(next.Value);
                 }
             }
             finally
             {
                 t_unfilled = null;
+                t_making = null;
             }
             return created;
         }
