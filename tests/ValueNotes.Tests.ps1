@@ -108,6 +108,23 @@ Describe 'Values with notes, <Way>' -ForEach $Ways {
         (Get-AncientObject -Heap $heap -Key number | ConvertTo-Json -Compress) | Should -BeExactly '{"value":731,"Unit":"kg"}'
     }
 
+    It 'reads the same with its own member table and without it (MemberTable off: the public way)' {
+        $memberTable = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.MemberTable', $true).GetProperty('Enabled', [Reflection.BindingFlags]'NonPublic,Static')
+        $seen = foreach ($on in $true, $false) {
+            $memberTable.SetValue($null, $on)
+            try {
+                $stored = Get-AncientObject -Heap $heap -Key all
+                , @((Format-Seen $stored.Number), (Format-Seen $stored.Lines[1]), $stored.Lines[2].PSObject.Copy().ReadCount)
+            }
+            finally { $memberTable.SetValue($null, $true) }
+        }
+        $seen[1] | Should -Be $seen[0]
+        # A line's drive is a live object in the original and Import-Clixml's copy in the stored one: the number and the
+        # copy's note against the original.
+        $seen[0][0] | Should -BeExactly (Format-Seen $original.Number)
+        $seen[0][2] | Should -Be $original.Lines[2].ReadCount
+    }
+
     It 'is the value itself to operators, casts and .NET methods' {
         $number = Get-AncientObject -Heap $heap -Key number
         $number + 1 | Should -Be 732
