@@ -126,6 +126,12 @@ namespace AncientPS.Projection
         /// <paramref name="values"/>; false (and possibly some added) where PowerShell's internals are not used or the
         /// object has an own member of another kind: the caller then enumerates PSObject.Properties.
         /// </summary>
+        /// <summary>
+        /// True for a property of the object's own (a note, or a script or alias property added to the instance), as
+        /// <c>PSObject.Properties</c> lists it: an adapted .NET property says <c>IsInstance</c> too, and is not one.
+        /// </summary>
+        internal static bool IsOwnProperty(PSPropertyInfo property) => property.IsInstance && !(property is PSProperty);
+
         internal static bool TryReadInstanceNotes(PSObject pso, List<string> names, List<object> values)
         {
             if (!PropertyBagReader.TryGetInternals(pso, out var members, out _)) return false;
@@ -215,7 +221,7 @@ namespace AncientPS.Projection
                 if (!property.IsGettable) continue;
                 // A data row's .NET properties (RowState, Table...) beside its columns: Export-Clixml writes the columns.
                 if (primary != null && property is PSProperty && !primary.Contains(property.Name)) continue;
-                bool isInstance = property.IsInstance && !(property is PSProperty); // an adapted .NET property says IsInstance too
+                bool isInstance = IsOwnProperty(property);
                 if (position < plan.InstanceNames.Length)
                 {
                     // The object's own note properties come first, in the order of its member table.

@@ -142,10 +142,7 @@ namespace AncientPS.Projection
         private bool ReadNotes(PSObject pso)
         {
             if (ReferenceEquals(pso, _noted)) return true;
-            if (!ValueNotes.MayHaveNotes(pso)) return false;
-            var names = new List<string>();
-            var values = new List<object>();
-            if (!ValueNotes.TryRead(pso, names, values)) return false;
+            if (!ValueNotes.TryRead(pso, out var names, out var values)) return false;
             _noted = pso;
             _notedNames = names;
             _notedValues = values;
@@ -261,7 +258,7 @@ namespace AncientPS.Projection
                 values.Clear();
                 foreach (var property in pso.Properties)
                 {
-                    if (property.IsInstance && !(property is PSProperty) && property.IsGettable && TryGetValue(property, out object own))
+                    if (AdaptedObjectReader.IsOwnProperty(property) && property.IsGettable && TryGetValue(property, out object own))
                     {
                         names.Add(property.Name);
                         values.Add(own);
@@ -457,7 +454,7 @@ namespace AncientPS.Projection
                 }
                 names.Add(property.Name);
                 values.Add(propertyValue);
-                instance.Add(property.IsInstance && !(property is PSProperty)); // an adapted .NET property says IsInstance too
+                instance.Add(AdaptedObjectReader.IsOwnProperty(property));
                 adapted.Add(property is PSProperty);
             }
         }

@@ -72,18 +72,20 @@ namespace AncientPS.Projection
                 || baseObject is decimal || baseObject is Guid || baseObject is DateTimeOffset || baseObject is BigInteger;
         }
 
-        /// <summary>False when the value surely has no properties of its own (asked of PowerShell's internals, where it allows); true when it may.</summary>
-        internal static bool MayHaveNotes(PSObject pso) => !TryInstanceMembers(pso, out var members) || members != null;
-
         /// <summary>
         /// The value's own properties (notes, or script and alias properties added to it), in order, and their values (a
-        /// getter that throws gives null, as elsewhere in a record's values); false when it has none.
+        /// getter that throws gives null, as elsewhere in a record's values); false when it has none. The lists are made
+        /// only for a value that has members of its own (PowerShell's internals say so without listing anything).
         /// </summary>
-        internal static bool TryRead(PSObject pso, List<string> names, List<object> values)
+        internal static bool TryRead(PSObject pso, out List<string> names, out List<object> values)
         {
+            names = null;
+            values = null;
             if (TryInstanceMembers(pso, out var members))
             {
                 if (members == null) return false;
+                names = new List<string>();
+                values = new List<object>();
                 // Note properties only (a line's): straight from the member table, as a .NET object's own notes are read.
                 if (AdaptedObjectReader.TryReadInstanceNotes(pso, names, values)) return names.Count > 0;
                 names.Clear();
@@ -93,13 +95,21 @@ namespace AncientPS.Projection
                 return names.Count > 0;
             }
             foreach (var property in pso.Properties)
-                if (IsOwnProperty(property)) Add(property, names, values);
-            return names.Count > 0;
+            {
+                if (!AdaptedObjectReader.IsOwnProperty(property)) continue;
+                if (names == null)
+                {
+                    names = new List<string>();
+                    values = new List<object>();
+                }
+                Add(property, names, values);
+            }
+            return names != null;
         }
 
         /// <summary>The value's type names, PowerShell's own list where its internals allow (reading the public one makes the object a copy of its own).</summary>
         internal static IReadOnlyList<string> TypeNamesOf(PSObject pso)
-            => PropertyBagReader.TryGetTypeNames(pso, out var names) && UseInternalMembers ? (IReadOnlyList<string>)names : new List<string>(pso.TypeNames);
+            => UseInternalMembers && PropertyBagReader.TryGetTypeNames(pso, out var names) ? (IReadOnlyList<string>)names : new List<string>(pso.TypeNames);
 
         private static void Add(PSPropertyInfo property, List<string> names, List<object> values)
         {
@@ -130,8 +140,6 @@ namespace AncientPS.Projection
         // One of the object's own members that PSObject.Properties lists: a property, other than the hidden reserved
         // PSTypeNames that listing an object's members adds to it (PropertyBagReader classifies members alike).
         private static bool IsNote(object member) => member is PSPropertyInfo property && !(property is PSProperty) && PropertyBagReader.ClassifyInstanceMember(member) != 0;
-
-        private static bool IsOwnProperty(PSPropertyInfo property) => property.IsInstance && !(property is PSProperty);
 
         /// <summary>
         /// True when <paramref name="typeNames"/> are the ones PowerShell gives a PSObject around <paramref name="value"/> (its
