@@ -81,6 +81,12 @@ namespace AncientPS.Engine
         /// </summary>
         public bool WrapsValue => _shape.WrapsValue;
 
+        /// <summary>
+        /// What the host keeps about presenting a property bag (format 1.6, PowerShell's PSStandardMembers: its default
+        /// display and key properties), known from the shape; null when the record has none.
+        /// </summary>
+        public StandardMembers StandardMembers => _shape.Standard;
+
         /// <summary>The value of a value with notes (<see cref="WrapsValue"/>); null for any other record.</summary>
         public object WrappedValue
         {

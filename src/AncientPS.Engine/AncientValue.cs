@@ -333,6 +333,7 @@ namespace AncientPS.Engine
                                 IsPropertyBag = record.IsPropertyBag,
                                 ToStringText = record.IsPropertyBag ? null : record.ToStringText,
                                 WrappedValue = record.WrappedValue,
+                                StandardMembers = record.StandardMembers,
                             };
                             f.Result = f.Materialized;
                             _memo[record.Offset] = f.Result;

@@ -56,6 +56,12 @@ namespace AncientPS.Engine
         /// properties; null for any other record. Storing the copy stores the value with its notes again.
         /// </summary>
         public object WrappedValue { get; internal set; }
+
+        /// <summary>
+        /// A property bag's standard members (<see cref="AncientRecord.StandardMembers"/>), stored with it again; null for
+        /// none. A caller may set them on a record it makes.
+        /// </summary>
+        public StandardMembers StandardMembers { get; set; }
         public IReadOnlyList<string> Names { get; }
         public IReadOnlyList<object> Values { get; }
         public int Count => _names.Length;

@@ -48,6 +48,18 @@ namespace AncientPS.Engine
         }
 
         /// <summary>
+        /// As <see cref="TryDescribePropertyBag(object, ref object[], out IReadOnlyList{string}, out IReadOnlyList{string})"/>,
+        /// with the bag's standard members (format 1.6, <see cref="RecordDescription.StandardMembers"/>), null for none. The
+        /// writer calls this one; the default asks the other and gives none.
+        /// </summary>
+        public virtual bool TryDescribePropertyBag(object value, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names,
+            out StandardMembers standardMembers)
+        {
+            standardMembers = null;
+            return TryDescribePropertyBag(value, ref values, out typeNames, out names);
+        }
+
+        /// <summary>
         /// False when <see cref="TryDescribe"/> would not describe <paramref name="value"/> as a property bag: the engine then
         /// stores a value beyond the depth as its string without describing it (reading all its properties) first.
         /// </summary>

@@ -61,6 +61,12 @@ namespace AncientPS.Engine
         /// </summary>
         public int AdaptedFrom { get; set; } = -1;
 
+        /// <summary>
+        /// For a property bag: what the host keeps about presenting it (format 1.6, PowerShell's PSStandardMembers), stored
+        /// with its shape; null for none. Ignored for any other record.
+        /// </summary>
+        public StandardMembers StandardMembers { get; set; }
+
         /// <summary>The original object's text (its ToString), or null: never set for a property bag.</summary>
         public string ToStringText { get; }
     }

@@ -120,6 +120,9 @@ namespace AncientPS.Engine
         /// <summary>True for a value with notes (format 1.5, <see cref="AncientRecord.WrapsValue"/>); known from the shape.</summary>
         public bool WrapsValue => _shape.WrapsValue;
 
+        /// <summary>The record's standard members (<see cref="AncientRecord.StandardMembers"/>); null when it has none.</summary>
+        public StandardMembers StandardMembers => _shape.Standard;
+
         /// <summary>The value of a value with notes (<see cref="AncientRecord.WrappedValue"/>); null for any other record.</summary>
         public object WrappedValue
         {

@@ -118,6 +118,15 @@ function New-FidelityShapes {
         ('tagged' | Add-Member -NotePropertyName Owner -NotePropertyValue 'ops' -PassThru | Add-Member -NotePropertyName Rank -NotePropertyValue 2 -PassThru),
         (Get-Date -Date ([datetime]::new(2024, 3, 4, 5, 6, 7, [DateTimeKind]::Utc)) -DisplayHint Date))
     Add-Shape 'values with notes' $noted
+    # A function's rows that choose their own columns and sort key (PSStandardMembers, format 1.6).
+    $standard = [System.Management.Automation.PSMemberInfo[]]@(
+        [System.Management.Automation.PSPropertySet]::new('DefaultDisplayPropertySet', [string[]]('Name', 'Size')),
+        [System.Management.Automation.PSPropertySet]::new('DefaultKeyPropertySet', [string[]]('Size')),
+        [System.Management.Automation.PSNoteProperty]::new('DefaultDisplayProperty', 'Name'))
+    $chosen = @(foreach ($i in 3, 1, 2) {
+        [pscustomobject]@{ Name = "item$i"; Size = $i * 10; Owner = 'ops'; Path = "/srv/item$i" } | Add-Member -MemberType MemberSet -Name PSStandardMembers -Value $standard -PassThru
+    })
+    Add-Shape 'rows with default columns' $chosen
     $records = @((& { try { Get-Item -LiteralPath '/nonexistent/fidelity' -ErrorAction Stop } catch { $_ } }), [System.Management.Automation.WarningRecord]::new('careful'))
     Add-Shape 'error and warning records' $records (Get-SerializedCopy $records 2) -Depth 2 -NoNesting
     $shapes

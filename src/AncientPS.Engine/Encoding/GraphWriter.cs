@@ -409,7 +409,7 @@ namespace AncientPS.Engine.Encoding
                     t = NodeTags.Record;
                     if (view.WrapsValue && _classic) return EncodeBare(view.WrappedValue, level, lenient, tag, payload);
                     offset = WriteRecord(view.TypeNames, view.Names, view.RawValues(), view.IsPropertyBag, level, false, view.ToStringText, adaptedFrom: view.AdaptedFrom,
-                        wrapped: view.WrappedValue);
+                        wrapped: view.WrappedValue, standard: view.StandardMembers);
                     break;
                 }
                 case StoredKind.MaterializedRecord:
@@ -417,7 +417,8 @@ namespace AncientPS.Engine.Encoding
                     var record = (MaterializedRecord)value;
                     t = NodeTags.Record;
                     if (record.WrappedValue != null && _classic) return EncodeBare(record.WrappedValue, level, lenient, tag, payload);
-                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, record.WrappedValue == null, level, false, null, wrapped: record.WrappedValue);
+                    offset = WriteRecord(record.TypeNames, record.Names, record.Values, record.WrappedValue == null, level, false, null, wrapped: record.WrappedValue,
+                        standard: record.StandardMembers);
                     break;
                 }
                 default:
@@ -445,12 +446,12 @@ namespace AncientPS.Engine.Encoding
                         // A property bag read into an array this writer reuses, without a description of its own.
                         object[] rented = RentValues();
                         object[] bag = rented;
-                        if (_converter.TryDescribePropertyBag(value, ref bag, out var bagTypeNames, out var bagNames) && bag != null && bagTypeNames != null && bagNames != null)
+                        if (_converter.TryDescribePropertyBag(value, ref bag, out var bagTypeNames, out var bagNames, out var bagStandard) && bag != null && bagTypeNames != null && bagNames != null)
                         {
                             if (!ReferenceEquals(bag, rented)) ReturnValues(rented);
                             _bagLength = bag.Length;
                             t = NodeTags.Record;
-                            offset = WriteRecord(bagTypeNames, bagNames, bag, true, level, _converter.KeepsUnstorableAsText(bagTypeNames), null, null, bag);
+                            offset = WriteRecord(bagTypeNames, bagNames, bag, true, level, _converter.KeepsUnstorableAsText(bagTypeNames), null, null, bag, standard: bagStandard);
                             break;
                         }
                         ReturnValues(rented);
@@ -463,7 +464,7 @@ namespace AncientPS.Engine.Encoding
                         offset = WriteRecord(description.TypeNames, description.Names, description.Values, description.IsPropertyBag,
                             description.IsPropertyBag ? level : level + 1, !description.IsPropertyBag || _converter.KeepsUnstorableAsText(description.TypeNames),
                             description.IsPropertyBag ? null : description.ToStringText, description.IsPropertyBag ? null : description.InstanceMembers,
-                            adaptedFrom: description.IsPropertyBag ? -1 : description.AdaptedFrom);
+                            adaptedFrom: description.IsPropertyBag ? -1 : description.AdaptedFrom, standard: description.IsPropertyBag ? description.StandardMembers : null);
                         break;
                     }
                     if (level >= _depth) return EncodeAsString(value, tag, payload);
@@ -654,7 +655,7 @@ namespace AncientPS.Engine.Encoding
 
         // spare: the array values is, when the writer reuses it once the record is written; null otherwise.
         private long WriteRecord(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values, bool isPropertyBag, int childLevel, bool lenient,
-            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null, int adaptedFrom = -1, object wrapped = null)
+            string text, IReadOnlyList<bool> keepLevel = null, object[] spare = null, int adaptedFrom = -1, object wrapped = null, StandardMembers standard = null)
         {
             if (names.Count != values.Count) throw new ArgumentException("A record's names and values differ in count.");
             Debug.Assert(text == null || !isPropertyBag, "a property bag has no text of its own");
@@ -692,7 +693,7 @@ namespace AncientPS.Engine.Encoding
                 // The value slot, after the notes: the value of a value with notes (a scalar: it queues nothing).
                 else if (wrapped != null) EncodeBare(wrapped, childLevel, lenient, tags + count, payloads + count);
             }
-            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null, adaptedFrom, wrapped != null);
+            var entry = _shapes.Entry(typeNames, names, isPropertyBag, text != null, adaptedFrom, wrapped != null, standard);
             var layout = entry.Fit(_slotTags, _slotPayloads, slots, out long shape);
             if (!RecordNode.CanReach(shape)) throw new InvalidOperationException("A record shape lies beyond the 2^56-byte offsets a record header can hold.");
             byte* node = RecordNode.Write(this, shape, layout, out long offset);

@@ -10,8 +10,9 @@ namespace AncientPS.Engine.Encoding
         private readonly Dictionary<string, int> _index;
 
         public RecordShape(NodeContext context, long offset, string[] typeNames, string[] names, bool isPropertyBag, bool hasText, RecordLayout layout,
-            int adaptedFrom = -1, bool wrapsValue = false)
+            int adaptedFrom = -1, bool wrapsValue = false, StandardMembers standard = null)
         {
+            Standard = standard;
             AdaptedFrom = adaptedFrom;
             WrapsValue = wrapsValue;
             Context = context;
@@ -41,6 +42,8 @@ namespace AncientPS.Engine.Encoding
         public bool HasText { get; }
         /// <summary>True when each record of the shape is a value with notes, the value in a slot after the properties (<see cref="ShapeNode.ValueFlag"/>).</summary>
         public bool WrapsValue { get; }
+        /// <summary>The standard members of a property bag's shape (<see cref="ShapeNode.StandardFlag"/>), or null.</summary>
+        public StandardMembers Standard { get; }
         /// <summary>The index of the first of the original's adapted properties (<see cref="ShapeNode.AdaptedFlag"/>), or -1.</summary>
         public int AdaptedFrom { get; }
         /// <summary>The record node's slots: the properties, and the text slot when <see cref="HasText"/> or the value slot when <see cref="WrapsValue"/>.</summary>

@@ -42,6 +42,16 @@ namespace AncientPS.Engine.Encoding
         /// <see cref="PropertyBagFlag"/>, <see cref="TextFlag"/> or <see cref="AdaptedFlag"/>.
         /// </summary>
         public const byte ValueFlag = 16;
+        /// <summary>
+        /// Flag bit 5 (format 1.6): the shape of a property bag carries standard members (<see cref="StandardMembers"/>:
+        /// PowerShell's PSStandardMembers, such as DefaultDisplayPropertySet), written after the slot layout at the next
+        /// multiple of 8 (docs/format-values.md "Standard members"). Only together with <see cref="PropertyBagFlag"/> and
+        /// <see cref="LayoutFlag"/>.
+        /// </summary>
+        public const byte StandardFlag = 32;
+
+        /// <summary>The kinds of a standard member's entry: a list of property names, a string, an Int32, a Boolean.</summary>
+        public const uint StandardPropertySet = 1, StandardString = 2, StandardInt32 = 3, StandardBoolean = 4;
 
         public static long Size(long typeCount, long count) => HeaderSize + 8L * (typeCount + count);
 
@@ -52,18 +62,67 @@ namespace AncientPS.Engine.Encoding
         /// the index of the first adapted property, or -1 when the properties are not told apart.
         /// </summary>
         public static long Write(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] names, byte[] widthLog, byte[] fixedTag, int adaptedFrom = -1,
-            bool wrapsValue = false)
+            bool wrapsValue = false, ulong[] standardWords = null)
         {
             int n = names.Length - typeCount;
             Debug.Assert(widthLog.Length == n + (hasText || wrapsValue ? 1 : 0) && fixedTag.Length == widthLog.Length);
-            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, (byte)(LayoutFlag | (wrapsValue ? ValueFlag : 0)), Size(typeCount, n, widthLog.Length), out byte* p, adaptedFrom);
+            Debug.Assert(standardWords == null || (isPropertyBag && standardWords.Length > 0), "only a property bag has standard members");
+            long size = Size(typeCount, n, widthLog.Length);
+            long standardAt = Align8(size);
+            if (standardWords != null) size = standardAt + 8L * standardWords.Length;
+            byte flags = (byte)(LayoutFlag | (wrapsValue ? ValueFlag : 0) | (standardWords != null ? StandardFlag : 0));
+            long offset = WriteNames(sink, isPropertyBag, hasText, typeCount, names, flags, size, out byte* p, adaptedFrom);
             byte* layout = p + Size(typeCount, n);
             for (int i = 0; i < widthLog.Length; i++)
             {
                 layout[2 * i] = widthLog[i];
                 layout[2 * i + 1] = fixedTag[i];
             }
+            if (standardWords != null)
+            {
+                for (long i = Size(typeCount, n, widthLog.Length); i < standardAt; i++) p[i] = 0;
+                ulong* words = (ulong*)(p + standardAt);
+                for (int i = 0; i < standardWords.Length; i++) words[i] = standardWords[i];
+            }
             return offset;
+        }
+
+        private static long Align8(long size) => (size + 7) & ~7L;
+
+        /// <summary>
+        /// The words of a shape's standard members (docs/format-values.md "Standard members"): the count, then per member
+        /// its name's string node, its kind and count, then its names' string nodes or its value. <paramref name="name"/>
+        /// gives a string's node offset.
+        /// </summary>
+        public static ulong[] EncodeStandard(StandardMembers standard, System.Func<string, long> name)
+        {
+            var words = new System.Collections.Generic.List<ulong> { (ulong)standard.Members.Count };
+            foreach (var member in standard.Members)
+            {
+                words.Add((ulong)name(member.Name));
+                if (member.IsPropertySet)
+                {
+                    var names = member.PropertyNames;
+                    words.Add(StandardPropertySet | ((ulong)(uint)names.Count << 32));
+                    foreach (var n in names) words.Add((ulong)name(n));
+                }
+                else if (member.Value is string text)
+                {
+                    words.Add(StandardString);
+                    words.Add((ulong)name(text));
+                }
+                else if (member.Value is int number)
+                {
+                    words.Add(StandardInt32);
+                    words.Add((uint)number);
+                }
+                else
+                {
+                    words.Add(StandardBoolean);
+                    words.Add((bool)member.Value ? 1UL : 0UL);
+                }
+            }
+            return words.ToArray();
         }
 
         /// <summary>Writes a shape of the given name nodes: <paramref name="names"/> holds the type names' offsets, then the property names'.</summary>
@@ -97,8 +156,9 @@ namespace AncientPS.Engine.Encoding
             NodeContext.CheckOffset((ulong)offset);
             byte* h = context.Node(offset, HeaderSize, Kind);
             byte flags = h[FlagsAt];
-            if ((flags & ~(LayoutFlag | AdaptedFlag | ValueFlag)) > TextFlag || (flags & (AdaptedFlag | PropertyBagFlag)) == (AdaptedFlag | PropertyBagFlag)
-                || ((flags & ValueFlag) != 0 && (flags & (PropertyBagFlag | TextFlag | AdaptedFlag)) != 0))
+            if ((flags & ~(LayoutFlag | AdaptedFlag | ValueFlag | StandardFlag)) > TextFlag || (flags & (AdaptedFlag | PropertyBagFlag)) == (AdaptedFlag | PropertyBagFlag)
+                || ((flags & ValueFlag) != 0 && (flags & (PropertyBagFlag | TextFlag | AdaptedFlag)) != 0)
+                || ((flags & StandardFlag) != 0 && (flags & (PropertyBagFlag | LayoutFlag)) != (PropertyBagFlag | LayoutFlag)))
                 throw Corrupt.Node(offset, $"has unknown shape flags 0x{flags:X2}");
             uint n = *(uint*)(h + CountAt);
             uint t = *(uint*)(h + TypeCountAt);
@@ -141,7 +201,70 @@ namespace AncientPS.Engine.Encoding
                 }
                 layout = RecordLayout.Compact(widthLog, fixedTag);
             }
-            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout, adaptedFrom, wrapsValue);
+            StandardMembers standard = (flags & StandardFlag) != 0 ? ReadStandard(context, offset, Align8(Size(t, n, slots))) : null;
+            return new RecordShape(context, offset, typeNames, names, (flags & PropertyBagFlag) != 0, hasText, layout, adaptedFrom, wrapsValue, standard);
+        }
+
+        /// <summary>A shape's standard members, from <paramref name="at"/> bytes into the node; anything out of place is damage.</summary>
+        private static StandardMembers ReadStandard(NodeContext context, long offset, long at)
+        {
+            ulong count = *(ulong*)context.Space.Pointer(offset + at, 8);
+            if (count == 0 || count > StandardMembers.MaximumMembers)
+                throw Corrupt.Node(offset, $"claims {count} standard members; a shape with standard members has 1 to {StandardMembers.MaximumMembers}");
+            at += 8;
+            var members = new StandardMember[count];
+            for (ulong i = 0; i < count; i++)
+            {
+                byte* e = context.Space.Pointer(offset + at, 16);
+                string name = context.ReadName(*(long*)e);
+                uint kind = *(uint*)(e + 8);
+                uint n = *(uint*)(e + 12);
+                if (kind != StandardPropertySet && n != 0) throw Corrupt.Node(offset, $"gives standard member {i} a count of {n}; only a property list has one");
+                switch (kind)
+                {
+                    case StandardPropertySet:
+                    {
+                        if (n > StandardMembers.MaximumNames) throw Corrupt.Node(offset, $"claims {n} names in standard member {i}; a list holds at most {StandardMembers.MaximumNames}");
+                        byte* list = n == 0 ? null : context.Space.Pointer(offset + at + 16, 8L * n);
+                        var propertyNames = new string[n];
+                        for (uint j = 0; j < n; j++) propertyNames[j] = context.ReadName(*(long*)(list + 8L * j));
+                        members[i] = StandardMember.PropertySet(name, propertyNames);
+                        at += 16 + 8L * n;
+                        continue;
+                    }
+                    case StandardString:
+                    case StandardInt32:
+                    case StandardBoolean:
+                        break;
+                    default:
+                        throw Corrupt.Node(offset, $"gives standard member {i} the unknown kind {kind}");
+                }
+                ulong* value = (ulong*)context.Space.Pointer(offset + at + 16, 8);
+                switch (kind)
+                {
+                    case StandardString:
+                        members[i] = StandardMember.Note(name, context.ReadName((long)*value));
+                        break;
+                    case StandardInt32:
+                    {
+                        ulong word = *value;
+                        if (word > uint.MaxValue) throw Corrupt.Node(offset, $"holds an Int32 in standard member {i} with its high bytes set");
+                        members[i] = StandardMember.Note(name, (int)(uint)word);
+                        break;
+                    }
+                    case StandardBoolean:
+                    {
+                        ulong word = *value;
+                        if (word > 1) throw Corrupt.Node(offset, $"holds a Boolean of {word} in standard member {i}");
+                        members[i] = StandardMember.Note(name, word == 1);
+                        break;
+                    }
+                    default:
+                        throw Corrupt.Node(offset, $"gives standard member {i} the unknown kind {kind}");
+                }
+                at += 24;
+            }
+            return new StandardMembers(members);
         }
     }
 }

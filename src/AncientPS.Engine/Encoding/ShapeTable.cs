@@ -25,6 +25,7 @@ namespace AncientPS.Engine.Encoding
         private ShapeEntry _last;
         private byte _lastFlags;
         private int _lastAdaptedFrom;
+        private StandardMembers _lastStandard;
 
         public ShapeTable(INodeSink sink, bool classic = false)
         {
@@ -54,25 +55,29 @@ namespace AncientPS.Engine.Encoding
         /// <summary>
         /// The records of these names and flags: their name nodes are written on first use, their shapes as records need
         /// them. <paramref name="adaptedFrom"/>: the index of the first of a .NET object's adapted properties, or -1;
-        /// <paramref name="wrapsValue"/>: records that are a value with notes (format 1.5), the value in the slot after the notes.
+        /// <paramref name="wrapsValue"/>: records that are a value with notes (format 1.5), the value in the slot after the notes;
+        /// <paramref name="standard"/>: a property bag's standard members (format 1.6), or null (never kept in the classic layout).
         /// </summary>
         public ShapeEntry Entry(IReadOnlyList<string> typeNames, IReadOnlyList<string> names, bool isPropertyBag, bool hasText = false, int adaptedFrom = -1,
-            bool wrapsValue = false)
+            bool wrapsValue = false, StandardMembers standard = null)
         {
             if (isPropertyBag || adaptedFrom >= names.Count) adaptedFrom = -1;
+            if (!isPropertyBag || _classic) standard = null;
             byte flags = (byte)((isPropertyBag ? ShapeNode.PropertyBagFlag : 0) | (hasText ? ShapeNode.TextFlag : 0) | (adaptedFrom >= 0 ? ShapeNode.AdaptedFlag : 0)
-                | (wrapsValue ? ShapeNode.ValueFlag : 0));
+                | (wrapsValue ? ShapeNode.ValueFlag : 0) | (standard != null ? ShapeNode.StandardFlag : 0));
+            bool sameStandard = ReferenceEquals(standard, _lastStandard) || (standard != null && standard.Equals(_lastStandard));
             // Reflection hands the same arrays for every object of a type: skip the lookup then.
-            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom)
+            if (ReferenceEquals(typeNames, _lastTypes) && ReferenceEquals(names, _lastNames) && _last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom
+                && sameStandard)
                 return _last;
             // Consecutive records of one shape usually repeat the same name strings: compare before hashing.
-            if (_last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
+            if (_last != null && _lastFlags == flags && _lastAdaptedFrom == adaptedFrom && sameStandard && SameNames(typeNames, _lastTypeCopy) && SameNames(names, _lastNameCopy))
             {
                 _lastTypes = typeNames;
                 _lastNames = names;
                 return _last;
             }
-            var probe = new ShapeKey(typeNames, names, flags, adaptedFrom);
+            var probe = new ShapeKey(typeNames, names, flags, adaptedFrom, standard);
             if (!_shapes.TryGetValue(probe, out ShapeEntry entry))
             {
                 var typeCopy = Copy(typeNames);
@@ -82,9 +87,10 @@ namespace AncientPS.Engine.Encoding
                 for (int i = 0; i < t; i++) offsets[i] = Name(typeCopy[i]);
                 for (int i = 0; i < n; i++) offsets[t + i] = Name(nameCopy[i]);
                 if (((long)t + n) * 8 > int.MaxValue) throw new ArgumentException("A record has too many properties.");
-                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom, wrapsValue);
+                var standardWords = standard != null ? ShapeNode.EncodeStandard(standard, Name) : null;
+                entry = new ShapeEntry(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom, wrapsValue, standardWords);
                 if (_classic) entry.ClassicOffset = ShapeNode.Write(_sink, isPropertyBag, hasText, t, offsets, adaptedFrom, wrapsValue);
-                _shapes[new ShapeKey(typeCopy, nameCopy, flags, adaptedFrom)] = entry;
+                _shapes[new ShapeKey(typeCopy, nameCopy, flags, adaptedFrom, standard)] = entry;
                 _lastTypeCopy = typeCopy;
                 _lastNameCopy = nameCopy;
             }
@@ -96,6 +102,7 @@ namespace AncientPS.Engine.Encoding
             _lastTypes = typeNames;
             _lastNames = names;
             _last = entry;
+            _lastStandard = standard;
             _lastFlags = flags;
             _lastAdaptedFrom = adaptedFrom;
             return entry;
@@ -125,12 +132,14 @@ namespace AncientPS.Engine.Encoding
             private readonly INodeSink _sink;
             private readonly bool _isPropertyBag, _hasText, _wrapsValue;
             private readonly int _adaptedFrom;
+            private readonly ulong[] _standardWords;
             private byte[] _widthLog, _fixedTag;
             private RecordLayout _layout;
             private long _offset;
 
-            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets, int adaptedFrom, bool wrapsValue)
+            public ShapeEntry(INodeSink sink, bool isPropertyBag, bool hasText, int typeCount, long[] nameOffsets, int adaptedFrom, bool wrapsValue, ulong[] standardWords = null)
             {
+                _standardWords = standardWords;
                 _wrapsValue = wrapsValue;
                 _sink = sink;
                 _adaptedFrom = adaptedFrom;
@@ -177,7 +186,7 @@ namespace AncientPS.Engine.Encoding
                 _widthLog = widthLog;
                 _fixedTag = fixedTag;
                 _layout = RecordLayout.Compact(widthLog, fixedTag);
-                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag, _adaptedFrom, _wrapsValue);
+                _offset = ShapeNode.Write(_sink, _isPropertyBag, _hasText, TypeCount, NameOffsets, widthLog, fixedTag, _adaptedFrom, _wrapsValue, _standardWords);
                 Debug.Assert(_offset > 0 && (_offset & 7) == 0, "a shape is a node");
                 shape = _offset;
                 return _layout;
@@ -208,15 +217,17 @@ namespace AncientPS.Engine.Encoding
             private readonly IReadOnlyList<string> _names;
             private readonly byte _flags;
             private readonly int _adaptedFrom;
+            private readonly StandardMembers _standard;
             private readonly int _hash;
 
-            public ShapeKey(IReadOnlyList<string> types, IReadOnlyList<string> names, byte flags, int adaptedFrom)
+            public ShapeKey(IReadOnlyList<string> types, IReadOnlyList<string> names, byte flags, int adaptedFrom, StandardMembers standard)
             {
+                _standard = standard;
                 _types = types;
                 _names = names;
                 _flags = flags;
                 _adaptedFrom = adaptedFrom;
-                int h = flags * 31 + adaptedFrom;
+                int h = (flags * 31 + adaptedFrom) * 31 + (standard?.GetHashCode() ?? 0);
                 for (int i = 0; i < types.Count; i++) h = h * 31 + (types[i]?.GetHashCode() ?? 0);
                 h = h * 17 + names.Count;
                 for (int i = 0; i < names.Count; i++) h = h * 31 + (names[i]?.GetHashCode() ?? 0);
@@ -226,6 +237,7 @@ namespace AncientPS.Engine.Encoding
             public bool Equals(ShapeKey other)
             {
                 if (_hash != other._hash || _flags != other._flags || _adaptedFrom != other._adaptedFrom || _types.Count != other._types.Count || _names.Count != other._names.Count) return false;
+                if (!Equals(_standard, other._standard)) return false;
                 for (int i = 0; i < _types.Count; i++) if (!string.Equals(_types[i] ?? "", other._types[i] ?? "", StringComparison.Ordinal)) return false;
                 for (int i = 0; i < _names.Count; i++) if (!string.Equals(_names[i] ?? "", other._names[i] ?? "", StringComparison.Ordinal)) return false;
                 return true;

@@ -31,7 +31,7 @@ namespace AncientPS.Engine.Encoding
         /// <summary>For a record of a .NET object: the slots that are the object's own (instance) members, which keep the
         /// record's level, as PowerShell's serializer keeps the depth for them; null when every slot is one level down.</summary>
         public IReadOnlyList<bool> KeepLevel;
-        /// <summary>A property bag's values in an array the writer reuses once the frame is done (see <see cref="ObjectConverter.TryDescribePropertyBag"/>).</summary>
+        /// <summary>A property bag's values in an array the writer reuses once the frame is done (see <see cref="ObjectConverter.TryDescribePropertyBag(object, ref object[], out IReadOnlyList{string}, out IReadOnlyList{string}, out StandardMembers)"/>).</summary>
         public object[] SpareValues;
 
         public void Clear()

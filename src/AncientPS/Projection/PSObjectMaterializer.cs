@@ -78,6 +78,7 @@ namespace AncientPS.Projection
                     case MaterializedRecord record:
                         var target = (PSObject)made[record];
                         for (int i = 0; i < record.Count; i++) target.Properties.Add(new PSNoteProperty(record.Names[i], Map(record.Values[i])));
+                        if (record.StandardMembers != null) target.Members.Add(StandardMemberSet.Make(record.StandardMembers));
                         // Type names go on after the properties: type data for a stored type name may define a member of
                         // the same name, and adding a note property would then be refused as a duplicate.
                         AddTypeNames(target, record);

@@ -20,6 +20,7 @@ namespace AncientPS.Projection
         private object _lastBase;
         private PSObject _lastWrapper;
         private readonly PropertyBagReader _bags = new PropertyBagReader();
+        private StandardMembers _lastStandard; // the last PSStandardMembers stored the full way
         private readonly AdaptedObjectReader _adapted = new AdaptedObjectReader();
         // Each type's serialization settings from its type data, read once per Set (type data may change between Sets).
         private readonly Dictionary<Type, TypeSerializationSettings> _settings = new Dictionary<Type, TypeSerializationSettings>();
@@ -197,9 +198,10 @@ namespace AncientPS.Projection
             bool isPropertyBag = pso != null && pso.BaseObject is PSCustomObject;
             if (pso == null) pso = ReferenceEquals(value, _lastBase) ? _lastWrapper : PSObject.AsPSObject(value);
 
-            if (isPropertyBag && _bags.TryRead(pso, out var bagTypeNames, out var bagNames, out var bagValues))
+            object[] bagValues = null;
+            if (isPropertyBag && _bags.TryReadInto(pso, ref bagValues, out var bagTypeNames, out var bagNames, out var bagStandard))
             {
-                description = new RecordDescription(bagTypeNames, bagNames, bagValues, true);
+                description = new RecordDescription(bagTypeNames, bagNames, bagValues, true) { StandardMembers = bagStandard };
                 return true;
             }
 
@@ -234,6 +236,7 @@ namespace AncientPS.Projection
             var typeNames = new List<string>(pso.TypeNames);
             if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
             description = new RecordDescription(typeNames, names, values, isPropertyBag, isPropertyBag ? null : TextOf(pso));
+            if (isPropertyBag) description.StandardMembers = StandardMemberSet.Read(StandardMemberSet.Find(pso), ref _lastStandard);
             if (!isPropertyBag && instance.Contains(true)) description.InstanceMembers = instance;
             if (!isPropertyBag) description.AdaptedFrom = AdaptedFrom(adapted);
             return true;
@@ -384,10 +387,16 @@ namespace AncientPS.Projection
         /// anything else, or where the reader takes the full way, and <see cref="TryDescribe"/> describes it.
         /// </summary>
         public override bool TryDescribePropertyBag(object value, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names)
+            => TryDescribePropertyBag(value, ref values, out typeNames, out names, out _);
+
+        /// <summary>As the other, with the bag's own PSStandardMembers as stored (<see cref="StandardMemberSet"/>).</summary>
+        public override bool TryDescribePropertyBag(object value, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names,
+            out StandardMembers standardMembers)
         {
-            if (value is PSObject pso && pso.BaseObject is PSCustomObject) return _bags.TryReadInto(pso, ref values, out typeNames, out names);
+            if (value is PSObject pso && pso.BaseObject is PSCustomObject) return _bags.TryReadInto(pso, ref values, out typeNames, out names, out standardMembers);
             typeNames = null;
             names = null;
+            standardMembers = null;
             return false;
         }
 

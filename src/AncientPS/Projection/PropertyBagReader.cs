@@ -5,6 +5,7 @@ using System.Collections.Specialized;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
+using AncientPS.Engine;
 
 namespace AncientPS.Projection
 {
@@ -32,6 +33,9 @@ namespace AncientPS.Projection
         private string[] _lastTypeNames;
         private bool _lastVerdict;
         private string[] _lastNames;
+        // The object's own PSStandardMembers met while its members were read (null for none), and the last one stored.
+        private PSMemberSet _standardSet;
+        private StandardMembers _lastStandard;
 
         /// <summary>obj => obj.first[.second], compiled once; null when PowerShell has no such members.</summary>
         private static Func<PSObject, T> Bind<T>(string first, string second)
@@ -130,9 +134,15 @@ namespace AncientPS.Projection
         /// into a new array put there.
         /// </summary>
         public bool TryReadInto(PSObject pso, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names)
+            => TryReadInto(pso, ref values, out typeNames, out names, out _);
+
+        /// <summary>As the other, with the object's own PSStandardMembers as stored (<see cref="StandardMemberSet"/>), null for none.</summary>
+        public bool TryReadInto(PSObject pso, ref object[] values, out IReadOnlyList<string> typeNames, out IReadOnlyList<string> names,
+            out StandardMembers standard)
         {
             typeNames = null;
             names = null;
+            standard = null;
             if (!IsAvailable || !UseInternalMembers) return false;
             try
             {
@@ -151,6 +161,11 @@ namespace AncientPS.Projection
                 Remember(source, typeCopy, true);
                 typeNames = _lastTypeNames;
                 names = nameArray;
+                if (_standardSet != null)
+                {
+                    standard = StandardMemberSet.Read(_standardSet, ref _lastStandard);
+                    _standardSet = null;
+                }
                 return true;
             }
             catch (InvalidOperationException)
@@ -209,6 +224,7 @@ namespace AncientPS.Projection
         /// </summary>
         private bool ReadNoteProperties(OrderedDictionary members, int visible, ref object[] values, out string[] names)
         {
+            _standardSet = null;
             int n = members.Count;
             // Records of one layout share one name array: the common case (the same names as the last object) reads the
             // names and the values in one pass, into the caller's array.
@@ -229,7 +245,11 @@ namespace AncientPS.Projection
                 {
                     object member = members[i];
                     int kind = Classify(member);
-                    if (kind == 0) continue;
+                    if (kind == 0)
+                    {
+                        if (StandardMemberSet.IsStandardSet(member)) _standardSet = (PSMemberSet)member;
+                        continue;
+                    }
                     if (kind < 0) { names = null; return false; }
                     var note = (PSNoteProperty)member;
                     if (k >= last.Length || !string.Equals(note.Name, last[k], StringComparison.Ordinal)) { same = false; break; }
@@ -237,6 +257,8 @@ namespace AncientPS.Projection
                 }
                 if (same && k == last.Length)
                 {
+                    // A PSStandardMembers set is visible: when only the notes were looked at, they were all the visible
+                    // members, so the object has no set of its own.
                     values = read;
                     names = last;
                     return true;
@@ -248,7 +270,11 @@ namespace AncientPS.Projection
             {
                 object member = members[i];
                 int kind = Classify(member);
-                if (kind == 0) continue;
+                if (kind == 0)
+                {
+                    if (StandardMemberSet.IsStandardSet(member)) _standardSet = (PSMemberSet)member;
+                    continue;
+                }
                 if (kind < 0) { names = null; return false; }
                 var note = (PSNoteProperty)member;
                 nameList.Add(note.Name);

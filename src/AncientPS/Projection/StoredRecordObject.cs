@@ -62,9 +62,13 @@ namespace AncientPS.Projection
             int adaptedFrom = stored.IsPropertyBag ? -1 : stored.AdaptedFrom;
             // A member table of its own, of the right size, as PowerShell 7 gives ConvertFrom-Json's objects (MemberTable).
             int own = adaptedFrom >= 0 && DeserializedMembers.CanMark ? adaptedFrom + 1 : count;
-            MemberTable.TryPresize(this, stored.HasToStringText ? own + 1 : own);
+            var standard = stored.StandardMembers;
+            MemberTable.TryPresize(this, stored.HasToStringText || standard != null ? own + 1 : own);
             var adapted = adaptedFrom >= 0 ? DeserializedMembers.TryMark(this, stored.HasToStringText && DeserializedText.CanSet) : null;
             StoredNoteProperty.AddTo(this, storedNames, kept, adapted, adaptedFrom);
+            // The original's own PSStandardMembers (format 1.6): its default columns, key properties... after the notes, as
+            // Add-Member put it on the original.
+            if (standard != null) Members.Add(StandardMemberSet.Make(standard), true);
             // A record with no properties: PowerShell formats an empty PSCustomObject whose members were never listed
             // as nothing at all, and one whose members were listed (as almost any script or cmdlet does first) as an empty
             // entry. The stored one is listed here, so that it formats as the original mostly does (the fidelity suite).
@@ -210,6 +214,8 @@ namespace AncientPS.Projection
                 if (property is PSNoteProperty || property is StoredAdaptedProperty)
                     copy.Properties.Add(new PSNoteProperty(property.Name, property.Value));
             }
+            var standard = _stored.StandardMembers;
+            if (standard != null) copy.Members.Add(StandardMemberSet.Make(standard));
             return copy;
         }
 

@@ -72,6 +72,8 @@ namespace AncientPS.HostileProbe
                         _ = record.ToStringText;
                         _ = record.AdaptedFrom;
                         if (record.WrapsValue) stack.Push(record.WrappedValue);
+                        if (record.StandardMembers != null)
+                            foreach (var member in record.StandardMembers.Members) _ = member.IsPropertySet ? member.PropertyNames.Count : member.Value.GetHashCode();
                         for (int i = 0; i < record.Count; i++)
                         {
                             _ = record.IndexOf(record.GetName(i));

@@ -116,7 +116,10 @@ namespace AncientPS.HostileProbe
             }
         }
 
-        /// <summary>.NET objects with their text, adapted split and deserialized collections (formats 1.1, 1.3, 1.4), and values with notes (1.5).</summary>
+        /// <summary>
+        /// .NET objects with their text, adapted split and deserialized collections (formats 1.1, 1.3, 1.4), values with notes
+        /// (1.5), and property bags with standard members (1.6).
+        /// </summary>
         public static object Objects()
         {
             var drive = new Described { Name = "drive", Items = new List<string> { "a", "b" }, Table = new Dictionary<string, int> { ["k"] = 1 } };
@@ -128,6 +131,16 @@ namespace AncientPS.HostileProbe
                 drive, lines, new Noted { Value = 5, Names = new[] { "Unit" }, Values = new object[] { "kg" } },
                 new Noted { Value = new DateTime(2024, 3, 4, 5, 6, 7, DateTimeKind.Utc), Names = new[] { "DisplayHint" }, Values = new object[] { DayOfWeek.Monday } },
                 new Noted { Value = 1.10m, Names = new[] { "Self" }, Values = new object[] { null } },
+                new MaterializedRecord(new[] { "Sample.Chosen", "System.Object" }, new[] { "Name", "Size" }, new object[] { "chosen", 10 })
+                {
+                    StandardMembers = new StandardMembers(new[]
+                    {
+                        StandardMember.PropertySet("DefaultDisplayPropertySet", new[] { "Name" }),
+                        StandardMember.Note("DefaultDisplayProperty", "Name"),
+                        StandardMember.Note("SerializationDepth", 2),
+                        StandardMember.Note("InheritPropertySerializationSet", false),
+                    }),
+                },
             };
         }
 
