@@ -652,10 +652,14 @@ namespace AncientFidelity {
         $stored = switch ($Mode) { 'root' { $stored } 'property' { $stored.Item } 'element' { $stored[0] } }
         $stored -is [hashtable] | Should -BeTrue
         @($stored.PSTypeNames) | Should -Be @($PSVersionTable.PSTypeNames)
-        # In the order its dictionary enumerator gives, as ConvertTo-Json and Clixml write it (Format-Table and Keys take
-        # PSVersionHashTable's own sorted order, which one stored order cannot also be).
+        # In the order its dictionary enumerator gives, as ConvertTo-Json and Clixml write it; Keys, Format-Table and
+        # Format-List, and what PowerShell enumerates, in PSVersionHashTable's own order (PSVersion, PSEdition, sorted).
         ($stored | ConvertTo-Json -Depth 3 -Compress) | Should -BeExactly ($PSVersionTable | ConvertTo-Json -Depth 3 -Compress)
-        @($stored.Keys | Sort-Object) | Should -Be @($PSVersionTable.Keys | Sort-Object)
+        @($stored.Keys) | Should -Be @($PSVersionTable.Keys)
+        @($stored.GetEnumerator() | ForEach-Object Key) | Should -Be @($PSVersionTable.GetEnumerator() | ForEach-Object Key)
+        @($stored | ForEach-Object { $_ } | ForEach-Object Key) | Should -Be @($PSVersionTable | ForEach-Object { $_ } | ForEach-Object Key)
+        ($stored | Format-Table | Out-String) | Should -BeExactly ($PSVersionTable | Format-Table | Out-String)
+        ($stored | Format-List | Out-String) | Should -BeExactly ($PSVersionTable | Format-List | Out-String)
         @($stored.PSObject.Properties.Name | Sort-Object) | Should -Be @($PSVersionTable.PSObject.Properties.Name | Sort-Object)
         "$($stored.PSVersion)" | Should -BeExactly "$($PSVersionTable.PSVersion)"
     }

@@ -127,6 +127,8 @@ function New-FidelityShapes {
         [pscustomobject]@{ Name = "item$i"; Size = $i * 10; Owner = 'ops'; Path = "/srv/item$i" } | Add-Member -MemberType MemberSet -Name PSStandardMembers -Value $standard -PassThru
     })
     Add-Shape 'rows with default columns' $chosen
+    # A Hashtable class that lists its keys in an order of its own (PSVersion, PSEdition, then sorted).
+    Add-Shape '$PSVersionTable' $PSVersionTable
     $records = @((& { try { Get-Item -LiteralPath '/nonexistent/fidelity' -ErrorAction Stop } catch { $_ } }), [System.Management.Automation.WarningRecord]::new('careful'))
     Add-Shape 'error and warning records' $records (Get-SerializedCopy $records 2) -Depth 2 -NoNesting
     $shapes

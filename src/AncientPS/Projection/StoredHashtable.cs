@@ -52,7 +52,12 @@ namespace AncientPS.Projection
 
         /// <summary>A stored hashtable over <paramref name="view"/> (<see cref="StoredDictionary.For"/> chooses).</summary>
         internal static StoredHashtable Over(AncientDictionary view)
-            => string.Equals(view.ToString(), OrderedHashtableTypeName, StringComparison.Ordinal) ? new StoredOrderedHashtable(view) : new StoredHashtable(view);
+        {
+            string name = view.ToString();
+            if (string.Equals(name, OrderedHashtableTypeName, StringComparison.Ordinal)) return new StoredOrderedHashtable(view);
+            if (string.Equals(name, StoredVersionTable.TypeName, StringComparison.Ordinal)) return new StoredVersionTable(view);
+            return new StoredHashtable(view);
+        }
 
         public override object this[object key]
         {
@@ -145,5 +150,45 @@ namespace AncientPS.Projection
         public override ICollection Keys => base.Keys;
         public override ICollection Values => base.Values;
         public override object SyncRoot => base.SyncRoot;
+    }
+
+    /// <summary>
+    /// A stored <c>$PSVersionTable</c> (PowerShell's PSVersionHashTable): its Keys, and what PowerShell enumerates
+    /// (Format-Table, Format-List, ForEach-Object), come PSVersion first, PSEdition second, then the other keys sorted
+    /// ignoring case, as the original's do; its GetEnumerator method keeps a Hashtable's order, as the original's does.
+    /// </summary>
+    public sealed class StoredVersionTable : StoredHashtable, IEnumerable
+    {
+        internal const string TypeName = "System.Management.Automation.PSVersionHashTable";
+
+        internal StoredVersionTable(AncientDictionary view) : base(view) { }
+
+        public override ICollection Keys
+        {
+            get
+            {
+                var keys = new object[View.Count];
+                View.Keys.CopyTo(keys, 0);
+                Array.Sort(keys, Compare);
+                return keys;
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator()
+        {
+            foreach (var key in Keys) yield return new DictionaryEntry(key, this[key]);
+        }
+
+        private static int Compare(object x, object y)
+        {
+            string a = x as string ?? Convert.ToString(x, System.Globalization.CultureInfo.InvariantCulture);
+            string b = y as string ?? Convert.ToString(y, System.Globalization.CultureInfo.InvariantCulture);
+            int first = Rank(a), second = Rank(b);
+            if (first != second) return first - second;
+            return string.Compare(a, b, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static int Rank(string key)
+            => string.Equals(key, "PSVersion", StringComparison.OrdinalIgnoreCase) ? 0 : string.Equals(key, "PSEdition", StringComparison.OrdinalIgnoreCase) ? 1 : 2;
     }
 }
