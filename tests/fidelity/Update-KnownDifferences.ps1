@@ -43,7 +43,7 @@ $causes = [ordered]@{
     'Get-Member NoteProperty'       = 'as Clixml text: the original''s Boolean is a box PowerShell shares between scripts, which an earlier operation wrapped, so its definition names System.Boolean where a stored one read anew says bool'
     '-is [pscustomobject]'          = 'a binary cmdlet''s output is wrapped in a PSObject, a script''s array elements are not; a stored list or dictionary read as a property or element is a PSObject named after the original type (OriginalTypeNames), and -is [psobject] is true of any PSObject'
     # Crossings (Mode is the crossing): the views taken on the other side.
-    'crossed Clixml text'           = 'as Clixml text: the original''s Booleans (flat rows'' Up, a file''s PSIsContainer) are boxes PowerShell shares between scripts, which an earlier operation marked, so Clixml writes them as objects (<Obj><B>); a stored Boolean read is a plain <B>'
+    'crossed Clixml text'           = 'as Clixml text: the original''s Booleans (flat rows'' Up, a file''s PSIsContainer) are boxes PowerShell shares between scripts, which an earlier operation marked, so Clixml writes them as objects (<Obj><B>); a stored Boolean read is a plain <B>; likewise $PSVersionTable''s Version objects, one per process, which earlier operations wrapped (<Obj><Version>)'
     'crossed Format-List'           = 'jagged arrays in another runspace: as Format-List'
 }
 

@@ -243,6 +243,7 @@ namespace AncientPS.Projection
             }
             if (position < plan.InstanceNames.Length) usable = false;
             HiddenTypeMembers.Add(pso, allNames, allValues, allAdapted, allInstance);
+            HiddenTypeMembers.AddHiddenAdapted(pso, allNames, allValues, allAdapted, allInstance);
             for (int i = 0; i < plan.InstanceNames.Length && usable; i++)
                 if (!string.Equals(allNames[i], plan.InstanceNames[i], StringComparison.Ordinal)) usable = false;
 
@@ -251,7 +252,9 @@ namespace AncientPS.Projection
             if (usable)
             {
                 var present = new HashSet<string>(allNames, StringComparer.OrdinalIgnoreCase);
-                foreach (var hidden in HiddenTypeMembers.NamesOf(pso))
+                var hiddenNames = new List<string>(HiddenTypeMembers.NamesOf(pso));
+                hiddenNames.AddRange(HiddenTypeMembers.HiddenAdaptedNamesOf(type));
+                foreach (var hidden in hiddenNames)
                 {
                     if (present.Contains(hidden)) continue;
                     // Left out of this object although it can be read: its getter threw here, and the plan cannot know
@@ -261,7 +264,7 @@ namespace AncientPS.Projection
                 }
                 for (int i = plan.InstanceNames.Length; i < allNames.Count && usable; i++)
                 {
-                    if (!properties.TryGetValue(allNames[i], out var property)) property = pso.Properties[allNames[i]]; // a hidden type-data member
+                    if (!properties.TryGetValue(allNames[i], out var property)) property = pso.Properties[allNames[i]]; // a hidden type-data member or .NET property
                     if (property == null) { usable = false; break; }
                     tail.Add(new Member { Name = allNames[i], IsInstance = allInstance[i] });
                     tailProperties.Add(property);

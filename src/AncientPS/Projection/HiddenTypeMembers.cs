@@ -77,6 +77,94 @@ namespace AncientPS.Projection
         /// <summary>The type-data property names of the object's type names, base type first (hidden or not).</summary>
         internal static string[] NamesOf(PSObject pso) => LayoutOf(pso).Names;
 
+        /// <summary>A .NET type's public properties, in the adapter's order, and which of them are hidden.</summary>
+        private sealed class HiddenAdapted
+        {
+            public static readonly HiddenAdapted None = new HiddenAdapted { Order = new Dictionary<string, int>(), Names = Array.Empty<string>() };
+            public Dictionary<string, int> Order; // every public instance property's position (first of a name)
+            public string[] Names;                // the hidden ones, in that order
+        }
+
+        private static readonly ConcurrentDictionary<Type, HiddenAdapted> s_hiddenAdapted = new ConcurrentDictionary<Type, HiddenAdapted>();
+
+        /// <summary>
+        /// Adds the object's .NET properties marked hidden (a PowerShell class's <c>hidden</c> properties, any type's
+        /// <c>[Hidden()]</c> ones) to <paramref name="names"/> and the other lists, as adapted properties in the type's
+        /// order: PSObject.Properties leaves them out, but Export-Clixml writes them with the others, so Import-Clixml's
+        /// copy has them, and ConvertTo-Json of the original writes them.
+        /// </summary>
+        public static void AddHiddenAdapted(PSObject pso, List<string> names, List<object> values, List<bool> adapted, List<bool> instance)
+        {
+            var hidden = HiddenAdaptedOf(pso.BaseObject.GetType());
+            foreach (var name in hidden.Names)
+            {
+                if (names.Contains(name)) continue;
+                if (!TryRead(pso, name, out object value)) continue;
+                int position = hidden.Order[name];
+                int at = names.Count;
+                for (int i = 0; i < names.Count; i++)
+                {
+                    if (adapted[i] && hidden.Order.TryGetValue(names[i], out int other) && other > position) { at = i; break; }
+                }
+                names.Insert(at, name);
+                values.Insert(at, value);
+                adapted.Insert(at, true);
+                instance.Insert(at, false);
+            }
+        }
+
+        /// <summary>The names <see cref="AddHiddenAdapted"/> adds for objects of <paramref name="type"/>.</summary>
+        internal static string[] HiddenAdaptedNamesOf(Type type) => HiddenAdaptedOf(type).Names;
+
+        private static HiddenAdapted HiddenAdaptedOf(Type type) => s_hiddenAdapted.GetOrAdd(type, ReadHiddenAdapted);
+
+        private static HiddenAdapted ReadHiddenAdapted(Type type)
+        {
+            System.Reflection.PropertyInfo[] properties;
+            try { properties = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance); }
+            catch (Exception) { return HiddenAdapted.None; }
+            var order = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var hidden = new List<string>();
+            foreach (var property in properties)
+            {
+                if (order.ContainsKey(property.Name) || property.GetIndexParameters().Length > 0) continue;
+                order[property.Name] = order.Count;
+                bool isHidden;
+                try { isHidden = property.IsDefined(typeof(HiddenAttribute), true) && property.GetGetMethod() != null; }
+                catch (Exception) { isHidden = false; }
+                if (isHidden) hidden.Add(property.Name);
+            }
+            return hidden.Count == 0 ? HiddenAdapted.None : new HiddenAdapted { Order = order, Names = hidden.ToArray() };
+        }
+
+        // A member by name (PSObject.Properties finds hidden ones so), read as the full way reads it: false when it
+        // cannot be read (left out, as Export-Clixml leaves out a property whose getter throws).
+        private static bool TryRead(PSObject pso, string name, out object value)
+        {
+            value = null;
+            long started = 0;
+            try
+            {
+                var property = pso.Properties[name];
+                if (property == null || !property.IsGettable) return false;
+                started = GetterClock.Start();
+                value = property.Value;
+                return true;
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+            finally
+            {
+                GetterClock.Stop(started);
+            }
+        }
+
         /// <summary>Before the first property that is a later type-data member or an adapted .NET property; else at the end.</summary>
         private static int InsertionPoint(Layout layout, int position, List<string> names, List<bool> adapted)
         {

@@ -231,7 +231,11 @@ namespace AncientPS.Projection
             var instance = new List<bool>();
             var adapted = new List<bool>();
             ReadProperties(pso, names, values, instance, adapted);
-            if (!isPropertyBag) HiddenTypeMembers.Add(pso, names, values, adapted, instance);
+            if (!isPropertyBag)
+            {
+                HiddenTypeMembers.Add(pso, names, values, adapted, instance);
+                HiddenTypeMembers.AddHiddenAdapted(pso, names, values, adapted, instance);
+            }
 
             var typeNames = new List<string>(pso.TypeNames);
             if (typeNames.Count == 0) typeNames.Add(value.GetType().FullName);
