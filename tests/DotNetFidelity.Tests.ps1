@@ -644,6 +644,27 @@ namespace AncientFidelity {
         @($stored.Inner.Items) | Should -Be @($reference.Inner.Items)
     }
 
+    It 'keeps a PowerShell class''s hidden properties, as Export-Clixml does: <Mode>' -TestCases @(
+        @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
+    ) {
+        # A hidden property is left out of PSObject.Properties (and so of Format-*), but the serializer writes it with the
+        # other .NET properties, and ConvertTo-Json of the original writes it.
+        $servers = & ([scriptblock]::Create('
+            class AncientFidelityServer { [string] $Name; hidden [string] $Token; [int[]] $Ports = 80, 443; hidden [int] $Weight = 2; [ConsoleColor] $Color = "Red" }
+            foreach ($i in 1..3) { $s = [AncientFidelityServer]::new(); $s.Name = "web$i"; $s.Token = "t$i"; $s }'))
+        $holder = switch ($Mode) { 'root' { , $servers } 'property' { [pscustomobject]@{ Item = $servers } } 'element' { , @(, $servers) } }
+        $stored = Get-Stored $holder 2
+        $stored = switch ($Mode) { 'root' { $stored } 'property' { $stored.Item } 'element' { $stored[0] } }
+        $reference = Get-SerializedCopy $servers 2
+        for ($i = 0; $i -lt 3; $i++) {
+            @($stored[$i].PSObject.Properties.Name) | Should -Be @($reference[$i].PSObject.Properties.Name)
+            $stored[$i].Token | Should -BeExactly "t$($i + 1)"
+            $stored[$i].Weight | Should -Be 2
+            ($stored[$i] | Format-List | Out-String) | Should -BeExactly ($reference[$i] | Format-List | Out-String)
+            ($stored[$i] | ConvertTo-Json -Compress) | Should -BeExactly ($servers[$i] | ConvertTo-Json -Compress)
+        }
+    }
+
     It 'stores $PSVersionTable as a hashtable: <Mode>' -TestCases @(
         @{ Mode = 'root' }, @{ Mode = 'property' }, @{ Mode = 'element' }
     ) {
