@@ -26,10 +26,7 @@ namespace AncientPS.Engine.Views
         {
             try
             {
-                var type = Type.GetType(typeName, false);
-                if (type == null)
-                    foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
-                        if (FrameworkTypes.IsFrameworkAssembly(assembly) && (type = assembly.GetType(typeName, false)) != null) break;
+                var type = LoadedTypes.Resolve(typeName);
                 if (!FrameworkTypes.Contains(type) || !typeof(IDictionary).IsAssignableFrom(type) || type.IsAbstract) return null;
                 if (type.GetConstructor(Type.EmptyTypes) == null) return null;
                 var empty = (IDictionary)Activator.CreateInstance(type);

@@ -122,16 +122,16 @@ namespace AncientPS.Projection
         }
 
         /// <summary>
-        /// The note properties of <paramref name="pso"/>'s own member table, in order, added to <paramref name="names"/> and
-        /// <paramref name="values"/>; false (and possibly some added) where PowerShell's internals are not used or the
-        /// object has an own member of another kind: the caller then enumerates PSObject.Properties.
-        /// </summary>
-        /// <summary>
         /// True for a property of the object's own (a note, or a script or alias property added to the instance), as
         /// <c>PSObject.Properties</c> lists it: an adapted .NET property says <c>IsInstance</c> too, and is not one.
         /// </summary>
         internal static bool IsOwnProperty(PSPropertyInfo property) => property.IsInstance && !(property is PSProperty);
 
+        /// <summary>
+        /// The note properties of <paramref name="pso"/>'s own member table, in order, added to <paramref name="names"/> and
+        /// <paramref name="values"/>; false (and possibly some added) where PowerShell's internals are not used or the
+        /// object has an own member of another kind: the caller then enumerates PSObject.Properties.
+        /// </summary>
         internal static bool TryReadInstanceNotes(PSObject pso, List<string> names, List<object> values)
         {
             if (!PropertyBagReader.TryGetInternals(pso, out var members, out _)) return false;
