@@ -27,6 +27,9 @@ More rows put numbers on the limits:
                         1.5). 'numbers' is 1..-Count: values without notes, which pay only the question whether they
                         have any. Their ', public way' rows ask PSObject.Properties instead of PowerShell's internal
                         HasInstanceMembers (ValueNotes), the cost of that fallback. No goal: what the notes cost.
+  'default columns'     fresh rows that each carry a PSStandardMembers set (a function's default columns and sort key),
+                        which Set stores with the rows' shape (format 1.6); ', public way' finds the set through
+                        PSObject.Members. The PSCustomObject goals apply.
   'read properties'     for live objects, reading each object's PowerShell properties once and nothing else: a floor
                         under both Set and Export-Clixml, which both read them (script properties included).
   'getters'             for live objects, the time Set spent inside the objects' own code at every level it stored
@@ -102,6 +105,15 @@ function Get-SourceObjects([string] $Source) {
             return , @(Get-Content -LiteralPath $linesPath)
         }
         { $_ -like 'numbers*' } { return , @(1..$Count) }
+        { $_ -like 'default columns*' } {
+            # A function's rows with their default columns and sort key (PSStandardMembers, stored with the shape: format 1.6).
+            $standard = [System.Management.Automation.PSMemberInfo[]]@(
+                [System.Management.Automation.PSPropertySet]::new('DefaultDisplayPropertySet', [string[]]('Id', 'Name')),
+                [System.Management.Automation.PSPropertySet]::new('DefaultKeyPropertySet', [string[]]('Id')))
+            $rows = New-Rows $Count
+            foreach ($row in $rows) { $row.PSObject.Members.Add([System.Management.Automation.PSMemberSet]::new('PSStandardMembers', $standard)) }
+            return , $rows
+        }
     }
     throw "No source '$Source'."
 }
@@ -132,7 +144,7 @@ $rows = [Collections.Generic.List[object]]::new()
 try {
     $sources = 'fresh', 'after ConvertTo-Json', 'after Export-Clixml', 'Import-Clixml', 'Import-Csv', 'ConvertFrom-Json', 'Select-Object',
     'fresh, public way', 'after Export-Clixml, every member looked at', 'Get-Process', 'Get-ChildItem', 'Get-ChildItem, public way', 'Get-Command',
-    'Get-Content', 'Get-Content, public way', 'numbers', 'numbers, public way'
+    'Get-Content', 'Get-Content, public way', 'numbers', 'numbers, public way', 'default columns', 'default columns, public way'
     $sources = @($sources | Where-Object { $name = $_; @($Only | Where-Object { $name -like $_ }).Count -gt 0 })
     Write-Host "Set by source: $($Count.ToString('N0')) rows per PSCustomObject source, best of $Repeat"
     foreach ($source in $sources) {

@@ -129,6 +129,21 @@ function New-FidelityShapes {
     Add-Shape 'rows with default columns' $chosen
     # A Hashtable class that lists its keys in an order of its own (PSVersion, PSEdition, then sorted).
     Add-Shape '$PSVersionTable' $PSVersionTable
+    # Rows a script gave members of its own besides notes: a script property, an alias, a script method (data is stored,
+    # code is not), and rows wide enough that PowerShell lists them instead of tabling them.
+    $added = @(foreach ($i in 1..3) {
+        $row = [pscustomobject]@{ Name = "n$i"; Size = $i }
+        $row | Add-Member -MemberType ScriptProperty -Name Double -Value { $this.Size * 2 }
+        $row | Add-Member -MemberType AliasProperty -Name Label -Value Name
+        $row | Add-Member -MemberType ScriptMethod -Name Describe -Value { "$($this.Name)!" } -PassThru
+    })
+    Add-Shape 'rows with added members' $added
+    Add-Shape 'wide rows' @(foreach ($i in 1..3) { [pscustomobject]@{ A = $i; B = "b$i"; C = $i * 1.5; D = ($i -eq 2); E = @($i, $i); F = $null; G = [datetime]::new(2024, 1, $i, 0, 0, 0, [DateTimeKind]::Utc) } })
+    # Instances of a PowerShell class (a .NET type of the session's own): hidden properties, an enum, an array.
+    $classed = & ([scriptblock]::Create('
+        class FidelityServer { [string] $Name; hidden [string] $Token = "t"; [int[]] $Ports = 80, 443; [System.DayOfWeek] $Day = "Friday" }
+        foreach ($i in 1..3) { $s = [FidelityServer]::new(); $s.Name = "srv$i"; $s }'))
+    Add-Shape 'class instances' $classed (Get-SerializedCopy $classed 2) -Depth 2 -NoNesting
     $records = @((& { try { Get-Item -LiteralPath '/nonexistent/fidelity' -ErrorAction Stop } catch { $_ } }), [System.Management.Automation.WarningRecord]::new('careful'))
     Add-Shape 'error and warning records' $records (Get-SerializedCopy $records 2) -Depth 2 -NoNesting
     $shapes

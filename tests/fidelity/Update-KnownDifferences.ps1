@@ -77,6 +77,13 @@ $lines.Add('#   (so $x.CommandType -eq ''Cmdlet'' holds, which fails on the copy
 $lines.Add('# - XML documents: the reference is the deserializer''s PSObject-wrapped document, whose text is its type name.')
 $lines.Add('# - XML elements: the reference is the original (Import-Clixml''s copy is a list of child nodes); a stored element comes')
 $lines.Add('#   out of Get-AncientObject wrapped in a PSObject, whose text is the element''s name where a bare element''s is its type name.')
+$lines.Add('# - Members a script added to a PSCustomObject besides notes (rows with added members): a script or alias property is')
+$lines.Add('#   stored as its value, a note property (data, not code: a heap file never runs code when read; Export-Clixml keeps')
+$lines.Add('#   them so too), and a script method is not stored. Get-Member and PSObject.Properties show note properties, and the')
+$lines.Add('#   "@{...}" text shows the value where PowerShell shows a script property''s member object. Crossing into a job,')
+$lines.Add('#   PowerShell''s serializer cannot run the original''s script property there and leaves it out; the copy keeps its value.')
+$lines.Add('# - Instances of a PowerShell class (class instances): as .NET objects; their enums stay typed (as above), and')
+$lines.Add('#   Format-Table sizes their columns as for the original.')
 foreach ($group in $cases | Where-Object { -not $_.Same } | Group-Object Operation) {
     $cause = if ($causes.Contains($group.Name)) { $causes[$group.Name] } else { 'see the common causes above' }
     $lines.Add('')
