@@ -161,7 +161,41 @@ Describe 'Standard members of property bags, <Way>' -ForEach $Ways {
         }
     }
 
+    It 'gives every record its set the public way too (PowerShell''s member table switch off)' {
+        $tableSwitch = [AncientPS.Commands.SetAncientObjectCommand].Assembly.GetType('AncientPS.Projection.MemberTable', $true).GetProperty('Enabled', [Reflection.BindingFlags]'NonPublic,Static')
+        $tableSwitch.SetValue($null, $false)
+        try {
+            $stored = @(Get-AncientObject -Heap $heap -Key rows)
+            ($stored | Format-Table | Out-String) | Should -BeExactly ($rows | Format-Table | Out-String)
+            (($stored | Sort-Object | ForEach-Object Name) -join ',') | Should -BeExactly (($rows | Sort-Object | ForEach-Object Name) -join ',')
+            ($stored | Get-Member | Out-String) | Should -BeExactly ($rows | Get-Member | Out-String)
+        }
+        finally { $tableSwitch.SetValue($null, $true) }
+    }
+
     It 'passes the verifier' {
         Test-AncientHeap -Path $heap.Path -Quiet | Should -BeTrue
+    }
+}
+
+Describe 'Standard members in a new process' {
+    It 'reach a script as the original''s do, the first record read and the others' {
+        # The first record of a process gets its set through PSObject.Members (which tells PowerShell's member binders
+        # about the name), later ones straight into their member table: $x.PSStandardMembers works for both.
+        $output = Invoke-InChildProcess -Script @'
+$standard = [System.Management.Automation.PSMemberInfo[]]@(
+    [System.Management.Automation.PSPropertySet]::new('DefaultDisplayPropertySet', [string[]]('Name', 'Size')),
+    [System.Management.Automation.PSNoteProperty]::new('DefaultDisplayProperty', 'Name'))
+$rows = foreach ($i in 1..3) { [pscustomobject]@{ Name = "item$i"; Size = $i; Owner = 'ops' } | Add-Member -MemberType MemberSet -Name PSStandardMembers -Value $standard -PassThru }
+$heap = Mount-AncientHeap -Anonymous
+$rows | Set-AncientObject -Heap $heap -Key rows
+$stored = @(Get-AncientObject -Heap $heap -Key rows)
+foreach ($i in 0..2) {
+    ($stored[$i].PSStandardMembers.DefaultDisplayPropertySet.ReferencedPropertyNames -join '+') + ' ' + $stored[$i].PSStandardMembers.DefaultDisplayProperty
+    ($rows[$i].PSStandardMembers.DefaultDisplayPropertySet.ReferencedPropertyNames -join '+') + ' ' + $rows[$i].PSStandardMembers.DefaultDisplayProperty
+}
+($stored | Format-Table | Out-String) -eq ($rows | Format-Table | Out-String)
+'@
+        $output | Should -Be @('Name+Size Name', 'Name+Size Name', 'Name+Size Name', 'Name+Size Name', 'Name+Size Name', 'Name+Size Name', 'True')
     }
 }

@@ -41,8 +41,12 @@ namespace AncientPS.Projection
         internal static StandardMembers Read(PSMemberSet set, ref StandardMembers last)
         {
             if (set == null) return null;
+            var members = MembersOf(set);
+            // Rows of one function carry equal sets, each its own copy: compared in place with the last one, without
+            // allocating, most rows are done here.
+            if (last != null && SameAs(members, last)) return last;
             List<StandardMember> kept = null;
-            foreach (var member in set.Members)
+            foreach (var member in members)
             {
                 StandardMember stored = null;
                 if (member is PSPropertySet properties)
@@ -68,7 +72,142 @@ namespace AncientPS.Projection
             return read;
         }
 
-        /// <summary>The member set a record read gets (one of its own: PowerShell binds a member to the object it is added to).</summary>
+        // The set's own members (internal: PSMemberSet.InternalMembers, bound once, guarded); the public Members is an
+        // integrating collection that matches its members anew for every enumeration, several microseconds a row.
+        private static readonly Func<PSMemberSet, IEnumerable<PSMemberInfo>> s_internalMembers = BindInternalMembers();
+
+        private static Func<PSMemberSet, IEnumerable<PSMemberInfo>> BindInternalMembers()
+        {
+            try
+            {
+                var property = typeof(PSMemberSet).GetProperty("InternalMembers", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+                if (property == null || !typeof(IEnumerable<PSMemberInfo>).IsAssignableFrom(property.PropertyType)) return null;
+                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSMemberSet), "set");
+                var body = System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(parameter, property), typeof(IEnumerable<PSMemberInfo>));
+                return System.Linq.Expressions.Expression.Lambda<Func<PSMemberSet, IEnumerable<PSMemberInfo>>>(body, parameter).Compile();
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        private static IEnumerable<PSMemberInfo> MembersOf(PSMemberSet set)
+        {
+            if (s_internalMembers != null && PropertyBagReader.UseInternalMembers)
+            {
+                try
+                {
+                    var members = s_internalMembers(set);
+                    if (members != null) return members;
+                }
+                catch (Exception)
+                {
+                    // the public way below
+                }
+            }
+            return set.Members;
+        }
+
+        // True when the members that would be stored are exactly those of last, in order (the others skipped as Read skips them).
+        private static bool SameAs(IEnumerable<PSMemberInfo> members, StandardMembers last)
+        {
+            var stored = last.Members;
+            int k = 0;
+            foreach (var member in members)
+            {
+                if (member is PSPropertySet properties)
+                {
+                    if (k >= stored.Count || !stored[k].IsPropertySet || !string.Equals(stored[k].Name, properties.Name, StringComparison.Ordinal)) return false;
+                    var names = properties.ReferencedPropertyNames;
+                    var storedNames = stored[k].PropertyNames;
+                    if (names == null || names.Count != storedNames.Count) return false;
+                    for (int i = 0; i < storedNames.Count; i++)
+                        if (!string.Equals(names[i], storedNames[i], StringComparison.Ordinal)) return false;
+                    k++;
+                }
+                else if (member is PSNoteProperty note)
+                {
+                    object value = note.Value is PSObject wrapped ? wrapped.BaseObject : note.Value;
+                    if (!StandardMember.IsNoteValue(value)) continue;
+                    if (k >= stored.Count || stored[k].IsPropertySet || !string.Equals(stored[k].Name, note.Name, StringComparison.Ordinal)) return false;
+                    if (!value.Equals(stored[k].Value) || value.GetType() != stored[k].Value.GetType()) return false;
+                    k++;
+                }
+            }
+            return k == stored.Count;
+        }
+
+        // obj => obj.InstanceMembers (internal): the object's own member table, whose public Add adds a member as it is.
+        private static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>> s_instanceMembers = BindInstanceMembers();
+        // Set once a record got its set through PSObject.Members (see AddTo).
+        private static volatile bool s_addedPublicly;
+
+        private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>> BindInstanceMembers()
+        {
+            try
+            {
+                var property = typeof(PSObject).GetProperty("InstanceMembers", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+                if (property == null || property.GetIndexParameters().Length != 0 || !typeof(PSMemberInfoCollection<PSMemberInfo>).IsAssignableFrom(property.PropertyType)) return null;
+                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSObject), "obj");
+                var body = System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(parameter, property), typeof(PSMemberInfoCollection<PSMemberInfo>));
+                return System.Linq.Expressions.Expression.Lambda<Func<PSObject, PSMemberInfoCollection<PSMemberInfo>>>(body, parameter).Compile();
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Gives a record read its shape's member set. PSObject.Members.Add tells each member of the set which object it
+        /// now belongs to, enumerating the set's public member collection to do so (2.6 KB a record, most of the cost of
+        /// a set); what the set holds does not depend on the object. So the set goes into the record's own member table
+        /// directly (internal, bound once, guarded), once one record of the process got it the public way, which also
+        /// tells PowerShell's member binders that objects have a member of that name (<c>$x.PSStandardMembers</c>).
+        /// With <see cref="MemberTable.Enabled"/> off, or without the internal member, always the public way.
+        /// </summary>
+        internal static void AddTo(PSObject record, StandardMembers standard)
+        {
+            var set = ForRecord(standard);
+            if (s_addedPublicly && s_instanceMembers != null && MemberTable.Enabled)
+            {
+                try
+                {
+                    var table = s_instanceMembers(record);
+                    if (table != null)
+                    {
+                        table.Add(set, true);
+                        return;
+                    }
+                }
+                catch (Exception e) when (!(e is ExtendedTypeSystemException))
+                {
+                    // the public way below
+                }
+            }
+            record.Members.Add(set, true);
+            s_addedPublicly = true;
+        }
+
+        // One member set per stored shape, shared by the records read of it (see ForRecord).
+        private static readonly PerShapeMemo<PSMemberSet> s_shared = new PerShapeMemo<PSMemberSet>(32);
+
+        /// <summary>
+        /// The member set a record read gets: one per stored shape (the shape's <see cref="StandardMembers"/> instance,
+        /// one per shape and read), shared by its records. A set of its own per record cost 4.2 KB and doubled the first
+        /// pass over the records (PowerShell's member collections); what it holds (property sets and notes) does not
+        /// depend on the object it is added to, which PowerShell sets on it at each add.
+        /// </summary>
+        internal static PSMemberSet ForRecord(StandardMembers standard)
+        {
+            if (s_shared.TryGet(standard, out var set)) return set;
+            set = Make(standard);
+            s_shared.Add(standard, set);
+            return set;
+        }
+
+        /// <summary>A member set of its own (a copy or -Materialize: an ordinary object a script may change).</summary>
         internal static PSMemberSet Make(StandardMembers standard)
         {
             var members = new List<PSMemberInfo>(standard.Members.Count);

@@ -68,7 +68,7 @@ namespace AncientPS.Projection
             StoredNoteProperty.AddTo(this, storedNames, kept, adapted, adaptedFrom);
             // The original's own PSStandardMembers (format 1.6): its default columns, key properties... after the notes, as
             // Add-Member put it on the original.
-            if (standard != null) Members.Add(StandardMemberSet.Make(standard), true);
+            if (standard != null) StandardMemberSet.AddTo(this, standard);
             // A record with no properties: PowerShell formats an empty PSCustomObject whose members were never listed
             // as nothing at all, and one whose members were listed (as almost any script or cmdlet does first) as an empty
             // entry. The stored one is listed here, so that it formats as the original mostly does (the fidelity suite).
