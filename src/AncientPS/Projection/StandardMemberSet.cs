@@ -14,6 +14,13 @@ namespace AncientPS.Projection
     /// PropertySerializationSet) and its notes that hold a string, an Int32 or a Boolean (DefaultDisplayProperty,
     /// SerializationDepth...); anything else in the set is not stored. A set from the type's type data is not the
     /// object's own and is not stored (the type names are, and find it again where the type data is loaded).
+    /// <para>
+    /// Two PowerShell internals, each bound once and guarded, with the public way where missing or switched off:
+    /// PSMemberSet.InternalMembers when Set reads a set (else the public Members; PropertyBagReader.UseInternalMembers),
+    /// and PSObject.InstanceMembers when a record read gets its set (else PSObject.Members.Add; MemberTable.Enabled).
+    /// tests/StandardMembers.Tests.ps1 runs both ways; SourcesBench's 'default columns, public way' row and
+    /// tests/benchmarks/tools/Measure-StandardMembers.ps1 show what the public ways cost.
+    /// </para>
     /// </summary>
     internal static class StandardMemberSet
     {
@@ -195,9 +202,9 @@ namespace AncientPS.Projection
 
         /// <summary>
         /// The member set a record read gets: one per stored shape (the shape's <see cref="StandardMembers"/> instance,
-        /// one per shape and read), shared by its records. A set of its own per record cost 4.2 KB and doubled the first
-        /// pass over the records (PowerShell's member collections); what it holds (property sets and notes) does not
-        /// depend on the object it is added to, which PowerShell sets on it at each add.
+        /// one per shape and read), shared by its records (see <see cref="AddTo"/>): what it holds (property sets and notes)
+        /// does not depend on the object it is added to. A set of its own per record, added through PSObject.Members, cost
+        /// 5.9 KB a record and 2.3x the first pass over the records (docs/performance.md, "Session 17").
         /// </summary>
         internal static PSMemberSet ForRecord(StandardMembers standard)
         {
