@@ -188,6 +188,56 @@ Describe 'Values with notes, <Way>' -ForEach $Ways {
     }
 }
 
+Describe 'Arrays with notes (Get-Content -ReadCount), <Way>' -ForEach $Ways {
+    BeforeAll {
+        $script:heap = Mount-AncientHeap -Path (Join-Path $TestDrive "arrays-$Internal.heap")
+        $script:file = Join-Path $TestDrive "read-count-$Internal.txt"
+        1..5 | ForEach-Object { "line $_" } | Set-Content -LiteralPath $file
+        # One array of every line, and arrays of two, each with the file's six notes; a script's own array with notes.
+        $script:all = Get-Content -LiteralPath $file -ReadCount 0
+        $script:pairs = @(Get-Content -LiteralPath $file -ReadCount 2)
+        $script:tagged = Write-Output -NoEnumerate @('a', 'b') | Add-Member -NotePropertyName Source -NotePropertyValue 'import' -PassThru
+        Use-Way $Internal {
+            Set-AncientObject -Heap $heap -Key all -InputObject $all
+            Get-Content -LiteralPath $file -ReadCount 2 | Set-AncientObject -Heap $heap -Key pairs
+            Set-AncientObject -Heap $heap -Key parent -InputObject ([pscustomobject]@{ Lines = $all; Tagged = $tagged })
+        }
+
+        # What a script sees of an array of lines: its notes, its items, its text and its count (the notes' .NET objects, a
+        # drive and a provider, come back as Import-Clixml gives them, as for a line with notes).
+        function Format-Array($Value) {
+            @(
+                $Value.PSPath, $Value.PSChildName, $Value.ReadCount, $Value.Count, $Value[1], "$Value", ($Value -join '|'),
+                ($Value | Measure-Object).Count, ($Value.PSTypeNames -join ','), ($Value | Out-String), $Value.PSDrive.Name, $Value.PSProvider.Name
+            ) -join "`n---`n"
+        }
+    }
+    AfterAll { Dismount-AncientHeap -Heap $heap }
+
+    It 'keeps an array''s notes, -NoEnumerate and through a parent''s property' {
+        $expected = Format-Array $all
+        Format-Array (Get-AncientObject -Heap $heap -Key all -NoEnumerate) | Should -BeExactly $expected
+        $parent = Get-AncientObject -Heap $heap -Key parent
+        Format-Array $parent.Lines | Should -BeExactly $expected
+        (ConvertTo-Json -InputObject $parent.Tagged -Compress) | Should -BeExactly (ConvertTo-Json -InputObject $tagged -Compress)
+        ([System.Management.Automation.PSSerializer]::Serialize($parent.Tagged, 1)) | Should -BeExactly ([System.Management.Automation.PSSerializer]::Serialize($tagged, 1))
+    }
+
+    It 'keeps the notes of each array piped in' {
+        $stored = Get-AncientObject -Heap $heap -Key pairs -NoEnumerate
+        $stored.Count | Should -Be $pairs.Count
+        for ($i = 0; $i -lt $pairs.Count; $i++) { Format-Array $stored[$i] | Should -BeExactly (Format-Array $pairs[$i]) }
+    }
+
+    It 'keeps them in -Materialize and in a value stored again' {
+        $expected = Format-Array $all
+        Format-Array (Get-AncientObject -Heap $heap -Key all -Materialize) | Should -BeExactly $expected
+        Use-Way $Internal { Set-AncientObject -Heap $heap -Key again -InputObject (Get-AncientObject -Heap $heap -Key all -NoEnumerate) }
+        Format-Array (Get-AncientObject -Heap $heap -Key again -NoEnumerate) | Should -BeExactly $expected
+        Test-AncientHeap -Path $heap.Path -Quiet | Should -BeTrue
+    }
+}
+
 Describe 'Values with notes that lead back to themselves' {
     BeforeAll { $script:heap = Mount-AncientHeap -Anonymous }
     AfterAll { Dismount-AncientHeap -Heap $heap }

@@ -104,7 +104,7 @@ namespace AncientPS.Engine
         internal static object ReadWrapped(NodeContext context, byte* node, RecordLayout layout, int index, long offset)
         {
             byte tag = layout.Tag(node, index);
-            if (!NodeTags.IsWrappableScalar(tag)) throw Corrupt.Node(offset, $"holds tag 0x{tag:X2} as the value of a value with notes; it holds a scalar");
+            if (!NodeTags.IsWrappable(tag)) throw Corrupt.Node(offset, $"holds tag 0x{tag:X2} as the value of a value with notes; it holds a scalar or a list");
             return context.ReadSlot(tag, layout.Payload(node, index), false);
         }
 

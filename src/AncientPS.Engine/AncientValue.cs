@@ -328,11 +328,15 @@ namespace AncientPS.Engine
                         var f = new Frame { Kind = Kind.Record, Offset = record.Offset, Record = record, Count = record.Count };
                         if (_factory == null)
                         {
+                            // A value with notes whose value is a list (format 1.6) has it copied as one more slot, after the
+                            // notes (Accept); a scalar value is the value itself.
+                            bool listValue = WrapsList(record);
+                            if (listValue) f.Count++;
                             f.Materialized = new MaterializedRecord(record.TypeNames, record.Names)
                             {
                                 IsPropertyBag = record.IsPropertyBag,
                                 ToStringText = record.IsPropertyBag ? null : record.ToStringText,
-                                WrappedValue = record.WrappedValue,
+                                WrappedValue = listValue ? null : record.WrappedValue,
                                 StandardMembers = record.StandardMembers,
                             };
                             f.Result = f.Materialized;
@@ -352,6 +356,19 @@ namespace AncientPS.Engine
                 return null;
             }
 
+            private static bool WrapsList(AncientRecord record)
+            {
+                if (!record.WrapsValue) return false;
+                var space = record.Context.Space;
+                space.EnterRead();
+                try
+                {
+                    record.GetSlot(record.Count, out byte tag, out _);
+                    return tag == NodeTags.List || tag == NodeTags.PackedList;
+                }
+                finally { space.ExitRead(); }
+            }
+
             private object Complete(Frame f)
             {
                 if (f.Kind == Kind.Record && _factory != null)
@@ -369,8 +386,9 @@ namespace AncientPS.Engine
                         else f.Target.Add(value);
                         break;
                     case Kind.Record:
-                        if (f.Materialized != null) f.Materialized.Set(f.Next, value);
-                        else f.FactoryValues[f.Next] = value;
+                        if (f.Materialized == null) f.FactoryValues[f.Next] = value;
+                        else if (f.Next == f.Record.Count) f.Materialized.WrappedValue = value; // a list with notes: its list
+                        else f.Materialized.Set(f.Next, value);
                         break;
                     default:
                         if ((f.Next & 1) == 0) f.PendingKey = value;

@@ -29,8 +29,9 @@ namespace AncientPS.Engine
 
         /// <summary>
         /// A value with notes (format 1.5): <paramref name="value"/>, a scalar the engine stores in a slot (a string, a
-        /// number, a date...), with note properties of its own, such as the PSPath and ReadCount of a line Get-Content
-        /// gives. The notes are stored at the value's own depth; the value reads back with them.
+        /// number, a date...) or (format 1.6) a list, with note properties of its own, such as the PSPath and ReadCount of a
+        /// line Get-Content gives, or of the array of lines it gives with -ReadCount. The notes are stored at the value's own
+        /// depth; the value reads back with them.
         /// </summary>
         public static RecordDescription ForValueWithNotes(object value, IReadOnlyList<string> typeNames, IReadOnlyList<string> names, IReadOnlyList<object> values)
             => new RecordDescription(typeNames, names, values, false, null) { WrappedValue = value ?? throw new ArgumentNullException(nameof(value)) };

@@ -118,6 +118,10 @@ function New-FidelityShapes {
         ('tagged' | Add-Member -NotePropertyName Owner -NotePropertyValue 'ops' -PassThru | Add-Member -NotePropertyName Rank -NotePropertyValue 2 -PassThru),
         (Get-Date -Date ([datetime]::new(2024, 3, 4, 5, 6, 7, [DateTimeKind]::Utc)) -DisplayHint Date))
     Add-Shape 'values with notes' $noted
+    # Arrays a script gave notes of their own (as Get-Content -ReadCount gives its lines in arrays with the file's notes).
+    $tagged = Write-Output -NoEnumerate @('a', 'b', 'c') | Add-Member -NotePropertyName Source -NotePropertyValue 'import' -PassThru |
+        Add-Member -NotePropertyName Batch -NotePropertyValue 7 -PassThru
+    Add-Shape 'array with notes' $tagged
     # A function's rows that choose their own columns and sort key (PSStandardMembers, format 1.6).
     $standard = [System.Management.Automation.PSMemberInfo[]]@(
         [System.Management.Automation.PSPropertySet]::new('DefaultDisplayPropertySet', [string[]]('Name', 'Size')),

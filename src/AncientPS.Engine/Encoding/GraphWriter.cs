@@ -435,7 +435,7 @@ namespace AncientPS.Engine.Encoding
                         // members are; where no depth is left (or the file's layout has no such record), the value alone.
                         // A dictionary key is the value alone: a key is found by its value, and PowerShell's own
                         // dictionaries hold their keys without notes.
-                        if (level >= _depth || _classic || _encodingKey || !IsScalar(noted.WrappedValue)) return EncodeBare(noted.WrappedValue, level, lenient, tag, payload);
+                        if (level >= _depth || _classic || _encodingKey || !IsWrappable(noted.WrappedValue)) return EncodeBare(noted.WrappedValue, level, lenient, tag, payload);
                         t = NodeTags.Record;
                         offset = WriteRecord(noted.TypeNames, noted.Names, noted.Values, false, level, lenient, null, wrapped: noted.WrappedValue);
                         break;
@@ -492,10 +492,12 @@ namespace AncientPS.Engine.Encoding
         private bool _encodingKey;
 
         /// <summary>True for a value the value slot of a value with notes holds: a scalar, inline or a scalar node.</summary>
-        private bool IsScalar(object value)
+        // What the value slot of a value with notes holds: a scalar, or (format 1.6) a list (an array of lines with notes).
+        private bool IsWrappable(object value)
         {
             var kind = ProfileOf(value.GetType()).Kind;
-            return kind == StoredKind.Inline || kind == StoredKind.String || kind == StoredKind.ScalarNode;
+            return kind == StoredKind.Inline || kind == StoredKind.String || kind == StoredKind.ScalarNode
+                || kind == StoredKind.List || kind == StoredKind.PackedArray || kind == StoredKind.PackedList || kind == StoredKind.AncientList;
         }
 
         /// <summary>A value with notes stored as the value alone.</summary>

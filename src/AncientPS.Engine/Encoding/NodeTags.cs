@@ -58,6 +58,12 @@ namespace AncientPS.Engine.Encoding
         /// <summary>A tag the value slot of a value with notes may hold (format 1.5): any scalar, inline or a scalar node; not null, not a list, dictionary or record.</summary>
         public static bool IsWrappableScalar(byte tag) => (tag >= Boolean && tag <= SmallBigInteger) || IsShortString(tag) || (tag >= String && tag <= Enum);
 
+        /// <summary>
+        /// A tag the value slot of a value with notes may hold: a scalar (<see cref="IsWrappableScalar"/>), or (format 1.6)
+        /// a list, such as the array of lines Get-Content -ReadCount gives with its notes; not null, a dictionary or a record.
+        /// </summary>
+        public static bool IsWrappable(byte tag) => IsWrappableScalar(tag) || tag == List || tag == PackedList;
+
         /// <summary>True for the element tags a packed list may hold (the fixed-size primitives).</summary>
         public static bool IsPackable(byte tag) => tag >= Boolean && tag <= Double;
 

@@ -84,10 +84,11 @@ namespace AncientPS.Engine.Verification
                         case AncientRecord record:
                             if (record.WrapsValue)
                             {
-                                // The value slot of a value with notes holds a scalar; its node (a string, a decimal...) is walked as any other slot's.
+                                // The value slot of a value with notes holds a scalar or (format 1.6) a list; its node (a string, a
+                                // decimal, a list...) is walked as any other slot's.
                                 record.GetSlot(record.Count, out byte valueTag, out ulong valuePayload);
-                                if (!NodeTags.IsWrappableScalar(valueTag))
-                                    Problem(at, $"The record's value slot holds tag 0x{valueTag:X2}; the value of a value with notes is a scalar.");
+                                if (!NodeTags.IsWrappable(valueTag))
+                                    Problem(at, $"The record's value slot holds tag 0x{valueTag:X2}; the value of a value with notes is a scalar or a list.");
                                 else
                                     stack.Push(new Slot { Tag = valueTag, Payload = valuePayload, From = at });
                             }

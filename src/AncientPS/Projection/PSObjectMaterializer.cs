@@ -79,6 +79,8 @@ namespace AncientPS.Projection
                         var target = (PSObject)made[record];
                         for (int i = 0; i < record.Count; i++) target.Properties.Add(new PSNoteProperty(record.Names[i], Map(record.Values[i])));
                         if (record.StandardMembers != null) target.Members.Add(StandardMemberSet.Make(record.StandardMembers));
+                        // A list with notes (format 1.6): the list is the PSObject's own base object, its items copied in place.
+                        if (record.WrappedValue is IList) Map(record.WrappedValue);
                         // Type names go on after the properties: type data for a stored type name may define a member of
                         // the same name, and adding a note property would then be refused as a duplicate.
                         AddTypeNames(target, record);

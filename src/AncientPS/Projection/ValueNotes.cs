@@ -61,13 +61,14 @@ namespace AncientPS.Projection
 
         /// <summary>
         /// True for a value the engine stores in a slot, which may carry notes: a string, a number, a character, a Boolean,
-        /// an enum, a date, a time span, a GUID, a version or a URI.
+        /// an enum, a date, a time span, a GUID, a version or a URI; and (format 1.6) an array, such as the lines
+        /// <c>Get-Content -ReadCount</c> gives in one array with the file's notes, or a stored list read back with them.
         /// </summary>
         internal static bool MayCarry(object baseObject)
         {
             if (baseObject is string) return true;
             var type = baseObject.GetType();
-            if (!type.IsValueType) return baseObject is Version || baseObject is Uri;
+            if (!type.IsValueType) return baseObject is Version || baseObject is Uri || (baseObject is Array array && array.Rank == 1) || baseObject is AncientList;
             return (type.IsPrimitive && type != typeof(IntPtr) && type != typeof(UIntPtr)) || type.IsEnum || baseObject is DateTime || baseObject is TimeSpan
                 || baseObject is decimal || baseObject is Guid || baseObject is DateTimeOffset || baseObject is BigInteger;
         }

@@ -10,8 +10,9 @@ namespace AncientPS.Engine.Tests.Encoding
 {
     /// <summary>
     /// Values with notes (format 1.5, docs/format-values.md "Values with notes", shape flag bit 4): a scalar a host gave
-    /// note properties of its own (a line Get-Content gives, with its PSPath) is stored as a record of the notes with the
-    /// value in one more slot, and read back as the value and its notes.
+    /// note properties of its own (a line Get-Content gives, with its PSPath), or (format 1.6) a list with notes (the
+    /// lines Get-Content -ReadCount gives in one array), is stored as a record of the notes with the value in one more
+    /// slot, and read back as the value and its notes.
     /// </summary>
     public unsafe class ValueWithNotesTests : IDisposable
     {
@@ -189,7 +190,74 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
-        public void A_value_slot_holding_no_scalar_is_corrupt_and_the_verifier_reports_it()
+        public void A_list_with_notes_comes_back_as_its_list_with_its_notes()
+        {
+            // Format 1.6: as Get-Content -ReadCount gives its lines, an array with the file's notes; a list of leaves, one of
+            // records, a packed one, and the same list twice (one node).
+            var row = new MaterializedRecord(new[] { "Test.Row", "System.Object" }, new[] { "Id" }, new object[] { 7 });
+            var lines = new object[] { "line 1", "line 2", "a line longer than any inline string, as most lines of a log are" };
+            var items = new object[]
+            {
+                new Noted { Value = lines, Names = new[] { "PSPath", "ReadCount" }, Values = new object[] { "/tmp/f.txt", 3 }, TypeNames = new[] { "System.Object[]", "System.Array", "System.Object" } },
+                new Noted { Value = new object[] { row, row, null }, Names = new[] { "Source" }, Values = new object[] { "import" }, TypeNames = new[] { "System.Object[]", "System.Array", "System.Object" } },
+                new Noted { Value = new[] { 1, 2, 3 }, Names = new[] { "Unit" }, Values = new object[] { "kg" }, TypeNames = new[] { "System.Int32[]", "System.Array", "System.Object" } },
+            };
+            var list = (AncientList)_arena.Store(items, Options());
+            var first = Assert.IsType<AncientRecord>(list[0]);
+            Assert.True(first.WrapsValue);
+            Assert.Equal(lines, Assert.IsAssignableFrom<AncientList>(first.WrappedValue).ToArray());
+            Assert.Equal("/tmp/f.txt", first.GetValue("PSPath"));
+            Assert.Equal(3, first.GetValue("ReadCount"));
+            Assert.Equal(new[] { "System.Object[]", "System.Array", "System.Object" }, first.TypeNames);
+            var second = (AncientList)((AncientRecord)list[1]).WrappedValue;
+            Assert.Equal(7, ((AncientRecord)second[0]).GetValue("Id"));
+            Assert.Equal(((AncientRecord)second[0]).Offset, ((AncientRecord)second[1]).Offset);
+            Assert.Null(second[2]);
+            var third = (AncientList)((AncientRecord)list[2]).WrappedValue;
+            Assert.True(third.IsPacked);
+            Assert.Equal(new[] { 1, 2, 3 }, (int[])third.ToArray());
+            Assert.Equal("kg", ((AncientRecord)list[2]).GetValue("Unit"));
+        }
+
+        [Fact]
+        public void A_copy_a_materialized_copy_and_the_verifier_keep_a_list_with_notes()
+        {
+            string path = _folder.File("list-notes.heap");
+            var row = new MaterializedRecord(new[] { "Test.Row", "System.Object" }, new[] { "Id" }, new object[] { 7 });
+            var noted = new Noted { Value = new object[] { "a", row }, Names = new[] { "Source" }, Values = new object[] { "import" }, TypeNames = new[] { "System.Object[]", "System.Array", "System.Object" } };
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("v", new object[] { noted }, Options());
+                var stored = (AncientList)heap.Get("v", ValueProjection.None);
+                heap.Set("copy", stored);
+                var materialized = (object[])AncientValue.Materialize(stored);
+                var copy = Assert.IsType<MaterializedRecord>(materialized[0]);
+                var value = Assert.IsType<object[]>(copy.WrappedValue);
+                Assert.Equal("a", value[0]);
+                Assert.Equal(7, Assert.IsType<MaterializedRecord>(value[1])["Id"]);
+                Assert.Equal("import", copy["Source"]);
+                heap.Set("materialized", materialized);
+                // In the classic layout (format 1.1) the list alone.
+                heap.Set("classic", new object[] { noted }, Options(classic: true));
+                Assert.IsAssignableFrom<AncientList>(((AncientList)heap.Get("classic", ValueProjection.None))[0]);
+            }
+            Assert.Empty(HeapVerifier.Verify(path));
+            using (var heap = MappedHeap.Open(path))
+            {
+                foreach (var key in new[] { "v", "copy", "materialized" })
+                {
+                    var record = (AncientRecord)((AncientList)heap.Get(key, ValueProjection.None))[0];
+                    Assert.True(record.WrapsValue, key);
+                    var value = (AncientList)record.WrappedValue;
+                    Assert.Equal("a", value[0]);
+                    Assert.Equal(7, ((AncientRecord)value[1]).GetValue("Id"));
+                    Assert.Equal("import", record.GetValue("Source"));
+                }
+            }
+        }
+
+        [Fact]
+        public void A_value_slot_holding_neither_a_scalar_nor_a_list_is_corrupt_and_the_verifier_reports_it()
         {
             string path = _folder.File("bad-notes.heap");
             long valueTag;
@@ -201,7 +269,7 @@ namespace AncientPS.Engine.Tests.Encoding
                 Assert.True(record.Shape.Layout.TagAt(1) >= 0, "a string node's tag is the record's own");
                 valueTag = record.Offset + record.Shape.Layout.TagAt(1);
             }
-            foreach (byte tag in new[] { NodeTags.Null, NodeTags.List, NodeTags.Record, (byte)0x30 })
+            foreach (byte tag in new[] { NodeTags.Null, NodeTags.Dictionary, NodeTags.Record, (byte)0x30 })
             {
                 var patch = new Hostile.HeapPatcher(path);
                 byte good = patch.Bytes[valueTag];
