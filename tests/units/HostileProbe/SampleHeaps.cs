@@ -118,7 +118,7 @@ namespace AncientPS.HostileProbe
 
         /// <summary>
         /// .NET objects with their text, adapted split and deserialized collections (formats 1.1, 1.3, 1.4), values with notes
-        /// (1.5), and property bags with standard members (1.6).
+        /// (1.5), and property bags with standard members and a list with notes (1.6).
         /// </summary>
         public static object Objects()
         {
@@ -131,6 +131,7 @@ namespace AncientPS.HostileProbe
                 drive, lines, new Noted { Value = 5, Names = new[] { "Unit" }, Values = new object[] { "kg" } },
                 new Noted { Value = new DateTime(2024, 3, 4, 5, 6, 7, DateTimeKind.Utc), Names = new[] { "DisplayHint" }, Values = new object[] { DayOfWeek.Monday } },
                 new Noted { Value = 1.10m, Names = new[] { "Self" }, Values = new object[] { null } },
+                new Noted { Value = new object[] { "line 1", drive, 3 }, Names = new[] { "PSPath", "ReadCount" }, Values = new object[] { "/tmp/f.txt", 0 } },
                 new MaterializedRecord(new[] { "Sample.Chosen", "System.Object" }, new[] { "Name", "Size" }, new object[] { "chosen", 10 })
                 {
                     StandardMembers = new StandardMembers(new[]
