@@ -685,3 +685,37 @@ namespace AncientFidelity {
         "$($stored.PSVersion)" | Should -BeExactly "$($PSVersionTable.PSVersion)"
     }
 }
+
+Describe 'An enum read by a process without its type' {
+    It 'comes back as Import-Clixml gives it: the number, named after the deserialized type, showing the original''s text' {
+        # A script's own enums (a type only the writing process has), stored with their text (heap format 1.6) and
+        # exported with Export-Clixml; a second process, which never defined them, reads both.
+        $path = Join-Path $TestDrive 'enums.heap'
+        $xml = Join-Path $TestDrive 'enums.xml'
+        $rows = & ([scriptblock]::Create('
+            enum AncientFidelityTier { Bronze = 1; Gold = 3 }
+            [Flags()] enum AncientFidelityPerm { Read = 1; Write = 2 }
+            [pscustomobject]@{ Name = "a"; Tier = [AncientFidelityTier]::Gold; Perm = [AncientFidelityPerm]"Read, Write"; Odd = [Enum]::ToObject([AncientFidelityTier], 7) }'))
+        $heap = Mount-AncientHeap -Path $path
+        Set-AncientObject -Heap $heap -Key rows -InputObject @($rows)
+        Dismount-AncientHeap -Heap $heap
+        $rows | Export-Clixml -LiteralPath $xml
+        $output = Invoke-InChildProcess -Script @"
+function Show(`$r) {
+    (`$r | Format-Table | Out-String).Trim()
+    (`$r | Format-List | Out-String).Trim()
+    `$r | ConvertTo-Json -Compress
+    `$r.Tier.ToString() + '|' + `$r.Perm.ToString() + '|' + `$r.Odd.ToString()
+    [string](`$r.Tier -eq 3) + '|' + (`$r.Tier + 1) + '|' + `$r.Tier.GetType().Name
+    `$r.Tier.PSTypeNames -join ','
+    [System.Management.Automation.PSSerializer]::Serialize([pscustomobject]@{ Tier = `$r.Tier; Perm = `$r.Perm })
+}
+`$stored = @(Get-AncientObject -Path '$path' -Key rows)[0]
+`$copy = Import-Clixml -LiteralPath '$xml'
+`$a = Show `$copy; `$b = Show `$stored
+for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$b[`$i]) { "DIFF `${i}: `$(`$a[`$i]) <> `$(`$b[`$i])" } }
+'done ' + `$a.Count
+"@
+        $output | Should -Be @('done 7')
+    }
+}

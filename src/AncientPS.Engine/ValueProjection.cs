@@ -19,6 +19,13 @@ namespace AncientPS.Engine
         public virtual object ProjectDictionary(AncientDictionary dictionary) => dictionary;
 
         /// <summary>
+        /// An enum read whose type this process has not loaded (nor allowed, <see cref="AncientEnumTypes"/>), stored with its
+        /// text (format 1.6): <paramref name="typeName"/>, the underlying <paramref name="number"/> and the text the original
+        /// gave (its name, "Gold"; flags' names, "Read, Write"). The default is the number, as for an enum stored without text.
+        /// </summary>
+        public virtual object ProjectEnum(string typeName, object number, string text) => number;
+
+        /// <summary>
         /// The key a lookup in a stored dictionary looks for, given what the host passed: a host whose values arrive
         /// wrapped (PowerShell's PSObject around a string that went down a pipeline) unwraps them here. The default is the key itself.
         /// </summary>

@@ -3,16 +3,23 @@ using System;
 namespace AncientPS.Engine.Encoding
 {
     /// <summary>
-    /// Enum (0x47), 24 bytes: kind; at 1, the underlying type's tag; at 8, the value's bits as that tag's payload; at 16,
-    /// the offset of the type name's string node. Read back as the enum when its type is allowed (<see cref="AncientEnumTypes"/>),
-    /// else as the underlying number.
+    /// Enum (0x47), 24 bytes: kind; at 1, the underlying type's tag; at 2, flags; at 8, the value's bits as that tag's
+    /// payload; at 16, the offset of the type name's string node; with flag bit 0 (format 1.6, <see cref="NamedFlag"/>) the
+    /// node is 32 bytes and at 24 is the offset of a string node with the value's text (its ToString: "Gold", "Read,
+    /// Write"). Read back as the enum when its type is allowed (<see cref="AncientEnumTypes"/>), else as the underlying
+    /// number, or what the host's projection makes of the number and the text (<see cref="ValueProjection.ProjectEnum"/>).
     /// </summary>
     internal sealed unsafe class EnumNode : ScalarNodeCodec
     {
         public const int UnderlyingAt = 1;
+        public const int FlagsAt = 2;
         public const int BitsAt = 8;
         public const int NameAt = 16;
+        public const int TextAt = 24;
         public const int Size = 24;
+        public const int NamedSize = 32;
+        /// <summary>Flag bit 0 (format 1.6): the node holds the value's text at <see cref="TextAt"/>.</summary>
+        public const byte NamedFlag = 1;
 
         public EnumNode() : base(NodeTags.Enum, null) { }
 
@@ -22,26 +29,44 @@ namespace AncientPS.Engine.Encoding
         {
             var e = (Enum)value;
             long name = sink.Name(typeName);
-            byte* p = sink.Allocate(Size, out long offset);
+            // The value's text, for a reader without the type (format 1.6): names of one write are one node each.
+            long text = sink.WritesClassic ? 0 : sink.Name(e.ToString());
+            byte* p = sink.Allocate(text != 0 ? NamedSize : Size, out long offset);
             p[0] = Tag;
             // Type.GetTypeCode of an enum type is its underlying type's.
             p[UnderlyingAt] = NodeTags.OfPrimitive(e.GetType());
             *(ulong*)(p + BitsAt) = Bits(e);
             *(long*)(p + NameAt) = name;
+            if (text != 0)
+            {
+                p[FlagsAt] = NamedFlag;
+                *(long*)(p + TextAt) = text;
+            }
             return offset;
         }
 
-        public override object Read(NodeContext context, long offset)
+        public override object Read(NodeContext context, long offset) => Read(context, offset, false);
+
+        /// <summary>
+        /// The enum when its type is allowed; else, with <paramref name="project"/> and a stored text, what the context's
+        /// projection makes of the number and the text; else the number.
+        /// </summary>
+        public static object Read(NodeContext context, long offset, bool project)
         {
-            byte* p = context.Node(offset, Size, Tag);
+            byte* p = context.Node(offset, Size, NodeTags.Enum);
             byte underlying = p[UnderlyingAt];
             if (underlying < NodeTags.Boolean || underlying > NodeTags.UInt64) throw Corrupt.Node(offset, $"holds an enum of the unknown underlying tag 0x{underlying:X2}");
+            byte flags = p[FlagsAt];
+            if ((flags & ~NamedFlag) != 0) throw Corrupt.Node(offset, $"has unknown enum flags 0x{flags:X2}");
             ulong bits = *(ulong*)(p + BitsAt);
             object number = ScalarCodec.DecodeInline(underlying, bits);
             string typeName = context.ReadName(*(long*)(p + NameAt));
+            // A named node's text is checked whether or not it is used (the verifier reads every node this way).
+            string text = null;
+            if ((flags & NamedFlag) != 0) text = context.ReadName(*(long*)(context.Node(offset, NamedSize, NodeTags.Enum) + TextAt));
             if (AncientEnumTypes.TryGet(typeName, out var type) && NodeTags.OfPrimitive(Enum.GetUnderlyingType(type)) == underlying)
                 return Enum.ToObject(type, number);
-            return number;
+            return project && text != null ? context.Projection.ProjectEnum(typeName, number, text) : number;
         }
 
         /// <summary>Reads an enum key's type name and bits without loading its type (for dictionary lookups).</summary>

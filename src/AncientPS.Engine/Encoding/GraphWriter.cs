@@ -182,6 +182,8 @@ namespace AncientPS.Engine.Encoding
             }
         }
 
+        public bool WritesClassic => _classic;
+
         public byte* Allocate(long size, out long offset)
         {
             offset = _allocator.Allocate(NodeTags.Align8(size), out byte* p);

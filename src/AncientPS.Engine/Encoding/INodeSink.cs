@@ -20,5 +20,8 @@ namespace AncientPS.Engine.Encoding
 
         /// <summary>Writes the slot of a string: inline when it fits the payload, else a string node shared within the write.</summary>
         void WriteString(string value, byte* tag, ulong* payload);
+
+        /// <summary>True when the write keeps to the classic layout (format 1.1, for older readers): no node of a later format.</summary>
+        bool WritesClassic { get; }
     }
 }

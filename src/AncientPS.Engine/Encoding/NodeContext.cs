@@ -85,6 +85,8 @@ namespace AncientPS.Engine.Encoding
                     return project ? Projection.ProjectRecord(new StoredRecord(this, offset)) : new AncientRecord(this, offset);
                 }
             }
+            // An enum whose type this process has not loaded: its stored text, for the host's projection.
+            if (tag == NodeTags.Enum) return EnumNode.Read(this, CheckOffset(payload), project);
             var codec = ScalarNodes.ByTag(tag);
             if (codec != null) return codec.Read(this, CheckOffset(payload));
             throw Corrupt.Tag(tag);

@@ -36,6 +36,28 @@ namespace AncientPS.Projection
         internal static bool CanMark => Enabled && IsAvailable;
 
         /// <summary>
+        /// Gives a PSObject around a value, whose deserialized text is set (<see cref="DeserializedText"/>), the ToString
+        /// method the deserializer gives Import-Clixml's copy of such a value (an enum of a type the process does not
+        /// have): PSObject's own, bound to the object, which answers with that text. False where this PowerShell lacks
+        /// the member used or the switch is off.
+        /// </summary>
+        internal static bool TryAddTextMethod(PSObject obj)
+        {
+            if (!Enabled || s_dotNetMethod == null) return false;
+            try
+            {
+                var toString = s_dotNetMethod(obj, "ToString");
+                if (toString == null) return false;
+                obj.Members.Add(toString, true);
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>
         /// Marks a new object as deserialized and gives back its (empty) collection of adapted members to fill; null when
         /// not done (nothing was changed then). <paramref name="hasText"/>: the object has the original's text
         /// (<see cref="DeserializedText"/>), and gets a ToString method that gives it, as Import-Clixml's copy has.

@@ -55,6 +55,38 @@ namespace AncientPS.Projection
 
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
 
+        // The type names of an enum read without its type, by its stored type name (read-only lists shared by every value).
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.ObjectModel.Collection<string>> s_enumNames
+            = new System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.ObjectModel.Collection<string>>(System.StringComparer.Ordinal);
+
+        /// <summary>
+        /// An enum whose type this process has not loaded (a script's enum, read by a process that did not define it; a type
+        /// of an assembly not loaded here), stored with its text (format 1.6), as Import-Clixml gives it back: the number in a
+        /// PSObject named Deserialized.&lt;type&gt; (and Deserialized.System.Enum ..., whose type data gives it a Value
+        /// property), whose text is the original's ("Gold": Format-Table, ToString()); the number to operators and casts.
+        /// Where this PowerShell cannot set a deserialized object's text, the names alone.
+        /// </summary>
+        public override object ProjectEnum(string typeName, object number, string text)
+        {
+            var pso = new PSObject(number);
+            var names = s_enumNames.GetOrAdd(typeName, name => MemberTable.SharedTypeNames(new[]
+            {
+                OriginalTypeNames.Deserialized(name), OriginalTypeNames.Deserialized("System.Enum"),
+                OriginalTypeNames.Deserialized("System.ValueType"), OriginalTypeNames.Deserialized("System.Object"),
+            }));
+            if (names == null || !MemberTable.TrySetTypeNames(pso, names))
+            {
+                var own = pso.TypeNames;
+                own.Clear();
+                own.Add(OriginalTypeNames.Deserialized(typeName));
+                own.Add(OriginalTypeNames.Deserialized("System.Enum"));
+                own.Add(OriginalTypeNames.Deserialized("System.ValueType"));
+                own.Add(OriginalTypeNames.Deserialized("System.Object"));
+            }
+            if (DeserializedText.TrySet(pso, text)) DeserializedMembers.TryAddTextMethod(pso);
+            return pso;
+        }
+
         // A list or dictionary knows the object it was read from, and reads its own elements as their parent, so that a
         // stored graph that leads back to a node gives back the object made for it, as the original graph does:
         // $a.Items[0].Parent is $a itself, and $h.self is $h, when the original's were.

@@ -1,0 +1,133 @@
+using System;
+using AncientPS.Engine.Encoding;
+using AncientPS.Engine.Tests.Storage;
+using Xunit;
+
+namespace AncientPS.Engine.Tests.Encoding
+{
+    /// <summary>
+    /// Enum nodes with their text (format 1.6, docs/format-values.md "Enum"): a reader without the enum's type gives the
+    /// host's projection the number and the original's text ("Gold", "Read, Write"), as Import-Clixml's copy shows it.
+    /// </summary>
+    public unsafe class NamedEnumTests : IDisposable
+    {
+        private readonly TestArena _arena = new TestArena();
+        private readonly TempFolder _folder = new TempFolder();
+
+        public void Dispose()
+        {
+            _arena.Dispose();
+            _folder.Dispose();
+        }
+
+        public enum Tier { Bronze = 1, Gold = 3 }
+
+        [Flags]
+        public enum Perm : byte { Read = 1, Write = 2 }
+
+        /// <summary>Records what the engine hands over for enums whose type is unknown.</summary>
+        private sealed class EnumProjection : ValueProjection
+        {
+            public override object ProjectEnum(string typeName, object number, string text) => $"{typeName}|{number}|{number.GetType().Name}|{text}";
+        }
+
+        [Fact]
+        public void An_enum_whose_type_is_loaded_comes_back_typed_and_its_node_holds_its_text()
+        {
+            var list = (AncientList)_arena.Store(new object[] { Tier.Gold, Perm.Read | Perm.Write, (Tier)7 }, null, new EnumProjection());
+            Assert.Equal(Tier.Gold, list[0]);
+            Assert.Equal(Perm.Read | Perm.Write, list[1]);
+            Assert.Equal((Tier)7, list[2]);
+        }
+
+        // Stores the values in memory, renames their enum types there to names no assembly has ('+Tier' -> '+Tieq',
+        // '+Perm' -> '+Perq', in the type names' string nodes), and reads them again through the projection.
+        private AncientList StoreUnknown(ValueProjection projection, params object[] values)
+        {
+            _arena.Store(values);
+            var root = _arena.LastRoot;
+            byte* p = _arena.At(0);
+            foreach (var encoding in new System.Text.Encoding[] { System.Text.Encoding.UTF8, System.Text.Encoding.Unicode })
+            {
+                foreach (var name in new[] { "+Tier", "+Perm" })
+                {
+                    var needle = encoding.GetBytes(name);
+                    var renamed = encoding.GetBytes(name.Substring(0, name.Length - 1) + "q");
+                    for (long i = 0; i + needle.Length <= _arena.Used + 64; i++)
+                    {
+                        int j = 0;
+                        while (j < needle.Length && p[i + j] == needle[j]) j++;
+                        if (j < needle.Length) continue;
+                        for (int k = 0; k < renamed.Length; k++) p[i + k] = renamed[k];
+                    }
+                }
+            }
+            return (AncientList)NodeReader.Read(_arena, "key", root.Tag, root.Payload, projection);
+        }
+
+        [Fact]
+        public void Without_its_type_an_enum_is_its_number_and_its_text_for_the_host()
+        {
+            var projected = StoreUnknown(new EnumProjection(), Tier.Gold, Perm.Read | Perm.Write, (Tier)7);
+            string prefix = typeof(NamedEnumTests).FullName;
+            Assert.Equal($"{prefix}+Tieq|3|Int32|Gold", projected[0]);
+            Assert.Equal($"{prefix}+Perq|3|Byte|Read, Write", projected[1]);
+            Assert.Equal($"{prefix}+Tieq|7|Int32|7", projected[2]);
+            // Without a projection of its own, and in -Materialize, the number.
+            var root = _arena.LastRoot;
+            var plain = (AncientList)NodeReader.Read(_arena, "key", root.Tag, root.Payload, ValueProjection.None);
+            Assert.Equal(new object[] { 3, (byte)3, 7 }, plain.ToArray());
+            Assert.Equal(new object[] { 3, (byte)3, 7 }, (object[])AncientValue.Materialize(projected));
+        }
+
+        [Fact]
+        public void The_classic_layout_writes_enums_without_their_text()
+        {
+            string path = _folder.File("classic.heap");
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("e", new object[] { Tier.Gold }, new SetOptions { ClassicLayout = true });
+                var list = (AncientList)heap.Get("e", ValueProjection.None);
+                list.GetSlot(0, out _, out ulong payload);
+                Assert.Equal(0, new Hostile.HeapPatcher(path).Bytes[(long)payload + EnumNode.FlagsAt]);
+                Assert.Equal(Tier.Gold, list[0]);
+            }
+        }
+
+        [Fact]
+        public void A_damaged_enum_node_is_corrupt_and_the_verifier_reports_it()
+        {
+            string path = _folder.File("damaged.heap");
+            long node;
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("e", new object[] { Tier.Gold });
+                ((AncientList)heap.Get("e", ValueProjection.None)).GetSlot(0, out byte tag, out ulong payload);
+                Assert.Equal(NodeTags.Enum, tag);
+                node = (long)payload;
+            }
+            var original = new Hostile.HeapPatcher(path).Bytes;
+            Assert.Equal(EnumNode.NamedFlag, original[node + EnumNode.FlagsAt]);
+            var cases = new (Action<Hostile.HeapPatcher> Patch, string Because)[]
+            {
+                (p => p.WriteByte(node + EnumNode.FlagsAt, 2), "unknown enum flags"),
+                (p => p.WriteInt64(node + EnumNode.TextAt, 12), ""),
+            };
+            foreach (var (patch, because) in cases)
+            {
+                var patcher = new Hostile.HeapPatcher(path);
+                patch(patcher);
+                patcher.Save();
+                using (var heap = MappedHeap.Open(path, new HeapOptions { ReadOnly = true }))
+                {
+                    var list = (AncientList)heap.Get("e", ValueProjection.None);
+                    var e = Assert.Throws<AncientHeapCorruptException>(() => list[0]);
+                    Assert.Contains(because, e.Message);
+                }
+                Assert.NotEmpty(HeapVerifier.Verify(path));
+                System.IO.File.WriteAllBytes(path, original);
+            }
+            Assert.Empty(HeapVerifier.Verify(path));
+        }
+    }
+}
