@@ -20,7 +20,8 @@ namespace AncientPS.Engine.Tests.Encoding
         // Format 1.2 (issue 18, file size): records laid out by their shape (narrow payloads, tags fixed by the shape, leaves
         // written before the record) and lists of leaves with narrow payloads, so the bytes of every record and list changed.
         // Format 1.3: the graph's shared list and dictionary carry the shared flag (0x40) in their headers.
-        private const string GraphDigest = "15C94C0DB4BBE18A33BB8AA819FFA3C792DB30BBE7EA8FEED4C3BCC951B85073/System.Object[]";
+        // Format 1.6: the graph's enum nodes hold their text (enum flag bit 0, 32 bytes, a string node per distinct text).
+        private const string GraphDigest = "38AF1DF187FD593E6F5826AAFB0D8EDC2B2DA18284831CFA8D862442CB50C91F/System.Object[]";
         private const string CopyDigest = GraphDigest;
         // The digest format 1.1 had: the writer's classic switch still writes exactly those bytes, which tests read below.
         private const string ClassicDigest = "7B9BF797F3AE47BE496BC406245AC7E3640088FCA16EEDBF19B7BB51F9334B47/System.Object[]";
