@@ -84,9 +84,12 @@ namespace AncientPS.Projection
                 // For PowerShell's serializer, which writes an object's text only for one from the deserializer: the copy
                 // that crosses into a job or a remote session keeps the original's text (DeserializedText). A record
                 // marked as deserialized answers every string conversion with that text too, as Import-Clixml's copy
-                // does, and has its ToString method; any other needs the code method.
+                // does, and has its ToString method. Any other (an error record in its remoting form, a record of no
+                // adapted split) gets the ToString method the deserializer gives such a copy, PSObject's own, which
+                // answers with the text; the code method where that cannot be done.
                 bool textSet = DeserializedText.TrySet(this, stored.ToStringText);
-                if (adapted == null || !textSet) Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
+                if (adapted == null && !(textSet && DeserializedMembers.TryAddTextMethod(this)) || adapted != null && !textSet)
+                    Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
             }
         }
 
