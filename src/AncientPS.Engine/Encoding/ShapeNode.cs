@@ -259,8 +259,6 @@ namespace AncientPS.Engine.Encoding
                         members[i] = StandardMember.Note(name, word == 1);
                         break;
                     }
-                    default:
-                        throw Corrupt.Node(offset, $"gives standard member {i} the unknown kind {kind}");
                 }
                 at += 24;
             }

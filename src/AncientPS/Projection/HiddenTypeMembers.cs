@@ -43,28 +43,7 @@ namespace AncientPS.Projection
             {
                 if (visible == null) visible = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
                 if (visible.Contains(name)) continue;
-                PSPropertyInfo property;
-                object value;
-                long started = 0;
-                try
-                {
-                    property = pso.Properties[name];
-                    if (property == null || !property.IsGettable) continue;
-                    started = GetterClock.Start();
-                    value = property.Value;
-                }
-                catch (PipelineStoppedException)
-                {
-                    throw;
-                }
-                catch (Exception)
-                {
-                    continue; // as Export-Clixml, a property whose getter throws is left out
-                }
-                finally
-                {
-                    GetterClock.Stop(started);
-                }
+                if (!TryRead(pso, name, out object value)) continue;
                 int at = InsertionPoint(layout, layout.Order[name], names, adapted);
                 names.Insert(at, name);
                 values.Insert(at, value);

@@ -55,9 +55,23 @@ namespace AncientPS.Projection
 
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
 
-        // The type names of an enum read without its type, by its stored type name (read-only lists shared by every value).
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.ObjectModel.Collection<string>> s_enumNames
-            = new System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.ObjectModel.Collection<string>>(System.StringComparer.Ordinal);
+        // The type names of an enum read without its type, by its stored type name: Import-Clixml's, and the read-only
+        // list every value shares where PowerShell allows (null where not).
+        private sealed class EnumNames
+        {
+            public string[] Names;
+            public System.Collections.ObjectModel.Collection<string> Shared;
+        }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnumNames> s_enumNames
+            = new System.Collections.Concurrent.ConcurrentDictionary<string, EnumNames>(System.StringComparer.Ordinal);
+
+        private static EnumNames NamesOfEnum(string typeName)
+        {
+            var names = new[] { typeName, "System.Enum", "System.ValueType", "System.Object" };
+            for (int i = 0; i < names.Length; i++) names[i] = OriginalTypeNames.Deserialized(names[i]);
+            return new EnumNames { Names = names, Shared = MemberTable.SharedTypeNames(names) };
+        }
 
         /// <summary>
         /// An enum whose type this process has not loaded (a script's enum, read by a process that did not define it; a type
@@ -69,19 +83,12 @@ namespace AncientPS.Projection
         public override object ProjectEnum(string typeName, object number, string text)
         {
             var pso = new PSObject(number);
-            var names = s_enumNames.GetOrAdd(typeName, name => MemberTable.SharedTypeNames(new[]
-            {
-                OriginalTypeNames.Deserialized(name), OriginalTypeNames.Deserialized("System.Enum"),
-                OriginalTypeNames.Deserialized("System.ValueType"), OriginalTypeNames.Deserialized("System.Object"),
-            }));
-            if (names == null || !MemberTable.TrySetTypeNames(pso, names))
+            var names = s_enumNames.GetOrAdd(typeName, NamesOfEnum);
+            if (names.Shared == null || !MemberTable.TrySetTypeNames(pso, names.Shared))
             {
                 var own = pso.TypeNames;
                 own.Clear();
-                own.Add(OriginalTypeNames.Deserialized(typeName));
-                own.Add(OriginalTypeNames.Deserialized("System.Enum"));
-                own.Add(OriginalTypeNames.Deserialized("System.ValueType"));
-                own.Add(OriginalTypeNames.Deserialized("System.Object"));
+                foreach (var name in names.Names) own.Add(name);
             }
             if (DeserializedText.TrySet(pso, text)) DeserializedMembers.TryAddTextMethod(pso);
             return pso;

@@ -38,7 +38,7 @@ namespace AncientPS.Projection
         private StandardMembers _lastStandard;
 
         /// <summary>obj => obj.first[.second], compiled once; null when PowerShell has no such members.</summary>
-        private static Func<PSObject, T> Bind<T>(string first, string second)
+        internal static Func<PSObject, T> Bind<T>(string first, string second)
         {
             try
             {

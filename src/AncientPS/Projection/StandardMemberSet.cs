@@ -64,7 +64,7 @@ namespace AncientPS.Projection
                 }
                 else if (member is PSNoteProperty note)
                 {
-                    object value = note.Value is PSObject wrapped ? wrapped.BaseObject : note.Value;
+                    object value = NoteValue(note);
                     if (StandardMember.IsNoteValue(value)) stored = StandardMember.Note(note.Name, value);
                 }
                 if (stored == null) continue;
@@ -78,6 +78,9 @@ namespace AncientPS.Projection
             last = read;
             return read;
         }
+
+        // A note's value as stored: the value itself where PowerShell wrapped it.
+        private static object NoteValue(PSNoteProperty note) => note.Value is PSObject wrapped ? wrapped.BaseObject : note.Value;
 
         // The set's own members (internal: PSMemberSet.InternalMembers, bound once, guarded); the public Members is an
         // integrating collection that matches its members anew for every enumeration, several microseconds a row.
@@ -135,7 +138,7 @@ namespace AncientPS.Projection
                 }
                 else if (member is PSNoteProperty note)
                 {
-                    object value = note.Value is PSObject wrapped ? wrapped.BaseObject : note.Value;
+                    object value = NoteValue(note);
                     if (!StandardMember.IsNoteValue(value)) continue;
                     if (k >= stored.Count || stored[k].IsPropertySet || !string.Equals(stored[k].Name, note.Name, StringComparison.Ordinal)) return false;
                     if (!value.Equals(stored[k].Value) || value.GetType() != stored[k].Value.GetType()) return false;
@@ -146,25 +149,10 @@ namespace AncientPS.Projection
         }
 
         // obj => obj.InstanceMembers (internal): the object's own member table, whose public Add adds a member as it is.
-        private static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>> s_instanceMembers = BindInstanceMembers();
+        private static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>> s_instanceMembers
+            = PropertyBagReader.Bind<PSMemberInfoCollection<PSMemberInfo>>("InstanceMembers", null);
         // Set once a record got its set through PSObject.Members (see AddTo).
         private static volatile bool s_addedPublicly;
-
-        private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>> BindInstanceMembers()
-        {
-            try
-            {
-                var property = typeof(PSObject).GetProperty("InstanceMembers", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
-                if (property == null || property.GetIndexParameters().Length != 0 || !typeof(PSMemberInfoCollection<PSMemberInfo>).IsAssignableFrom(property.PropertyType)) return null;
-                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSObject), "obj");
-                var body = System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(parameter, property), typeof(PSMemberInfoCollection<PSMemberInfo>));
-                return System.Linq.Expressions.Expression.Lambda<Func<PSObject, PSMemberInfoCollection<PSMemberInfo>>>(body, parameter).Compile();
-            }
-            catch (Exception)
-            {
-                return null;
-            }
-        }
 
         /// <summary>
         /// Gives a record read its shape's member set. PSObject.Members.Add tells each member of the set which object it
