@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using AncientPS.Engine.Encoding;
 using AncientPS.Engine.Views;
 
@@ -169,7 +170,7 @@ namespace AncientPS.Engine
             {
                 int entry = Find(key);
                 if (entry < 0) return false;
-                value = ProjectSlot(2 * entry + 1);
+                value = ProjectSlot(2 * entry + 1, false);
                 return true;
             }
             finally { space.ExitRead(); }
@@ -322,17 +323,38 @@ namespace AncientPS.Engine
             return this[index];
         }
 
-        /// <summary>Reads slot <paramref name="slot"/> projected; the caller holds a read.</summary>
-        private object ProjectSlot(int slot)
+        /// <summary>
+        /// Reads slot <paramref name="slot"/> projected; the caller holds a read. A composite key or value read by a lookup
+        /// is held as long as the view; one met by enumeration (<paramref name="enumerated"/>) only while something else
+        /// holds it, as a list's (AncientList.GetCore).
+        /// </summary>
+        private object ProjectSlot(int slot, bool enumerated)
         {
             Debug.Assert((uint)slot < 2u * (uint)_count, "an entry has two slots");
             byte tag = _tags[slot];
             if (!NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[slot], true);
             var projected = ProjectionCache.For(ref _projected, 2 * _count);
-            return projected.Get(slot) ?? projected.Keep(slot, _context.Projection.ReadElement(_context, tag, _payloads[slot], ProjectionParent));
+            if (enumerated)
+                return projected.GetAny(slot) ?? projected.KeepWeakly(slot, _context.Projection.ReadElement(_context, tag, _payloads[slot], ProjectionParent));
+            return projected.GetAndHold(slot) ?? projected.Keep(slot, _context.Projection.ReadElement(_context, tag, _payloads[slot], ProjectionParent));
         }
 
-        private object ReadEntry(int entry, bool value)
+        /// <summary>
+        /// Holds the key and value of entry <paramref name="entry"/>, which an enumeration gave out, as long as the view
+        /// when the host finds one changed since it was read (AncientList.HoldIfChanged).
+        /// </summary>
+        private void HoldIfChanged(int entry)
+        {
+            var projected = Volatile.Read(ref _projected);
+            if (projected == null || (uint)entry >= (uint)_count) return;
+            for (int slot = 2 * entry; slot <= 2 * entry + 1; slot++)
+            {
+                var given = projected.GetAny(slot);
+                if (given != null && _context.Projection.ShouldKeep(given)) projected.Keep(slot, given);
+            }
+        }
+
+        private object ReadEntry(int entry, bool value, bool enumerated = false)
         {
             // A host's walk that recurses through stored values without a depth limit of its own (PowerShell's
             // ConvertTo-Xml over a dictionary that holds itself, or a 10,000-deep chain) fails here with an exception
@@ -342,7 +364,7 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
-                return ProjectSlot(2 * entry + (value ? 1 : 0));
+                return ProjectSlot(2 * entry + (value ? 1 : 0), enumerated);
             }
             finally { space.ExitRead(); }
         }
@@ -366,7 +388,7 @@ namespace AncientPS.Engine
         {
             if (array == null) throw new ArgumentNullException(nameof(array));
             if (index < 0 || array.Length - index < _count) throw new ArgumentException("The array is too short for the dictionary.", nameof(array));
-            for (int i = 0; i < _count; i++) array.SetValue(new DictionaryEntry(ReadEntry(i, false), ReadEntry(i, true)), index + i);
+            for (int i = 0; i < _count; i++) array.SetValue(new DictionaryEntry(ReadEntry(i, false, true), ReadEntry(i, true, true)), index + i);
         }
 
         public IDictionaryEnumerator GetEnumerator() => new Enumerator(this);
@@ -384,7 +406,16 @@ namespace AncientPS.Engine
 
         IEnumerator<KeyValuePair<object, object>> IEnumerable<KeyValuePair<object, object>>.GetEnumerator()
         {
-            for (int i = 0; i < _count; i++) yield return new KeyValuePair<object, object>(ReadEntry(i, false), ReadEntry(i, true));
+            int i = 0;
+            try
+            {
+                for (; i < _count; i++)
+                {
+                    if (i > 0) HoldIfChanged(i - 1);
+                    yield return new KeyValuePair<object, object>(ReadEntry(i, false, true), ReadEntry(i, true, true));
+                }
+            }
+            finally { HoldIfChanged(Math.Min(i, _count - 1)); }
         }
 
         public override bool Equals(object obj) => obj is AncientDictionary other && other._offset == _offset && ReferenceEquals(other._context.Space, _context.Space);
@@ -404,13 +435,15 @@ namespace AncientPS.Engine
 
             public bool MoveNext()
             {
+                // The entry given last has been the script's to change (AncientList's enumerator).
+                if (_index >= 0) _dictionary.HoldIfChanged(_index);
                 if (_index + 1 >= _dictionary._count)
                 {
                     _index = _dictionary._count;
                     return false;
                 }
                 _index++;
-                _current = new DictionaryEntry(_dictionary.ReadEntry(_index, false), _dictionary.ReadEntry(_index, true));
+                _current = new DictionaryEntry(_dictionary.ReadEntry(_index, false, true), _dictionary.ReadEntry(_index, true, true));
                 return true;
             }
 
@@ -439,8 +472,20 @@ namespace AncientPS.Engine
             public int Count => _d._count;
             public bool IsSynchronized => false;
             public object SyncRoot => _d;
-            public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(this[i], index + i); }
-            public IEnumerator<object> GetEnumerator() { for (int i = 0; i < _d._count; i++) yield return this[i]; }
+            public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(_d.ReadEntry(i, _values, true), index + i); }
+            public IEnumerator<object> GetEnumerator()
+            {
+                int i = 0;
+                try
+                {
+                    for (; i < _d._count; i++)
+                    {
+                        if (i > 0) _d.HoldIfChanged(i - 1);
+                        yield return _d.ReadEntry(i, _values, true);
+                    }
+                }
+                finally { _d.HoldIfChanged(Math.Min(i, _d._count - 1)); }
+            }
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
             /// <summary>As the original's key or value collection names itself (System.Collections.Hashtable+KeyCollection).</summary>

@@ -4,6 +4,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using AncientPS.Engine.Encoding;
 using AncientPS.Engine.Views;
 
@@ -189,8 +190,17 @@ namespace AncientPS.Engine
             set => throw ViewErrors.ReadOnly();
         }
 
-        /// <summary>Reads element <paramref name="index"/>; the caller holds a read and has checked the index.</summary>
-        internal object GetCore(int index, bool project)
+        /// <summary>
+        /// Reads element <paramref name="index"/>; the caller holds a read and has checked the index. A composite element
+        /// read by index is held as long as the view (ProjectionCache.Keep).
+        /// </summary>
+        internal object GetCore(int index, bool project) => GetCore(index, project, false);
+
+        /// <summary>
+        /// As <see cref="GetCore(int, bool)"/>; <paramref name="enumerated"/>: a composite element met by enumeration or a
+        /// search, held only while something else holds it (ProjectionCache.KeepWeakly).
+        /// </summary>
+        private object GetCore(int index, bool project, bool enumerated)
         {
             Debug.Assert((uint)index < (uint)_count, "callers check the index");
             if (_elementTag == 0)
@@ -198,7 +208,9 @@ namespace AncientPS.Engine
                 byte tag = _slots.Tag(index);
                 if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _slots.Payload(index), project);
                 var projected = ProjectionCache.For(ref _projected, _count);
-                return projected.Get(index) ?? projected.Keep(index, _context.Projection.ReadElement(_context, tag, _slots.Payload(index), ProjectionParent));
+                if (enumerated)
+                    return projected.GetAny(index) ?? projected.KeepWeakly(index, _context.Projection.ReadElement(_context, tag, _slots.Payload(index), ProjectionParent));
+                return projected.GetAndHold(index) ?? projected.Keep(index, _context.Projection.ReadElement(_context, tag, _slots.Payload(index), ProjectionParent));
             }
             byte* d = _data;
             switch (_elementTag)
@@ -276,10 +288,10 @@ namespace AncientPS.Engine
                 }
                 if (array is object[] objects)
                 {
-                    for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true);
+                    for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true, true);
                     return;
                 }
-                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true), index + i);
+                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, true), index + i);
             }
             finally { space.ExitRead(); }
         }
@@ -293,7 +305,7 @@ namespace AncientPS.Engine
             try
             {
                 for (int i = 0; i < _count; i++)
-                    if (Equals(GetCore(i, true), value)) return i;
+                    if (Equals(GetCore(i, true, true), value)) return i;
                 return -1;
             }
             finally { space.ExitRead(); }
@@ -322,6 +334,27 @@ namespace AncientPS.Engine
         internal bool IsShared { get; }
         internal long NodeOffset => _offset;
 
+        /// <summary>Reads element <paramref name="index"/> for an enumeration (see <see cref="GetCore(int, bool, bool)"/>).</summary>
+        private object ReadEnumerated(int index)
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            var space = _context.Space;
+            space.EnterRead();
+            try { return GetCore(index, true, true); }
+            finally { space.ExitRead(); }
+        }
+
+        /// <summary>
+        /// Holds element <paramref name="index"/>, which an enumeration gave out as <paramref name="given"/>, as long as the
+        /// view when the host finds it changed since it was read (a member added while the script had it in hand).
+        /// </summary>
+        private void HoldIfChanged(int index, object given)
+        {
+            if (given == null || _elementTag != 0 || !_context.Projection.ShouldKeep(given)) return;
+            var projected = Volatile.Read(ref _projected);
+            if (projected != null && ReferenceEquals(projected.GetAny(index), given)) projected.Keep(index, given);
+        }
+
         private sealed class Enumerator : IEnumerator<object>
         {
             private readonly AncientList _list;
@@ -333,6 +366,8 @@ namespace AncientPS.Engine
 
             public bool MoveNext()
             {
+                // The element given last has been the script's to change (foreach's body, the rest of the pipeline).
+                if (_index >= 0 && _index < _list._count) _list.HoldIfChanged(_index, Current);
                 if (_index + 1 >= _list._count)
                 {
                     _index = _list._count;
@@ -340,7 +375,7 @@ namespace AncientPS.Engine
                     return false;
                 }
                 _index++;
-                Current = _list[_index];
+                Current = _list.ReadEnumerated(_index);
                 return true;
             }
 
@@ -350,7 +385,11 @@ namespace AncientPS.Engine
                 Current = null;
             }
 
-            public void Dispose() { }
+            public void Dispose()
+            {
+                // A loop left early (break, Select-Object -First): the element it stopped on.
+                if (_index >= 0 && _index < _list._count) _list.HoldIfChanged(_index, Current);
+            }
         }
 
         private sealed class RawView : IReadOnlyList<object>

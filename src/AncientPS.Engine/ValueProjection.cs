@@ -42,6 +42,14 @@ namespace AncientPS.Engine
         /// <summary>Called after the element read that <see cref="BeginElement"/> began, with what it returned.</summary>
         public virtual void EndElement(object state) { }
 
+        /// <summary>
+        /// Asked when an enumeration of a list view moves past an element it projected: true when the host's object for it
+        /// has changed since it was read (PowerShell: a member added to the record), so that the view holds it for later
+        /// reads by index or enumeration. An element met by enumeration is otherwise held only while something else holds
+        /// it. The default (views that cannot change) is false.
+        /// </summary>
+        public virtual bool ShouldKeep(object projected) => false;
+
         /// <summary>Projects a composite slot of a view whose host parent is <paramref name="parent"/>.</summary>
         internal object ReadElement(Encoding.NodeContext context, byte tag, ulong payload, object parent)
         {

@@ -55,6 +55,13 @@ namespace AncientPS.Projection
 
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
 
+        /// <summary>
+        /// A record a list's enumeration handed out is held by the list from then on when a script may have changed it
+        /// (Add-Member, PSTypeNames), so that reading it again gives the changed object; an unchanged one is held only while
+        /// the script holds it. Anything else (a value with notes, an XML copy, a rehydrated .NET object) is always held.
+        /// </summary>
+        public override bool ShouldKeep(object projected) => !(projected is StoredRecordObject record) || record.MayHaveChanged();
+
         // The type names of an enum read without its type, by its stored type name: Import-Clixml's, and the read-only
         // list every value shares where PowerShell allows (null where not).
         private sealed class EnumNames

@@ -114,6 +114,53 @@ namespace AncientPS.Projection
         }
 
         /// <summary>
+        /// The count of the object's own members (internal member table), or -1 where that cannot be read or the shortcut is
+        /// off (a list then holds every record it hands out, as a PowerShell without these members needs).
+        /// </summary>
+        internal static int InstanceMemberCount(PSObject pso)
+        {
+            if (!IsAvailable || !UseInternalMembers) return -1;
+            try { return s_members(pso)?.Count ?? 0; }
+            catch (Exception) { return -1; }
+        }
+
+        /// <summary>
+        /// Whether a script may have changed the object since it had <paramref name="memberCount"/> own members
+        /// (<see cref="InstanceMemberCount"/>): a member added or removed (PowerShell's own hidden members, which it adds
+        /// when anything first lists the members, do not count), or its type names asked for through PSTypeNames (the
+        /// public getter gives the object a changeable list of its own; reading them is taken as a change). True where
+        /// that cannot be told.
+        /// </summary>
+        internal static bool MayHaveChanged(PSObject pso, int memberCount)
+        {
+            if (memberCount < 0 || !IsAvailable) return true;
+            try
+            {
+                var typeNames = s_typeNames(pso);
+                if (typeNames == null || !((ICollection<string>)typeNames).IsReadOnly) return true;
+                var members = s_members(pso);
+                int count = members?.Count ?? 0;
+                if (count == memberCount) return false;
+                if (count < memberCount) return true;
+                for (int i = memberCount; i < count; i++)
+                {
+                    if (!(members[i] is PSMemberInfo member) || !IsReservedName(member.Name)) return true;
+                }
+                return false;
+            }
+            catch (Exception)
+            {
+                return true;
+            }
+        }
+
+        // The hidden members PowerShell makes for every object (a script cannot add a member of these names).
+        private static bool IsReservedName(string name)
+            => string.Equals(name, "psbase", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "psadapted", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(name, "psextended", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "psobject", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(name, PSTypeNamesMember, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
         /// What <see cref="PSObject.Properties"/> makes of one of the object's own members: 1 a note property, 0 skipped
         /// (not a property, or a hidden reserved member), -1 any other property.
         /// </summary>

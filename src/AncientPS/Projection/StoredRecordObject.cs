@@ -40,6 +40,9 @@ namespace AncientPS.Projection
 
         private readonly StoredRecord _stored;
         private readonly IProjectedNode _parent;
+        // The count of own members the object had when made (PropertyBagReader.InstanceMemberCount): a list view holds a
+        // record it handed out by enumeration only while something else does, unless a script changed it (MayHaveChanged).
+        private readonly int _memberCount;
 
         IProjectedNode IProjectedNode.ParentNode => _parent;
 
@@ -91,7 +94,11 @@ namespace AncientPS.Projection
                 if (adapted == null && !(textSet && DeserializedMembers.TryAddTextMethod(this)) || adapted != null && !textSet)
                     Members.Add(new PSCodeMethod(ToStringMember, s_toString), true);
             }
+            _memberCount = PropertyBagReader.InstanceMemberCount(this);
         }
+
+        /// <summary>True when a script may have changed the object since it was read (a member added, its type names asked for).</summary>
+        internal bool MayHaveChanged() => PropertyBagReader.MayHaveChanged(this, _memberCount);
 
         private const string ToStringMember = "ToString";
         private static readonly System.Reflection.MethodInfo s_toString = typeof(StoredRecordObject).GetMethod(nameof(StoredText));
