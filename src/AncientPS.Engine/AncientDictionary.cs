@@ -354,6 +354,12 @@ namespace AncientPS.Engine
             }
         }
 
+        // 0 until the view's first enumeration starts, then 1 (AncientList.FirstPass).
+        private int _passes;
+
+        /// <summary>True for the view's first enumeration, which holds what it projects weakly; false for every later one.</summary>
+        private bool FirstPass() => Volatile.Read(ref _passes) == 0 && Interlocked.CompareExchange(ref _passes, 1, 0) == 0;
+
         private object ReadEntry(int entry, bool value, bool enumerated = false)
         {
             // A host's walk that recurses through stored values without a depth limit of its own (PowerShell's
@@ -388,7 +394,8 @@ namespace AncientPS.Engine
         {
             if (array == null) throw new ArgumentNullException(nameof(array));
             if (index < 0 || array.Length - index < _count) throw new ArgumentException("The array is too short for the dictionary.", nameof(array));
-            for (int i = 0; i < _count; i++) array.SetValue(new DictionaryEntry(ReadEntry(i, false, true), ReadEntry(i, true, true)), index + i);
+            bool weakly = FirstPass();
+            for (int i = 0; i < _count; i++) array.SetValue(new DictionaryEntry(ReadEntry(i, false, weakly), ReadEntry(i, true, weakly)), index + i);
         }
 
         public IDictionaryEnumerator GetEnumerator() => new Enumerator(this);
@@ -407,15 +414,16 @@ namespace AncientPS.Engine
         IEnumerator<KeyValuePair<object, object>> IEnumerable<KeyValuePair<object, object>>.GetEnumerator()
         {
             int i = 0;
+            bool weakly = FirstPass();
             try
             {
                 for (; i < _count; i++)
                 {
-                    if (i > 0) HoldIfChanged(i - 1);
-                    yield return new KeyValuePair<object, object>(ReadEntry(i, false, true), ReadEntry(i, true, true));
+                    if (weakly && i > 0) HoldIfChanged(i - 1);
+                    yield return new KeyValuePair<object, object>(ReadEntry(i, false, weakly), ReadEntry(i, true, weakly));
                 }
             }
-            finally { HoldIfChanged(Math.Min(i, _count - 1)); }
+            finally { if (weakly) HoldIfChanged(Math.Min(i, _count - 1)); }
         }
 
         public override bool Equals(object obj) => obj is AncientDictionary other && other._offset == _offset && ReferenceEquals(other._context.Space, _context.Space);
@@ -428,22 +436,27 @@ namespace AncientPS.Engine
         private sealed class Enumerator : IDictionaryEnumerator
         {
             private readonly AncientDictionary _dictionary;
+            private readonly bool _weakly;
             private int _index = -1;
             private DictionaryEntry _current;
 
-            public Enumerator(AncientDictionary dictionary) { _dictionary = dictionary; }
+            public Enumerator(AncientDictionary dictionary)
+            {
+                _dictionary = dictionary;
+                _weakly = dictionary.FirstPass();
+            }
 
             public bool MoveNext()
             {
                 // The entry given last has been the script's to change (AncientList's enumerator).
-                if (_index >= 0) _dictionary.HoldIfChanged(_index);
+                if (_weakly && _index >= 0) _dictionary.HoldIfChanged(_index);
                 if (_index + 1 >= _dictionary._count)
                 {
                     _index = _dictionary._count;
                     return false;
                 }
                 _index++;
-                _current = new DictionaryEntry(_dictionary.ReadEntry(_index, false, true), _dictionary.ReadEntry(_index, true, true));
+                _current = new DictionaryEntry(_dictionary.ReadEntry(_index, false, _weakly), _dictionary.ReadEntry(_index, true, _weakly));
                 return true;
             }
 
@@ -472,19 +485,24 @@ namespace AncientPS.Engine
             public int Count => _d._count;
             public bool IsSynchronized => false;
             public object SyncRoot => _d;
-            public void CopyTo(Array array, int index) { for (int i = 0; i < _d._count; i++) array.SetValue(_d.ReadEntry(i, _values, true), index + i); }
+            public void CopyTo(Array array, int index)
+            {
+                bool weakly = _d.FirstPass();
+                for (int i = 0; i < _d._count; i++) array.SetValue(_d.ReadEntry(i, _values, weakly), index + i);
+            }
             public IEnumerator<object> GetEnumerator()
             {
                 int i = 0;
+                bool weakly = _d.FirstPass();
                 try
                 {
                     for (; i < _d._count; i++)
                     {
-                        if (i > 0) _d.HoldIfChanged(i - 1);
-                        yield return _d.ReadEntry(i, _values, true);
+                        if (weakly && i > 0) _d.HoldIfChanged(i - 1);
+                        yield return _d.ReadEntry(i, _values, weakly);
                     }
                 }
-                finally { _d.HoldIfChanged(Math.Min(i, _d._count - 1)); }
+                finally { if (weakly) _d.HoldIfChanged(Math.Min(i, _d._count - 1)); }
             }
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

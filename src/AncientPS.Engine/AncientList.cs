@@ -288,10 +288,12 @@ namespace AncientPS.Engine
                 }
                 if (array is object[] objects)
                 {
-                    for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true, true);
+                    bool weakly = FirstPass();
+                    for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true, weakly);
                     return;
                 }
-                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, true), index + i);
+                bool first = FirstPass();
+                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, first), index + i);
             }
             finally { space.ExitRead(); }
         }
@@ -304,8 +306,9 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
+                bool weakly = FirstPass();
                 for (int i = 0; i < _count; i++)
-                    if (Equals(GetCore(i, true, true), value)) return i;
+                    if (Equals(GetCore(i, true, weakly), value)) return i;
                 return -1;
             }
             finally { space.ExitRead(); }
@@ -334,13 +337,23 @@ namespace AncientPS.Engine
         internal bool IsShared { get; }
         internal long NodeOffset => _offset;
 
+        // 0 until the view's first enumeration or search (CopyTo, IndexOf) starts, then 1.
+        private int _passes;
+
+        /// <summary>
+        /// True for the view's first enumeration or search, which holds what it projects only while something else does;
+        /// false for every later one, which holds its elements as index reads do: a script that goes over the view again
+        /// (queries on a list kept in a variable) keeps its records, and later passes are fast.
+        /// </summary>
+        private bool FirstPass() => Volatile.Read(ref _passes) == 0 && Interlocked.CompareExchange(ref _passes, 1, 0) == 0;
+
         /// <summary>Reads element <paramref name="index"/> for an enumeration (see <see cref="GetCore(int, bool, bool)"/>).</summary>
-        private object ReadEnumerated(int index)
+        private object ReadEnumerated(int index, bool weakly)
         {
             RuntimeHelpers.EnsureSufficientExecutionStack();
             var space = _context.Space;
             space.EnterRead();
-            try { return GetCore(index, true, true); }
+            try { return GetCore(index, true, weakly); }
             finally { space.ExitRead(); }
         }
 
@@ -358,16 +371,21 @@ namespace AncientPS.Engine
         private sealed class Enumerator : IEnumerator<object>
         {
             private readonly AncientList _list;
+            private readonly bool _weakly;
             private int _index = -1;
 
-            public Enumerator(AncientList list) { _list = list; }
+            public Enumerator(AncientList list)
+            {
+                _list = list;
+                _weakly = list.FirstPass();
+            }
 
             public object Current { get; private set; }
 
             public bool MoveNext()
             {
                 // The element given last has been the script's to change (foreach's body, the rest of the pipeline).
-                if (_index >= 0 && _index < _list._count) _list.HoldIfChanged(_index, Current);
+                if (_weakly && _index >= 0 && _index < _list._count) _list.HoldIfChanged(_index, Current);
                 if (_index + 1 >= _list._count)
                 {
                     _index = _list._count;
@@ -375,7 +393,7 @@ namespace AncientPS.Engine
                     return false;
                 }
                 _index++;
-                Current = _list.ReadEnumerated(_index);
+                Current = _list.ReadEnumerated(_index, _weakly);
                 return true;
             }
 
@@ -388,7 +406,7 @@ namespace AncientPS.Engine
             public void Dispose()
             {
                 // A loop left early (break, Select-Object -First): the element it stopped on.
-                if (_index >= 0 && _index < _list._count) _list.HoldIfChanged(_index, Current);
+                if (_weakly && _index >= 0 && _index < _list._count) _list.HoldIfChanged(_index, Current);
             }
         }
 

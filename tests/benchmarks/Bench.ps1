@@ -250,7 +250,8 @@ try {
     Write-Host 'Scanning'
     $h = Mount-AncientHeap -LiteralPath $heapPath -ReadOnly
     $rows = Get-AncientObject -Heap $h -Key rows -NoEnumerate
-    $scanStored = Measure-Samples $Repeat -Warmup 1 -Body { $s = 0; foreach ($o in $rows) { $s += $o.Cpu }; $s }
+    # Two warm-up passes: a list's first pass holds no record, its second holds the records it meets (docs/architecture.md).
+    $scanStored = Measure-Samples $Repeat -Warmup 2 -Body { $s = 0; foreach ($o in $rows) { $s += $o.Cpu }; $s }
     $scanMemory = Measure-Samples $Repeat -Warmup 1 -Body { $s = 0; foreach ($o in $data) { $s += $o.Cpu }; $s }
     Add-GoalRow -Measure 'foreach ($o in $rows) { $s += $o.Cpu } in a script block' -Against 'the same over in-memory objects' -Kind max -Goal 1.25 -GoalText '<= 1.25x' -Samples $scanStored -AlternativeSamples $scanMemory `
         -Note 'compiled: PowerShell optimises the loop variables of a script block or function'
@@ -259,8 +260,9 @@ try {
     $scanMemoryTop = Measure-Samples $Repeat -Warmup 1 -DotSource -Body { $s = 0; foreach ($o in $data) { $s += $o.Cpu }; $s }
     Add-GoalRow -Measure 'foreach ($o in $rows) { $s += $o.Cpu } at the prompt' -Against 'the same over in-memory objects' -Kind max -Goal 1.25 -GoalText '<= 1.25x' -Samples $scanStoredTop -AlternativeSamples $scanMemoryTop `
         -Note 'dot-sourced: unoptimised variables, as at the prompt'
-    # The rows above are read once and reused (a list view projects each record once); these are the first pass over a
-    # freshly read list, which makes one PSCustomObject per row: the cost of fidelity (docs/performance.md).
+    # The rows above are read once and reused (from its second pass on, a list view holds the records it projected);
+    # these are the first pass over a freshly read list, which makes one PSCustomObject per row and holds none: the
+    # cost of fidelity (docs/performance.md).
     $scanFirst = Measure-Samples $Repeat -Warmup 1 -Setup { $script:fresh = Get-AncientObject -Heap $h -Key rows -NoEnumerate } -Body { $s = 0; foreach ($o in $script:fresh) { $s += $o.Cpu }; $s }
     Add-GoalRow -Measure 'first foreach over a freshly read list' -Against 'the same over in-memory objects' -Kind max -Goal 1.25 -GoalText '<= 1.25x' -Samples $scanFirst -AlternativeSamples $scanMemory `
         -Note ('one PSCustomObject made per row on the first pass: {0}' -f (Measure-FirstScanCost $h))

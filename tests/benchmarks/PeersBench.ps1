@@ -487,9 +487,10 @@ try {
             $state = Open-Store $s $path
             $samples.scan[$s].Add((Measure-Once { $script:lastSum = Invoke-Scan $s $state }))
             if ($s -eq 'AncientPS') {
-                # The same list scanned a second time: its records are projected once per Get, so a second pass is cheaper.
+                # The same list scanned again: a list's first pass holds no record (a one-off scan keeps nothing alive), a
+                # later pass holds the records it meets, so the passes after that one are cheaper. The third is timed.
                 $view = Get-AncientObject -Heap $state.Heap -Key rows -NoEnumerate
-                $null = Measure-Once { $sum = 0.0; foreach ($r in $view) { $sum += $r.Cpu } }
+                foreach ($pass in 1, 2) { $null = Measure-Once { $sum = 0.0; foreach ($r in $view) { $sum += $r.Cpu } } }
                 $samples.rescan[$s].Add((Measure-Once { $sum = 0.0; foreach ($r in $view) { $sum += $r.Cpu } }))
                 $view = $null
             }
@@ -577,7 +578,7 @@ try {
     if ('SQLite' -in $peers -and -not $WriteOnly) {
         $null = $md.AppendLine(('SQLite''s own `SELECT SUM(Cpu)` (the sum inside the database, not a scan in PowerShell): {0}.' -f (Format-Value scan (Get-Median $samples.sqlsum['SQLite'].ToArray()))))
     }
-    if (-not $WriteOnly) { $null = $md.AppendLine(('AncientPS, a second scan of the same list (its records already projected): {0}.' -f (Format-Value scan (Get-Median $samples.rescan['AncientPS'].ToArray())))) }
+    if (-not $WriteOnly) { $null = $md.AppendLine(('AncientPS, a later scan of the same list (its third pass: from the second on, a list holds its records): {0}.' -f (Format-Value scan (Get-Median $samples.rescan['AncientPS'].ToArray())))) }
     if (-not $WriteOnly -and $peers) {
         # The ceilings: each peer's time over the in-memory loop's in the same round, the least over the peers.
         $ceiling = foreach ($f in 'scan', 'lookups') {

@@ -11,11 +11,12 @@ namespace AncientPS.Engine.Views
     /// <para>
     /// An element is held in one of two ways. <see cref="Keep"/> holds it for as long as the view lives (an element read
     /// by index, which a script may change with Add-Member and read again by index). <see cref="KeepWeakly"/> holds it
-    /// only while something else does (an element met by enumeration): a scan then does not keep a projection of every
-    /// element alive, which is most of what a first pass over a large list costs (the garbage collector copying each
-    /// survivor twice), while a script that still holds an element it enumerated gets that same object back from the
-    /// view. A weak element is held strongly once it is read by index or the enumerator finds it changed
-    /// (<see cref="ValueProjection.ShouldKeep"/>).
+    /// only while something else does (an element met by the view's first enumeration): a scan then does not keep a
+    /// projection of every element alive, which is most of what a first pass over a large list costs (the garbage
+    /// collector copying each survivor twice), while a script that still holds an element it enumerated gets that same
+    /// object back from the view. A weak element is held strongly once it is read by index, met by a later enumeration
+    /// of the view (a script that goes over a view again keeps its elements, so later passes are fast), or the
+    /// enumerator finds it changed (<see cref="ValueProjection.ShouldKeep"/>).
     /// </para>
     /// </summary>
     internal sealed class ProjectionCache

@@ -11,9 +11,10 @@ namespace AncientPS.Engine.Tests.Views
 {
     /// <summary>
     /// How long a list or dictionary view holds the objects it projected (ProjectionCache): an element read by index or
-    /// lookup as long as the view; an element met by enumeration only while something else holds it, or from the moment
-    /// the host says it changed (<see cref="ValueProjection.ShouldKeep"/>). Two reads of one element give one object
-    /// whenever the first is still held anywhere.
+    /// lookup, or met by a later enumeration of the view, as long as the view; an element met by the view's first
+    /// enumeration or search only while something else holds it, or from the moment the host says it changed
+    /// (<see cref="ValueProjection.ShouldKeep"/>). Two reads of one element give one object whenever the first is still
+    /// held anywhere.
     /// </summary>
     public class ProjectionHoldTests : IDisposable
     {
@@ -174,11 +175,11 @@ namespace AncientPS.Engine.Tests.Views
             var projection = new ChangingProjection();
             var list = (IList)_heap.Get("rows", projection);
             var weak = ChangeWhileEnumerating(list, projection, 13, stopThere);
-            var other = EnumerateAll(list, 14);
+            var other = new WeakReference(list.Cast<object>().ElementAt(12)); // a later pass: held as long as the view
             Collect();
             Assert.True(weak.IsAlive);
             Assert.Same(weak.Target, list[13]);
-            Assert.False(other.IsAlive);
+            Assert.True(other.IsAlive);
             Assert.True(projection.Asked > 0);
         }
 
@@ -193,18 +194,54 @@ namespace AncientPS.Engine.Tests.Views
         }
 
         [Fact]
+        public void A_later_pass_over_the_same_view_holds_what_it_meets_for_as_long_as_the_view()
+        {
+            var list = (IList)_heap.Get("rows", ValueProjection.None);
+            var first = EnumerateAll(list, 15);
+            Collect();
+            Assert.False(first.IsAlive);
+            var second = EnumerateAll(list, 16);
+            Collect();
+            Assert.True(second.IsAlive);
+            Assert.Same(second.Target, list.Cast<object>().ElementAt(16));
+            // A search counts as a pass: the first one of another view holds nothing.
+            var other = (IList)_heap.Get("rows", ValueProjection.None);
+            Assert.Equal(-1, other.IndexOf(new object()));
+            var afterSearch = EnumerateAll(other, 17);
+            Collect();
+            Assert.True(afterSearch.IsAlive);
+        }
+
+        [Fact]
         public void A_dictionary_holds_a_looked_up_value_and_lets_an_enumerated_one_go()
         {
             var map = (IDictionary)_heap.Get("map", ValueProjection.None);
             var looked = LookUp(map, "k3");
             var enumerated = EnumeratedValue(map, "k4");
-            var viaValues = Enumerated(map.Values, 0);
+            var viaValues = Enumerated(((IDictionary)_heap.Get("map", ValueProjection.None)).Values, 0);
+            var generic = EnumeratedPair((IEnumerable<KeyValuePair<object, object>>)_heap.Get("map", ValueProjection.None), "k5");
             Collect();
             Assert.True(looked.IsAlive);
             Assert.Same(looked.Target, map["k3"]);
             Assert.False(enumerated.IsAlive);
             Assert.False(viaValues.IsAlive);
-            GC.KeepAlive(map);
+            Assert.False(generic.IsAlive);
+            // A second pass over the same dictionary holds what it meets.
+            var again = EnumeratedValue(map, "k6");
+            Collect();
+            Assert.True(again.IsAlive);
+            Assert.Same(again.Target, map["k6"]);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference EnumeratedPair(IEnumerable<KeyValuePair<object, object>> map, string key)
+        {
+            WeakReference found = null;
+            foreach (var pair in map)
+            {
+                if ((string)pair.Key == key) found = new WeakReference(pair.Value);
+            }
+            return found;
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
