@@ -325,16 +325,16 @@ namespace AncientPS.Engine
 
         /// <summary>
         /// Reads slot <paramref name="slot"/> projected; the caller holds a read. A composite key or value read by a lookup
-        /// is held as long as the view; one met by enumeration (<paramref name="enumerated"/>) only while something else
-        /// holds it, as a list's (AncientList.GetCore).
+        /// is held as long as the view; one met by the view's first enumeration (<paramref name="weakly"/>) only while
+        /// something else holds it, as a list's (AncientList.GetCore).
         /// </summary>
-        private object ProjectSlot(int slot, bool enumerated)
+        private object ProjectSlot(int slot, bool weakly)
         {
             Debug.Assert((uint)slot < 2u * (uint)_count, "an entry has two slots");
             byte tag = _tags[slot];
             if (!NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _payloads[slot], true);
             var projected = ProjectionCache.For(ref _projected, 2 * _count);
-            if (enumerated)
+            if (weakly)
                 return projected.GetAny(slot) ?? projected.KeepWeakly(slot, _context.Projection.ReadElement(_context, tag, _payloads[slot], ProjectionParent));
             return projected.GetAndHold(slot) ?? projected.Keep(slot, _context.Projection.ReadElement(_context, tag, _payloads[slot], ProjectionParent));
         }
@@ -360,7 +360,7 @@ namespace AncientPS.Engine
         /// <summary>True for the view's first enumeration, which holds what it projects weakly; false for every later one.</summary>
         private bool FirstPass() => Volatile.Read(ref _passes) == 0 && Interlocked.CompareExchange(ref _passes, 1, 0) == 0;
 
-        private object ReadEntry(int entry, bool value, bool enumerated = false)
+        private object ReadEntry(int entry, bool value, bool weakly = false)
         {
             // A host's walk that recurses through stored values without a depth limit of its own (PowerShell's
             // ConvertTo-Xml over a dictionary that holds itself, or a 10,000-deep chain) fails here with an exception
@@ -370,7 +370,7 @@ namespace AncientPS.Engine
             space.EnterRead();
             try
             {
-                return ProjectSlot(2 * entry + (value ? 1 : 0), enumerated);
+                return ProjectSlot(2 * entry + (value ? 1 : 0), weakly);
             }
             finally { space.ExitRead(); }
         }

@@ -197,10 +197,10 @@ namespace AncientPS.Engine
         internal object GetCore(int index, bool project) => GetCore(index, project, false);
 
         /// <summary>
-        /// As <see cref="GetCore(int, bool)"/>; <paramref name="enumerated"/>: a composite element met by enumeration or a
-        /// search, held only while something else holds it (ProjectionCache.KeepWeakly).
+        /// As <see cref="GetCore(int, bool)"/>; <paramref name="weakly"/>: a composite element met by the view's first
+        /// enumeration or search, held only while something else holds it (ProjectionCache.KeepWeakly).
         /// </summary>
-        private object GetCore(int index, bool project, bool enumerated)
+        private object GetCore(int index, bool project, bool weakly)
         {
             Debug.Assert((uint)index < (uint)_count, "callers check the index");
             if (_elementTag == 0)
@@ -208,7 +208,7 @@ namespace AncientPS.Engine
                 byte tag = _slots.Tag(index);
                 if (!project || !NodeTags.IsComposite(tag)) return _context.ReadSlot(tag, _slots.Payload(index), project);
                 var projected = ProjectionCache.For(ref _projected, _count);
-                if (enumerated)
+                if (weakly)
                     return projected.GetAny(index) ?? projected.KeepWeakly(index, _context.Projection.ReadElement(_context, tag, _slots.Payload(index), ProjectionParent));
                 return projected.GetAndHold(index) ?? projected.Keep(index, _context.Projection.ReadElement(_context, tag, _slots.Payload(index), ProjectionParent));
             }
@@ -292,8 +292,8 @@ namespace AncientPS.Engine
                     for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true, weakly);
                     return;
                 }
-                bool first = FirstPass();
-                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, first), index + i);
+                bool weakPass = FirstPass();
+                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, weakPass), index + i);
             }
             finally { space.ExitRead(); }
         }
