@@ -25,6 +25,9 @@ namespace AncientPS.Engine.Views
         private const int ChunkSize = 1 << ChunkBits;
         private readonly object[][] _chunks;
         private WeakSlots _weak;
+        // Taken by the slow paths only (an element not held yet, about to be): one object per element, whichever path
+        // and thread kept it first. A read of an element held strongly takes no lock.
+        private readonly object _gate = new object();
 
         public ProjectionCache(int slots)
         {
@@ -53,12 +56,22 @@ namespace AncientPS.Engine.Views
             return alive == null ? null : Keep(slot, alive);
         }
 
-        /// <summary>Keeps <paramref name="made"/> for <paramref name="slot"/> unless another thread kept one first; returns the kept one.</summary>
+        /// <summary>
+        /// Holds <paramref name="made"/> for <paramref name="slot"/> as long as the view, unless an object is held for the
+        /// slot already (strongly, or weakly and alive, which is then held strongly); returns the held one. Safe between
+        /// threads: every reader of a slot gets the one object kept first.
+        /// </summary>
         public object Keep(int slot, object made)
         {
             ref var chunkRef = ref _chunks[slot >> ChunkBits];
             var chunk = Volatile.Read(ref chunkRef) ?? Interlocked.CompareExchange(ref chunkRef, new object[ChunkSize], null) ?? Volatile.Read(ref chunkRef);
-            return Interlocked.CompareExchange(ref chunk[slot & (ChunkSize - 1)], made, null) ?? made;
+            int at = slot & (ChunkSize - 1);
+            lock (_gate)
+            {
+                var held = Volatile.Read(ref chunk[at]) ?? Volatile.Read(ref _weak)?.Target(slot) ?? made;
+                Volatile.Write(ref chunk[at], held);
+                return held;
+            }
         }
 
         /// <summary>
@@ -67,8 +80,14 @@ namespace AncientPS.Engine.Views
         /// </summary>
         public object KeepWeakly(int slot, object made)
         {
-            var weak = Volatile.Read(ref _weak) ?? Interlocked.CompareExchange(ref _weak, new WeakSlots(_chunks.Length), null) ?? Volatile.Read(ref _weak);
-            return Get(slot) ?? weak.Hold(slot, made);
+            lock (_gate)
+            {
+                var held = Get(slot);
+                if (held != null) return held;
+                var weak = _weak;
+                if (weak == null) Volatile.Write(ref _weak, weak = new WeakSlots(_chunks.Length));
+                return weak.Hold(slot, made);
+            }
         }
 
         /// <summary>Makes the cache for a view on first use, safely between threads.</summary>
@@ -93,25 +112,24 @@ namespace AncientPS.Engine.Views
                 return handle == IntPtr.Zero ? null : GCHandle.FromIntPtr(handle).Target;
             }
 
+            /// <summary>Holds <paramref name="made"/> weakly unless the slot's object is alive; the caller holds the cache's gate.</summary>
             public object Hold(int slot, object made)
             {
                 ref var chunkRef = ref _chunks[slot >> ChunkBits];
-                var chunk = Volatile.Read(ref chunkRef) ?? Interlocked.CompareExchange(ref chunkRef, new IntPtr[ChunkSize], null) ?? Volatile.Read(ref chunkRef);
+                var chunk = Volatile.Read(ref chunkRef);
+                if (chunk == null) Volatile.Write(ref chunkRef, chunk = new IntPtr[ChunkSize]);
                 int at = slot & (ChunkSize - 1);
-                lock (chunk)
+                IntPtr handle = chunk[at];
+                if (handle == IntPtr.Zero)
                 {
-                    IntPtr handle = chunk[at];
-                    if (handle == IntPtr.Zero)
-                    {
-                        Volatile.Write(ref chunk[at], GCHandle.ToIntPtr(GCHandle.Alloc(made, GCHandleType.Weak)));
-                        return made;
-                    }
-                    var gc = GCHandle.FromIntPtr(handle);
-                    var alive = gc.Target;
-                    if (alive != null) return alive;
-                    gc.Target = made;
+                    Volatile.Write(ref chunk[at], GCHandle.ToIntPtr(GCHandle.Alloc(made, GCHandleType.Weak)));
                     return made;
                 }
+                var gc = GCHandle.FromIntPtr(handle);
+                var alive = gc.Target;
+                if (alive != null) return alive;
+                gc.Target = made;
+                return made;
             }
 
             ~WeakSlots()

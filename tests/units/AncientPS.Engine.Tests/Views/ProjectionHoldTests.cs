@@ -284,6 +284,38 @@ namespace AncientPS.Engine.Tests.Views
         }
 
         [Fact]
+        public void Threads_reading_a_fresh_list_by_enumeration_and_by_index_at_once_are_given_one_object_per_element()
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                var list = (IList)_heap.Get("rows", ValueProjection.None);
+                var seen = new object[4][];
+                using (var start = new System.Threading.Barrier(4))
+                {
+                    Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+                    {
+                        var mine = new object[Count];
+                        start.SignalAndWait();
+                        if (t % 2 == 0)
+                        {
+                            int i = 0;
+                            foreach (var element in list) mine[i++] = element; // the first pass: weak holds
+                        }
+                        else
+                        {
+                            for (int i = Count - 1; i >= 0; i--) mine[i] = list[i]; // index reads: strong holds
+                        }
+                        seen[t] = mine;
+                    });
+                }
+                for (int i = 0; i < Count; i++)
+                {
+                    for (int t = 1; t < 4; t++) Assert.Same(seen[0][i], seen[t][i]);
+                }
+            }
+        }
+
+        [Fact]
         public void Threads_enumerating_one_list_at_once_are_given_one_object_per_element()
         {
             var list = (IList)_heap.Get("rows", ValueProjection.None);
