@@ -712,8 +712,10 @@ function Show(`$r) {
 }
 `$stored = @(Get-AncientObject -Path '$path' -Key rows)[0]
 `$copy = Import-Clixml -LiteralPath '$xml'
-`$a = Show `$copy; `$b = Show `$stored
+`$materialized = @(Get-AncientObject -Path '$path' -Key rows -Materialize)[0]
+`$a = Show `$copy; `$b = Show `$stored; `$c = Show `$materialized
 for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$b[`$i]) { "DIFF `${i}: `$(`$a[`$i]) <> `$(`$b[`$i])" } }
+for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$c[`$i]) { "MATERIALIZED `${i}: `$(`$a[`$i]) <> `$(`$c[`$i])" } }
 'done ' + `$a.Count
 "@
         $output | Should -Be @('done 7')

@@ -54,7 +54,9 @@ namespace AncientPS.Engine
         /// Deep-copies a view into ordinary mutable .NET objects: lists into their original collection type where it is an
         /// array, List or ArrayList of known element type (object[] otherwise), dictionaries into a Hashtable (keeping its
         /// case-insensitivity), OrderedDictionary or Dictionary&lt;object, object&gt;, and records into
-        /// <see cref="MaterializedRecord"/>s. Sharing and cycles are kept. Any other value is returned as it is.
+        /// <see cref="MaterializedRecord"/>s. Sharing and cycles are kept. An enum whose type this process lacks is what the
+        /// view's projection makes of it (<see cref="ValueProjection.ProjectEnum"/>; the number by default). Any other value
+        /// is returned as it is.
         /// </summary>
         public static object Materialize(object value) => Materialize(value, null);
 
@@ -251,7 +253,9 @@ namespace AncientPS.Engine
             {
                 var context = ContextOf(f);
                 context.Space.EnterRead();
-                try { return context.ReadSlot(tag, payload, false); }
+                // An enum whose type this process lacks is what the host makes of its number and text (ProjectEnum: the
+                // module gives Import-Clixml's object), as a read gives it; every other slot is the bare value or view.
+                try { return context.ReadSlot(tag, payload, tag == NodeTags.Enum); }
                 finally { context.Space.ExitRead(); }
             }
 

@@ -226,7 +226,7 @@ namespace AncientPS.Commands
             object value;
             try
             {
-                var projection = Materialize ? ValueProjection.None : (ValueProjection)PowerShellProjection.Instance;
+                var projection = Materialize ? PowerShellProjection.ForMaterialize : PowerShellProjection.Instance;
                 if (!heap.Engine.TryGet(target.Key, projection, out value))
                 {
                     if (target.IsLiteral) WriteError(AncientErrors.KeyNotFound(target.Key, heap, suggestLiteralKey: target.SuggestLiteralKey, readByPath: Path != null || LiteralPath != null));

@@ -12,6 +12,18 @@ namespace AncientPS.Projection
     {
         public static readonly PowerShellProjection Instance = new PowerShellProjection();
 
+        /// <summary>
+        /// For -Materialize (<see cref="PSObjectMaterializer"/>, which copies the engine's bare views): records, lists and
+        /// dictionaries stay views; an enum whose type this process lacks is Import-Clixml's object, as a read gives it.
+        /// </summary>
+        public static readonly ValueProjection ForMaterialize = new MaterializeProjection();
+
+        private sealed class MaterializeProjection : ValueProjection
+        {
+            public override object ProjectEnum(string typeName, object number, string text) => Instance.ProjectEnum(typeName, number, text);
+            public override object LookupKey(object key) => Instance.LookupKey(key);
+        }
+
         private const string ByteArrayName = "System.Byte[]";
 
         private PowerShellProjection() { }

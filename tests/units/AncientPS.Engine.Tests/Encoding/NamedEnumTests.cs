@@ -73,11 +73,15 @@ namespace AncientPS.Engine.Tests.Encoding
             Assert.Equal($"{prefix}+Tieq|3|Int32|Gold", projected[0]);
             Assert.Equal($"{prefix}+Perq|3|Byte|Read, Write", projected[1]);
             Assert.Equal($"{prefix}+Tieq|7|Int32|7", projected[2]);
-            // Without a projection of its own, and in -Materialize, the number.
+            // Without a projection of its own, the number, read or copied.
             var root = _arena.LastRoot;
             var plain = (AncientList)NodeReader.Read(_arena, "key", root.Tag, root.Payload, ValueProjection.None);
             Assert.Equal(new object[] { 3, (byte)3, 7 }, plain.ToArray());
-            Assert.Equal(new object[] { 3, (byte)3, 7 }, (object[])AncientValue.Materialize(projected));
+            Assert.Equal(new object[] { 3, (byte)3, 7 }, (object[])AncientValue.Materialize(plain));
+            // A copy of a view read through a projection has what the projection makes of each such enum, as a read
+            // has (the module's -Materialize: Import-Clixml's object).
+            Assert.Equal(new object[] { $"{prefix}+Tieq|3|Int32|Gold", $"{prefix}+Perq|3|Byte|Read, Write", $"{prefix}+Tieq|7|Int32|7" },
+                (object[])AncientValue.Materialize(projected));
         }
 
         [Fact]
