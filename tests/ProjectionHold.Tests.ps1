@@ -55,7 +55,7 @@ Describe 'Records a stored list hands out, changed or held by a script (<Way>)' 
         }
     }
 
-    It 'keeps a member added in the pipeline, on the record a loop stopped at, and type names a loop inserted' {
+    It 'keeps a member added in the pipeline, on the record a loop stopped at, one replaced with -Force, and type names a loop inserted' {
         Use-Way $Internal {
             $seen = Invoke-OnBoth {
                 param($rows)
@@ -63,13 +63,14 @@ Describe 'Records a stored list hands out, changed or held by a script (<Way>)' 
                 foreach ($r in $rows) { if ($r.Id -eq 13) { $r | Add-Member -NotePropertyName Seen -NotePropertyValue stopped; break } }
                 $rows | Select-Object -First 20 | ForEach-Object { if ($_.Id -eq 17) { $_ | Add-Member -NotePropertyName Seen -NotePropertyValue first } }
                 foreach ($r in $rows) { if ($r.Id -eq 9) { $r.PSTypeNames.Insert(0, 'AncientPS.Tests.Marked') } }
+                foreach ($r in $rows) { if ($r.Id -eq 19) { $r | Add-Member -NotePropertyName Name -NotePropertyValue replaced -Force } }
                 Invoke-FullCollection
-                $rows[10].Seen; $rows[12].Seen; $rows[16].Seen
+                $rows[10].Seen; $rows[12].Seen; $rows[16].Seen; $rows[18].Name
                 $rows[8].PSTypeNames -join ','
                 ($rows | Where-Object { $_.PSTypeNames[0] -eq 'AncientPS.Tests.Marked' }).Id
             }
             $seen.Stored | Should -Be $seen.Original
-            $seen.Original[0..2] | Should -Be 'piped', 'stopped', 'first'
+            $seen.Original[0..3] | Should -Be 'piped', 'stopped', 'first', 'replaced'
         }
     }
 
