@@ -713,9 +713,20 @@ function Show(`$r) {
 `$stored = @(Get-AncientObject -Path '$path' -Key rows)[0]
 `$copy = Import-Clixml -LiteralPath '$xml'
 `$materialized = @(Get-AncientObject -Path '$path' -Key rows -Materialize)[0]
-`$a = Show `$copy; `$b = Show `$stored; `$c = Show `$materialized
+# Stored again by this process, which lacks the types: the read value, and Import-Clixml's copy, stay those enums.
+`$again = Mount-AncientHeap -Anonymous
+Set-AncientObject -Heap `$again -Key stored -InputObject `$stored
+Set-AncientObject -Heap `$again -Key copy -InputObject `$copy
+Set-AncientObject -Heap `$again -Key map -InputObject @{ `$stored.Tier = 'gold'; k = `$stored.Tier }
+`$restored = Get-AncientObject -Heap `$again -Key stored
+`$recopied = Get-AncientObject -Heap `$again -Key copy
+`$map = Get-AncientObject -Heap `$again -Key map
+`$a = Show `$copy; `$b = Show `$stored; `$c = Show `$materialized; `$d = Show `$restored; `$e = Show `$recopied
 for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$b[`$i]) { "DIFF `${i}: `$(`$a[`$i]) <> `$(`$b[`$i])" } }
 for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$c[`$i]) { "MATERIALIZED `${i}: `$(`$a[`$i]) <> `$(`$c[`$i])" } }
+for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$d[`$i]) { "STORED AGAIN `${i}: `$(`$a[`$i]) <> `$(`$d[`$i])" } }
+for (`$i = 0; `$i -lt `$a.Count; `$i++) { if (`$a[`$i] -ne `$e[`$i]) { "COPY STORED `${i}: `$(`$a[`$i]) <> `$(`$e[`$i])" } }
+if (`$map[`$stored.Tier] -ne 'gold' -or `$map.k.ToString() -ne 'Gold' -or `$map.k.PSTypeNames[0] -notlike 'Deserialized.*AncientFidelityTier') { 'MAP: ' + (`$map | Out-String) }
 'done ' + `$a.Count
 "@
         $output | Should -Be @('done 7')

@@ -262,6 +262,12 @@ namespace AncientPS.Engine
                 EnumNode.ReadKey(_context, NodeContext.CheckOffset(payload), out string typeName, out ulong bits);
                 return bits == EnumNode.Bits(e) && typeName == TypeNames.Of(e.GetType());
             }
+            if (key is UnresolvedEnum unresolved)
+            {
+                if (tag != NodeTags.Enum) return false;
+                EnumNode.ReadKey(_context, NodeContext.CheckOffset(payload), out string typeName, out ulong bits);
+                return bits == unresolved.Bits && typeName == unresolved.TypeName;
+            }
             if (tag == NodeTags.Enum) return false;
             return Equals(_context.ReadSlot(tag, payload, false), key);
         }
@@ -277,8 +283,8 @@ namespace AncientPS.Engine
             {
                 for (int i = 0; i < _count; i++)
                 {
-                    keys[i] = _context.ReadSlot(_tags[2 * i], _payloads[2 * i], false);
-                    values[i] = _context.ReadSlot(_tags[2 * i + 1], _payloads[2 * i + 1], false);
+                    keys[i] = _context.ReadSlotForCopy(_tags[2 * i], _payloads[2 * i]);
+                    values[i] = _context.ReadSlotForCopy(_tags[2 * i + 1], _payloads[2 * i + 1]);
                 }
             }
             finally { space.ExitRead(); }

@@ -422,7 +422,7 @@ namespace AncientPS.Engine
                     if ((uint)index >= (uint)_list._count) throw new ArgumentOutOfRangeException(nameof(index));
                     var space = _list._context.Space;
                     space.EnterRead();
-                    try { return _list.GetCore(index, false); }
+                    try { return _list._elementTag != 0 ? _list.GetCore(index, false) : _list._context.ReadSlotForCopy(_list._slots.Tag(index), _list._slots.Payload(index)); }
                     finally { space.ExitRead(); }
                 }
             }

@@ -169,6 +169,15 @@ namespace AncientPS.Engine
             finally { space.ExitRead(); }
         }
 
+        /// <summary>Property <paramref name="index"/> as a copy into a heap takes it (<see cref="NodeContext.ReadSlotForCopy"/>).</summary>
+        internal object GetCopyValue(int index)
+        {
+            var space = _context.Space;
+            space.EnterRead();
+            try { return _context.ReadSlotForCopy(_layout.Tag(_node, index), _layout.Payload(_node, index)); }
+            finally { space.ExitRead(); }
+        }
+
         internal void GetSlot(int index, out byte tag, out ulong payload)
         {
             tag = _layout.Tag(_node, index);
@@ -227,7 +236,7 @@ namespace AncientPS.Engine
         {
             private readonly AncientRecord _record;
             public RawView(AncientRecord record) { _record = record; }
-            public object this[int index] => _record.GetRawValue(index);
+            public object this[int index] => _record.GetCopyValue(index);
             public int Count => _record.Count;
             public IEnumerator<object> GetEnumerator() { for (int i = 0; i < Count; i++) yield return this[i]; }
             IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

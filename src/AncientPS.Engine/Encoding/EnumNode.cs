@@ -23,19 +23,22 @@ namespace AncientPS.Engine.Encoding
 
         public EnumNode() : base(NodeTags.Enum, null) { }
 
-        public override bool Handles(Type type) => type.IsEnum;
+        public override bool Handles(Type type) => type.IsEnum || type == typeof(UnresolvedEnum);
 
         public override long Write(INodeSink sink, object value, string typeName)
         {
-            var e = (Enum)value;
-            long name = sink.Name(typeName);
+            // An enum this process has no type for (read without it and stored again): its own name, number and text.
+            var unresolved = value as UnresolvedEnum;
+            var e = value as Enum;
+            long name = sink.Name(unresolved?.TypeName ?? typeName);
             // The value's text, for a reader without the type (format 1.6): names of one write are one node each.
-            long text = sink.WritesClassic ? 0 : sink.Name(e.ToString());
+            string textOf = unresolved != null ? unresolved.Text : e.ToString();
+            long text = sink.WritesClassic || textOf == null ? 0 : sink.Name(textOf);
             byte* p = sink.Allocate(text != 0 ? NamedSize : Size, out long offset);
             p[0] = Tag;
             // Type.GetTypeCode of an enum type is its underlying type's.
-            p[UnderlyingAt] = NodeTags.OfPrimitive(e.GetType());
-            *(ulong*)(p + BitsAt) = Bits(e);
+            p[UnderlyingAt] = NodeTags.OfPrimitive(unresolved != null ? unresolved.Number.GetType() : e.GetType());
+            *(ulong*)(p + BitsAt) = unresolved != null ? unresolved.Bits : Bits(e);
             *(long*)(p + NameAt) = name;
             if (text != 0)
             {
@@ -69,6 +72,23 @@ namespace AncientPS.Engine.Encoding
             return project && text != null ? context.Projection.ProjectEnum(typeName, number, text) : number;
         }
 
+        /// <summary>
+        /// An enum node as a copy into a heap writes it again: the enum when its type is allowed, else an
+        /// <see cref="UnresolvedEnum"/> with its name, number and text (null where the node has none), so that a copy
+        /// (a value stored again, the other elements of an update in place) keeps the enum where a read without its type
+        /// would give the number.
+        /// </summary>
+        public static object ReadForCopy(NodeContext context, long offset)
+        {
+            object read = Read(context, offset, false);
+            // A typed enum; or a Boolean or Char underneath (possible in IL, not in C#), copied as that value, as before.
+            if (read is Enum || !UnresolvedEnum.IsUnderlying(read)) return read;
+            byte* p = context.Node(offset, Size, NodeTags.Enum);
+            string typeName = context.ReadName(*(long*)(p + NameAt));
+            string text = (p[FlagsAt] & NamedFlag) != 0 ? context.ReadName(*(long*)(context.Node(offset, NamedSize, NodeTags.Enum) + TextAt)) : null;
+            return new UnresolvedEnum(typeName, read, text);
+        }
+
         /// <summary>Reads an enum key's type name and bits without loading its type (for dictionary lookups).</summary>
         public static void ReadKey(NodeContext context, long offset, out string typeName, out ulong bits)
         {
@@ -79,6 +99,7 @@ namespace AncientPS.Engine.Encoding
 
         public override uint KeyHash(object key)
         {
+            if (key is UnresolvedEnum unresolved) return HashOf(unresolved.TypeName, unresolved.Bits);
             var e = (Enum)key;
             return HashOf(TypeNames.Of(e.GetType()), Bits(e));
         }

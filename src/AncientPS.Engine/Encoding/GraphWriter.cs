@@ -325,7 +325,7 @@ namespace AncientPS.Engine.Encoding
                 case StoredKind.ScalarNode:
                     // Past the depth (only inside a .NET object) PowerShell's serializer keeps the primitive types it knows
                     // and writes anything else as its text; an enum is not one of them ("Normal", not 32).
-                    if (level >= _depth && value is Enum) return EncodeAsString(value, tag, payload);
+                    if (level >= _depth && (value is Enum || value is UnresolvedEnum)) return EncodeAsString(value, tag, payload);
                     if (profile.Codec.TryWriteInline(value, out *tag, out *payload)) return value;
                     t = profile.Codec.Tag;
                     offset = profile.Codec.Write(this, value, profile.Name);

@@ -52,6 +52,14 @@ namespace AncientPS.Engine.Encoding
             return p;
         }
 
+        /// <summary>
+        /// A slot as a copy into a heap takes it (the writer's copy of a stored list, dictionary or record; an update in
+        /// place): as <see cref="ReadSlot"/> without projection, but an enum whose type is not allowed here is an
+        /// <see cref="UnresolvedEnum"/>, not its number, so that copying keeps it.
+        /// </summary>
+        public object ReadSlotForCopy(byte tag, ulong payload)
+            => tag == NodeTags.Enum ? EnumNode.ReadForCopy(this, CheckOffset(payload)) : ReadSlot(tag, payload, false);
+
         public object ReadSlot(byte tag, ulong payload, bool project)
         {
             if (tag == NodeTags.Null) return null;

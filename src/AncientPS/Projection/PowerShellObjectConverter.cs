@@ -50,6 +50,8 @@ namespace AncientPS.Projection
                 object baseObject = pso.BaseObject;
                 if (baseObject is PSCustomObject) return pso;
                 if (TryStoreAs(baseObject, out object substitute)) return substitute;
+                // An enum read without its type (or Import-Clixml's copy of one) stays that enum, not its number.
+                if (PowerShellProjection.TryReadUnresolvedEnum(pso, out var unresolved)) return unresolved;
                 if (IsObject(baseObject))
                 {
                     if (SettingsOf(baseObject).AsString) return TypeSerializationSettings.TextOf(pso);

@@ -63,7 +63,34 @@ namespace AncientPS.Projection
         /// the lookup is for the string, as a hashtable's is. A PSCustomObject key stays itself.
         /// </summary>
         public override object LookupKey(object key)
-            => key is System.Management.Automation.PSObject pso && !(pso.BaseObject is System.Management.Automation.PSCustomObject) ? pso.BaseObject : key;
+        {
+            if (!(key is PSObject pso) || pso.BaseObject is PSCustomObject) return key;
+            // An enum read without its type (or Import-Clixml's copy of one) is the enum key it was stored as.
+            return TryReadUnresolvedEnum(pso, out var unresolved) ? unresolved : pso.BaseObject;
+        }
+
+        private const string DeserializedPrefix = "Deserialized.";
+        private const string DeserializedEnum = "Deserialized.System.Enum";
+
+        /// <summary>
+        /// An enum whose type this process lacks, as a read gives it (<see cref="ProjectEnum"/>) or Import-Clixml does: a
+        /// PSObject around the integer named Deserialized.&lt;type&gt; and Deserialized.System.Enum, whose text is the
+        /// original's. Set stores it as that enum again (its name, number and text), so that it does not turn into a bare
+        /// number. False for anything else, and for a type this process has (Import-Clixml's copy of a loaded enum stays
+        /// as it was stored before: its number).
+        /// </summary>
+        internal static bool TryReadUnresolvedEnum(PSObject pso, out UnresolvedEnum value)
+        {
+            value = null;
+            object number = pso.BaseObject;
+            if (!(number is int || number is long || number is short || number is byte || number is uint || number is ulong || number is ushort || number is sbyte)) return false;
+            if (!PropertyBagReader.TryGetTypeNames(pso, out var names)) names = pso.TypeNames;
+            if (names.Count < 2 || !names[0].StartsWith(DeserializedPrefix, System.StringComparison.Ordinal) || !names.Contains(DeserializedEnum)) return false;
+            string typeName = names[0].Substring(DeserializedPrefix.Length);
+            if (typeName.Length == 0 || LoadedTypes.Resolve(typeName) != null) return false;
+            value = new UnresolvedEnum(typeName, number, pso.ToString());
+            return true;
+        }
 
         public override object ProjectRecord(AncientRecord record) => ProjectRecord(new StoredRecord(record));
 

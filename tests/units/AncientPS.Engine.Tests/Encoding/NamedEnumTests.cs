@@ -85,6 +85,103 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void An_unresolved_enum_is_stored_as_the_enum_with_its_name_number_and_text()
+        {
+            string path = _folder.File("unresolved.heap");
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("u", new object[]
+                {
+                    new UnresolvedEnum("No.Such.Tier", 3, "Gold"),
+                    new UnresolvedEnum("No.Such.Perm", (byte)3, "Read, Write"),
+                    new UnresolvedEnum("No.Such.Tier", 7, null),
+                    // A name this process has: read back as that enum.
+                    new UnresolvedEnum(typeof(Tier).FullName, 3, "Gold"),
+                });
+                var projected = (AncientList)heap.Get("u", new EnumProjection());
+                Assert.Equal("No.Such.Tier|3|Int32|Gold", projected[0]);
+                Assert.Equal("No.Such.Perm|3|Byte|Read, Write", projected[1]);
+                Assert.Equal(7, projected[2]); // no text: the number, as an enum stored without one
+                Assert.Equal(Tier.Gold, projected[3]);
+                Assert.Equal(new object[] { 3, (byte)3, 7, Tier.Gold }, ((AncientList)heap.Get("u", ValueProjection.None)).ToArray());
+            }
+        }
+
+        [Fact]
+        public void An_unresolved_enum_key_finds_the_enum_and_the_enum_finds_it()
+        {
+            using (var heap = MappedHeap.Open(_folder.File("keys.heap")))
+            {
+                heap.Set("byUnresolved", new System.Collections.Hashtable { [new UnresolvedEnum(typeof(Tier).FullName, 3, "Gold")] = "v" });
+                heap.Set("byEnum", new System.Collections.Hashtable { [Tier.Gold] = "w" });
+                var byUnresolved = (AncientDictionary)heap.Get("byUnresolved", ValueProjection.None);
+                var byEnum = (AncientDictionary)heap.Get("byEnum", ValueProjection.None);
+                Assert.Equal("v", byUnresolved[Tier.Gold]);
+                Assert.Equal("v", byUnresolved[new UnresolvedEnum(typeof(Tier).FullName, 3, null)]);
+                Assert.Equal("w", byEnum[new UnresolvedEnum(typeof(Tier).FullName, 3, "Gold")]);
+                Assert.Null(byEnum[new UnresolvedEnum("No.Such.Tier", 3, "Gold")]);
+                Assert.Null(byEnum[3]);
+            }
+        }
+
+        [Fact]
+        public void Copies_keep_an_enum_whose_type_is_not_here()
+        {
+            // Enums whose types no assembly has (renamed in the arena), copied into a heap by the writer's native copy of
+            // a stored list, then the rest of a list kept by an update in place of one element.
+            var plain = StoreUnknown(ValueProjection.None, Tier.Gold, Perm.Read | Perm.Write);
+            string prefix = typeof(NamedEnumTests).FullName;
+            using (var heap = MappedHeap.Open(_folder.File("copy.heap")))
+            {
+                heap.Set("copy", plain);
+                var copy = (AncientList)heap.Get("copy", new EnumProjection());
+                Assert.Equal($"{prefix}+Tieq|3|Int32|Gold", copy[0]);
+                Assert.Equal($"{prefix}+Perq|3|Byte|Read, Write", copy[1]);
+
+                heap.Set("rows", new object[]
+                {
+                    new System.Collections.Hashtable { ["E"] = new UnresolvedEnum("No.Such.Tier", 3, "Gold") },
+                    new System.Collections.Hashtable { ["E"] = new UnresolvedEnum("No.Such.Tier", 1, "Bronze") },
+                });
+                heap.SetElement("rows", 1, "replaced");
+                var rows = (AncientList)heap.Get("rows", new EnumProjection());
+                Assert.Equal("No.Such.Tier|3|Int32|Gold", ((AncientDictionary)rows[0])["E"]);
+                Assert.Equal("replaced", rows[1]);
+            }
+        }
+
+        [Fact]
+        public void A_copy_takes_an_enum_node_over_a_boolean_as_that_value()
+        {
+            // An enum whose underlying type is Boolean (possible in IL, not in C#) and whose type is not here: the copy
+            // stores the value as it reads, as before, and does not fail.
+            var plain = StoreUnknown(ValueProjection.None, Tier.Gold);
+            plain.GetSlot(0, out byte tag, out ulong payload);
+            Assert.Equal(NodeTags.Enum, tag);
+            byte* node = _arena.At((long)payload);
+            node[1] = NodeTags.Boolean;
+            *(ulong*)(node + 8) = 1;
+            using (var heap = MappedHeap.Open(_folder.File("bool.heap")))
+            {
+                heap.Set("copy", plain);
+                Assert.Equal(true, ((AncientList)heap.Get("copy", new EnumProjection()))[0]);
+            }
+        }
+
+        [Fact]
+        public void An_unresolved_enum_needs_a_name_and_an_integer()
+        {
+            Assert.Throws<ArgumentException>(() => new UnresolvedEnum("", 3, "Gold"));
+            Assert.Throws<ArgumentException>(() => new UnresolvedEnum(null, 3, "Gold"));
+            Assert.Throws<ArgumentException>(() => new UnresolvedEnum("No.Such.Tier", 3.0, "Gold"));
+            Assert.Throws<ArgumentException>(() => new UnresolvedEnum("No.Such.Tier", "3", "Gold"));
+            Assert.Throws<ArgumentException>(() => new UnresolvedEnum("No.Such.Tier", null, "Gold"));
+            Assert.Equal("7", new UnresolvedEnum("No.Such.Tier", 7, null).ToString());
+            Assert.Equal(new UnresolvedEnum("A", 3, "x"), new UnresolvedEnum("A", 3, "y"));
+            Assert.NotEqual(new UnresolvedEnum("A", 3, "x"), new UnresolvedEnum("B", 3, "x"));
+        }
+
+        [Fact]
         public void The_classic_layout_writes_enums_without_their_text()
         {
             string path = _folder.File("classic.heap");
