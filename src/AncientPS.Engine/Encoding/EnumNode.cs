@@ -85,6 +85,8 @@ namespace AncientPS.Engine.Encoding
             if (read is Enum || !UnresolvedEnum.IsUnderlying(read)) return read;
             byte* p = context.Node(offset, Size, NodeTags.Enum);
             string typeName = context.ReadName(*(long*)(p + NameAt));
+            // A node without a type name (damage a read passes over) is copied as its number, as before.
+            if (string.IsNullOrEmpty(typeName)) return read;
             string text = (p[FlagsAt] & NamedFlag) != 0 ? context.ReadName(*(long*)(context.Node(offset, NamedSize, NodeTags.Enum) + TextAt)) : null;
             return new UnresolvedEnum(typeName, read, text);
         }

@@ -169,6 +169,23 @@ namespace AncientPS.Engine.Tests.Encoding
         }
 
         [Fact]
+        public void A_copy_takes_an_enum_node_without_a_type_name_as_its_number()
+        {
+            // Damage a read passes over (an empty type name gives the number): the copy stores the number and does not fail.
+            var plain = StoreUnknown(ValueProjection.None, Tier.Gold);
+            plain.GetSlot(0, out _, out ulong payload);
+            byte* node = _arena.At((long)payload);
+            byte* name = _arena.At(*(long*)(node + 16));
+            Assert.Equal(0x40, name[0]);
+            *(ushort*)(name + 2) = 0; // the name's byte count
+            using (var heap = MappedHeap.Open(_folder.File("noname.heap")))
+            {
+                heap.Set("copy", plain);
+                Assert.Equal(3, ((AncientList)heap.Get("copy", new EnumProjection()))[0]);
+            }
+        }
+
+        [Fact]
         public void An_unresolved_enum_needs_a_name_and_an_integer()
         {
             Assert.Throws<ArgumentException>(() => new UnresolvedEnum("", 3, "Gold"));
