@@ -286,14 +286,13 @@ namespace AncientPS.Engine
                     finally { handle.Free(); }
                     return;
                 }
+                bool weakly = FirstPass();
                 if (array is object[] objects)
                 {
-                    bool weakly = FirstPass();
                     for (int i = 0; i < _count; i++) objects[index + i] = GetCore(i, true, weakly);
                     return;
                 }
-                bool weakPass = FirstPass();
-                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, weakPass), index + i);
+                for (int i = 0; i < _count; i++) array.SetValue(GetCore(i, true, weakly), index + i);
             }
             finally { space.ExitRead(); }
         }

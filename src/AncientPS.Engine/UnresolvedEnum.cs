@@ -52,8 +52,8 @@ namespace AncientPS.Engine
             }
         }
 
-        /// <summary>True for an integer type an enum can have underneath.</summary>
-        internal static bool IsUnderlying(object number)
+        /// <summary>True for a value of an integer type an enum can have underneath (what <see cref="Number"/> takes).</summary>
+        public static bool IsUnderlying(object number)
             => number is sbyte || number is byte || number is short || number is ushort || number is int || number is uint || number is long || number is ulong;
 
         public bool Equals(UnresolvedEnum other) => other != null && other.Bits == Bits && other.TypeName == TypeName;

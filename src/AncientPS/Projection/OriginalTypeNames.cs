@@ -42,7 +42,7 @@ namespace AncientPS.Projection
     /// </summary>
     internal static class OriginalTypeNames
     {
-        private const string DeserializedPrefix = "Deserialized.";
+        internal const string DeserializedPrefix = "Deserialized.";
 
         private static readonly ConcurrentDictionary<string, Collection<string>> s_names = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);
         private static readonly ConcurrentDictionary<string, Collection<string>> s_deserializedNames = new ConcurrentDictionary<string, Collection<string>>(StringComparer.Ordinal);

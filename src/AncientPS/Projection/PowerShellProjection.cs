@@ -69,8 +69,7 @@ namespace AncientPS.Projection
             return TryReadUnresolvedEnum(pso, out var unresolved) ? unresolved : pso.BaseObject;
         }
 
-        private const string DeserializedPrefix = "Deserialized.";
-        private const string DeserializedEnum = "Deserialized.System.Enum";
+        private const string DeserializedEnum = OriginalTypeNames.DeserializedPrefix + "System.Enum";
 
         /// <summary>
         /// An enum whose type this process lacks, as a read gives it (<see cref="ProjectEnum"/>) or Import-Clixml does: a
@@ -83,10 +82,10 @@ namespace AncientPS.Projection
         {
             value = null;
             object number = pso.BaseObject;
-            if (!(number is int || number is long || number is short || number is byte || number is uint || number is ulong || number is ushort || number is sbyte)) return false;
+            if (!UnresolvedEnum.IsUnderlying(number)) return false;
             if (!PropertyBagReader.TryGetTypeNames(pso, out var names)) names = pso.TypeNames;
-            if (names.Count < 2 || !names[0].StartsWith(DeserializedPrefix, System.StringComparison.Ordinal) || !names.Contains(DeserializedEnum)) return false;
-            string typeName = names[0].Substring(DeserializedPrefix.Length);
+            if (names.Count < 2 || !names[0].StartsWith(OriginalTypeNames.DeserializedPrefix, System.StringComparison.Ordinal) || !names.Contains(DeserializedEnum)) return false;
+            string typeName = names[0].Substring(OriginalTypeNames.DeserializedPrefix.Length);
             if (typeName.Length == 0 || LoadedTypes.Resolve(typeName) != null) return false;
             value = new UnresolvedEnum(typeName, number, pso.ToString());
             return true;
