@@ -91,11 +91,11 @@ namespace AncientPS.Engine.Storage
             FreeTable.Write(p, _extents, born);
         }
 
-        /// <summary>Marks clean every range that no live pin can see, and merges neighbours.</summary>
+        /// <summary>Marks clean every range that no live pin can see, and joins neighbours (<see cref="TryJoin"/>; a table an
+        /// earlier version wrote may hold neighbours it did not join).</summary>
         public void Reclaim(List<KeyValuePair<long, long>> pins)
         {
             if (_dirty == 0) return;
-            bool changed = false;
             for (int i = 0; i < _extents.Count; i++)
             {
                 var e = _extents[i];
@@ -108,10 +108,9 @@ namespace AncientPS.Engine.Storage
                     _extents[i] = e;
                     _dirty--;
                     Debug.Assert(_dirty >= 0, "The count of ranges visible to old snapshots never goes below zero.");
-                    changed = true;
                 }
             }
-            if (changed) Coalesce();
+            Coalesce();
         }
 
         private void Coalesce()
@@ -123,9 +122,8 @@ namespace AncientPS.Engine.Storage
                 if (w > 0)
                 {
                     var prev = _extents[w - 1];
-                    if (prev.IsClean && e.IsClean && prev.End == e.Offset)
+                    if (TryJoin(ref prev, e))
                     {
-                        prev.Length += e.Length;
                         _extents[w - 1] = prev;
                         continue;
                     }
@@ -135,6 +133,42 @@ namespace AncientPS.Engine.Storage
             _extents.RemoveRange(w, _extents.Count - w);
             AbsorbTail();
         }
+
+        /// <summary>
+        /// Joins <paramref name="next"/> to <paramref name="first"/> when it starts where that ends and one range can say
+        /// what the two said: both clean; or both still visible to old snapshots over states that touch or overlap (the
+        /// [born, died) of one meets the other's), so that the joined range is visible to exactly the pins either was;
+        /// or one visible and the other a clean sliver of at most <see cref="SliverBytes"/>, too small for any node,
+        /// which then waits with its neighbour (a delay, never a read of reused space). Without the last two, a reader
+        /// holding old snapshots while a writer commits left one free range per freed node (the slivers, left over from
+        /// value runs, kept the rest apart), and every commit writes the whole table again: the file grew with the
+        /// square of the commits. Keeps the count of visible ranges.
+        /// </summary>
+        private bool TryJoin(ref FreeExtent first, FreeExtent next)
+        {
+            if (first.End != next.Offset) return false;
+            if (first.IsClean && next.IsClean)
+            {
+                first.Length += next.Length;
+                return true;
+            }
+            if (first.IsClean || next.IsClean)
+            {
+                if ((first.IsClean ? first.Length : next.Length) > SliverBytes) return false;
+                if (first.IsClean) { first.Born = next.Born; first.Died = next.Died; }
+                first.Length += next.Length;
+                return true;
+            }
+            if (next.Born > first.Died || first.Born > next.Died) return false;
+            first.Length += next.Length;
+            first.Born = Math.Min(first.Born, next.Born);
+            first.Died = Math.Max(first.Died, next.Died);
+            _dirty--;
+            return true;
+        }
+
+        /// <summary>The largest clean range joined to a neighbour still visible to old snapshots: smaller than any node.</summary>
+        private const long SliverBytes = 24;
 
         /// <summary>A clean range that reaches the tail is simply unallocated space.</summary>
         private void AbsorbTail()
@@ -198,38 +232,21 @@ namespace AncientPS.Engine.Storage
             }
             if ((lo > 0 && _extents[lo - 1].End > offset) || (lo < _extents.Count && x.End > _extents[lo].Offset))
                 throw new AncientHeapCorruptException($"The range ({offset}, {length}) is freed twice; the heap's allocation records are inconsistent.");
-            if (!x.IsClean)
-            {
-                _extents.Insert(lo, x);
-                _dirty++;
-                return;
-            }
-            bool mergePrev = lo > 0 && _extents[lo - 1].IsClean && _extents[lo - 1].End == x.Offset;
-            bool mergeNext = lo < _extents.Count && _extents[lo].IsClean && _extents[lo].Offset == x.End;
-            if (mergePrev && mergeNext)
+            if (!x.IsClean) _dirty++;
+            // Joined with the range before it, then the one after it, where one range says what they said (TryJoin).
+            if (lo > 0)
             {
                 var prev = _extents[lo - 1];
-                prev.Length += x.Length + _extents[lo].Length;
-                _extents[lo - 1] = prev;
-                _extents.RemoveAt(lo);
+                if (TryJoin(ref prev, x))
+                {
+                    if (lo < _extents.Count && TryJoin(ref prev, _extents[lo])) _extents.RemoveAt(lo);
+                    _extents[lo - 1] = prev;
+                    AbsorbTail();
+                    return;
+                }
             }
-            else if (mergePrev)
-            {
-                var prev = _extents[lo - 1];
-                prev.Length += x.Length;
-                _extents[lo - 1] = prev;
-            }
-            else if (mergeNext)
-            {
-                var next = _extents[lo];
-                next.Offset = x.Offset;
-                next.Length += x.Length;
-                _extents[lo] = next;
-            }
-            else
-            {
-                _extents.Insert(lo, x);
-            }
+            if (lo < _extents.Count && TryJoin(ref x, _extents[lo])) _extents[lo] = x;
+            else _extents.Insert(lo, x);
             AbsorbTail();
         }
 
