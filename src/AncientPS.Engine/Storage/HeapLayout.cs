@@ -8,7 +8,7 @@ namespace AncientPS.Engine.Storage
     internal static class HeapLayout
     {
         public const ushort MajorVersion = 1;
-        public const ushort MinorVersion = 6;
+        public const ushort MinorVersion = 7;
 
         /// <summary>The header page: the file header, then the two meta slots.</summary>
         public const int HeaderSize = 4096;

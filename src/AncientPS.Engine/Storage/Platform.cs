@@ -17,6 +17,73 @@ namespace AncientPS.Engine.Storage
         public static int CurrentProcessId => s_pid;
         public static long CurrentProcessStartTicks => s_startTicks;
 
+        private static readonly bool s_isLinux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+        private static readonly long s_startIdentity = s_isLinux ? LinuxStartTicksSinceBoot(s_pid) : 0;
+        private static readonly uint s_bootIdentity = s_isLinux ? ReadBootIdentity() : 0;
+
+        /// <summary>
+        /// Linux: this process's start in clock ticks since boot (<c>/proc/self/stat</c>), which the kernel fixes when the
+        /// process starts; 0 elsewhere or where it cannot be read. <see cref="Process.StartTime"/> on Linux is that number
+        /// turned into wall-clock time with the boot time as each process works it out from the clock *now*, so once the
+        /// clock is stepped (NTP, a virtual machine resumed), a process started afterwards puts an earlier process's start
+        /// elsewhere by the step, and took a live reader for a dead one. This number does not move.
+        /// </summary>
+        public static long CurrentProcessStartIdentity => s_startIdentity;
+
+        /// <summary>Linux: a 32-bit hash of this boot's id (<c>/proc/sys/kernel/random/boot_id</c>), never 0; 0 elsewhere or where it cannot be read.</summary>
+        public static uint BootIdentity => s_bootIdentity;
+
+        /// <summary>
+        /// Linux, same boot: whether process <paramref name="pid"/> runs and started at <paramref name="startIdentity"/>
+        /// (see <see cref="CurrentProcessStartIdentity"/>). Null where that cannot be told (another OS, /proc unreadable):
+        /// the caller falls back to <see cref="IsProcessAlive"/>.
+        /// </summary>
+        public static bool? IsProcessStartedAt(int pid, long startIdentity)
+        {
+            if (!s_isLinux || s_startIdentity == 0 || startIdentity == 0) return null;
+            if (pid == s_pid) return startIdentity == s_startIdentity;
+            if (!Directory.Exists("/proc/self")) return null;
+            long found = LinuxStartTicksSinceBoot(pid);
+            // No entry: the process is gone (its /proc entry goes with it). An entry we could not parse: unknown.
+            if (found == 0) return Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) ? (bool?)null : false;
+            return found == startIdentity;
+        }
+
+        /// <summary>Field 22 of <c>/proc/PID/stat</c> (start time, clock ticks after boot), or 0 when it cannot be read.</summary>
+        private static long LinuxStartTicksSinceBoot(int pid)
+        {
+            try
+            {
+                string stat = File.ReadAllText("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/stat");
+                // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so count from the last ')'.
+                int close = stat.LastIndexOf(')');
+                if (close < 0) return 0;
+                string[] fields = stat.Substring(close + 1).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                // fields[0] is field 3 (state), so field 22 is fields[19].
+                return fields.Length > 19 && long.TryParse(fields[19], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long ticks) && ticks > 0 ? ticks : 0;
+            }
+            catch (Exception)
+            {
+                return 0;
+            }
+        }
+
+        private static uint ReadBootIdentity()
+        {
+            try
+            {
+                string id = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+                if (id.Length == 0) return 0;
+                uint hash = 2166136261;
+                foreach (char c in id) hash = (hash ^ c) * 16777619;
+                return hash == 0 ? 1 : hash;
+            }
+            catch (Exception)
+            {
+                return 0;
+            }
+        }
+
         /// <summary>
         /// Restricts a newly created file to the given Unix mode. Uses File.SetUnixFileMode where the runtime has it
         /// (.NET 7 and later); Windows files keep the ACL they inherit from their folder.

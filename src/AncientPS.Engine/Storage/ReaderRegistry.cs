@@ -22,6 +22,10 @@ namespace AncientPS.Engine.Storage
         private const int StartField = ReaderSlot.StartTicksField;
         private const int MinField = ReaderSlot.OldestPinField;
         private const int MaxField = ReaderSlot.NewestPinField;
+        private const int IdentityField = ReaderSlot.StartIdentityField;
+        private const int BootField = ReaderSlot.BootIdentityField;
+        private const int IdentityPidField = ReaderSlot.IdentityPidField;
+        private const int IdentityStartField = ReaderSlot.IdentityStartTicksField;
 
         private readonly HeapMemory _memory;
         private readonly object _lock = new object();
@@ -58,6 +62,8 @@ namespace AncientPS.Engine.Storage
                         long stale = Volatile.Read(ref *(long*)(s + StartField));
                         if (stale != 0) Interlocked.CompareExchange(ref *(long*)(s + StartField), 0, stale);
                         if (Interlocked.CompareExchange(ref *(int*)(s + PidField), pid, 0) != 0) continue;
+                        // The identity before the start time: while the start time is 0 nobody judges the slot by it.
+                        WriteIdentity(s, pid);
                         Volatile.Write(ref *(long*)(s + StartField), Platform.CurrentProcessStartTicks);
                         Volatile.Write(ref *(long*)(s + MaxField), 0);
                         Volatile.Write(ref *(long*)(s + MinField), 0);
@@ -65,7 +71,7 @@ namespace AncientPS.Engine.Storage
                         _slot = i;
                         return true;
                     }
-                    if (pass == 1 && !IsLive(owner, start)) ClearSlot(s, owner, start);
+                    if (pass == 1 && !IsLive(owner, start, IdentityOf(s, owner, start))) ClearSlot(s, owner, start);
                 }
             }
             return false;
@@ -94,14 +100,16 @@ namespace AncientPS.Engine.Storage
         /// Callers read a slot's start time before its pid. A slot that changes hands between the two reads then pairs
         /// the new pid with the old start time (or 0), and clearing it fails, since the start time it would swap is gone.
         /// </remarks>
-        private bool IsLive(int owner, long start)
+        private bool IsLive(int owner, long start, long identity)
         {
             long now = DateTime.UtcNow.Ticks;
             lock (_liveLock)
             {
                 if (_liveSeen != null && _liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < TimeSpan.TicksPerSecond) return true;
             }
-            bool alive = Platform.IsProcessAlive(owner, start);
+            // The start identity where the slot has one (a 1.7 owner on Linux, this boot): it does not move when the clock
+            // is stepped, as the start time each process works out does.
+            bool alive = (identity != 0 ? Platform.IsProcessStartedAt(owner, identity) : null) ?? Platform.IsProcessAlive(owner, start);
             lock (_liveLock)
             {
                 if (_liveSeen == null) _liveSeen = new Dictionary<int, KeyValuePair<long, long>>();
@@ -117,7 +125,41 @@ namespace AncientPS.Engine.Storage
             if (Interlocked.CompareExchange(ref *(long*)(s + StartField), 0, start) != start) return;
             Volatile.Write(ref *(long*)(s + MinField), 0);
             Volatile.Write(ref *(long*)(s + MaxField), 0);
+            ClearIdentity(s);
             Interlocked.CompareExchange(ref *(int*)(s + PidField), 0, owner);
+        }
+
+        /// <summary>Writes this process's start identity into a slot it is claiming (format 1.7; zeros where it has none).</summary>
+        private static void WriteIdentity(byte* s, int pid)
+        {
+            Volatile.Write(ref *(long*)(s + IdentityStartField), Platform.CurrentProcessStartTicks);
+            Volatile.Write(ref *(int*)(s + IdentityPidField), pid);
+            Volatile.Write(ref *(uint*)(s + BootField), Platform.BootIdentity);
+            Volatile.Write(ref *(long*)(s + IdentityField), Platform.CurrentProcessStartIdentity);
+        }
+
+        private static void ClearIdentity(byte* s)
+        {
+            Volatile.Write(ref *(long*)(s + IdentityField), 0);
+            Volatile.Write(ref *(uint*)(s + BootField), 0);
+            Volatile.Write(ref *(int*)(s + IdentityPidField), 0);
+            Volatile.Write(ref *(long*)(s + IdentityStartField), 0);
+        }
+
+        /// <summary>
+        /// The start identity of the slot's owner, read after its start time and pid: 0 unless the slot has one written
+        /// by that very owner (same pid and start time: a version before 1.7 that claimed the slot later leaves another
+        /// owner's behind) in this boot. Nothing else is judged by it, so a torn read only falls back to the start time.
+        /// </summary>
+        private static long IdentityOf(byte* s, int owner, long start)
+        {
+            if (start == 0 || Platform.BootIdentity == 0) return 0;
+            long identity = Volatile.Read(ref *(long*)(s + IdentityField));
+            if (identity == 0) return 0;
+            if (Volatile.Read(ref *(uint*)(s + BootField)) != Platform.BootIdentity) return 0;
+            if (Volatile.Read(ref *(int*)(s + IdentityPidField)) != owner) return 0;
+            if (Volatile.Read(ref *(long*)(s + IdentityStartField)) != start) return 0;
+            return identity;
         }
 
         public void Pin(long txn)
@@ -203,7 +245,7 @@ namespace AncientPS.Engine.Storage
                 long start = Volatile.Read(ref *(long*)(s + StartField));
                 int owner = Volatile.Read(ref *(int*)(s + PidField));
                 if (owner == 0) continue;
-                if (!IsLive(owner, start))
+                if (!IsLive(owner, start, IdentityOf(s, owner, start)))
                 {
                     if (_memory.CanWrite) ClearSlot(s, owner, start);
                     continue;
@@ -289,6 +331,7 @@ namespace AncientPS.Engine.Storage
                     Volatile.Write(ref *(long*)(s + MinField), 0);
                     Volatile.Write(ref *(long*)(s + MaxField), 0);
                     Volatile.Write(ref *(long*)(s + StartField), 0);
+                    ClearIdentity(s);
                     Volatile.Write(ref *(int*)(s + PidField), 0);
                 }
                 _slot = -1;

@@ -13,8 +13,19 @@ namespace AncientPS.Engine.Storage
         public const int StartTicksField = 8;
         public const int OldestPinField = 16;
         public const int NewestPinField = 24;
-        public const int ReservedField = 32;
-        public const int ReservedSize = 32;
+        /// <summary>
+        /// Linux: the owner's start in clock ticks since boot (Platform.CurrentProcessStartIdentity), 0 where unknown or
+        /// written by a version before 1.7. Valid only together with the three fields after it.
+        /// </summary>
+        public const int StartIdentityField = 32;
+        /// <summary>The boot the start identity belongs to (Platform.BootIdentity).</summary>
+        public const int BootIdentityField = 40;
+        /// <summary>The pid that wrote the identity: a slot a version before 1.7 claimed afterwards keeps a stale one, which this tells.</summary>
+        public const int IdentityPidField = 44;
+        /// <summary>The start time (as in <see cref="StartTicksField"/>) of the process that wrote the identity, for the same reason.</summary>
+        public const int IdentityStartTicksField = 48;
+        public const int ReservedField = 56;
+        public const int ReservedSize = 8;
         public const int Size = 64;
 
         /// <summary>The file offset of slot <paramref name="index"/>.</summary>

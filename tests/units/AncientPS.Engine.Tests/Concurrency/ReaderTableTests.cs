@@ -88,6 +88,119 @@ namespace AncientPS.Engine.Tests.Concurrency
             }
         }
 
+        private static void WriteIdentity(string path, int slot, long identity, uint boot, int pid, long start)
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            var bytes = new byte[24];
+            BitConverter.GetBytes(identity).CopyTo(bytes, 0);
+            BitConverter.GetBytes(boot).CopyTo(bytes, 8);
+            BitConverter.GetBytes(pid).CopyTo(bytes, 12);
+            BitConverter.GetBytes(start).CopyTo(bytes, 16);
+            file.Position = SlotOffset(slot) + ReaderSlot.StartIdentityField;
+            file.Write(bytes, 0, bytes.Length);
+        }
+
+        private static long StartTicksSinceBoot(int pid)
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return long.Parse(stat.Substring(stat.LastIndexOf(')') + 1).Split(' ', StringSplitOptions.RemoveEmptyEntries)[19]);
+        }
+
+        /// <summary>
+        /// The clock was stepped between a reader's start and a writer's (NTP, a virtual machine resumed): on Linux each
+        /// process works out the other's start time from the clock as it is now, so the writer sees the reader's start
+        /// seconds away from the one in its slot. Judged by that, a live reader was taken for a dead one, its slot
+        /// cleared and its snapshot's space reused under it (measured: a 5 s step moves Process.StartTime by 5 s). A slot
+        /// with a start identity (clock ticks since boot, which do not move) is judged by that instead.
+        /// </summary>
+        [Fact]
+        public void A_live_reader_whose_start_time_another_clock_puts_elsewhere_keeps_its_slot_and_pins()
+        {
+            if (!OperatingSystem.IsLinux()) return;
+            string path = _dir.File("stepped.heap");
+            long pinnedTxn;
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("k", new byte[4096]);
+                pinnedTxn = heap.GetStatistics().TransactionId;
+                heap.Set("k", new byte[4096]);
+            }
+
+            using var sleeper = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false });
+            using var reused = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false });
+            try
+            {
+                long identity = StartTicksSinceBoot(sleeper.Id);
+                // The start time the sleeper would have written for itself before a 5-second step of the clock.
+                long before = sleeper.StartTime.ToUniversalTime().Ticks - 5 * TimeSpan.TicksPerSecond;
+                WriteSlot(path, 5, sleeper.Id, before, pinnedTxn, pinnedTxn);
+                WriteIdentity(path, 5, identity, Platform.BootIdentity, sleeper.Id, before);
+                // Slot 6: the pid runs, but started at another moment since boot (a reused pid): gone.
+                long other = reused.StartTime.ToUniversalTime().Ticks;
+                WriteSlot(path, 6, reused.Id, other, pinnedTxn, pinnedTxn);
+                WriteIdentity(path, 6, StartTicksSinceBoot(reused.Id) + 1000, Platform.BootIdentity, reused.Id, other);
+                // Slot 7: an identity another owner left (its pid is not the slot's): judged by the start time as before,
+                // which a step of the clock puts elsewhere.
+                long shifted = other - 5 * TimeSpan.TicksPerSecond;
+                WriteSlot(path, 7, reused.Id, shifted, pinnedTxn, pinnedTxn);
+                WriteIdentity(path, 7, StartTicksSinceBoot(reused.Id), Platform.BootIdentity, reused.Id + 1, shifted);
+
+                using (var heap = MappedHeap.Open(path))
+                {
+                    var stats = heap.GetStatistics();
+                    Assert.Equal(2, stats.Readers); // this process and the sleeper in slot 5
+                    Assert.True(stats.Pinned >= 4096, $"the live reader's pin must hold the old value's space; pinned {stats.Pinned}");
+                    Assert.Equal((sleeper.Id, before), ReadSlot(path, 5));
+                    Assert.Equal((0, 0L), ReadSlot(path, 6));
+                    Assert.Equal((0, 0L), ReadSlot(path, 7));
+                    // A slot cleared keeps no identity for the next owner to inherit.
+                    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    var bytes = new byte[24];
+                    file.Position = SlotOffset(6) + ReaderSlot.StartIdentityField;
+                    file.ReadExactly(bytes, 0, bytes.Length);
+                    Assert.All(bytes, b => Assert.Equal(0, b));
+                }
+            }
+            finally
+            {
+                foreach (var p in new[] { sleeper, reused })
+                {
+                    try { p.Kill(); } catch (InvalidOperationException) { }
+                    p.WaitForExit();
+                }
+            }
+        }
+
+        [Fact]
+        public void This_process_writes_its_start_identity_into_its_slot_and_clears_it_on_release()
+        {
+            if (!OperatingSystem.IsLinux()) return;
+            string path = _dir.File("identity.heap");
+            int mine = -1;
+            using (var heap = MappedHeap.Open(path))
+            {
+                heap.Set("k", 1);
+                for (int i = 0; i < 8 && mine < 0; i++)
+                    if (ReadSlot(path, i).Pid == Environment.ProcessId) mine = i;
+                Assert.True(mine >= 0);
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                var bytes = new byte[24];
+                file.Position = SlotOffset(mine) + ReaderSlot.StartIdentityField;
+                file.ReadExactly(bytes, 0, bytes.Length);
+                Assert.Equal(StartTicksSinceBoot(Environment.ProcessId), BitConverter.ToInt64(bytes, 0));
+                Assert.Equal(Platform.BootIdentity, BitConverter.ToUInt32(bytes, 8));
+                Assert.Equal(Environment.ProcessId, BitConverter.ToInt32(bytes, 12));
+                Assert.Equal(ReadSlot(path, mine).Start, BitConverter.ToInt64(bytes, 16));
+            }
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                var bytes = new byte[24];
+                file.Position = SlotOffset(mine) + ReaderSlot.StartIdentityField;
+                file.ReadExactly(bytes, 0, bytes.Length);
+                Assert.All(bytes, b => Assert.Equal(0, b));
+            }
+        }
+
         [Fact]
         public void A_released_slot_keeps_no_start_time_and_a_dead_readers_slot_is_freed_whole()
         {

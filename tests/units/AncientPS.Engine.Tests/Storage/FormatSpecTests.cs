@@ -226,7 +226,11 @@ namespace AncientPS.Engine.Tests.Storage
                 new Field("slot 0 only: how many slots", ReaderSlot.HighWaterField, ReaderSlot.StartTicksField - ReaderSlot.HighWaterField),
                 new Field("process start time", ReaderSlot.StartTicksField, ReaderSlot.OldestPinField - ReaderSlot.StartTicksField),
                 new Field("oldest txn", ReaderSlot.OldestPinField, ReaderSlot.NewestPinField - ReaderSlot.OldestPinField),
-                new Field("newest txn", ReaderSlot.NewestPinField, ReaderSlot.ReservedField - ReaderSlot.NewestPinField),
+                new Field("newest txn", ReaderSlot.NewestPinField, ReaderSlot.StartIdentityField - ReaderSlot.NewestPinField),
+                new Field("start identity", ReaderSlot.StartIdentityField, ReaderSlot.BootIdentityField - ReaderSlot.StartIdentityField),
+                new Field("boot identity", ReaderSlot.BootIdentityField, ReaderSlot.IdentityPidField - ReaderSlot.BootIdentityField),
+                new Field("pid that wrote the identity", ReaderSlot.IdentityPidField, ReaderSlot.IdentityStartTicksField - ReaderSlot.IdentityPidField),
+                new Field("start time of the process that wrote the identity", ReaderSlot.IdentityStartTicksField, ReaderSlot.ReservedField - ReaderSlot.IdentityStartTicksField),
                 new Field("reserved", ReaderSlot.ReservedField, ReaderSlot.ReservedSize));
             Assert.Equal(ReaderSlot.Size, ReaderSlot.ReservedField + ReaderSlot.ReservedSize);
         }
