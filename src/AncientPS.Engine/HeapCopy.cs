@@ -278,7 +278,8 @@ namespace AncientPS.Engine
 
         /// <summary>
         /// Deletes the temporary files that copies to this destination left when their process was killed: names of the
-        /// form <c>.NAME.ID.pPID-START.tmp</c> whose process (pid and start time) no longer runs. Anything else, and any
+        /// form <c>.NAME.ID.pPID-START.tmp</c> whose pid no longer runs (the start time tells a copy of this process from
+        /// one of an earlier process with the same pid). Anything else, and any
         /// file that cannot be deleted, is left alone; this never fails a copy.
         /// </summary>
         internal static void RemoveStaleTemporaries(string folder, string prefix)
@@ -298,8 +299,18 @@ namespace AncientPS.Engine
                         || !int.TryParse(owner[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
                         || !long.TryParse(owner[1], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out long start))
                         continue;
-                    if (pid == Platform.CurrentProcessId && start == Platform.CurrentProcessStartTicks) continue; // a copy running in this process
-                    if (!Platform.IsProcessAlive(pid, start)) TryDelete(file);
+                    if (pid == Platform.CurrentProcessId)
+                    {
+                        // This process's own copies name its start exactly as it reads it; another start is a process
+                        // that had this pid before.
+                        if (start != Platform.CurrentProcessStartTicks) TryDelete(file);
+                        continue;
+                    }
+                    // Only once no process with that pid runs: the start time in the name is the copying process's own
+                    // reading of its start, which this process reads differently once the clock was stepped
+                    // (Platform.CurrentProcessStartIdentity). Deleting a live copy's file would fail that copy; a file a
+                    // reused pid keeps only waits for the next copy after that process ends.
+                    if (!Platform.IsProcessAlive(pid, 0)) TryDelete(file);
                 }
             }
             catch (IOException) { }

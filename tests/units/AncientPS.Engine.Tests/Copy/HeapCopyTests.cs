@@ -115,5 +115,40 @@ namespace AncientPS.Engine.Tests.Copy
             Assert.Single(Directory.GetFiles(folder.Path), f => f.EndsWith("copy.heap", StringComparison.Ordinal));
             Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
         }
+
+        /// <summary>
+        /// The temporary files of earlier copies to one destination: deleted once their pid no longer runs, never while it
+        /// does, even when the start time in the name is not the one this process reads for that pid (another process
+        /// read its own start before the clock was stepped). A file of this process's pid with another start time is
+        /// an earlier process's.
+        /// </summary>
+        [Fact]
+        public void A_copys_temporary_file_is_deleted_only_once_its_pid_no_longer_runs()
+        {
+            using var folder = new TempFolder();
+            string Name(int pid, long start) => folder.File($".copy.heap.0123456789ab.p{pid}-{start:x}.tmp");
+            using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false });
+            using var gone = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false });
+            gone.WaitForExit();
+            try
+            {
+                long shifted = sleeper.StartTime.ToUniversalTime().Ticks - 5 * TimeSpan.TicksPerSecond;
+                var live = Name(sleeper.Id, shifted);
+                var dead = Name(gone.Id, 637000000000000000);
+                var mine = Name(Environment.ProcessId, AncientPS.Engine.Storage.Platform.CurrentProcessStartTicks);
+                var earlierMine = Name(Environment.ProcessId, 637000000000000000);
+                foreach (var f in new[] { live, dead, mine, earlierMine }) File.WriteAllText(f, "");
+                HeapCopy.RemoveStaleTemporaries(folder.Path, ".copy.heap.");
+                Assert.True(File.Exists(live), "a running copy's file stays, whatever start time it names");
+                Assert.True(File.Exists(mine), "this process's own copy's file stays");
+                Assert.False(File.Exists(dead), "a dead copy's file goes");
+                Assert.False(File.Exists(earlierMine), "an earlier process with this pid is gone");
+            }
+            finally
+            {
+                try { sleeper.Kill(); } catch (InvalidOperationException) { }
+                sleeper.WaitForExit();
+            }
+        }
     }
 }
