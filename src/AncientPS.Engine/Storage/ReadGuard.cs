@@ -56,7 +56,8 @@ namespace AncientPS.Engine.Storage
         {
             _closing = true;
             Interlocked.MemoryBarrier();
-            var deadline = DateTime.UtcNow + wait;
+            // A monotonic clock: a wall clock stepped back would stretch the wait by the step.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var spin = new SpinWait();
             while (true)
             {
@@ -64,7 +65,7 @@ namespace AncientPS.Engine.Storage
                 for (int i = 0; i < Stripes; i++)
                     if (Volatile.Read(ref _counts[(i + 1) * Stride]) != 0) { idle = false; break; }
                 if (idle) return true;
-                if (DateTime.UtcNow > deadline) return false;
+                if (clock.Elapsed > wait) return false;
                 spin.SpinOnce();
             }
         }

@@ -102,10 +102,11 @@ namespace AncientPS.Engine.Storage
         /// </remarks>
         private bool IsLive(int owner, long start, long identity)
         {
-            long now = DateTime.UtcNow.Ticks;
+            // A monotonic clock: with the wall clock, a step back would keep a dead reader "seen alive" for the step.
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
             lock (_liveLock)
             {
-                if (_liveSeen != null && _liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < TimeSpan.TicksPerSecond) return true;
+                if (_liveSeen != null && _liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < System.Diagnostics.Stopwatch.Frequency) return true;
             }
             // The start identity where the slot has one (a 1.7 owner on Linux, this boot): it does not move when the clock
             // is stepped, as the start time each process works out does.
