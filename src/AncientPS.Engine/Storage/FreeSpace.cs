@@ -14,6 +14,10 @@ namespace AncientPS.Engine.Storage
 
         private int _dirty;
 
+        // The live pins the last Reclaim was given (the writer's, for its transaction): which ranges still visible to old
+        // snapshots may be joined (TryJoin). Null until then: none is.
+        private List<KeyValuePair<long, long>> _pins;
+
         private FreeSpace(List<FreeExtent> extents, long tail)
         {
             _extents = extents;
@@ -95,6 +99,7 @@ namespace AncientPS.Engine.Storage
         /// earlier version wrote may hold neighbours it did not join).</summary>
         public void Reclaim(List<KeyValuePair<long, long>> pins)
         {
+            _pins = pins;
             if (_dirty == 0) return;
             for (int i = 0; i < _extents.Count; i++)
             {
@@ -136,13 +141,20 @@ namespace AncientPS.Engine.Storage
 
         /// <summary>
         /// Joins <paramref name="next"/> to <paramref name="first"/> when it starts where that ends and one range can say
-        /// what the two said: both clean; or both still visible to old snapshots over states that touch or overlap (the
-        /// [born, died) of one meets the other's), so that the joined range is visible to exactly the pins either was;
-        /// or one visible and the other a clean sliver of at most <see cref="SliverBytes"/>, too small for any node,
-        /// which then waits with its neighbour (a delay, never a read of reused space). Without the last two, a reader
-        /// holding old snapshots while a writer commits left one free range per freed node (the slivers, left over from
-        /// value runs, kept the rest apart), and every commit writes the whole table again: the file grew with the
-        /// square of the commits. Keeps the count of visible ranges.
+        /// what the two said:
+        /// <list type="bullet">
+        /// <item>both clean;</item>
+        /// <item>one still visible to old snapshots and the other a clean sliver of at most <see cref="SliverBytes"/>,
+        /// too small for any node, which then waits with its neighbour (a delay, never a read of reused space);</item>
+        /// <item>both still visible, over states that touch or overlap (the [born, died) of one meets the other's), so
+        /// that the joined range is visible to exactly the pins either was; seen by the same live pins (so that neither
+        /// would become reusable before the other as those pins go: new pins only come after every freed range); and
+        /// spanning at most <see cref="JoinedSpan"/> transactions (a reader that always pins a recent state would
+        /// otherwise let one range grow with every commit and never be reusable).</item>
+        /// </list>
+        /// Without the last two, a reader holding a range of old states while a writer commits left one free range per
+        /// freed node (the slivers, left over from value runs, kept the rest apart), and every commit writes the whole
+        /// table again: the file grew with the square of the commits. Keeps the count of visible ranges.
         /// </summary>
         private bool TryJoin(ref FreeExtent first, FreeExtent next)
         {
@@ -160,15 +172,28 @@ namespace AncientPS.Engine.Storage
                 return true;
             }
             if (next.Born > first.Died || first.Born > next.Died) return false;
+            long born = Math.Min(first.Born, next.Born), died = Math.Max(first.Died, next.Died);
+            if (died - born > JoinedSpan || !SeenBySamePins(first, next)) return false;
             first.Length += next.Length;
-            first.Born = Math.Min(first.Born, next.Born);
-            first.Died = Math.Max(first.Died, next.Died);
+            first.Born = born;
+            first.Died = died;
             _dirty--;
+            return true;
+        }
+
+        private bool SeenBySamePins(FreeExtent a, FreeExtent b)
+        {
+            if (_pins == null) return false;
+            foreach (var r in _pins)
+                if (a.IsVisibleTo(r.Key, r.Value) != b.IsVisibleTo(r.Key, r.Value)) return false;
             return true;
         }
 
         /// <summary>The largest clean range joined to a neighbour still visible to old snapshots: smaller than any node.</summary>
         private const long SliverBytes = 24;
+
+        /// <summary>The most transactions a joined range still visible to old snapshots spans (its died - born).</summary>
+        private const long JoinedSpan = 64;
 
         /// <summary>A clean range that reaches the tail is simply unallocated space.</summary>
         private void AbsorbTail()

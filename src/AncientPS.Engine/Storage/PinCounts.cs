@@ -21,6 +21,9 @@ namespace AncientPS.Engine.Storage
         /// <summary>The oldest pinned transaction, or 0 when none is.</summary>
         public long Oldest => _length == 0 ? 0 : _txns[0];
 
+        /// <summary>The second-oldest pinned transaction, or 0 when fewer than two are: nothing between the oldest and it is pinned.</summary>
+        public long SecondOldest => _length < 2 ? 0 : _txns[1];
+
         /// <summary>The newest pinned transaction, or 0 when none is.</summary>
         public long Newest => _length == 0 ? 0 : _txns[_length - 1];
 

@@ -26,6 +26,7 @@ namespace AncientPS.Engine.Storage
         private const int BootField = ReaderSlot.BootIdentityField;
         private const int IdentityPidField = ReaderSlot.IdentityPidField;
         private const int IdentityStartField = ReaderSlot.IdentityStartTicksField;
+        private const int SecondField = ReaderSlot.SecondOldestPinField;
 
         private readonly HeapMemory _memory;
         private readonly object _lock = new object();
@@ -133,6 +134,7 @@ namespace AncientPS.Engine.Storage
         /// <summary>Writes this process's start identity into a slot it is claiming (format 1.7; zeros where it has none).</summary>
         private static void WriteIdentity(byte* s, int pid)
         {
+            Volatile.Write(ref *(long*)(s + SecondField), 0);
             Volatile.Write(ref *(long*)(s + IdentityStartField), Platform.CurrentProcessStartTicks);
             Volatile.Write(ref *(int*)(s + IdentityPidField), pid);
             Volatile.Write(ref *(uint*)(s + BootField), Platform.BootIdentity);
@@ -141,11 +143,18 @@ namespace AncientPS.Engine.Storage
 
         private static void ClearIdentity(byte* s)
         {
+            Volatile.Write(ref *(long*)(s + SecondField), 0);
             Volatile.Write(ref *(long*)(s + IdentityField), 0);
             Volatile.Write(ref *(uint*)(s + BootField), 0);
             Volatile.Write(ref *(int*)(s + IdentityPidField), 0);
             Volatile.Write(ref *(long*)(s + IdentityStartField), 0);
         }
+
+        /// <summary>Whether the slot's 1.7 fields were written by its owner: the pid and start time at 44 and 48 are the slot's.</summary>
+        private static bool WroteOwnFields(byte* s, int owner, long start)
+            => start != 0
+                && Volatile.Read(ref *(int*)(s + IdentityPidField)) == owner
+                && Volatile.Read(ref *(long*)(s + IdentityStartField)) == start;
 
         /// <summary>
         /// The start identity of the slot's owner, read after its start time and pid: 0 unless the slot has one written
@@ -207,19 +216,41 @@ namespace AncientPS.Engine.Storage
         {
             if (_slot < 0 || _quiet) return;
             byte* s = Slot(_slot);
-            long min = _pins.Oldest, max = _pins.Newest;
+            long min = _pins.Oldest, max = _pins.Newest, second = _pins.SecondOldest;
             System.Diagnostics.Debug.Assert(min <= max && (min == 0) == (max == 0), "A published pin range is empty or ordered.");
             // Widen before narrowing, so that a writer reading the two fields apart never sees less than the truth.
+            // The second-oldest last (writers read it first): a writer that sees it sees the oldest written with it or
+            // later. Pins are only added above the newest, so it only grows while the oldest stays, and a writer that
+            // pairs an older second-oldest with a newer oldest still covers every pin (docs/format.md, "Reader table").
             if (min == 0)
             {
                 Volatile.Write(ref *(long*)(s + MinField), 0);
                 Volatile.Write(ref *(long*)(s + MaxField), 0);
+                Volatile.Write(ref *(long*)(s + SecondField), 0);
             }
             else
             {
                 Volatile.Write(ref *(long*)(s + MaxField), max);
                 Volatile.Write(ref *(long*)(s + MinField), min);
+                Volatile.Write(ref *(long*)(s + SecondField), second);
             }
+        }
+
+        /// <summary>
+        /// Adds what a process pinning <paramref name="oldest"/>, <paramref name="second"/> (0: unknown) and nothing else
+        /// below it, up to <paramref name="newest"/>, can see: one range, or the oldest alone and [second, newest] when
+        /// the second-oldest says nothing between them is pinned (a long-held old view while newer ones come and go
+        /// then keeps only what that old state saw, not every state since).
+        /// </summary>
+        private static void AddPins(List<KeyValuePair<long, long>> ranges, long oldest, long second, long newest)
+        {
+            newest = Math.Max(oldest, newest);
+            if (second > oldest && second <= newest)
+            {
+                ranges.Add(new KeyValuePair<long, long>(oldest, oldest));
+                ranges.Add(new KeyValuePair<long, long>(second, newest));
+            }
+            else ranges.Add(new KeyValuePair<long, long>(oldest, newest));
         }
 
         /// <summary>Collects the pinned ranges of every live reader, this process included; clears the slots of dead processes.</summary>
@@ -230,7 +261,7 @@ namespace AncientPS.Engine.Storage
             lock (_lock)
             {
                 long min = _pins.Oldest, max = _pins.Newest;
-                if (min != 0) ranges.Add(new KeyValuePair<long, long>(min, max));
+                if (min != 0) AddPins(ranges, min, _pins.SecondOldest, max);
             }
             Interlocked.MemoryBarrier();
             if (_memory.MappedLength < HeapLayout.DataStart) return;
@@ -252,9 +283,14 @@ namespace AncientPS.Engine.Storage
                     continue;
                 }
                 liveReaders++;
+                // The second-oldest first, then the oldest and the newest (the order PublishLocked writes them in reverse),
+                // and only from a slot whose 1.7 fields its owner wrote: a slot an older version claimed keeps stale ones.
+                long second = Volatile.Read(ref *(long*)(s + SecondField));
                 long lo = Volatile.Read(ref *(long*)(s + MinField));
                 long hi = Volatile.Read(ref *(long*)(s + MaxField));
-                if (lo != 0) ranges.Add(new KeyValuePair<long, long>(lo, Math.Max(lo, hi)));
+                if (lo == 0) continue;
+                if (second != 0 && !WroteOwnFields(s, owner, start)) second = 0;
+                AddPins(ranges, lo, second, hi);
             }
         }
 
@@ -293,6 +329,9 @@ namespace AncientPS.Engine.Storage
                 if (start != Platform.CurrentProcessStartTicks) return $"Reader slot {_slot} is this process's, but gives another start time ({start}).";
                 long lo = Volatile.Read(ref *(long*)(s + MinField)), hi = Volatile.Read(ref *(long*)(s + MaxField));
                 if (lo != min || hi != max) return $"Reader slot {_slot} publishes the pins {lo}..{hi}, but this process pins {min}..{max}.";
+                long second = Volatile.Read(ref *(long*)(s + SecondField));
+                if (second != _pins.SecondOldest) return $"Reader slot {_slot} publishes {second} as its second-oldest pin, but this process's is {_pins.SecondOldest}.";
+                if (!WroteOwnFields(s, Platform.CurrentProcessId, Platform.CurrentProcessStartTicks)) return $"Reader slot {_slot} is this process's, but its identity fields name another owner.";
                 return null;
             }
         }

@@ -24,8 +24,12 @@ namespace AncientPS.Engine.Storage
         public const int IdentityPidField = 44;
         /// <summary>The start time (as in <see cref="StartTicksField"/>) of the process that wrote the identity, for the same reason.</summary>
         public const int IdentityStartTicksField = 48;
-        public const int ReservedField = 56;
-        public const int ReservedSize = 8;
+        /// <summary>
+        /// Format 1.7: the second-oldest transaction the process pins; it pins nothing strictly between the oldest and
+        /// this one, so a writer may reuse what only those states saw. 0: no such statement (one pin, or a version
+        /// before 1.7). Valid only where the identity's pid and start time are the slot's own.
+        /// </summary>
+        public const int SecondOldestPinField = 56;
         public const int Size = 64;
 
         /// <summary>The file offset of slot <paramref name="index"/>.</summary>

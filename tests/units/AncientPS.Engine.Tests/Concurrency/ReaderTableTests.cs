@@ -171,6 +171,51 @@ namespace AncientPS.Engine.Tests.Concurrency
             }
         }
 
+        /// <summary>
+        /// Another process holds an old view and reads new ones: its slot says it pins nothing between its oldest and its
+        /// second-oldest transaction, so what only the states between saw is reused; a slot whose 1.7 fields another
+        /// owner left (an older version claimed it since) is taken as the whole range, as before.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public unsafe void A_readers_second_oldest_pin_frees_what_only_the_states_between_saw(bool ownFields)
+        {
+            string path = _dir.File($"second-{ownFields}.heap");
+            using (var heap = MappedHeap.Open(path)) heap.Set("k", new byte[4096]);
+
+            using var sleeper = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false });
+            try
+            {
+                long start = sleeper.StartTime.ToUniversalTime().Ticks;
+                using var heap = MappedHeap.Open(path);
+                long oldest = heap.GetStatistics().TransactionId;
+                // The sleeper stands for a process that holds a view of the first state and reads each new one.
+                WriteSlot(path, 5, sleeper.Id, start, oldest, oldest);
+                WriteIdentity(path, 5, OperatingSystem.IsLinux() ? StartTicksSinceBoot(sleeper.Id) : 0, Platform.BootIdentity, ownFields ? sleeper.Id : sleeper.Id + 1, start);
+                byte* slot = heap.Core.Memory.Pointer(ReaderSlot.OffsetOf(5), ReaderSlot.Size);
+                for (int i = 0; i < 20; i++)
+                {
+                    heap.Set("k", new byte[4096]);
+                    long latest = heap.GetStatistics().TransactionId;
+                    // As PublishLocked writes them: the newest, then the second-oldest (the oldest stays).
+                    System.Threading.Volatile.Write(ref *(long*)(slot + ReaderSlot.NewestPinField), latest);
+                    System.Threading.Volatile.Write(ref *(long*)(slot + ReaderSlot.SecondOldestPinField), latest);
+                }
+                heap.Set("k", new byte[4096]);
+                var stats = heap.GetStatistics();
+                Assert.Equal(2, stats.Readers);
+                // The values the oldest and the latest pinned states saw (and their entries), against 20 for the whole range.
+                if (ownFields) Assert.InRange(stats.Pinned, 2 * 4096, 6 * 4096);
+                else Assert.True(stats.Pinned >= 19 * 4096, $"the whole range must be kept; pinned {stats.Pinned}");
+            }
+            finally
+            {
+                try { sleeper.Kill(); } catch (InvalidOperationException) { }
+                sleeper.WaitForExit();
+            }
+        }
+
         [Fact]
         public void This_process_writes_its_start_identity_into_its_slot_and_clears_it_on_release()
         {

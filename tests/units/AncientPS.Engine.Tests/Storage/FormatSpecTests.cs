@@ -230,9 +230,8 @@ namespace AncientPS.Engine.Tests.Storage
                 new Field("start identity", ReaderSlot.StartIdentityField, ReaderSlot.BootIdentityField - ReaderSlot.StartIdentityField),
                 new Field("boot identity", ReaderSlot.BootIdentityField, ReaderSlot.IdentityPidField - ReaderSlot.BootIdentityField),
                 new Field("pid that wrote the identity", ReaderSlot.IdentityPidField, ReaderSlot.IdentityStartTicksField - ReaderSlot.IdentityPidField),
-                new Field("start time of the process that wrote the identity", ReaderSlot.IdentityStartTicksField, ReaderSlot.ReservedField - ReaderSlot.IdentityStartTicksField),
-                new Field("reserved", ReaderSlot.ReservedField, ReaderSlot.ReservedSize));
-            Assert.Equal(ReaderSlot.Size, ReaderSlot.ReservedField + ReaderSlot.ReservedSize);
+                new Field("start time of the process that wrote the identity", ReaderSlot.IdentityStartTicksField, ReaderSlot.SecondOldestPinField - ReaderSlot.IdentityStartTicksField),
+                new Field("second-oldest txn", ReaderSlot.SecondOldestPinField, ReaderSlot.Size - ReaderSlot.SecondOldestPinField));
         }
 
         [Fact]
