@@ -17,6 +17,7 @@ namespace AncientPS.Engine.Storage
         // The live pins the last Reclaim was given (the writer's, for its transaction): which ranges still visible to old
         // snapshots may be joined (TryJoin). Null until then: none is.
         private List<KeyValuePair<long, long>> _pins;
+        private long _transaction; // the writing transaction, from the last Reclaim
 
         private FreeSpace(List<FreeExtent> extents, long tail)
         {
@@ -97,9 +98,10 @@ namespace AncientPS.Engine.Storage
 
         /// <summary>Marks clean every range that no live pin can see, and joins neighbours (<see cref="TryJoin"/>; a table an
         /// earlier version wrote may hold neighbours it did not join).</summary>
-        public void Reclaim(List<KeyValuePair<long, long>> pins)
+        public void Reclaim(List<KeyValuePair<long, long>> pins, long transaction)
         {
             _pins = pins;
+            _transaction = transaction;
             if (_dirty == 0) return;
             for (int i = 0; i < _extents.Count; i++)
             {
@@ -132,6 +134,13 @@ namespace AncientPS.Engine.Storage
                         _extents[w - 1] = prev;
                         continue;
                     }
+                    // A clean gap between two ranges still visible that could be joined: the three become one.
+                    if (i + 1 < _extents.Count && TryJoinAcross(ref prev, e, _extents[i + 1]))
+                    {
+                        _extents[w - 1] = prev;
+                        i++;
+                        continue;
+                    }
                 }
                 _extents[w++] = e;
             }
@@ -140,17 +149,44 @@ namespace AncientPS.Engine.Storage
         }
 
         /// <summary>
+        /// Joins a clean <paramref name="gap"/> of at most <see cref="GapBytes"/> and the range after it to
+        /// <paramref name="first"/>, where both neighbours are still visible to old snapshots and could be joined if they
+        /// touched (<see cref="TryJoin"/>'s rule); the gap then waits with them, unused. While readers hold a range of
+        /// states, a busy writer leaves its freed values and tables between the gaps it has not yet filled, one table
+        /// entry each; the table (written whole at every commit) then grew with the square of the commits again
+        /// (measured: thousands of ranges, a file of 1 GB, where the values the pins kept were a tenth of it).
+        /// </summary>
+        private bool TryJoinAcross(ref FreeExtent first, FreeExtent gap, FreeExtent next)
+        {
+            if (first.IsClean || !gap.IsClean || next.IsClean || gap.Length > GapBytes) return false;
+            if (first.End != gap.Offset || gap.End != next.Offset) return false;
+            long born = Math.Min(first.Born, next.Born), died = Math.Max(first.Died, next.Died);
+            if (died - born > Math.Max(JoinedSpan, _transaction - died)) return false;
+            if (!SeenBySamePins(first, next, new FreeExtent { Born = born, Died = died })) return false;
+            first.Length += gap.Length + next.Length;
+            first.Born = born;
+            first.Died = died;
+            _dirty--;
+            return true;
+        }
+
+        /// <summary>The largest clean gap <see cref="TryJoinAcross"/> gives up for a shorter table: one value run.</summary>
+        private const long GapBytes = 64 * 1024;
+
+        /// <summary>
         /// Joins <paramref name="next"/> to <paramref name="first"/> when it starts where that ends and one range can say
         /// what the two said:
         /// <list type="bullet">
         /// <item>both clean;</item>
         /// <item>one still visible to old snapshots and the other a clean sliver of at most <see cref="SliverBytes"/>,
         /// too small for any node, which then waits with its neighbour (a delay, never a read of reused space);</item>
-        /// <item>both still visible, over states that touch or overlap (the [born, died) of one meets the other's), so
-        /// that the joined range is visible to exactly the pins either was; seen by the same live pins (so that neither
-        /// would become reusable before the other as those pins go: new pins only come after every freed range); and
-        /// spanning at most <see cref="JoinedSpan"/> transactions (a reader that always pins a recent state would
-        /// otherwise let one range grow with every commit and never be reusable).</item>
+        /// <item>both still visible, and the two and their join (the smaller born, the larger died) seen by the same live
+        /// pins, each pin all three or none: no pin then waits for a range it did not see, and neither part would become
+        /// reusable before the other as those pins go (new pins only come after every freed range: none sees any); and
+        /// spanning at most <see cref="JoinedSpan"/> transactions, or as many as have been committed since the later of
+        /// the two was freed (a reader that always pins a recent state would otherwise let one range grow with every
+        /// commit and never be reusable; a range that old lies wholly before any recent pin, and old ranges a reader
+        /// still holds join into fewer and fewer, so the table stays short however long it holds them).</item>
         /// </list>
         /// Without the last two, a reader holding a range of old states while a writer commits left one free range per
         /// freed node (the slivers, left over from value runs, kept the rest apart), and every commit writes the whole
@@ -171,9 +207,9 @@ namespace AncientPS.Engine.Storage
                 first.Length += next.Length;
                 return true;
             }
-            if (next.Born > first.Died || first.Born > next.Died) return false;
             long born = Math.Min(first.Born, next.Born), died = Math.Max(first.Died, next.Died);
-            if (died - born > JoinedSpan || !SeenBySamePins(first, next)) return false;
+            if (died - born > Math.Max(JoinedSpan, _transaction - died)) return false;
+            if (!SeenBySamePins(first, next, new FreeExtent { Born = born, Died = died })) return false;
             first.Length += next.Length;
             first.Born = born;
             first.Died = died;
@@ -181,18 +217,22 @@ namespace AncientPS.Engine.Storage
             return true;
         }
 
-        private bool SeenBySamePins(FreeExtent a, FreeExtent b)
+        /// <summary>Whether every live pin sees <paramref name="a"/>, <paramref name="b"/> and their join alike (all or none).</summary>
+        private bool SeenBySamePins(FreeExtent a, FreeExtent b, FreeExtent joined)
         {
             if (_pins == null) return false;
             foreach (var r in _pins)
-                if (a.IsVisibleTo(r.Key, r.Value) != b.IsVisibleTo(r.Key, r.Value)) return false;
+            {
+                bool seen = a.IsVisibleTo(r.Key, r.Value);
+                if (b.IsVisibleTo(r.Key, r.Value) != seen || joined.IsVisibleTo(r.Key, r.Value) != seen) return false;
+            }
             return true;
         }
 
         /// <summary>The largest clean range joined to a neighbour still visible to old snapshots: smaller than any node.</summary>
         private const long SliverBytes = 24;
 
-        /// <summary>The most transactions a joined range still visible to old snapshots spans (its died - born).</summary>
+        /// <summary>The most transactions a joined range still visible to old snapshots spans (its died - born), unless it is older.</summary>
         private const long JoinedSpan = 64;
 
         /// <summary>A clean range that reaches the tail is simply unallocated space.</summary>

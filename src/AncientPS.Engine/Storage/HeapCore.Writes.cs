@@ -74,7 +74,7 @@ namespace AncientPS.Engine.Storage
                 else if (meta.FreeTable != 0) free = FreeSpace.Load(space.At(meta.FreeTable, meta.FreeTableLength), meta.FreeTableLength, meta.CommittedSize, meta.FreeTable);
                 else free = FreeSpace.Empty(meta.CommittedSize);
                 Readers.CollectLivePins(_pinScratch, out _liveReaders);
-                free.Reclaim(_pinScratch);
+                free.Reclaim(_pinScratch, meta.TransactionId + 1);
                 PublishReuseHorizon(free.ReclaimedHorizon);
                 var scope = new WriteScope
                 {
