@@ -44,6 +44,16 @@ namespace AncientPS.Engine.Tests.Concurrency
             return (BitConverter.ToInt32(bytes, PidField), BitConverter.ToInt64(bytes, StartField));
         }
 
+        /// <summary>Writes a 4 KiB value and replaces it; returns the transaction that still sees the first.</summary>
+        private static long WriteReplacedValue(string path)
+        {
+            using var heap = MappedHeap.Open(path);
+            heap.Set("k", new byte[4096]);
+            long first = heap.GetStatistics().TransactionId;
+            heap.Set("k", new byte[4096]);
+            return first;
+        }
+
         private static int DeadPid()
         {
             using var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false });
@@ -55,13 +65,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         public void A_slot_being_claimed_counts_as_live_and_a_dead_claimers_slot_is_freed()
         {
             string path = _dir.File("claims.heap");
-            long pinnedTxn;
-            using (var heap = MappedHeap.Open(path))
-            {
-                heap.Set("k", new byte[4096]);
-                pinnedTxn = heap.GetStatistics().TransactionId;
-                heap.Set("k", new byte[4096]);
-            }
+            long pinnedTxn = WriteReplacedValue(path);
 
             using var sleeper = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false });
             try
@@ -118,13 +122,7 @@ namespace AncientPS.Engine.Tests.Concurrency
         {
             if (!OperatingSystem.IsLinux()) return;
             string path = _dir.File("stepped.heap");
-            long pinnedTxn;
-            using (var heap = MappedHeap.Open(path))
-            {
-                heap.Set("k", new byte[4096]);
-                pinnedTxn = heap.GetStatistics().TransactionId;
-                heap.Set("k", new byte[4096]);
-            }
+            long pinnedTxn = WriteReplacedValue(path);
 
             using var sleeper = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false });
             using var reused = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false });

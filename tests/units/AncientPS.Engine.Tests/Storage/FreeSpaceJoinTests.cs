@@ -27,13 +27,20 @@ namespace AncientPS.Engine.Tests.Storage
             return space;
         }
 
+        /// <summary>Two neighbouring KiB freed as (born, died) each, by a writer at transaction <paramref name="now"/> under <paramref name="pins"/>.</summary>
+        private static FreeSpace TwoFreed(long now, (long Born, long Died) first, (long Born, long Died) second, params (long, long)[] pins)
+        {
+            var space = Space(4096);
+            space.Reclaim(Pins(pins), now);
+            space.Free(Start, 1024, first.Born, first.Died);
+            space.Free(Start + 1024, 1024, second.Born, second.Died);
+            return space;
+        }
+
         [Fact]
         public void Neighbours_the_same_pins_see_become_one_range_with_the_smaller_born_and_larger_died()
         {
-            var space = Space(4096);
-            space.Reclaim(Pins((10, 20)), 21);
-            space.Free(Start, 1024, 11, 13);
-            space.Free(Start + 1024, 1024, 14, 16);
+            var space = TwoFreed(21, (11, 13), (14, 16), (10, 20));
             var e = Assert.Single(space.Extents);
             Assert.Equal((Start, 2048L, 11L, 16L), (e.Offset, e.Length, e.Born, e.Died));
             Assert.Null(space.FindBrokenInvariant());
@@ -42,18 +49,10 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void Neighbours_a_pin_sees_only_one_of_stay_apart()
         {
-            var space = Space(4096);
             // Pin 12 sees the first (states 11-12) only; the join would keep the second for it.
-            space.Reclaim(Pins((12, 12), (15, 15)), 21);
-            space.Free(Start, 1024, 11, 13);
-            space.Free(Start + 1024, 1024, 14, 16);
-            Assert.Equal(2, space.Extents.Count);
+            Assert.Equal(2, TwoFreed(21, (11, 13), (14, 16), (12, 12), (15, 15)).Extents.Count);
             // Nor across a gap of states a pin sits in while seeing neither part.
-            var gap = Space(4096);
-            gap.Reclaim(Pins((13, 13)), 21);
-            gap.Free(Start, 1024, 10, 12);
-            gap.Free(Start + 1024, 1024, 14, 16);
-            Assert.Equal(2, gap.Extents.Count);
+            Assert.Equal(2, TwoFreed(21, (10, 12), (14, 16), (13, 13)).Extents.Count);
         }
 
         [Fact]
@@ -78,17 +77,9 @@ namespace AncientPS.Engine.Tests.Storage
         [Fact]
         public void Recent_ranges_join_over_at_most_64_transactions_and_older_ones_over_as_many_as_their_age()
         {
-            var recent = Space(4096);
-            recent.Reclaim(Pins((1, 1000)), 1001);
-            recent.Free(Start, 1024, 900, 950);
-            recent.Free(Start + 1024, 1024, 940, 1000);
-            Assert.Equal(2, recent.Extents.Count); // spans 100 transactions, freed just now
-
-            var old = Space(4096);
-            old.Reclaim(Pins((1, 1000)), 1001);
-            old.Free(Start, 1024, 100, 150);
-            old.Free(Start + 1024, 1024, 140, 200);
-            Assert.Single(old.Extents); // spans 100, but 800 transactions old
+            // Both span 100 transactions; the first was freed just now, the second 800 transactions ago.
+            Assert.Equal(2, TwoFreed(1001, (900, 950), (940, 1000), (1, 1000)).Extents.Count);
+            Assert.Single(TwoFreed(1001, (100, 150), (140, 200), (1, 1000)).Extents);
         }
 
         /// <summary>
