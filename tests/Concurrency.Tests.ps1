@@ -1,5 +1,6 @@
 # Cmdlet-level concurrency beyond tests/Runspaces.Tests.ps1 (8 parallel runspaces; dismount under readers): a pwsh
-# writer killed with SIGKILL, the space an old value pins while a runspace holds it, and Flushed durability.
+# writer killed with SIGKILL, the space an old value pins while a runspace holds it, what a pwsh holding one old value
+# while it polls a newer one keeps (heap format 1.7), and Flushed durability.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
@@ -93,6 +94,66 @@ for (`$v = 1; ; `$v++) {
             $pinned = $heap.Pinned
         }
         $pinned | Should -Be 0
+    }
+
+    It 'keeps what a pwsh that holds one old value saw, not every value written while it polls a newer one' {
+        # The shared-status pattern: another process keeps its configuration (an old state) for as long as it runs and
+        # polls a status this process writes. Its slot publishes the oldest and second-oldest pins (heap format 1.7), so
+        # the writes reuse what only the states in between saw. Before, the whole range since the configuration was kept.
+        $heap = Mount-AncientHeap -LiteralPath $path
+        Set-AncientObject -Heap $heap -Key config -InputObject (New-CheckedValue config 1 4000)
+        Set-AncientObject -Heap $heap -Key status -InputObject (New-CheckedValue status 0 8000)
+        $ready = Join-Path $TestDrive "ready-$([guid]::NewGuid())"
+        $stop = Join-Path $TestDrive "stop-$([guid]::NewGuid())"
+        $seen = Join-Path $TestDrive "seen-$([guid]::NewGuid())"
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+`$h = Mount-AncientHeap -LiteralPath '$path' -ReadOnly
+`$config = Get-AncientObject -Heap `$h -Key config
+Set-Content -LiteralPath '$ready' -Value ready
+`$polls = 0
+while (-not (Test-Path -LiteralPath '$stop')) {
+    # The status read last is kept until the next one replaces it; the one before goes at once (a script would let
+    # its collector do this in its own time). So the child pins the configuration's state and the latest status's.
+    `$status = Get-AncientObject -Heap `$h -Key status
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+    [IO.File]::WriteAllText('$seen', [string] `$status.Version)
+    `$polls++
+    Start-Sleep -Milliseconds 5
+}
+`$sum = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes(`$config.Body)))
+'{0}:{1}:{2}' -f `$config.Version, (`$sum -eq `$config.Sum), (`$polls -gt 0)
+"@
+        $pwsh = Get-TestPwsh
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+        $out = Join-Path $TestDrive "child-$([guid]::NewGuid()).out"
+        $child = Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) `
+            -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        try {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while (-not (Test-Path -LiteralPath $ready) -and -not $child.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
+            Test-Path -LiteralPath $ready | Should -BeTrue
+            foreach ($v in 1..100) {
+                Set-AncientObject -Heap $heap -Key status -InputObject (New-CheckedValue status $v 16000)
+                # The child reads each new status before the next is written, so that its pins span them all.
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                while ($clock.Elapsed.TotalSeconds -lt 10 -and -not $child.HasExited) {
+                    $read = try { [IO.File]::ReadAllText($seen) } catch { '' }
+                    if ($read -and [int] $read -ge $v) { break }
+                    Start-Sleep -Milliseconds 2
+                }
+            }
+            # 100 status values of 16 KB are 1.6 MB, all of which the pins [configuration, latest] held before. Now the
+            # configuration's state and the few states the child read last.
+            $heap.Pinned | Should -BeLessThan 512KB
+            $heap.Pinned | Should -BeGreaterThan 4000 -Because 'the child still holds its configuration'
+        }
+        finally {
+            Set-Content -LiteralPath $stop -Value stop
+        }
+        $child.WaitForExit(60000) | Should -BeTrue
+        (Get-Content -Raw -LiteralPath $out).Trim() | Should -Be '1:True:True' -Because (Get-Content -Raw -LiteralPath "$out.err")
     }
 
     It 'commits with -Durability Flushed, and another process reads what it wrote' {
