@@ -1,6 +1,6 @@
 # Cmdlet-level concurrency beyond tests/Runspaces.Tests.ps1 (8 parallel runspaces; dismount under readers): a pwsh
 # writer killed with SIGKILL, the space an old value pins while a runspace holds it, what a pwsh holding one old value
-# while it polls a newer one keeps (heap format 1.7), and Flushed durability.
+# while it polls a newer one keeps (heap format 1.7), a reader in another time namespace, and Flushed durability.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $manifest = (Resolve-Path (Join-Path $PSScriptRoot '../AncientPS.psd1')).Path
@@ -154,6 +154,50 @@ while (-not (Test-Path -LiteralPath '$stop')) {
         }
         $child.WaitForExit(60000) | Should -BeTrue
         (Get-Content -Raw -LiteralPath $out).Trim() | Should -Be '1:True:True' -Because (Get-Content -Raw -LiteralPath "$out.err")
+    }
+
+    It 'keeps the snapshot of a pwsh reader in another time namespace while this process overwrites what it reads' {
+        # /proc shows a process's start in ticks after the *reader's* boot time, which a time namespace moves (unshare
+        # --time --boottime): a writer judging readers by those ticks alone took a live reader there for a dead one and
+        # reused its snapshot's space (the reader then read "unknown tag 0x77"). The start time agrees across namespaces.
+        $canUnshare = $IsLinux -and ((& id -u) -eq '0') -and [bool](Get-Command unshare -ErrorAction SilentlyContinue)
+        if ($canUnshare) {
+            & unshare --time --boottime 500 --fork true 2>$null
+            $canUnshare = $LASTEXITCODE -eq 0
+        }
+        if (-not $canUnshare) { Set-ItResult -Skipped -Because 'needs root and unshare --time on Linux'; return }
+        $heap = Mount-AncientHeap -LiteralPath $path
+        Set-AncientObject -Heap $heap -Key v -InputObject (1..2000 | ForEach-Object { [pscustomobject]@{ N = $_; S = "original$_" } })
+        $ready = Join-Path $TestDrive "ready-$([guid]::NewGuid())"
+        $go = Join-Path $TestDrive "go-$([guid]::NewGuid())"
+        $reader = Join-Path $TestDrive "reader-$([guid]::NewGuid()).ps1"
+        Set-Content -LiteralPath $reader -Value @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+`$h = Mount-AncientHeap -LiteralPath '$path' -ReadOnly
+`$held = Get-AncientObject -Heap `$h -Key v -NoEnumerate
+Set-Content -LiteralPath '$ready' -Value ready
+while (-not (Test-Path -LiteralPath '$go')) { Start-Sleep -Milliseconds 20 }
+`$wrong = 0; `$i = 0
+foreach (`$r in `$held) { `$i++; if (`$r.N -ne `$i -or `$r.S -ne ('original' + `$i)) { `$wrong++ } }
+'{0}:{1}' -f `$i, `$wrong
+"@
+        $pwsh = Get-TestPwsh
+        $out = Join-Path $TestDrive "child-$([guid]::NewGuid()).out"
+        $child = Start-Process -FilePath unshare -ArgumentList (@('--time', '--boottime', '500', '--fork', $pwsh.FilePath) + $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-File', $reader)) `
+            -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        try {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while (-not (Test-Path -LiteralPath $ready) -and -not $child.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
+            Test-Path -LiteralPath $ready | Should -BeTrue -Because (Get-Content -Raw -LiteralPath "$out.err" -ErrorAction SilentlyContinue)
+            foreach ($k in 1..100) { Set-AncientObject -Heap $heap -Key v -InputObject (1..2000 | ForEach-Object { [pscustomobject]@{ N = -$_; S = "overwritten$k" } }) }
+            $heap.Pinned | Should -BeGreaterThan 10000 -Because 'the reader in the other namespace still holds its snapshot'
+        }
+        finally {
+            Set-Content -LiteralPath $go -Value go
+        }
+        $child.WaitForExit(60000) | Should -BeTrue
+        (Get-Content -Raw -LiteralPath $out).Trim() | Should -Be '2000:0' -Because (Get-Content -Raw -LiteralPath "$out.err")
     }
 
     It 'commits with -Durability Flushed, and another process reads what it wrote' {

@@ -109,9 +109,11 @@ namespace AncientPS.Engine.Storage
             {
                 if (_liveSeen != null && _liveSeen.TryGetValue(owner, out var seen) && seen.Key == start && now - seen.Value < System.Diagnostics.Stopwatch.Frequency) return true;
             }
-            // The start identity where the slot has one (a 1.7 owner on Linux, this boot): it does not move when the clock
-            // is stepped, as the start time each process works out does.
-            bool alive = (identity != 0 ? Platform.IsProcessStartedAt(owner, identity) : null) ?? Platform.IsProcessAlive(owner, start);
+            // Alive if either says so: the start identity (a 1.7 owner on Linux, this boot), which does not move when the
+            // wall clock is stepped, as the start time each process works out does; or the start time, which agrees
+            // between processes in different time namespaces, where the ticks after boot /proc shows differ (unshare
+            // --time). A process that is gone fails both; a reused pid fails both but by a coincidence of a second.
+            bool alive = (identity != 0 && Platform.IsProcessStartedAt(owner, identity) == true) || Platform.IsProcessAlive(owner, start);
             lock (_liveLock)
             {
                 if (_liveSeen == null) _liveSeen = new Dictionary<int, KeyValuePair<long, long>>();

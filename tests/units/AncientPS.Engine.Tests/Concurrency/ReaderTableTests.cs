@@ -133,10 +133,14 @@ namespace AncientPS.Engine.Tests.Concurrency
                 long before = sleeper.StartTime.ToUniversalTime().Ticks - 5 * TimeSpan.TicksPerSecond;
                 WriteSlot(path, 5, sleeper.Id, before, pinnedTxn, pinnedTxn);
                 WriteIdentity(path, 5, identity, Platform.BootIdentity, sleeper.Id, before);
-                // Slot 6: the pid runs, but started at another moment since boot (a reused pid): gone.
+                // Slot 6: the pid runs, but started at another moment since boot and at another time (a reused pid): gone.
                 long other = reused.StartTime.ToUniversalTime().Ticks;
-                WriteSlot(path, 6, reused.Id, other, pinnedTxn, pinnedTxn);
-                WriteIdentity(path, 6, StartTicksSinceBoot(reused.Id) + 1000, Platform.BootIdentity, reused.Id, other);
+                WriteSlot(path, 6, reused.Id, other - 10 * TimeSpan.TicksPerSecond, pinnedTxn, pinnedTxn);
+                WriteIdentity(path, 6, StartTicksSinceBoot(reused.Id) + 1000, Platform.BootIdentity, reused.Id, other - 10 * TimeSpan.TicksPerSecond);
+                // Slot 8: the ticks after boot differ but the start time agrees (a process in another time namespace, whose
+                // /proc shows ticks after its own boot time): live, as the start time says.
+                WriteSlot(path, 8, reused.Id, other, pinnedTxn, pinnedTxn);
+                WriteIdentity(path, 8, StartTicksSinceBoot(reused.Id) + 50000, Platform.BootIdentity, reused.Id, other);
                 // Slot 7: an identity another owner left (its pid is not the slot's): judged by the start time as before,
                 // which a step of the clock puts elsewhere.
                 long shifted = other - 5 * TimeSpan.TicksPerSecond;
@@ -146,11 +150,12 @@ namespace AncientPS.Engine.Tests.Concurrency
                 using (var heap = MappedHeap.Open(path))
                 {
                     var stats = heap.GetStatistics();
-                    Assert.Equal(2, stats.Readers); // this process and the sleeper in slot 5
+                    Assert.Equal(3, stats.Readers); // this process, the sleeper in slot 5 and the other namespace's in slot 8
                     Assert.True(stats.Pinned >= 4096, $"the live reader's pin must hold the old value's space; pinned {stats.Pinned}");
                     Assert.Equal((sleeper.Id, before), ReadSlot(path, 5));
                     Assert.Equal((0, 0L), ReadSlot(path, 6));
                     Assert.Equal((0, 0L), ReadSlot(path, 7));
+                    Assert.Equal((reused.Id, other), ReadSlot(path, 8));
                     // A slot cleared keeps no identity for the next owner to inherit.
                     using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
                     var bytes = new byte[24];
