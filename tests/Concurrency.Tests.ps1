@@ -11,6 +11,29 @@ BeforeAll {
         $body = "$Key/$Version/" + ('x' * $Size)
         [pscustomobject]@{ Key = $Key; Version = $Version; Body = $body; Sum = Get-Sum $body }
     }
+
+    # Starts $Script in a second pwsh (behind $Launcher, such as unshare, if given) with the heap at $HeapPath mounted
+    # read-only as $h, its output in a file; waits until it has written the file $Ready.
+    function Start-ReadyChild([string] $HeapPath, [string] $Script, [string] $Ready, [string[]] $Launcher = @()) {
+        $pwsh = Get-TestPwsh
+        $file = Join-Path $TestDrive "child-$([guid]::NewGuid()).ps1"
+        Set-Content -LiteralPath $file -Value ("`$ErrorActionPreference = 'Stop'`nImport-Module '$manifest'`n`$h = Mount-AncientHeap -LiteralPath '$HeapPath' -ReadOnly`n" + $Script)
+        $command = @($Launcher + $pwsh.FilePath)
+        $out = "$file.out"
+        $process = Start-Process -FilePath $command[0] -ArgumentList (@($command | Select-Object -Skip 1) + $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-File', $file)) `
+            -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        while (-not (Test-Path -LiteralPath $Ready) -and -not $process.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
+        Test-Path -LiteralPath $Ready | Should -BeTrue -Because (Get-Content -Raw -LiteralPath "$out.err" -ErrorAction SilentlyContinue)
+        [pscustomobject]@{ Process = $process; Out = $out }
+    }
+
+    # Waits for a child of Start-ReadyChild to end; returns what it printed.
+    function Receive-ReadyChild($Child) {
+        $Child.Process.WaitForExit(60000) | Should -BeTrue
+        $Child.Process.WaitForExit()
+        (Get-Content -Raw -LiteralPath $Child.Out).Trim()
+    }
 }
 
 Describe 'Heaps shared with killed and long-lived readers and writers' {
@@ -103,13 +126,8 @@ for (`$v = 1; ; `$v++) {
         $heap = Mount-AncientHeap -LiteralPath $path
         Set-AncientObject -Heap $heap -Key config -InputObject (New-CheckedValue config 1 4000)
         Set-AncientObject -Heap $heap -Key status -InputObject (New-CheckedValue status 0 8000)
-        $ready = Join-Path $TestDrive "ready-$([guid]::NewGuid())"
-        $stop = Join-Path $TestDrive "stop-$([guid]::NewGuid())"
-        $seen = Join-Path $TestDrive "seen-$([guid]::NewGuid())"
+        $ready, $stop, $seen = foreach ($name in 'ready', 'stop', 'seen') { Join-Path $TestDrive "$name-$([guid]::NewGuid())" }
         $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$manifest'
-`$h = Mount-AncientHeap -LiteralPath '$path' -ReadOnly
 `$config = Get-AncientObject -Heap `$h -Key config
 Set-Content -LiteralPath '$ready' -Value ready
 `$polls = 0
@@ -125,20 +143,13 @@ while (-not (Test-Path -LiteralPath '$stop')) {
 `$sum = [Convert]::ToBase64String([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes(`$config.Body)))
 '{0}:{1}:{2}' -f `$config.Version, (`$sum -eq `$config.Sum), (`$polls -gt 0)
 "@
-        $pwsh = Get-TestPwsh
-        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-        $out = Join-Path $TestDrive "child-$([guid]::NewGuid()).out"
-        $child = Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) `
-            -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        $child = Start-ReadyChild -HeapPath $path -Script $script -Ready $ready
         try {
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            while (-not (Test-Path -LiteralPath $ready) -and -not $child.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
-            Test-Path -LiteralPath $ready | Should -BeTrue
             foreach ($v in 1..100) {
                 Set-AncientObject -Heap $heap -Key status -InputObject (New-CheckedValue status $v 16000)
                 # The child reads each new status before the next is written, so that its pins span them all.
                 $clock = [Diagnostics.Stopwatch]::StartNew()
-                while ($clock.Elapsed.TotalSeconds -lt 10 -and -not $child.HasExited) {
+                while ($clock.Elapsed.TotalSeconds -lt 10 -and -not $child.Process.HasExited) {
                     $read = try { [IO.File]::ReadAllText($seen) } catch { '' }
                     if ($read -and [int] $read -ge $v) { break }
                     Start-Sleep -Milliseconds 2
@@ -152,8 +163,7 @@ while (-not (Test-Path -LiteralPath '$stop')) {
         finally {
             Set-Content -LiteralPath $stop -Value stop
         }
-        $child.WaitForExit(60000) | Should -BeTrue
-        (Get-Content -Raw -LiteralPath $out).Trim() | Should -Be '1:True:True' -Because (Get-Content -Raw -LiteralPath "$out.err")
+        Receive-ReadyChild $child | Should -Be '1:True:True'
     }
 
     It 'keeps the snapshot of a pwsh reader in another time namespace while this process overwrites what it reads' {
@@ -168,13 +178,8 @@ while (-not (Test-Path -LiteralPath '$stop')) {
         if (-not $canUnshare) { Set-ItResult -Skipped -Because 'needs root and unshare --time on Linux'; return }
         $heap = Mount-AncientHeap -LiteralPath $path
         Set-AncientObject -Heap $heap -Key v -InputObject (1..2000 | ForEach-Object { [pscustomobject]@{ N = $_; S = "original$_" } })
-        $ready = Join-Path $TestDrive "ready-$([guid]::NewGuid())"
-        $go = Join-Path $TestDrive "go-$([guid]::NewGuid())"
-        $reader = Join-Path $TestDrive "reader-$([guid]::NewGuid()).ps1"
-        Set-Content -LiteralPath $reader -Value @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$manifest'
-`$h = Mount-AncientHeap -LiteralPath '$path' -ReadOnly
+        $ready, $go = foreach ($name in 'ready', 'go') { Join-Path $TestDrive "$name-$([guid]::NewGuid())" }
+        $reader = @"
 `$held = Get-AncientObject -Heap `$h -Key v -NoEnumerate
 Set-Content -LiteralPath '$ready' -Value ready
 while (-not (Test-Path -LiteralPath '$go')) { Start-Sleep -Milliseconds 20 }
@@ -182,22 +187,15 @@ while (-not (Test-Path -LiteralPath '$go')) { Start-Sleep -Milliseconds 20 }
 foreach (`$r in `$held) { `$i++; if (`$r.N -ne `$i -or `$r.S -ne ('original' + `$i)) { `$wrong++ } }
 '{0}:{1}' -f `$i, `$wrong
 "@
-        $pwsh = Get-TestPwsh
-        $out = Join-Path $TestDrive "child-$([guid]::NewGuid()).out"
-        $child = Start-Process -FilePath unshare -ArgumentList (@('--time', '--boottime', '500', '--fork', $pwsh.FilePath) + $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-File', $reader)) `
-            -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        $child = Start-ReadyChild -HeapPath $path -Script $reader -Ready $ready -Launcher 'unshare', '--time', '--boottime', '500', '--fork'
         try {
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            while (-not (Test-Path -LiteralPath $ready) -and -not $child.HasExited -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
-            Test-Path -LiteralPath $ready | Should -BeTrue -Because (Get-Content -Raw -LiteralPath "$out.err" -ErrorAction SilentlyContinue)
             foreach ($k in 1..100) { Set-AncientObject -Heap $heap -Key v -InputObject (1..2000 | ForEach-Object { [pscustomobject]@{ N = -$_; S = "overwritten$k" } }) }
             $heap.Pinned | Should -BeGreaterThan 10000 -Because 'the reader in the other namespace still holds its snapshot'
         }
         finally {
             Set-Content -LiteralPath $go -Value go
         }
-        $child.WaitForExit(60000) | Should -BeTrue
-        (Get-Content -Raw -LiteralPath $out).Trim() | Should -Be '2000:0' -Because (Get-Content -Raw -LiteralPath "$out.err")
+        Receive-ReadyChild $child | Should -Be '2000:0'
     }
 
     It 'commits with -Durability Flushed, and another process reads what it wrote' {
