@@ -56,19 +56,8 @@ namespace AncientPS.Engine.Encoding
         /// </summary>
         public static object Read(NodeContext context, long offset, bool project)
         {
-            byte* p = context.Node(offset, Size, NodeTags.Enum);
-            byte underlying = p[UnderlyingAt];
-            if (underlying < NodeTags.Boolean || underlying > NodeTags.UInt64) throw Corrupt.Node(offset, $"holds an enum of the unknown underlying tag 0x{underlying:X2}");
-            byte flags = p[FlagsAt];
-            if ((flags & ~NamedFlag) != 0) throw Corrupt.Node(offset, $"has unknown enum flags 0x{flags:X2}");
-            ulong bits = *(ulong*)(p + BitsAt);
-            object number = ScalarCodec.DecodeInline(underlying, bits);
-            string typeName = context.ReadName(*(long*)(p + NameAt));
-            // A named node's text is checked whether or not it is used (the verifier reads every node this way).
-            string text = null;
-            if ((flags & NamedFlag) != 0) text = context.ReadName(*(long*)(context.Node(offset, NamedSize, NodeTags.Enum) + TextAt));
-            if (AncientEnumTypes.TryGet(typeName, out var type) && NodeTags.OfPrimitive(Enum.GetUnderlyingType(type)) == underlying)
-                return Enum.ToObject(type, number);
+            object read = Decode(context, offset, out string typeName, out object number, out string text);
+            if (read != null) return read;
             return project && text != null ? context.Projection.ProjectEnum(typeName, number, text) : number;
         }
 
@@ -80,15 +69,34 @@ namespace AncientPS.Engine.Encoding
         /// </summary>
         public static object ReadForCopy(NodeContext context, long offset)
         {
-            object read = Read(context, offset, false);
-            // A typed enum; or a Boolean or Char underneath (possible in IL, not in C#), copied as that value, as before.
-            if (read is Enum || !UnresolvedEnum.IsUnderlying(read)) return read;
+            object read = Decode(context, offset, out string typeName, out object number, out string text);
+            if (read != null) return read;
+            // A Boolean or Char underneath (possible in IL, not in C#), or a node without a type name (damage a read
+            // passes over): copied as that value, as before.
+            if (!UnresolvedEnum.IsUnderlying(number) || string.IsNullOrEmpty(typeName)) return number;
+            return new UnresolvedEnum(typeName, number, text);
+        }
+
+        /// <summary>
+        /// Checks and decodes an enum node: returns the enum when its type is allowed, else null, with the node's type
+        /// name, number and text (null where it has none) in every case.
+        /// </summary>
+        private static object Decode(NodeContext context, long offset, out string typeName, out object number, out string text)
+        {
             byte* p = context.Node(offset, Size, NodeTags.Enum);
-            string typeName = context.ReadName(*(long*)(p + NameAt));
-            // A node without a type name (damage a read passes over) is copied as its number, as before.
-            if (string.IsNullOrEmpty(typeName)) return read;
-            string text = (p[FlagsAt] & NamedFlag) != 0 ? context.ReadName(*(long*)(context.Node(offset, NamedSize, NodeTags.Enum) + TextAt)) : null;
-            return new UnresolvedEnum(typeName, read, text);
+            byte underlying = p[UnderlyingAt];
+            if (underlying < NodeTags.Boolean || underlying > NodeTags.UInt64) throw Corrupt.Node(offset, $"holds an enum of the unknown underlying tag 0x{underlying:X2}");
+            byte flags = p[FlagsAt];
+            if ((flags & ~NamedFlag) != 0) throw Corrupt.Node(offset, $"has unknown enum flags 0x{flags:X2}");
+            ulong bits = *(ulong*)(p + BitsAt);
+            number = ScalarCodec.DecodeInline(underlying, bits);
+            typeName = context.ReadName(*(long*)(p + NameAt));
+            // A named node's text is checked whether or not it is used (the verifier reads every node this way).
+            text = null;
+            if ((flags & NamedFlag) != 0) text = context.ReadName(*(long*)(context.Node(offset, NamedSize, NodeTags.Enum) + TextAt));
+            if (AncientEnumTypes.TryGet(typeName, out var type) && NodeTags.OfPrimitive(Enum.GetUnderlyingType(type)) == underlying)
+                return Enum.ToObject(type, number);
+            return null;
         }
 
         /// <summary>Reads an enum key's type name and bits without loading its type (for dictionary lookups).</summary>

@@ -160,14 +160,7 @@ namespace AncientPS.Engine.Storage
         {
             if (first.IsClean || !gap.IsClean || next.IsClean || gap.Length > GapBytes) return false;
             if (first.End != gap.Offset || gap.End != next.Offset) return false;
-            long born = Math.Min(first.Born, next.Born), died = Math.Max(first.Died, next.Died);
-            if (died - born > Math.Max(JoinedSpan, _transaction - died)) return false;
-            if (!SeenBySamePins(first, next, new FreeExtent { Born = born, Died = died })) return false;
-            first.Length += gap.Length + next.Length;
-            first.Born = born;
-            first.Died = died;
-            _dirty--;
-            return true;
+            return TryJoinVisible(ref first, next, gap.Length);
         }
 
         /// <summary>The largest clean gap <see cref="TryJoinAcross"/> gives up for a shorter table: one value run.</summary>
@@ -207,10 +200,19 @@ namespace AncientPS.Engine.Storage
                 first.Length += next.Length;
                 return true;
             }
+            return TryJoinVisible(ref first, next, 0);
+        }
+
+        /// <summary>
+        /// Joins <paramref name="next"/>, <paramref name="between"/> bytes after <paramref name="first"/>, both still
+        /// visible, under <see cref="TryJoin"/>'s span and pin rules; the bytes between (a clean gap) become part of it.
+        /// </summary>
+        private bool TryJoinVisible(ref FreeExtent first, FreeExtent next, long between)
+        {
             long born = Math.Min(first.Born, next.Born), died = Math.Max(first.Died, next.Died);
             if (died - born > Math.Max(JoinedSpan, _transaction - died)) return false;
             if (!SeenBySamePins(first, next, new FreeExtent { Born = born, Died = died })) return false;
-            first.Length += next.Length;
+            first.Length += between + next.Length;
             first.Born = born;
             first.Died = died;
             _dirty--;

@@ -165,13 +165,11 @@ namespace AncientPS.Engine.Storage
         /// </summary>
         private static long IdentityOf(byte* s, int owner, long start)
         {
-            if (start == 0 || Platform.BootIdentity == 0) return 0;
+            if (Platform.BootIdentity == 0) return 0;
             long identity = Volatile.Read(ref *(long*)(s + IdentityField));
             if (identity == 0) return 0;
             if (Volatile.Read(ref *(uint*)(s + BootField)) != Platform.BootIdentity) return 0;
-            if (Volatile.Read(ref *(int*)(s + IdentityPidField)) != owner) return 0;
-            if (Volatile.Read(ref *(long*)(s + IdentityStartField)) != start) return 0;
-            return identity;
+            return WroteOwnFields(s, owner, start) ? identity : 0;
         }
 
         public void Pin(long txn)
